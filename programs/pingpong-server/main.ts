@@ -1,0 +1,23 @@
+// pingpong-server: handles the `pingpong` interface, answering each ping with its number and
+// counting the one-way drops.
+import { error, handle, next } from '../sdk/as/wasmos'
+import * as pingpong from '../sdk/as/gen/pingpong'
+
+let drops: u64 = 0
+const status = handle(pingpong.DIGEST)
+if (status != 0) {
+  error('cannot handle pingpong: status ' + status.toString())
+} else {
+  for (;;) {
+    const n = next()
+    if (!n.isFor(pingpong.DIGEST)) continue
+    const r = n.reader()
+    const index = n.messageIndex(r)
+    if (index == pingpong.MSG_PING && n.expectsAnswer) {
+      const q = pingpong.readPing(r)
+      if (!r.error) pingpong.answerPing(n.id, q.n)
+    } else if (index == pingpong.MSG_DROP) {
+      drops++
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// Build step: compiles every AssemblyScript program (programs/<name>/main.ts) with the SDK into
+// programs/build/<name>.wasm. A program is rebuilt when it or the SDK changed.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+
+/** Collects asc's output, shown only when a compilation fails. */
+class TextStream extends Writable {
+  text = ''
+  override _write (chunk: Buffer, _enc: string, done: () => void): void { this.text += chunk.toString(); done() }
+  override toString (): string { return this.text }
+}
+class NullStream extends Writable {
+  override _write (_chunk: Buffer, _enc: string, done: () => void): void { done() }
+}
+
+const root = join(import.meta.dirname, '..', '..')
+const programs = join(root, 'programs')
+const out = join(programs, 'build')
+mkdirSync(out, { recursive: true })
+
+function newest (dir: string): number {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+const sdk = newest(join(programs, 'sdk', 'as'))
+const todo = readdirSync(programs, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(join(programs, e.name, 'main.ts')))
+  .map((e) => e.name)
+  .filter((name) => {
+    const target = join(out, `${name}.wasm`)
+    return !existsSync(target) || statSync(target).mtimeMs < Math.max(sdk, newest(join(programs, name)))
+  })
+
+if (todo.length > 0) {
+  const { default: asc } = await import('assemblyscript/asc')
+  for (const name of todo) {
+    const stderr = new TextStream()
+    const { error } = await asc.main([
+      join('programs', name, 'main.ts'),
+      '--outFile', join('programs', 'build', `${name}.wasm`),
+      '--optimizeLevel', '3', '--shrinkLevel', '0', '--converge',
+      '--runtime', 'incremental',
+      '--exportStart', '_start',
+      '--use', 'abort=programs/sdk/as/wasmos/abort',
+      '--noAssert'
+    ], { stdout: new NullStream(), stderr })
+    if (error != null) {
+      console.error(stderr.toString())
+      throw new Error(`build: program ${name} failed to compile: ${error.message}`)
+    }
+  }
+}

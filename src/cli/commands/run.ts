@@ -1,0 +1,31 @@
+// `wasmos run [options] <file.wasm> [args…]`: runs a program from a file. Options of wasmos come
+// before the program; everything after it is the program's.
+import type { Command } from 'commander'
+import { FileSource, run } from '../../kernel/run.ts'
+import { addRunOptions, runSettings } from '../options.ts'
+import type { RunFlags } from '../options.ts'
+
+export function registerRunCommands (program: Command): void {
+  const cmd = program.command('run')
+    .description('run a program from a .wasm file')
+    .argument('<file>', 'the program (.wasm)')
+    .argument('[args...]', 'arguments for the program')
+    .passThroughOptions()
+  addRunOptions(cmd, 'a .wasm file')
+    .action(async (file: string, args: string[], flags: RunFlags) => {
+      const settings = runSettings(flags)
+      const files = [file, ...settings.handlers.map((h) => h.program), ...flags.program]
+      const status = await run({
+        allow: flags.allow,
+        deny: flags.deny,
+        allowAll: flags.allowAll,
+        logLevel: flags.logLevel,
+        logFormat: flags.logFormat,
+        ...settings,
+        main: file,
+        args,
+        source: new FileSource(files)
+      })
+      process.exitCode = status & 0xff
+    })
+}

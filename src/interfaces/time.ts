@@ -1,0 +1,32 @@
+// The `time` interface, handled natively: wall clock, monotonic clock and sleep. Timers of a
+// process that ends are cancelled.
+import type { NodeHost } from '../kernel/host.ts'
+import { native } from '../kernel/native.ts'
+import type { NativeHandler } from '../kernel/native.ts'
+import { time } from './gen/time.ts'
+
+export function timeHandler (host: NodeHost): NativeHandler {
+  const timers = new Map<number, Set<NodeJS.Timeout>>()
+  return native(host, time, {
+    now: () => ({ ms: Date.now() }),
+    monotonic: () => ({ ms: performance.now() }),
+    sleep (req, call) {
+      return new Promise<Record<string, never>>((resolve) => {
+        let set = timers.get(call.pid)
+        if (set === undefined) { set = new Set(); timers.set(call.pid, set) }
+        const own = set
+        const t = setTimeout(() => { own.delete(t); resolve({}) }, Math.max(0, Math.min(req.ms, 2 ** 31 - 1)))
+        own.add(t)
+      })
+    }
+  }, {
+    processEnded (pid) {
+      for (const t of timers.get(pid) ?? []) clearTimeout(t)
+      timers.delete(pid)
+    },
+    close () {
+      for (const set of timers.values()) for (const t of set) clearTimeout(t)
+      timers.clear()
+    }
+  })
+}

@@ -1,0 +1,133 @@
+// A process as the kernel core sees it: its notification queue, what it waits for, what it
+// handles, whom it has messaged and the grant decisions the host gave for it.
+import { KIND_ANSWER, KIND_MESSAGE } from './codes.ts'
+import { Notification } from './notification.ts'
+
+/** Grant states kept per process and interface. */
+export const GRANT_UNKNOWN: i32 = 0
+export const GRANT_ALLOWED: i32 = 1
+/** Denied, and the denial has not been reported to the host yet. */
+export const GRANT_DENIED: i32 = 2
+/** Denied, and reported. */
+export const GRANT_DENIED_REPORTED: i32 = 3
+/** The host was asked and has not decided yet. */
+export const GRANT_ASKED: i32 = 4
+
+export class Process {
+  pid: f64
+  parent: f64
+  /** Notifications; those before `head` are already taken. */
+  queue: Array<Notification> = new Array<Notification>()
+  head: i32 = 0
+  /** Interface messages in the queue (the bounded part of the queue). */
+  pendingMessages: i32 = 0
+  blocked: bool = false
+  /** While blocked: the answer ids it waits for; empty means anything. */
+  waitIds: Array<f64> = new Array<f64>()
+  /** Keys of the interfaces it handles. */
+  handles: Array<string> = new Array<string>()
+  /** Digests of the interfaces it handles, by key. */
+  digests: Map<string, Uint8Array> = new Map<string, Uint8Array>()
+  /**
+   * Messages delivered to it that expect an answer from it. `receivedIds` keeps them in order for
+   * iteration (maps iterate differently in asc and JS); answered ids are dropped from it lazily.
+   */
+  received: Map<f64, bool> = new Map<f64, bool>()
+  receivedIds: Array<f64> = new Array<f64>()
+  /** Pids of the handlers it has sent a message to (notified when it ends). */
+  messaged: Map<f64, bool> = new Map<f64, bool>()
+  messagedList: Array<f64> = new Array<f64>()
+  /** Interfaces on which it has messages waiting for a handler. */
+  waitingOn: Array<string> = new Array<string>()
+  sendGrants: Map<string, i32> = new Map<string, i32>()
+  handleGrants: Map<string, i32> = new Map<string, i32>()
+  sent: f64 = 0
+  receivedCount: f64 = 0
+
+  constructor (pid: f64, parent: f64) {
+    this.pid = pid
+    this.parent = parent
+  }
+
+  noteReceived (id: f64): void {
+    this.received.set(id, true)
+    this.receivedIds.push(id)
+    if (this.receivedIds.length > 64 && this.receivedIds.length > 2 * this.received.size) {
+      const keep = new Array<f64>()
+      for (let i = 0; i < this.receivedIds.length; i++) {
+        if (this.received.has(this.receivedIds[i])) keep.push(this.receivedIds[i])
+      }
+      this.receivedIds = keep
+    }
+  }
+
+  noteMessaged (pid: f64): void {
+    if (this.messaged.has(pid)) return
+    this.messaged.set(pid, true)
+    this.messagedList.push(pid)
+  }
+
+  /** Drops the queued (not yet taken) messages for an interface it stopped handling. */
+  removeMessagesFor (iface: string): void {
+    const keep = new Array<Notification>()
+    for (let i = this.head; i < this.queue.length; i++) {
+      const n = this.queue[i]
+      if (n.kind == KIND_MESSAGE && n.iface == iface) this.pendingMessages -= 1
+      else keep.push(n)
+    }
+    this.queue = keep
+    this.head = 0
+  }
+
+  length (): i32 {
+    return this.queue.length - this.head
+  }
+
+  push (n: Notification): void {
+    this.queue.push(n)
+  }
+
+  /** Index of the first notification `wait` may take with this filter, or -1. */
+  find (ids: Array<f64>): i32 {
+    const q = this.queue
+    if (ids.length == 0) return this.head < q.length ? this.head : -1
+    for (let i = this.head; i < q.length; i++) {
+      const n = q[i]
+      if (n.kind != KIND_ANSWER) continue
+      for (let j = 0; j < ids.length; j++) {
+        if (ids[j] == n.id) return i
+      }
+    }
+    return -1
+  }
+
+  /** Removes and returns the notification at `index` (from `find`). */
+  take (index: i32): Notification {
+    const q = this.queue
+    const n = q[index]
+    if (index == this.head) {
+      this.head++
+      if (this.head >= 64 && this.head * 2 >= q.length) {
+        this.queue = q.slice(this.head)
+        this.head = 0
+      } else if (this.head == q.length) {
+        this.queue = new Array<Notification>()
+        this.head = 0
+      }
+    } else {
+      q.splice(index, 1)
+    }
+    return n
+  }
+
+  /** Whether notification `n` satisfies the current wait filter. */
+  wants (n: Notification): bool {
+    const ids = this.waitIds
+    if (ids.length == 0) return true
+    if (n.kind != KIND_ANSWER) return false
+    for (let j = 0; j < ids.length; j++) {
+      if (ids[j] == n.id) return true
+    }
+    return false
+  }
+}

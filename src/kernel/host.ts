@@ -1,0 +1,515 @@
+// The Node host: drives the kernel core, runs programs as JSPI coroutines on this thread, and
+// routes messages for natively handled interfaces to their handlers. `wait` with BLOCK is a
+// `WebAssembly.Suspending` import: a blocked program is a pending promise and costs nothing.
+import {
+  ACTION_ANSWER, ACTION_ASK_GRANT, ACTION_DELIVER, ACTION_DENIED, ACTION_ENDED, ACTION_REGISTERED,
+  ACTION_WAKE, BAD_POINTER, GRANT_ALLOWED, GRANT_HANDLE, GRANT_SEND, GRANT_UNKNOWN, KERNEL_PID, Kernel,
+  KernelConfig, NO_HANDLER, OK, SEND_ANSWER, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
+} from './core/index.ts'
+import type { Action } from './core/index.ts'
+import { deadlocked, timedOut, trapped, WasmosError } from './errors.ts'
+import type { NativeHandler } from './native.ts'
+import type { Program } from './program.ts'
+import type { Logger } from './logger.ts'
+
+export const TRAP_STATUS = -1
+export const KILLED_STATUS = -9
+
+/** What the host asks whoever decides grants (flags, stored decisions, the prompt). */
+export interface GrantRequest {
+  pid: number
+  parent: number
+  program: Program
+  /** The interface's digest in hex. */
+  key: string
+  kind: 'send' | 'handle'
+  /** Whether the parent process holds this grant (always true for programs the user started). */
+  parentHolds: boolean
+}
+
+export interface GrantPolicy {
+  /** The decision when it is known without asking anyone (flags, defaults, stored); else null. */
+  known? (req: GrantRequest): boolean | null
+  /** Decides, asking the user if need be. */
+  decide (req: GrantRequest): boolean | Promise<boolean>
+  /** Logged once per program and interface when a refusal first stops something. */
+  denied? (req: GrantRequest): void
+}
+
+export interface HostOptions {
+  logger: Logger
+  grants: GrantPolicy
+  queueLimit?: number
+  maxMessageSize?: number
+  /** Wraps programs that import WASI (set by the WASI adapter). */
+  wasi?: WasiAdapter
+}
+
+export interface WasiAdapter {
+  instantiate (proc: Proc, imports: WebAssembly.Imports): Promise<WebAssembly.Instance>
+}
+
+interface Pending {
+  resolve: (r: { status: number, payload: Uint8Array }) => void
+}
+
+/** A running program. */
+export class Proc {
+  readonly pid: number
+  readonly parent: number
+  readonly program: Program
+  readonly args: string[]
+  memory: WebAssembly.Memory | null = null
+  #buffer: ArrayBufferLike | null = null
+  u8 = new Uint8Array(0)
+  view = new DataView(new ArrayBuffer(0))
+  /** Resolves the pending blocking `wait`. */
+  wake: (() => void) | null = null
+  ended = false
+  status = 0
+  error: WasmosError | null = null
+  readonly exited: Promise<number>
+  resolveExit!: (status: number) => void
+  /** Interfaces whose send grant was settled before the first send (see NodeHost.#settle). */
+  readonly settled = new Set<string>()
+  /** Interface keys cached by pointer: programs pass the same digest again and again. */
+  readonly keyCache = new Map<number, { bytes: Uint8Array, key: string }>()
+
+  constructor (pid: number, parent: number, program: Program, args: string[]) {
+    this.pid = pid
+    this.parent = parent
+    this.program = program
+    this.args = args
+    this.exited = new Promise((resolve) => { this.resolveExit = resolve })
+  }
+
+  /** Refreshes the views when the memory grew (its buffer is then a new one). */
+  views (): void {
+    const buf = this.memory!.buffer
+    if (buf !== this.#buffer) {
+      this.#buffer = buf
+      this.u8 = new Uint8Array(buf)
+      this.view = new DataView(buf)
+    }
+  }
+
+  /** Whether [ptr, ptr+len) lies in memory; ptr and len come from wasm as i32. */
+  inBounds (ptr: number, len: number): boolean {
+    return ptr >= 0 && len >= 0 && ptr + len <= this.u8.length
+  }
+}
+
+/**
+ * A tiny wasm module standing between a program and `wait`: it calls `poll`, a plain import, and
+ * only when that says the program must block (-1000) calls `block`, the suspending import. A
+ * suspending import costs about 200 ns even when it returns at once; a plain one about 13 ns.
+ *   (func (export "wait") (param i32 i32 i32 i32 i32) (result i32)
+ *     (local $r i32) (local.set $r (call $poll …))
+ *     (if (i32.ne (local.get $r) (i32.const -1000)) (then (return (local.get $r))))
+ *     (call $block …))
+ */
+const WAIT_ADAPTER = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 10, 1, 96, 5, 127, 127, 127, 127, 127, 1,
+  127, 2, 20, 2, 1, 104, 4, 112, 111, 108, 108, 0, 0, 1, 104, 5, 98, 108, 111, 99, 107, 0, 0, 3, 2, 1, 0, 7, 8,
+  1, 4, 119, 97, 105, 116, 0, 2, 10, 44, 1, 42, 1, 1, 127, 32, 0, 32, 1, 32, 2, 32, 3, 32, 4, 16, 0, 33, 5, 32,
+  5, 65, 152, 120, 71, 4, 64, 32, 5, 15, 11, 32, 0, 32, 1, 32, 2, 32, 3, 32, 4, 16, 1, 11])
+const MUST_BLOCK = -1000
+let waitAdapter: WebAssembly.Module | null = null
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+function hexOf (bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]]
+  return s
+}
+
+export class NodeHost {
+  readonly kernel: Kernel
+  readonly logger: Logger
+  readonly procs = new Map<number, Proc>()
+  readonly natives = new Map<string, NativeHandler>()
+  readonly #grants: GrantPolicy
+  readonly #wasi: WasiAdapter | undefined
+  readonly #pending = new Map<number, Pending>()
+  readonly #registrations = new Map<number, (status: number) => void>()
+  #draining = false
+  #closed = false
+  #wakes = 0
+  #lastTurn = performance.now()
+  /** Called once per uncaught problem inside a native handler. */
+  onInternalError: ((iface: string, err: unknown) => void) | null = null
+
+  constructor (opts: HostOptions) {
+    const config = new KernelConfig()
+    if (opts.queueLimit !== undefined) config.queueLimit = opts.queueLimit
+    if (opts.maxMessageSize !== undefined) config.maxMessageSize = opts.maxMessageSize
+    this.kernel = new Kernel(config)
+    this.logger = opts.logger
+    this.#grants = opts.grants
+    this.#wasi = opts.wasi
+  }
+
+  /** Makes a native handler the handler of its interface. */
+  addNative (handler: NativeHandler): void {
+    this.natives.set(handler.key, handler)
+    this.kernel.registerNative(handler.key)
+    this.drain()
+  }
+
+  /**
+   * Starts a program as a new process. `handles`: interfaces the user chose it to handle (it
+   * still registers them itself). Returns once it is instantiated and its `_start` is running.
+   */
+  async spawn (program: Program, args: string[], parent = 0, handles: string[] = []): Promise<Proc> {
+    const pid = this.kernel.spawn(parent)
+    const proc = new Proc(pid, parent, program, [program.name, ...args])
+    this.procs.set(pid, proc)
+    for (const key of handles) this.kernel.decide(pid, key, GRANT_HANDLE, true)
+    let instance: WebAssembly.Instance
+    try {
+      const imports = this.#imports(proc)
+      instance = program.wasi && this.#wasi !== undefined
+        ? await this.#wasi.instantiate(proc, imports)
+        : await WebAssembly.instantiate(program.module, imports)
+    } catch (err) {
+      this.#end(proc, TRAP_STATUS, trapped(program.name, (err as Error).message))
+      return proc
+    }
+    const memory = instance.exports.memory
+    if (memory instanceof WebAssembly.Memory) {
+      proc.memory = memory
+      proc.views()
+    }
+    const start = WebAssembly.promising(instance.exports._start as () => void)
+    start().then(
+      () => { if (!proc.ended) this.#end(proc, 0, null) },
+      (err: unknown) => {
+        if (proc.ended) return
+        const exit = exitOf(err)
+        if (exit !== null) this.#end(proc, exit, null)
+        else this.#end(proc, TRAP_STATUS, trapped(program.name, messageOf(err)))
+      }
+    )
+    return proc
+  }
+
+  /** Ends a process (exit, kill, limit). */
+  exit (pid: number, status: number, error: WasmosError | null = null): void {
+    const proc = this.procs.get(pid)
+    if (proc !== undefined && !proc.ended) this.#end(proc, status, error)
+  }
+
+  /** Answers a message delivered to a native handler. */
+  answer (id: number, status: number, payload: Uint8Array): void {
+    this.kernel.answer(KERNEL_PID, id, status, payload)
+    this.drain()
+  }
+
+  /** The kernel itself sends to an interface and waits for the answer (e.g. a program loader). */
+  call (key: string, digest: Uint8Array, payload: Uint8Array, signal?: AbortSignal): Promise<{ status: number, payload: Uint8Array }> {
+    const code = this.kernel.send(KERNEL_PID, key, digest, payload, SEND_ANSWER)
+    if (code !== OK) return Promise.resolve({ status: code, payload: new Uint8Array(0) })
+    const id = this.kernel.lastId
+    const result = new Promise<{ status: number, payload: Uint8Array }>((resolve, reject) => {
+      this.#pending.set(id, { resolve })
+      signal?.addEventListener('abort', () => { this.#pending.delete(id); reject(signal.reason) }, { once: true })
+    })
+    this.drain()
+    return result
+  }
+
+  /** A registration request from the registry interface: resolves with its status. */
+  register (pid: number, key: string, digest: Uint8Array, token: number): Promise<number> | number {
+    this.settleHandle(pid, key)
+    const code = this.kernel.register(pid, key, digest, token)
+    if (code !== 8) { this.drain(); return code }
+    const p = new Promise<number>((resolve) => this.#registrations.set(token, resolve))
+    this.drain()
+    return p
+  }
+
+  unregister (pid: number, key: string): number {
+    const code = this.kernel.unregister(pid, key)
+    this.drain()
+    return code
+  }
+
+  internalError (iface: string, err: unknown): void {
+    if (this.onInternalError !== null) this.onInternalError(iface, err)
+    else this.logger.error(`native ${iface} handler failed: ${messageOf(err)}`)
+  }
+
+  /** Carries out what the kernel asked for. Re-entrant calls return at once: the loop picks up their actions. */
+  drain (): void {
+    if (this.#draining) return
+    this.#draining = true
+    try {
+      for (;;) {
+        const actions = this.kernel.takeActions()
+        if (actions.length === 0) break
+        for (let i = 0; i < actions.length; i++) this.#act(actions[i])
+      }
+    } finally {
+      this.#draining = false
+    }
+  }
+
+  /** Ends every process and closes the native handlers. */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    for (const proc of [...this.procs.values()]) this.exit(proc.pid, KILLED_STATUS)
+    for (const h of new Set(this.natives.values())) await h.close?.()
+  }
+
+  /**
+   * Runs until `main` ends and resolves with its exit status; rejects with its trap, a timeout,
+   * or a deadlock (every program waits and nothing else can happen).
+   */
+  async runUntilExit (main: Proc, timeoutSeconds?: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined
+    let onBeforeExit: (() => void) | undefined
+    const stopped = new Promise<never>((_resolve, reject) => {
+      if (timeoutSeconds !== undefined && timeoutSeconds > 0) {
+        timer = setTimeout(() => reject(timedOut(timeoutSeconds)), timeoutSeconds * 1000)
+        timer.unref()
+      }
+      onBeforeExit = () => reject(deadlocked(main.program.name))
+      process.once('beforeExit', onBeforeExit)
+    })
+    try {
+      const status = await Promise.race([main.exited, stopped])
+      if (main.error !== null) throw main.error
+      return status
+    } finally {
+      if (timer !== undefined) clearTimeout(timer)
+      if (onBeforeExit !== undefined) process.removeListener('beforeExit', onBeforeExit)
+    }
+  }
+
+  // ---- internals
+
+  #end (proc: Proc, status: number, error: WasmosError | null): void {
+    proc.ended = true
+    proc.status = status
+    proc.error = error
+    proc.wake = null
+    if (error !== null && proc.parent !== 0) this.logger.error(error.message)
+    this.kernel.exit(proc.pid, status)
+    this.procs.delete(proc.pid)
+    this.drain()
+    proc.resolveExit(status)
+  }
+
+  #act (a: Action): void {
+    switch (a.kind) {
+      case ACTION_WAKE: {
+        const proc = this.procs.get(a.pid)
+        const wake = proc?.wake
+        if (proc === undefined || wake == null) return
+        proc.wake = null
+        // Programs that only message each other resume through microtasks alone, which would
+        // starve timers and I/O: every so often, resume through the event loop instead.
+        if ((++this.#wakes & 255) === 0) {
+          const now = performance.now()
+          if (now - this.#lastTurn > 4) {
+            this.#lastTurn = now
+            setImmediate(wake)
+            return
+          }
+        }
+        wake()
+        return
+      }
+      case ACTION_DELIVER: {
+        const h = this.natives.get(a.iface)
+        if (h === undefined) {
+          if ((a.flags & SEND_ANSWER) !== 0) this.kernel.answer(KERNEL_PID, a.id, NO_HANDLER, null)
+          return
+        }
+        h.handle({ id: a.id, emitter: a.pid, expectsAnswer: (a.flags & SEND_ANSWER) !== 0, payload: a.payload ?? new Uint8Array(0) })
+        return
+      }
+      case ACTION_ANSWER: {
+        const p = this.#pending.get(a.id)
+        if (p !== undefined) {
+          this.#pending.delete(a.id)
+          p.resolve({ status: a.status, payload: a.payload ?? new Uint8Array(0) })
+        }
+        return
+      }
+      case ACTION_ASK_GRANT: this.#ask(a); return
+      case ACTION_REGISTERED: {
+        const r = this.#registrations.get(a.id)
+        if (r !== undefined) { this.#registrations.delete(a.id); r(a.status) }
+        return
+      }
+      case ACTION_DENIED: {
+        const req = this.#grantRequest(a.pid, a.iface, a.grant)
+        if (req !== null) this.#grants.denied?.(req)
+        return
+      }
+      case ACTION_ENDED:
+        for (const h of this.natives.values()) h.processEnded?.(a.pid)
+    }
+  }
+
+  #grantRequest (pid: number, key: string, grant: number): GrantRequest | null {
+    const proc = this.procs.get(pid)
+    if (proc === undefined) return null
+    const parentHolds = proc.parent === 0 || this.kernel.grantState(proc.parent, key, grant) === GRANT_ALLOWED
+    return { pid, parent: proc.parent, program: proc.program, key, kind: grant === GRANT_SEND ? 'send' : 'handle', parentHolds }
+  }
+
+  /**
+   * Before a process first uses an interface, applies a decision known without asking (flags,
+   * defaults, stored decisions), so that `send` answers at once rather than holding the message.
+   */
+  #settle (proc: Proc, key: string, grant: number): void {
+    if (grant === GRANT_SEND) proc.settled.add(key)
+    if (this.kernel.grantState(proc.pid, key, grant) !== GRANT_UNKNOWN) return
+    const req = this.#grantRequest(proc.pid, key, grant)
+    if (req === null) return
+    const known = req.parentHolds ? (this.#grants.known?.(req) ?? null) : false
+    if (known !== null) this.kernel.decide(proc.pid, key, grant, known)
+  }
+
+  /** Settles the grant to handle an interface before a registration asks for it. */
+  settleHandle (pid: number, key: string): void {
+    const proc = this.procs.get(pid)
+    if (proc !== undefined) this.#settle(proc, key, GRANT_HANDLE)
+  }
+
+  #ask (a: Action): void {
+    const req = this.#grantRequest(a.pid, a.iface, a.grant)
+    if (req === null) return
+    const decided = (allowed: boolean): void => {
+      this.kernel.decide(a.pid, a.iface, a.grant, allowed)
+      this.drain()
+    }
+    if (!req.parentHolds) { decided(false); return }
+    let result: boolean | Promise<boolean>
+    try {
+      result = this.#grants.decide(req)
+    } catch (err) {
+      this.internalError('grants', err)
+      result = false
+    }
+    if (typeof result === 'boolean') decided(result)
+    else result.then(decided, (err: unknown) => { this.internalError('grants', err); decided(false) })
+  }
+
+  /** The `wasmos` imports of one process: send, answer, and wait (suspending). */
+  #imports (proc: Proc): WebAssembly.Imports {
+    const kernel = this.kernel
+    const pid = proc.pid
+    const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
+      const u8 = proc.u8
+      const cached = proc.keyCache.get(ptr)
+      if (cached !== undefined) {
+        const b = cached.bytes
+        let same = true
+        for (let i = 0; i < 32; i++) if (b[i] !== u8[ptr + i]) { same = false; break }
+        if (same) return cached
+      }
+      const bytes = u8.slice(ptr, ptr + 32)
+      const entry = { bytes, key: hexOf(bytes) }
+      if (proc.keyCache.size > 256) proc.keyCache.clear()
+      proc.keyCache.set(ptr, entry)
+      return entry
+    }
+    const send = (ifacePtr: number, bufPtr: number, bufLen: number, flags: number, idOut: number): number => {
+      if (proc.ended) return NO_HANDLER
+      proc.views()
+      if (!proc.inBounds(ifacePtr, 32) || !proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
+      const expects = (flags & SEND_ANSWER) !== 0
+      if (expects && !proc.inBounds(idOut, 8)) return BAD_POINTER
+      const iface = keyAt(ifacePtr)
+      if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
+      const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
+      const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
+      if (code === OK && expects) {
+        const id = kernel.lastId
+        proc.view.setUint32(idOut, id % 4294967296, true)
+        proc.view.setUint32(idOut + 4, Math.floor(id / 4294967296), true)
+      }
+      if (kernel.actions.length > 0) this.drain()
+      return code
+    }
+    const answer = (id: bigint, status: number, bufPtr: number, bufLen: number): number => {
+      if (proc.ended) return UNKNOWN_MESSAGE
+      proc.views()
+      if (!proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
+      if (id <= 0n || id > BigInt(Number.MAX_SAFE_INTEGER)) return UNKNOWN_MESSAGE
+      const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
+      if (kernel.actions.length > 0) this.drain()
+      return code
+    }
+    const noIds: number[] = []
+    let ids = noIds
+    /** `wait` without blocking: the size taken, 0, -3, or MUST_BLOCK. Leaves the filter in `ids`. */
+    const poll = (idsPtr: number, count: number, outPtr: number, cap: number, flags: number): number => {
+      if (proc.ended) return MUST_BLOCK
+      proc.views()
+      if (count < 0 || count > 1 << 20 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) {
+        return -BAD_POINTER
+      }
+      ids = noIds
+      if (count > 0) {
+        ids = new Array<number>(count)
+        const view = proc.view
+        for (let i = 0; i < count; i++) {
+          ids[i] = view.getUint32(idsPtr + i * 8 + 4, true) * 4294967296 + view.getUint32(idsPtr + i * 8, true)
+        }
+      }
+      const size = kernel.poll(pid, ids, cap)
+      if (size > 0) {
+        if (size <= cap) encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
+        return size
+      }
+      return (flags & WAIT_BLOCK) === 0 ? 0 : MUST_BLOCK
+    }
+    /** The suspending half: called only after `poll` said MUST_BLOCK. */
+    const block = (_idsPtr: number, _count: number, outPtr: number, cap: number): Promise<number> => {
+      const filter = ids
+      return new Promise<number>((resolve) => {
+        if (proc.ended) return
+        const retry = (): void => {
+          if (proc.ended) return
+          proc.views()
+          const n = kernel.poll(pid, filter, cap)
+          if (n === 0) { proc.wake = retry; kernel.block(pid, filter); return }
+          if (n <= cap) encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
+          resolve(n)
+        }
+        proc.wake = retry
+        kernel.block(pid, filter)
+      })
+    }
+    waitAdapter ??= new WebAssembly.Module(WAIT_ADAPTER)
+    const adapter = new WebAssembly.Instance(waitAdapter, {
+      h: { poll, block: new WebAssembly.Suspending(block) as unknown as WebAssembly.ImportValue }
+    })
+    return {
+      wasmos: { send, answer, wait: adapter.exports.wait }
+    }
+  }
+}
+
+/** A WASI `proc_exit` or the SDK's exit surfaces as an ExitSignal rejection. */
+export class ExitSignal extends Error {
+  readonly status: number
+  constructor (status: number) {
+    super(`exit ${status}`)
+    this.status = status
+  }
+}
+
+function exitOf (err: unknown): number | null {
+  return err instanceof ExitSignal ? err.status : null
+}
+
+function messageOf (err: unknown): string {
+  if (err instanceof Error) return err.message
+  return String(err)
+}

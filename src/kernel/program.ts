@@ -1,0 +1,103 @@
+// A program ready to run: its module compiled and checked against what wasmos provides, and how it
+// is named (the CID of its bytes, the name from its name section or file).
+import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
+import { badModule, notWasm } from './errors.ts'
+
+export interface Program {
+  /** What the user knows it by: the module's name section, else the file name. */
+  name: string
+  /** The CID of its bytes (DESIGN.md, "Names"). */
+  cid: string
+  module: WebAssembly.Module
+  /** Where it came from, for messages: a path or a CID. */
+  source: string
+  /** Whether it imports WASI (`wasi_snapshot_preview1`). */
+  wasi: boolean
+}
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d]
+const CHUNK = 256 * 1024
+
+/**
+ * The CID of a file's bytes as `ipfs add --cid-version=1` gives it, for files of one chunk
+ * (256 KiB or less): a raw block, sha2-256. Larger files are UnixFS DAGs: `cidOf` of the loader
+ * handles those.
+ */
+export function rawCidOf (bytes: Uint8Array): string {
+  const digest = createHash('sha256').update(bytes).digest()
+  return CID.createV1(0x55, createDigest(0x12, digest)).toString()
+}
+
+/** Reads the `name` subsection 0 (module name) of a module's name section, if any. */
+export function moduleName (module: WebAssembly.Module): string | null {
+  const sections = WebAssembly.Module.customSections(module, 'name')
+  if (sections.length === 0) return null
+  const b = new Uint8Array(sections[0])
+  let i = 0
+  const leb = (): number => {
+    let result = 0; let shift = 0
+    for (;;) {
+      if (i >= b.length) throw new RangeError('truncated')
+      const byte = b[i++]
+      result += (byte & 0x7f) * 2 ** shift
+      shift += 7
+      if ((byte & 0x80) === 0) return result
+    }
+  }
+  try {
+    while (i < b.length) {
+      const id = b[i++]
+      const size = leb()
+      if (id === 0) {
+        const len = leb()
+        return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(i, i + len))
+      }
+      i += size
+    }
+  } catch {
+    return null
+  }
+  return null
+}
+
+export interface LoadOptions {
+  /** The CID, when the caller computed or verified it already (e.g. from the store). */
+  cid?: string
+  /** Computes the CID of bytes larger than one chunk. */
+  cidOf?: (bytes: Uint8Array) => Promise<string>
+}
+
+/** Checks and compiles a program. `source` names it in errors. */
+export async function loadProgram (bytes: Uint8Array, source: string, opts: LoadOptions = {}): Promise<Program> {
+  if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw notWasm(source)
+  let module: WebAssembly.Module
+  try {
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>)
+  } catch (err) {
+    throw badModule(source, `invalid module (${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')})`)
+  }
+  const exports = WebAssembly.Module.exports(module)
+  if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
+    throw badModule(source, 'no _start function exported')
+  }
+  let wasi = false
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module === 'wasi_snapshot_preview1' || imp.module === 'wasi_unstable') { wasi = true; continue }
+    if (imp.module === 'wasmos' && ['send', 'answer', 'wait'].includes(imp.name) && imp.kind === 'function') continue
+    throw badModule(source, `imports ${imp.module}.${imp.name}, which wasmos does not provide`)
+  }
+  if (!wasi && !exports.some((e) => e.name === 'memory' && e.kind === 'memory')) {
+    throw badModule(source, 'no memory exported')
+  }
+  let cid = opts.cid
+  if (cid === undefined) {
+    if (bytes.length <= CHUNK) cid = rawCidOf(bytes)
+    else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
+    else throw badModule(source, 'larger than 256 KiB and no way to compute its UnixFS CID')
+  }
+  const name = moduleName(module) ?? basename(source).replace(/\.wasm$/, '')
+  return { name, cid, module, source, wasi }
+}

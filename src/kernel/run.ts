@@ -1,0 +1,156 @@
+// One run of wasmos on Node: a host with the native interfaces, the handlers the user chose, then
+// the main program; resolves with the main program's exit status. `wasmos run` and `wasmos exec`
+// both come here; they differ only in where the bytes come from.
+import { readFile } from 'node:fs/promises'
+import { resolve as resolvePath } from 'node:path'
+import { INTERFACES } from '../interfaces/gen/index.ts'
+import { summaryOf } from '../interfaces/definition.ts'
+import { logHandler } from '../interfaces/log.ts'
+import { processHandler } from '../interfaces/process.ts'
+import { randomHandler } from '../interfaces/random.ts'
+import { registryHandler } from '../interfaces/registry.ts'
+import { stdioHandler } from '../interfaces/stdio.ts'
+import type { StdioStreams } from '../interfaces/stdio.ts'
+import { timeHandler } from '../interfaces/time.ts'
+import { WasmosError } from './errors.ts'
+import { FlagPolicy } from './grants.ts'
+import type { GrantFlags, KnownInterface } from './grants.ts'
+import { NodeHost } from './host.ts'
+import type { GrantPolicy, HostOptions, Proc } from './host.ts'
+import { createLogger } from './logger.ts'
+import type { LogFormat, Logger, LogLevel } from './logger.ts'
+import type { NativeHandler } from './native.ts'
+import { loadProgram } from './program.ts'
+import type { Program } from './program.ts'
+
+/** Where programs come from: a file path for `run`, a CID (or prefix) for `exec`. */
+export interface ProgramSource {
+  /** Loads the program a user or a program named; null when it names nothing known. */
+  load (name: string): Promise<Program | null>
+}
+
+export interface HandlerSpec {
+  /** The interface, by name, CID or hex digest. */
+  iface: string
+  /** The program, as the source understands it. */
+  program: string
+}
+
+export interface RunOptions extends GrantFlags {
+  main: string
+  args: string[]
+  handlers: HandlerSpec[]
+  source: ProgramSource
+  logLevel?: LogLevel
+  logFormat?: LogFormat
+  logger?: Logger
+  timeoutSeconds?: number
+  queueLimit?: number
+  maxMessageSize?: number
+  streams?: StdioStreams
+  /** Replaces the flag policy's fallback for undecided grants (the terminal prompt). */
+  configurePolicy?: (policy: FlagPolicy) => void
+  /** More native handlers (tcp, fs, …), built once the host exists. */
+  natives?: Array<(host: NodeHost) => NativeHandler>
+  wasi?: HostOptions['wasi']
+  /** Called with the host before any program starts. */
+  onHost?: (host: NodeHost) => void
+}
+
+/** Every interface defined in interfaces/, by key. */
+export function knownInterfaces (): Map<string, KnownInterface> {
+  const known = new Map<string, KnownInterface>()
+  for (const iface of INTERFACES.values()) {
+    known.set(iface.key, { key: iface.key, name: iface.name, cid: iface.cid, summary: summaryOf(iface.def) })
+  }
+  return known
+}
+
+/** Programs from files: `run` knows the files named on its command line. */
+export class FileSource implements ProgramSource {
+  readonly #byName = new Map<string, Program>()
+  readonly #files: Set<string>
+
+  constructor (files: string[]) {
+    this.#files = new Set(files.map((f) => resolvePath(f)))
+  }
+
+  async load (name: string): Promise<Program | null> {
+    const cached = this.#byName.get(name)
+    if (cached !== undefined) return cached
+    const path = resolvePath(name)
+    let known = this.#files.has(path)
+    if (!known) {
+      for (const p of this.#byName.values()) {
+        if (p.name === name || p.cid === name) return p
+      }
+      return null
+    }
+    let bytes: Uint8Array
+    try {
+      bytes = await readFile(path)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') throw new WasmosError('ERR_NOT_FOUND', `${name}: no such file`)
+      if (code === 'EISDIR') throw new WasmosError('ERR_NOT_FOUND', `${name}: is a directory`)
+      throw new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
+    }
+    known = true
+    const program = await loadProgram(bytes, name)
+    this.#byName.set(name, program)
+    return program
+  }
+}
+
+function interfaceKey (token: string, known: Map<string, KnownInterface>, flag: string): string {
+  for (const k of known.values()) if (k.name === token || k.cid === token || k.key === token) return k.key
+  if (/^[0-9a-f]{64}$/.test(token)) return token
+  throw new WasmosError('ERR_UNKNOWN_INTERFACE', `${flag}: unknown interface '${token}' (give a name from 'wasmos interfaces', or a CID)`)
+}
+
+/** Runs the main program with its handlers; resolves with its exit status. */
+export async function run (opts: RunOptions): Promise<number> {
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel, format: opts.logFormat })
+  const known = knownInterfaces()
+  const policy = new FlagPolicy(opts, known, logger)
+  opts.configurePolicy?.(policy)
+  const handlerKeys = opts.handlers.map((h) => interfaceKey(h.iface, known, '--handler'))
+  // Load everything before starting anything: a bad file is reported before any program runs.
+  const mainProgram = await opts.source.load(opts.main)
+  if (mainProgram === null) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)
+  const handlerPrograms: Program[] = []
+  for (const h of opts.handlers) {
+    const p = await opts.source.load(h.program)
+    if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
+    handlerPrograms.push(p)
+  }
+  const host = new NodeHost({
+    logger,
+    grants: policy as GrantPolicy,
+    queueLimit: opts.queueLimit,
+    maxMessageSize: opts.maxMessageSize,
+    wasi: opts.wasi
+  })
+  const streams = opts.streams ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
+  host.addNative(registryHandler(host))
+  host.addNative(logHandler(host))
+  host.addNative(stdioHandler(host, streams))
+  host.addNative(timeHandler(host))
+  host.addNative(randomHandler(host))
+  host.addNative(processHandler(host, async (name) => await opts.source.load(name)))
+  for (const make of opts.natives ?? []) host.addNative(make(host))
+  opts.onHost?.(host)
+  try {
+    const handlerProcs: Proc[] = []
+    for (let i = 0; i < handlerPrograms.length; i++) {
+      handlerProcs.push(await host.spawn(handlerPrograms[i], [], 0, [handlerKeys[i]]))
+    }
+    for (const p of handlerProcs) {
+      if (p.ended && p.error !== null) throw p.error
+    }
+    const main = await host.spawn(mainProgram, opts.args)
+    return await host.runUntilExit(main, opts.timeoutSeconds)
+  } finally {
+    await host.close()
+  }
+}

@@ -1,0 +1,10 @@
+// The kernel core's scenarios, run against the TypeScript build.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { runScenario, scenarioCount, scenarioName } from './scenarios.ts'
+
+for (let i = 0; i < scenarioCount(); i++) {
+  test(`core (TypeScript): ${scenarioName(i)}`, () => {
+    assert.equal(runScenario(i), '')
+  })
+}
