@@ -43,6 +43,8 @@ export interface HostOptions {
   maxMessageSize?: number
   /** Wraps programs that import WASI (set by the WASI adapter). */
   wasi?: WasiAdapter
+  /** More imports for a process beside `wasmos` (e.g. the scheduler's refuel import). */
+  imports?: (proc: Proc) => WebAssembly.Imports
 }
 
 export interface WasiAdapter {
@@ -130,6 +132,7 @@ export class NodeHost {
   readonly natives = new Map<string, NativeHandler>()
   readonly #grants: GrantPolicy
   readonly #wasi: WasiAdapter | undefined
+  readonly #extraImports: ((proc: Proc) => WebAssembly.Imports) | undefined
   readonly #pending = new Map<number, Pending>()
   readonly #registrations = new Map<number, (status: number) => void>()
   #draining = false
@@ -147,6 +150,7 @@ export class NodeHost {
     this.logger = opts.logger
     this.#grants = opts.grants
     this.#wasi = opts.wasi
+    this.#extraImports = opts.imports
   }
 
   /** Makes a native handler the handler of its interface. */
@@ -491,6 +495,7 @@ export class NodeHost {
       h: { poll, block: new WebAssembly.Suspending(block) as unknown as WebAssembly.ImportValue }
     })
     return {
+      ...this.#extraImports?.(proc),
       wasmos: { send, answer, wait: adapter.exports.wait }
     }
   }

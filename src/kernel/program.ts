@@ -63,19 +63,32 @@ export function moduleName (module: WebAssembly.Module): string | null {
   return null
 }
 
+/** Rewrites a module's bytes before it is compiled (the fuel rewrite of `limits`); `cid` names the original. */
+export type Rewrite = (bytes: Uint8Array, cid: string) => Uint8Array | Promise<Uint8Array>
+
 export interface LoadOptions {
+  rewrite?: Rewrite
   /** The CID, when the caller computed or verified it already (e.g. from the store). */
   cid?: string
   /** Computes the CID of bytes larger than one chunk. */
   cidOf?: (bytes: Uint8Array) => Promise<string>
+  /** Imports the host provides beyond `wasmos` (e.g. the refuel import added by the rewrite). */
+  allowImport?: (module: string, name: string) => boolean
 }
 
 /** Checks and compiles a program. `source` names it in errors. */
 export async function loadProgram (bytes: Uint8Array, source: string, opts: LoadOptions = {}): Promise<Program> {
   if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw notWasm(source)
+  let cid = opts.cid
+  if (cid === undefined) {
+    if (bytes.length <= CHUNK) cid = rawCidOf(bytes)
+    else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
+    else throw badModule(source, 'larger than 256 KiB and no way to compute its UnixFS CID')
+  }
+  const code = opts.rewrite === undefined ? bytes : await opts.rewrite(bytes, cid)
   let module: WebAssembly.Module
   try {
-    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>)
+    module = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>)
   } catch (err) {
     throw badModule(source, `invalid module (${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')})`)
   }
@@ -87,16 +100,11 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'wasi_snapshot_preview1' || imp.module === 'wasi_unstable') { wasi = true; continue }
     if (imp.module === 'wasmos' && ['send', 'answer', 'wait'].includes(imp.name) && imp.kind === 'function') continue
+    if (opts.allowImport?.(imp.module, imp.name) === true) continue
     throw badModule(source, `imports ${imp.module}.${imp.name}, which wasmos does not provide`)
   }
   if (!wasi && !exports.some((e) => e.name === 'memory' && e.kind === 'memory')) {
     throw badModule(source, 'no memory exported')
-  }
-  let cid = opts.cid
-  if (cid === undefined) {
-    if (bytes.length <= CHUNK) cid = rawCidOf(bytes)
-    else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
-    else throw badModule(source, 'larger than 256 KiB and no way to compute its UnixFS CID')
   }
   const name = moduleName(module) ?? basename(source).replace(/\.wasm$/, '')
   return { name, cid, module, source, wasi }

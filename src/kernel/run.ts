@@ -21,12 +21,12 @@ import { createLogger } from './logger.ts'
 import type { LogFormat, Logger, LogLevel } from './logger.ts'
 import type { NativeHandler } from './native.ts'
 import { loadProgram } from './program.ts'
-import type { Program } from './program.ts'
+import type { LoadOptions, Program } from './program.ts'
 
 /** Where programs come from: a file path for `run`, a CID (or prefix) for `exec`. */
 export interface ProgramSource {
   /** Loads the program a user or a program named; null when it names nothing known. */
-  load (name: string): Promise<Program | null>
+  load (name: string, opts?: LoadOptions): Promise<Program | null>
 }
 
 export interface HandlerSpec {
@@ -53,6 +53,10 @@ export interface RunOptions extends GrantFlags {
   /** More native handlers (tcp, fs, …), built once the host exists. */
   natives?: Array<(host: NodeHost) => NativeHandler>
   wasi?: HostOptions['wasi']
+  /** How programs are loaded: the fuel rewrite and the imports it adds (set by features). */
+  load?: LoadOptions
+  /** More imports for each process, beside `wasmos` (set by features). */
+  imports?: HostOptions['imports']
   /** Called with the host before any program starts. */
   onHost?: (host: NodeHost) => void
 }
@@ -75,7 +79,7 @@ export class FileSource implements ProgramSource {
     this.#files = new Set(files.map((f) => resolvePath(f)))
   }
 
-  async load (name: string): Promise<Program | null> {
+  async load (name: string, opts: LoadOptions = {}): Promise<Program | null> {
     const cached = this.#byName.get(name)
     if (cached !== undefined) return cached
     const path = resolvePath(name)
@@ -96,7 +100,7 @@ export class FileSource implements ProgramSource {
       throw new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
     }
     known = true
-    const program = await loadProgram(bytes, name)
+    const program = await loadProgram(bytes, name, opts)
     this.#byName.set(name, program)
     return program
   }
@@ -116,11 +120,11 @@ export async function run (opts: RunOptions): Promise<number> {
   opts.configurePolicy?.(policy)
   const handlerKeys = opts.handlers.map((h) => interfaceKey(h.iface, known, '--handler'))
   // Load everything before starting anything: a bad file is reported before any program runs.
-  const mainProgram = await opts.source.load(opts.main)
+  const mainProgram = await opts.source.load(opts.main, opts.load)
   if (mainProgram === null) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)
   const handlerPrograms: Program[] = []
   for (const h of opts.handlers) {
-    const p = await opts.source.load(h.program)
+    const p = await opts.source.load(h.program, opts.load)
     if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
     handlerPrograms.push(p)
   }
@@ -129,7 +133,8 @@ export async function run (opts: RunOptions): Promise<number> {
     grants: policy as GrantPolicy,
     queueLimit: opts.queueLimit,
     maxMessageSize: opts.maxMessageSize,
-    wasi: opts.wasi
+    wasi: opts.wasi,
+    imports: opts.imports
   })
   const streams = opts.streams ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
   host.addNative(registryHandler(host))
@@ -137,7 +142,7 @@ export async function run (opts: RunOptions): Promise<number> {
   host.addNative(stdioHandler(host, streams))
   host.addNative(timeHandler(host))
   host.addNative(randomHandler(host))
-  host.addNative(processHandler(host, async (name) => await opts.source.load(name)))
+  host.addNative(processHandler(host, async (name) => await opts.source.load(name, opts.load)))
   for (const make of opts.natives ?? []) host.addNative(make(host))
   opts.onHost?.(host)
   try {

@@ -2,6 +2,7 @@
 // before the program; everything after it is the program's.
 import type { Command } from 'commander'
 import { FileSource, run } from '../../kernel/run.ts'
+import { addFeatureOptions, applyFeatures } from '../features/index.ts'
 import { addRunOptions, runSettings } from '../options.ts'
 import type { RunFlags } from '../options.ts'
 
@@ -11,11 +12,11 @@ export function registerRunCommands (program: Command): void {
     .argument('<file>', 'the program (.wasm)')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
-  addRunOptions(cmd, 'a .wasm file')
+  addFeatureOptions(addRunOptions(cmd, 'a .wasm file'))
     .action(async (file: string, args: string[], flags: RunFlags) => {
       const settings = runSettings(flags)
       const files = [file, ...settings.handlers.map((h) => h.program), ...flags.program]
-      const status = await run({
+      const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
         allow: flags.allow,
         deny: flags.deny,
         allowAll: flags.allowAll,
@@ -25,7 +26,7 @@ export function registerRunCommands (program: Command): void {
         main: file,
         args,
         source: new FileSource(files)
-      })
+      }))
       process.exitCode = status & 0xff
     })
 }

@@ -1,0 +1,71 @@
+// Benchmark of the kernel on Node (issue 2): the round trip of a call between two wasm programs
+// (median and p99, over batches of calls timed from inside the client), one-way messages per
+// second, and for comparison the round trip between two Node worker threads with postMessage —
+// all in one run. Run: node bench/kernel.ts [--json]
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { Worker } from 'node:worker_threads'
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } })
+const root = join(import.meta.dirname, '..')
+const cli = join(root, 'dist', 'src', 'cli', 'main.js')
+const build = (name: string): string => join(root, 'programs', 'build', `${name}.wasm`)
+
+const BATCHES = 400
+const BATCH = 200
+const ONEWAY = 4_000_000
+const WINDOW = 512
+
+function quantile (xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
+}
+
+function client (...args: string[]): string {
+  const r = spawnSync(process.execPath, [cli, 'run', '--allow=pingpong,time', `--handler=pingpong=${build('pingpong-server')}`,
+    build('bench-client'), ...args], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`bench-client ${args.join(' ')} failed: ${r.stderr}`)
+  return r.stdout.trim()
+}
+
+// Round trips, wasm to wasm: the first tenth of the batches warms up.
+const batches = client('rtt', String(BATCHES), String(BATCH)).split(' ').map(Number).slice(BATCHES / 10)
+const rttMedian = quantile(batches, 0.5) / 1000
+const rttP99 = quantile(batches, 0.99) / 1000
+
+// One-way messages, with a call after each window as flow control.
+client('oneway', String(ONEWAY / 10), String(WINDOW))
+const onewayNs = Number(client('oneway', String(ONEWAY), String(WINDOW)))
+const perSecond = ONEWAY / (onewayNs / 1e9)
+
+// Node worker threads, postMessage there and back, timed the same way.
+const worker = new Worker('const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => parentPort.postMessage(m))', { eval: true })
+const echo = (n: number): Promise<void> => new Promise((resolve) => {
+  let left = n
+  const onMessage = (): void => { if (--left === 0) { worker.off('message', onMessage); resolve() } else worker.postMessage(left) }
+  worker.on('message', onMessage)
+  worker.postMessage(left)
+})
+const workerBatches: number[] = []
+for (let i = 0; i < 220; i++) {
+  const t0 = performance.now()
+  await echo(50)
+  if (i >= 20) workerBatches.push((performance.now() - t0) * 1000 / 50)
+}
+await worker.terminate()
+
+const rows = [
+  { name: 'call round trip, wasm ↔ wasm (median)', value: rttMedian, unit: 'µs', target: '≤ 2 µs' },
+  { name: `call round trip, wasm ↔ wasm (p99 of ${BATCH}-call batches)`, value: rttP99, unit: 'µs', target: '' },
+  { name: 'one-way messages per second', value: perSecond / 1e6, unit: 'M/s', target: '≥ 2 M/s' },
+  { name: 'worker threads postMessage round trip (median)', value: quantile(workerBatches, 0.5), unit: 'µs', target: '(comparison)' },
+  { name: 'worker threads postMessage round trip (p99 of 50)', value: quantile(workerBatches, 0.99), unit: 'µs', target: '(comparison)' }
+]
+
+if (values.json) {
+  console.log(JSON.stringify({ bench: 'kernel', node: process.versions.node, rows }, null, 2))
+} else {
+  console.log(`kernel on Node ${process.versions.node}`)
+  for (const r of rows) console.log(`  ${r.name.padEnd(56)} ${r.value.toFixed(2).padStart(8)} ${r.unit.padEnd(4)} ${r.target}`)
+}
