@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads'
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } })
 const root = join(import.meta.dirname, '..')
-const cli = join(root, 'dist', 'src', 'cli', 'main.js')
+const cli = join(root, 'bin', 'wasmos.mjs')
 const build = (name: string): string => join(root, 'programs', 'build', `${name}.wasm`)
 
 const BATCHES = 400

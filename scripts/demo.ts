@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
-const cli = join(root, 'dist', 'src', 'cli', 'main.js')
+const cli = join(root, 'bin', 'wasmos.mjs')
 const build = (name: string): string => join('programs', 'build', `${name}.wasm`)
 
 const steps: Array<[string, string[]]> = [

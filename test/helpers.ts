@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export const ROOT = join(import.meta.dirname, '..')
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
+export const CLI = join(ROOT, 'bin', 'wasmos.mjs')
 export const NODE = process.execPath
 
 export function program (name: string): string {

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // The `wasmos` command. Each command group lives in src/cli/commands and registers itself here.
-import { enableCompileCache } from 'node:module'
 import { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
 import { registerInterfaceCommands } from './commands/interfaces.ts'
 import { registerRunCommands } from './commands/run.ts'
 
-enableCompileCache?.()
 
 if (typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') {
   process.stderr.write(`wasmos: needs Node 24 or later (JSPI); this is Node ${process.versions.node}\n`)

@@ -99,18 +99,4 @@ export function nameOf (def: InterfaceDef): InterfaceName {
   return { digest, key: Buffer.from(digest).toString('hex'), cid }
 }
 
-/** The digest inside an interface CID (raw, sha2-256), or null if it is not one. */
-export function digestOfCid (text: string): Uint8Array | null {
-  try {
-    const cid = CID.parse(text)
-    if (cid.multihash.code !== 0x12 || cid.multihash.digest.length !== 32) return null
-    return cid.multihash.digest
-  } catch {
-    return null
-  }
-}
-
-/** The first line of the interface's doc: what the permission prompt shows. */
-export function summaryOf (def: InterfaceDef): string {
-  return (def.doc ?? '').split('\n')[0].trim()
-}
+export { digestOfCid, summaryOf } from './names.ts'

@@ -1,5 +1,4 @@
 // The `random` interface, handled natively from the host's cryptographic generator.
-import { randomBytes } from 'node:crypto'
 import type { NodeHost } from '../kernel/host.ts'
 import { InterfaceError, native } from '../kernel/native.ts'
 import type { NativeHandler } from '../kernel/native.ts'
@@ -10,7 +9,7 @@ export function randomHandler (host: NodeHost): NativeHandler {
   return native(host, random, {
     bytes (req) {
       if (req.len > 65536) throw new InterfaceError(TOO_MANY)
-      return { data: new Uint8Array(randomBytes(req.len)) }
+      return { data: crypto.getRandomValues(new Uint8Array(req.len)) }
     }
   })
 }

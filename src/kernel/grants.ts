@@ -1,7 +1,7 @@
 // Who decides grants on Node, short of the prompt: the run's flags (`--allow`, `--deny`,
 // `--allow-all`) and the defaults of DESIGN.md. Deny wins over allow. What no flag decides goes
 // to `ask` (the terminal prompt) or, without one, is denied with a message naming the flag.
-import { digestOfCid } from '../interfaces/definition.ts'
+import { digestOfCid } from '../interfaces/names.ts'
 import type { GrantPolicy, GrantRequest } from './host.ts'
 import type { Logger } from './logger.ts'
 import { WasmosError } from './errors.ts'

@@ -1,6 +1,5 @@
 // A program ready to run: its module compiled and checked against what wasmos provides, and how it
 // is named (the CID of its bytes, the name from its name section or file).
-import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
@@ -26,8 +25,8 @@ const CHUNK = 256 * 1024
  * (256 KiB or less): a raw block, sha2-256. Larger files are UnixFS DAGs: `cidOf` of the loader
  * handles those.
  */
-export function rawCidOf (bytes: Uint8Array): string {
-  const digest = createHash('sha256').update(bytes).digest()
+export async function rawCidOf (bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
   return CID.createV1(0x55, createDigest(0x12, digest)).toString()
 }
 
@@ -81,7 +80,7 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
   if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw notWasm(source)
   let cid = opts.cid
   if (cid === undefined) {
-    if (bytes.length <= CHUNK) cid = rawCidOf(bytes)
+    if (bytes.length <= CHUNK) cid = await rawCidOf(bytes)
     else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
     else throw badModule(source, 'larger than 256 KiB and no way to compute its UnixFS CID')
   }

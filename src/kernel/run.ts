@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { resolve as resolvePath } from 'node:path'
 import { INTERFACES } from '../interfaces/gen/index.ts'
-import { summaryOf } from '../interfaces/definition.ts'
+import { summaryOf } from '../interfaces/names.ts'
 import { logHandler } from '../interfaces/log.ts'
 import { processHandler } from '../interfaces/process.ts'
 import { randomHandler } from '../interfaces/random.ts'

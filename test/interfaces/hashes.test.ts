@@ -14,7 +14,7 @@ const PINNED: Record<string, string> = {
   kv: 'bafkreidi6pjwybdxqb4u7ckgvai2qgmsfi4shcvxn7dkxlkpzbvqxpqe5u',
   loader: 'bafkreifk2l2zd7xp2wcbodyduiuajqz3dqxzykeltbr4ewfhdfrfdziwf4',
   log: 'bafkreicdjv5yqh4prjty76p3ozhp75goigsvkweciuqwccy5wlv235ip7m',
-  pingpong: 'bafkreieigylzu6fjngfydejdsbxerbkeztkt7y4uac76imkb7bqbuqdyqe',
+  pingpong: 'bafkreier6a67kffmt4y3suzmnod6tdmr7kzjwi7tstnshgzb3a4fez2j4i',
   process: 'bafkreicxxnv6fetsfdvozofplyekob5h4ox7z2w6fjhkhlufnnrn64cigy',
   random: 'bafkreiet6a3ha4ngdvzxmzd73i4js2whczobsicmtu2heqrmhzzs455jhq',
   registry: 'bafkreightdcrib7u26stmxioufzwtpp7ommlzv634ndai6kahjy4uw3idy',

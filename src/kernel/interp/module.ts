@@ -1,0 +1,1307 @@
+// Decoder, validator and compiler for WebAssembly 2.0 binaries (no SIMD).
+// One pass over each function body both validates it (the algorithm of the spec's appendix)
+// and emits the interpreter's internal code: i32 words with every immediate already decoded and
+// every branch resolved to (target, arity, stack height), so execution never reads LEB128 or
+// searches for a block's end. AssemblyScript has no exceptions: errors are kept in `err`
+// and every loop checks it.
+
+export const T_I32: u8 = 0x7f
+export const T_I64: u8 = 0x7e
+export const T_F32: u8 = 0x7d
+export const T_F64: u8 = 0x7c
+export const T_V128: u8 = 0x7b
+export const T_FUNCREF: u8 = 0x70
+export const T_EXTERNREF: u8 = 0x6f
+export const T_ANY: u8 = 0 // unknown operand in unreachable code
+
+export const K_FUNC: u8 = 0
+export const K_TABLE: u8 = 1
+export const K_MEMORY: u8 = 2
+export const K_GLOBAL: u8 = 3
+
+export const NO_MAX: u64 = 0xffffffffffffffff
+
+// Internal opcodes beyond the single-byte wasm ones: 0xFC-prefixed ops map to FC_BASE + subop.
+export const FC_BASE: i32 = 0xe0
+export const OP_JMP: i32 = 0xf8 // target
+export const OP_JMP_IF: i32 = 0xf9 // target: br_if with nothing to move
+export const OP_JMP_IFZ: i32 = 0x04 // target: `if`
+export const OP_BR: i32 = 0x0c // target arity height
+export const OP_BR_IF: i32 = 0x0d // target arity height
+export const OP_BR_TABLE: i32 = 0x0e // n, (target arity height) * (n + 1)
+export const OP_SELECT: i32 = 0x1b
+// Fused instructions (superinstructions), op = base + binopIndex(wasm op) for i32 binops. The
+// numbering is dense so that the dispatch switch compiles to a single br_table.
+export const FUSE_SC: i32 = 0x100 // <stack> op const c          : c
+export const FUSE_LC: i32 = 0x115 // local a op const c          : a c
+export const FUSE_LL: i32 = 0x12a // local a op local b          : a b
+export const FUSE_LOAD: i32 = 0x13f // load from local a + offset : a offset (base + wasm op - 0x28)
+export const FUSE_LCS: i32 = 0x145 // local y = local a op const c : a c y
+export const FUSE_LLS: i32 = 0x15a // local y = local a op local b : a b y
+// compare (binop index 0..9) and jump: if true (T) / if false (F)  : a c|b target
+export const FUSE_JLC_T: i32 = 0x16f
+export const FUSE_JLC_F: i32 = 0x179
+export const FUSE_JLL_T: i32 = 0x183
+export const FUSE_JLL_F: i32 = 0x18d
+export const FUSE_SL: i32 = 0x197 // <stack> op local b         : b
+export const OP_COPY: i32 = 0x1ac // local.get a; local.set b    : a b
+export const OP_MAX: i32 = 0x1ac
+
+// Index of a fusable i32 binop (compare, add/sub/mul, bitwise, shifts, rotates) in 0..20.
+export function binopIndex(op: i32): i32 {
+  if (op >= 0x46 && op <= 0x4f) return op - 0x46
+  if (op >= 0x6a && op <= 0x6c) return op - 0x6a + 10
+  if (op >= 0x71 && op <= 0x78) return op - 0x71 + 13
+  return -1
+}
+
+export class FuncType {
+  params: StaticArray<u8>
+  results: StaticArray<u8>
+  key: string
+  constructor(params: StaticArray<u8>, results: StaticArray<u8>) {
+    this.params = params
+    this.results = results
+    let k = ''
+    for (let i = 0; i < params.length; i++) k += String.fromCharCode(params[i])
+    k += ':'
+    for (let i = 0; i < results.length; i++) k += String.fromCharCode(results[i])
+    this.key = k
+  }
+}
+
+export class Limits {
+  min: u32 = 0
+  max: u64 = NO_MAX
+}
+
+export class TableType {
+  elem: u8 = T_FUNCREF
+  limits: Limits = new Limits()
+}
+
+export class GlobalType {
+  type: u8 = T_I32
+  mutable: bool = false
+}
+
+export class Import {
+  module: string = ''
+  name: string = ''
+  kind: u8 = 0
+  typeIdx: u32 = 0
+  table: TableType | null = null
+  mem: Limits | null = null
+  global: GlobalType | null = null
+}
+
+export class Export {
+  name: string = ''
+  kind: u8 = 0
+  index: u32 = 0
+}
+
+// Constant expression, already checked: one of the ops below with its value.
+export const CE_CONST: u8 = 0 // value holds the bits
+export const CE_REF_NULL: u8 = 1
+export const CE_REF_FUNC: u8 = 2 // value = function index
+export const CE_GLOBAL: u8 = 3 // value = global index
+
+export class ConstExpr {
+  op: u8 = CE_CONST
+  value: u64 = 0
+}
+
+export const SEG_ACTIVE: u8 = 0
+export const SEG_PASSIVE: u8 = 1
+export const SEG_DECLARATIVE: u8 = 2
+
+export class ElemSeg {
+  mode: u8 = SEG_ACTIVE
+  table: u32 = 0
+  offset: ConstExpr = new ConstExpr()
+  type: u8 = T_FUNCREF
+  inits: Array<ConstExpr> = []
+}
+
+export class DataSeg {
+  mode: u8 = SEG_ACTIVE
+  offset: ConstExpr = new ConstExpr()
+  bytes: Uint8Array = new Uint8Array(0)
+}
+
+export class Func {
+  typeIdx: u32 = 0
+  type: FuncType | null = null
+  numParams: i32 = 0
+  numResults: i32 = 0
+  numLocals: i32 = 0 // including parameters
+  maxStack: i32 = 0 // slots: locals + deepest operand stack
+  code: StaticArray<i32> = new StaticArray<i32>(0)
+}
+
+export class Module {
+  types: Array<FuncType> = []
+  imports: Array<Import> = []
+  funcTypes: Array<u32> = [] // type index of every function, imports first
+  numImportedFuncs: i32 = 0
+  tables: Array<TableType> = [] // imports first
+  numImportedTables: i32 = 0
+  mems: Array<Limits> = []
+  numImportedMems: i32 = 0
+  globals: Array<GlobalType> = []
+  numImportedGlobals: i32 = 0
+  globalInits: Array<ConstExpr> = [] // defined globals only
+  exports: Array<Export> = []
+  start: i32 = -1
+  elems: Array<ElemSeg> = []
+  datas: Array<DataSeg> = []
+  dataCount: i32 = -1
+  funcs: Array<Func> = [] // defined functions only
+  declaredRefs: Set<u32> = new Set<u32>()
+}
+
+class Ctrl {
+  op: u8 = 0 // 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 function
+  params: StaticArray<u8> = new StaticArray<u8>(0)
+  results: StaticArray<u8> = new StaticArray<u8>(0)
+  height: i32 = 0
+  unreachable: bool = false
+  fixups: Array<i32> = [] // code positions waiting for this label's end address
+  loopPc: i32 = 0
+  ifFix: i32 = -1 // position of the `if`'s false target
+}
+
+const EMPTY: StaticArray<u8> = new StaticArray<u8>(0)
+
+function isValType(b: u8): bool {
+  return b == T_I32 || b == T_I64 || b == T_F32 || b == T_F64 || b == T_FUNCREF || b == T_EXTERNREF
+}
+function isRef(t: u8): bool {
+  return t == T_FUNCREF || t == T_EXTERNREF || t == T_ANY
+}
+
+// Valid UTF-8 per the Unicode standard (no overlongs, surrogates or > U+10FFFF).
+export function validUtf8(b: Uint8Array, start: i32, end: i32): bool {
+  let i = start
+  while (i < end) {
+    const c = <u32>b[i]
+    if (c < 0x80) { i++; continue }
+    let n = 0
+    let cp: u32 = 0
+    let lo: u32 = 0
+    if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; lo = 0x80 }
+    else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; lo = 0x800 }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; lo = 0x10000 }
+    else return false
+    if (i + n >= end) return false
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= end) return false
+      const d = <u32>b[i + k]
+      if ((d & 0xc0) != 0x80) return false
+      cp = (cp << 6) | (d & 0x3f)
+    }
+    if (cp < lo || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false
+    i += n + 1
+  }
+  return true
+}
+
+export class Decoder {
+  b: Uint8Array
+  pos: i32 = 0
+  end: i32
+  err: string | null = null
+  m: Module = new Module()
+  // compiler state
+  vals: Array<u8> = []
+  ctrls: Array<Ctrl> = []
+  code: Array<i32> = []
+  maxVals: i32 = 0
+  numLocals: i32 = 0
+  localTypes: Array<u8> = []
+  hasDataCountSection: bool = false
+  // peephole state: start of the last two instructions, and the last branch target position
+  // (never fuse across it)
+  last: i32 = -1
+  last2: i32 = -1
+  barrier: i32 = 0
+
+  constructor(b: Uint8Array) {
+    this.b = b
+    this.end = b.length
+  }
+
+  fail(msg: string): void {
+    if (this.err === null) this.err = msg
+  }
+
+  byte(): u8 {
+    if (this.pos >= this.end) {
+      this.fail('unexpected end')
+      return 0
+    }
+    return unchecked(this.b[this.pos++])
+  }
+
+  u32(): u32 {
+    let result: u32 = 0
+    let shift: u32 = 0
+    while (true) {
+      if (this.pos >= this.end) { this.fail('unexpected end'); return 0 }
+      const b = <u32>unchecked(this.b[this.pos++])
+      if (shift == 28) {
+        if (b & 0x80) { this.fail('integer representation too long'); return 0 }
+        if (b & 0x70) { this.fail('integer too large'); return 0 }
+      }
+      result |= (b & 0x7f) << shift
+      if (!(b & 0x80)) return result
+      shift += 7
+    }
+  }
+
+  // Signed LEB128 of `bits` (32, 33 or 64) into an i64.
+  sleb(bits: i32): i64 {
+    let result: i64 = 0
+    let shift: i32 = 0
+    const maxBytes = (bits + 6) / 7
+    let n = 0
+    while (true) {
+      if (this.pos >= this.end) { this.fail('unexpected end'); return 0 }
+      const b = <i64>unchecked(this.b[this.pos++])
+      n++
+      if (n == maxBytes) {
+        if (b & 0x80) { this.fail('integer representation too long'); return 0 }
+        // bits left over in the last byte must be copies of the sign bit
+        const used = bits - shift // meaningful bits in this byte (<= 7)
+        const mask = (<i64>0x7f >> used) << used & 0x7f
+        const signSet = (b >> (used - 1)) & 1
+        if (signSet ? (b & mask) != mask : (b & mask) != 0) { this.fail('integer too large'); return 0 }
+      }
+      result |= (b & 0x7f) << shift
+      shift += 7
+      if (!(b & 0x80)) {
+        if (shift < 64 && (b & 0x40)) result |= -1 << shift
+        return result
+      }
+    }
+  }
+
+  f32bits(): u32 {
+    if (this.pos + 4 > this.end) { this.fail('unexpected end'); this.pos = this.end; return 0 }
+    const v = load<u32>(this.b.dataStart + this.pos)
+    this.pos += 4
+    return v
+  }
+
+  f64bits(): u64 {
+    if (this.pos + 8 > this.end) { this.fail('unexpected end'); this.pos = this.end; return 0 }
+    const v = load<u64>(this.b.dataStart + this.pos)
+    this.pos += 8
+    return v
+  }
+
+  name(): string {
+    const len = this.u32()
+    if (this.err !== null) return ''
+    if (<u64>this.pos + len > <u64>this.end) { this.fail('unexpected end'); return '' }
+    const s = this.pos
+    this.pos += len
+    if (!validUtf8(this.b, s, s + len)) { this.fail('malformed UTF-8 encoding'); return '' }
+    return String.UTF8.decodeUnsafe(this.b.dataStart + s, len)
+  }
+
+  count(): i32 {
+    const n = this.u32()
+    // every element takes at least one byte
+    if (<u64>n > <u64>(this.end - this.pos)) { this.fail('unexpected end'); return 0 }
+    return <i32>n
+  }
+
+  valType(): u8 {
+    const t = this.byte()
+    if (!isValType(t)) { this.fail('malformed value type'); return T_I32 }
+    return t
+  }
+
+  refType(): u8 {
+    const t = this.byte()
+    if (t != T_FUNCREF && t != T_EXTERNREF) { this.fail('malformed reference type'); return T_FUNCREF }
+    return t
+  }
+
+  limits(max32: u64): Limits {
+    const l = new Limits()
+    const flag = this.byte()
+    if (flag > 1) { this.fail('integer too large'); return l }
+    l.min = this.u32()
+    if (flag == 1) l.max = <u64>this.u32()
+    return l
+  }
+
+  tableType(): TableType {
+    const t = new TableType()
+    t.elem = this.refType()
+    t.limits = this.limits(0xffffffff)
+    if (t.limits.max != NO_MAX && <u64>t.limits.min > t.limits.max) this.fail('size minimum must not be greater than maximum')
+    return t
+  }
+
+  memType(): Limits {
+    const l = this.limits(65536)
+    if (l.min > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
+    if (l.max != NO_MAX) {
+      if (l.max > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
+      if (<u64>l.min > l.max) this.fail('size minimum must not be greater than maximum')
+    }
+    return l
+  }
+
+  globalType(): GlobalType {
+    const g = new GlobalType()
+    g.type = this.valType()
+    const m = this.byte()
+    if (m > 1) this.fail('malformed mutability')
+    g.mutable = m == 1
+    return g
+  }
+
+  // Constant expression of type t; `declare` records ref.func targets as declared references.
+  constExpr(t: u8): ConstExpr {
+    const e = new ConstExpr()
+    const op = this.byte()
+    let type: u8 = 0
+    const m = this.m
+    switch (op) {
+      case 0x41: e.value = <u64><u32><i32>this.sleb(32); type = T_I32; break
+      case 0x42: e.value = <u64>this.sleb(64); type = T_I64; break
+      case 0x43: e.value = <u64>this.f32bits(); type = T_F32; break
+      case 0x44: e.value = this.f64bits(); type = T_F64; break
+      case 0xd0: e.op = CE_REF_NULL; type = this.refType(); break
+      case 0xd2: {
+        e.op = CE_REF_FUNC
+        const x = this.u32()
+        if (x >= <u32>m.funcTypes.length) { this.fail('unknown function'); return e }
+        m.declaredRefs.add(x)
+        e.value = x
+        type = T_FUNCREF
+        break
+      }
+      case 0x23: {
+        e.op = CE_GLOBAL
+        const x = this.u32()
+        if (x >= <u32>m.numImportedGlobals) { this.fail('unknown global'); return e }
+        const g = m.globals[x]
+        if (g.mutable) { this.fail('constant expression required'); return e }
+        e.value = x
+        type = g.type
+        break
+      }
+      default:
+        if (this.err === null && op != 0x0b) {
+          // A known instruction that is not constant, or garbage.
+          this.fail('constant expression required')
+        } else this.fail('type mismatch')
+        return e
+    }
+    if (this.err !== null) return e
+    const end = this.byte()
+    if (end != 0x0b) { this.fail(end == 0x41 || end == 0x42 || end == 0x23 || end == 0xd2 || end == 0xd0 || end == 0x43 || end == 0x44 ? 'type mismatch' : 'constant expression required'); return e }
+    if (type != t) this.fail('type mismatch')
+    return e
+  }
+
+  decode(): Module | null {
+    const m = this.m
+    if (this.end < 4 || load<u32>(this.b.dataStart) != 0x6d736100) { this.fail('magic header not detected'); return null }
+    if (this.end < 8 || load<u32>(this.b.dataStart + 4) != 1) { this.fail('unknown binary version'); return null }
+    this.pos = 8
+    let lastOrder = 0
+    let funcCount = -1
+    let codeSeen = false
+    while (this.pos < this.end && this.err === null) {
+      const id = this.byte()
+      const size = this.u32()
+      if (this.err !== null) break
+      if (<u64>this.pos + size > <u64>this.end) { this.fail('section size mismatch: unexpected end'); break }
+      const sectionEnd = this.pos + <i32>size
+      const savedEnd = this.end
+      this.end = sectionEnd
+      if (id == 0) {
+        this.name()
+        this.pos = sectionEnd
+        this.end = savedEnd
+        continue
+      }
+      let order = 0
+      if (id >= 1 && id <= 9) order = id
+      else if (id == 12) order = 10
+      else if (id == 10) order = 11
+      else if (id == 11) order = 12
+      else { this.fail('malformed section id'); break }
+      if (order <= lastOrder) { this.fail('unexpected content after last section'); break }
+      lastOrder = order
+      switch (id) {
+        case 1: this.typeSection(); break
+        case 2: this.importSection(); break
+        case 3: funcCount = this.functionSection(); break
+        case 4: { const n = this.count(); for (let i = 0; i < n && this.err === null; i++) m.tables.push(this.tableType()); break }
+        case 5: {
+          const n = this.count()
+          for (let i = 0; i < n && this.err === null; i++) m.mems.push(this.memType())
+          break
+        }
+        case 6: this.globalSection(); break
+        case 7: this.exportSection(); break
+        case 8: {
+          const x = this.u32()
+          if (x >= <u32>m.funcTypes.length) { this.fail('unknown function'); break }
+          const t = m.types[m.funcTypes[x]]
+          if (t.params.length != 0 || t.results.length != 0) this.fail('start function')
+          m.start = <i32>x
+          break
+        }
+        case 9: this.elemSection(); break
+        case 12: m.dataCount = <i32>this.u32(); this.hasDataCountSection = true; break
+        case 10: {
+          codeSeen = true
+          const n = this.count()
+          if (n != (funcCount < 0 ? 0 : funcCount)) { this.fail('function and code section have inconsistent lengths'); break }
+          for (let i = 0; i < n && this.err === null; i++) this.codeEntry(m.funcs[i])
+          break
+        }
+        case 11: this.dataSection(); break
+      }
+      if (this.err !== null) break
+      if (this.pos != sectionEnd) { this.fail('section size mismatch'); break }
+      this.end = savedEnd
+    }
+    if (this.err === null && funcCount > 0 && !codeSeen) this.fail('function and code section have inconsistent lengths')
+    if (this.err === null && m.dataCount >= 0 && m.dataCount != m.datas.length) this.fail('data count and data section have inconsistent lengths')
+    if (this.err === null && m.mems.length > 1) this.fail('multiple memories')
+    if (this.err !== null) return null
+    return m
+  }
+
+  typeSection(): void {
+    const n = this.count()
+    for (let i = 0; i < n && this.err === null; i++) {
+      if (this.byte() != 0x60) { this.fail('integer representation too long'); return }
+      const np = this.count()
+      const p = new StaticArray<u8>(np)
+      for (let j = 0; j < np; j++) p[j] = this.valType()
+      const nr = this.count()
+      const r = new StaticArray<u8>(nr)
+      for (let j = 0; j < nr; j++) r[j] = this.valType()
+      this.m.types.push(new FuncType(p, r))
+    }
+  }
+
+  importSection(): void {
+    const m = this.m
+    const n = this.count()
+    for (let i = 0; i < n && this.err === null; i++) {
+      const imp = new Import()
+      imp.module = this.name()
+      imp.name = this.name()
+      imp.kind = this.byte()
+      if (this.err !== null) return
+      switch (imp.kind) {
+        case K_FUNC: {
+          imp.typeIdx = this.u32()
+          if (imp.typeIdx >= <u32>m.types.length) { this.fail('unknown type'); return }
+          m.funcTypes.push(imp.typeIdx)
+          m.numImportedFuncs++
+          break
+        }
+        case K_TABLE: imp.table = this.tableType(); m.tables.push(imp.table!); m.numImportedTables++; break
+        case K_MEMORY: imp.mem = this.memType(); m.mems.push(imp.mem!); m.numImportedMems++; break
+        case K_GLOBAL: imp.global = this.globalType(); m.globals.push(imp.global!); m.numImportedGlobals++; break
+        default: this.fail('malformed import kind'); return
+      }
+      m.imports.push(imp)
+    }
+  }
+
+  functionSection(): i32 {
+    const m = this.m
+    const n = this.count()
+    for (let i = 0; i < n && this.err === null; i++) {
+      const t = this.u32()
+      if (t >= <u32>m.types.length) { this.fail('unknown type'); return 0 }
+      m.funcTypes.push(t)
+      const f = new Func()
+      f.typeIdx = t
+      f.type = m.types[t]
+      f.numParams = f.type!.params.length
+      f.numResults = f.type!.results.length
+      m.funcs.push(f)
+    }
+    return n
+  }
+
+  globalSection(): void {
+    const m = this.m
+    const n = this.count()
+    for (let i = 0; i < n && this.err === null; i++) {
+      const g = this.globalType()
+      const e = this.constExpr(g.type)
+      m.globals.push(g)
+      m.globalInits.push(e)
+    }
+  }
+
+  exportSection(): void {
+    const m = this.m
+    const n = this.count()
+    const seen = new Set<string>()
+    for (let i = 0; i < n && this.err === null; i++) {
+      const e = new Export()
+      e.name = this.name()
+      e.kind = this.byte()
+      e.index = this.u32()
+      if (this.err !== null) return
+      if (seen.has(e.name)) { this.fail('duplicate export name'); return }
+      seen.add(e.name)
+      switch (e.kind) {
+        case K_FUNC: if (e.index >= <u32>m.funcTypes.length) this.fail('unknown function'); else m.declaredRefs.add(e.index); break
+        case K_TABLE: if (e.index >= <u32>m.tables.length) this.fail('unknown table'); break
+        case K_MEMORY: if (e.index >= <u32>m.mems.length) this.fail('unknown memory'); break
+        case K_GLOBAL: if (e.index >= <u32>m.globals.length) this.fail('unknown global'); break
+        default: this.fail('malformed export kind')
+      }
+      m.exports.push(e)
+    }
+  }
+
+  elemSection(): void {
+    const m = this.m
+    const n = this.count()
+    for (let i = 0; i < n && this.err === null; i++) {
+      const s = new ElemSeg()
+      const flags = this.u32()
+      if (flags > 7) { this.fail('malformed elements segment kind'); return }
+      if ((flags & 1) == 0) {
+        s.mode = SEG_ACTIVE
+        if (flags & 2) s.table = this.u32()
+        if (s.table >= <u32>m.tables.length) { this.fail('unknown table'); return }
+        s.offset = this.constExpr(T_I32)
+      } else s.mode = (flags & 2) ? SEG_DECLARATIVE : SEG_PASSIVE
+      const exprs = (flags & 4) != 0
+      if (flags & 3) {
+        // explicit elemkind (0x00 = funcref) or reftype
+        if (exprs) s.type = this.refType()
+        else if (this.byte() != 0) { this.fail('malformed elements segment kind'); return }
+      }
+      const cnt = this.count()
+      for (let j = 0; j < cnt && this.err === null; j++) {
+        if (exprs) s.inits.push(this.constExpr(s.type))
+        else {
+          const e = new ConstExpr()
+          e.op = CE_REF_FUNC
+          const x = this.u32()
+          if (x >= <u32>m.funcTypes.length) { this.fail('unknown function'); return }
+          m.declaredRefs.add(x)
+          e.value = x
+          s.inits.push(e)
+        }
+      }
+      if (this.err !== null) return
+      if (s.mode == SEG_ACTIVE && m.tables[s.table].elem != s.type) { this.fail('type mismatch'); return }
+      m.elems.push(s)
+    }
+  }
+
+  dataSection(): void {
+    const m = this.m
+    const n = this.count()
+    if (m.dataCount >= 0 && n != m.dataCount) { this.fail('data count and data section have inconsistent lengths'); return }
+    for (let i = 0; i < n && this.err === null; i++) {
+      const s = new DataSeg()
+      const flags = this.u32()
+      if (flags > 2) { this.fail('malformed data segment kind'); return }
+      let mem: u32 = 0
+      if (flags == 1) s.mode = SEG_PASSIVE
+      else {
+        if (flags == 2) mem = this.u32()
+        if (mem >= <u32>m.mems.length) { this.fail('unknown memory ' + mem.toString()); return }
+        s.offset = this.constExpr(T_I32)
+      }
+      const len = this.u32()
+      if (this.err !== null) return
+      if (<u64>this.pos + len > <u64>this.end) { this.fail('unexpected end of section or function'); return }
+      s.bytes = this.b.slice(this.pos, this.pos + <i32>len)
+      this.pos += <i32>len
+      m.datas.push(s)
+    }
+  }
+
+  // ---- function bodies ----
+
+  emit(w: i32): void { this.code.push(w) }
+
+  // Marks the start of an instruction (for the peephole optimizer).
+  begin(): void {
+    this.last2 = this.last
+    this.last = this.code.length
+  }
+
+  // Replaces the instructions from `from` on with a fused one; returns true.
+  refuse(from: i32, op: i32, a: i32, b: i32, words: i32): bool {
+    this.code.length = from
+    this.code.push(op)
+    if (words > 0) this.code.push(a)
+    if (words > 1) this.code.push(b)
+    this.last = from
+    this.last2 = -1
+    return true
+  }
+
+  // Fuses `local.get; i32.const; op`, `local.get; local.get; op` and `i32.const; op`.
+  fuseBinop(op: i32): bool {
+    const k = binopIndex(op)
+    if (k < 0) return false
+    const code = this.code
+    const l1 = this.last
+    if (l1 < this.barrier || l1 < 0 || l1 >= code.length) return false
+    const l2 = this.last2
+    const ok2 = l2 >= this.barrier && l2 >= 0 && l2 + 2 == l1
+    if (code[l1] == 0x41 && code.length == l1 + 2) {
+      const c = code[l1 + 1]
+      if (ok2 && code[l2] == 0x20) return this.refuse(l2, FUSE_LC + k, code[l2 + 1], c, 2)
+      return this.refuse(l1, FUSE_SC + k, c, 0, 1)
+    }
+    if (code[l1] == 0x20 && code.length == l1 + 2) {
+      if (ok2 && code[l2] == 0x20) return this.refuse(l2, FUSE_LL + k, code[l2 + 1], code[l1 + 1], 2)
+      return this.refuse(l1, FUSE_SL + k, code[l1 + 1], 0, 1)
+    }
+    return false
+  }
+
+  // Turns a preceding fused compare (local op const|local) into a compare-and-jump; the caller
+  // then emits the target. Returns false when there is nothing to fuse.
+  fuseCmpJump(ifTrue: bool): bool {
+    const l1 = this.last
+    const code = this.code
+    if (l1 < 0 || l1 < this.barrier || code.length != l1 + 3) return false
+    const op = code[l1]
+    if (op >= FUSE_LC && op < FUSE_LC + 10) code[l1] = (ifTrue ? FUSE_JLC_T : FUSE_JLC_F) + op - FUSE_LC
+    else if (op >= FUSE_LL && op < FUSE_LL + 10) code[l1] = (ifTrue ? FUSE_JLL_T : FUSE_JLL_F) + op - FUSE_LL
+    else return false
+    this.last2 = -1
+    return true
+  }
+
+  // True (and drops it) when the previous instruction is an i32.eqz that can be folded into
+  // the conditional jump being emitted.
+  takeEqz(): bool {
+    const l1 = this.last
+    if (l1 < 0 || l1 < this.barrier || this.code.length != l1 + 1 || this.code[l1] != 0x45) return false
+    this.code.length = l1
+    this.last = this.last2
+    this.last2 = -1
+    return true
+  }
+
+  push(t: u8): void {
+    this.vals.push(t)
+    if (this.vals.length > this.maxVals) this.maxVals = this.vals.length
+  }
+
+  pop(): u8 {
+    const c = this.ctrls[this.ctrls.length - 1]
+    if (this.vals.length == c.height) {
+      if (c.unreachable) return T_ANY
+      this.fail('type mismatch')
+      return T_ANY
+    }
+    return this.vals.pop()
+  }
+
+  popT(t: u8): u8 {
+    const a = this.pop()
+    if (a != t && a != T_ANY && t != T_ANY) this.fail('type mismatch')
+    return a == T_ANY ? t : a
+  }
+
+  pushCtrl(op: u8, params: StaticArray<u8>, results: StaticArray<u8>): Ctrl {
+    const c = new Ctrl()
+    c.op = op
+    c.params = params
+    c.results = results
+    c.height = this.vals.length
+    c.loopPc = this.code.length
+    this.barrier = this.code.length
+    this.ctrls.push(c)
+    for (let i = 0; i < params.length; i++) this.push(params[i])
+    return c
+  }
+
+  popCtrl(): Ctrl {
+    const c = this.ctrls[this.ctrls.length - 1]
+    for (let i = c.results.length - 1; i >= 0; i--) this.popT(c.results[i])
+    if (this.vals.length != c.height) this.fail('type mismatch')
+    this.ctrls.pop()
+    return c
+  }
+
+  labelTypes(c: Ctrl): StaticArray<u8> {
+    return c.op == 0x03 ? c.params : c.results
+  }
+
+  unreachable(): void {
+    const c = this.ctrls[this.ctrls.length - 1]
+    this.vals.length = c.height
+    c.unreachable = true
+  }
+
+  blockType(): FuncType | null {
+    if (this.pos >= this.end) { this.fail('unexpected end'); return null }
+    const b = this.b[this.pos]
+    if (b == 0x40) { this.pos++; return new FuncType(EMPTY, EMPTY) }
+    if (isValType(b)) {
+      this.pos++
+      const r = new StaticArray<u8>(1)
+      r[0] = b
+      return new FuncType(EMPTY, r)
+    }
+    const x = this.sleb(33)
+    if (x < 0 || x >= <i64>this.m.types.length) { this.fail('unknown type'); return null }
+    return this.m.types[<i32>x]
+  }
+
+  // Branch to label depth `d`: emits the target (or records a fixup), arity and height.
+  emitTarget(d: u32): void {
+    const c = this.ctrls[this.ctrls.length - 1 - <i32>d]
+    if (c.op == 0x03) this.emit(c.loopPc)
+    else {
+      c.fixups.push(this.code.length)
+      this.emit(-1)
+    }
+  }
+
+  labelAt(d: u32): Ctrl | null {
+    if (d >= <u32>this.ctrls.length) { this.fail('unknown label'); return null }
+    return this.ctrls[this.ctrls.length - 1 - <i32>d]
+  }
+
+  emitBranch(op: i32, d: u32): void {
+    const c = this.ctrls[this.ctrls.length - 1 - <i32>d]
+    const arity = this.labelTypes(c).length
+    const height = this.numLocals + c.height
+    const cur = this.numLocals + this.vals.length
+    if (op == OP_BR_IF) {
+      if (cur - arity == height && this.fuseCmpJump(true)) {
+        this.emitTarget(d)
+        return
+      }
+      const inv = cur - arity == height && this.takeEqz()
+      this.begin()
+      if (inv) {
+        this.emit(OP_JMP_IFZ)
+        this.emitTarget(d)
+        return
+      }
+    }
+    if (cur - arity == height) {
+      this.emit(op == OP_BR ? OP_JMP : OP_JMP_IF)
+      this.emitTarget(d)
+    } else {
+      this.emit(op)
+      this.emitTarget(d)
+      this.emit(arity)
+      this.emit(height)
+    }
+  }
+
+  memarg(maxAlign: u32): u32 {
+    const align = this.u32()
+    const offset = this.u32()
+    if (this.m.mems.length == 0) this.fail('unknown memory')
+    if (align > maxAlign) this.fail('alignment must not be larger than natural')
+    return offset
+  }
+
+  codeEntry(f: Func): void {
+    const size = this.u32()
+    if (this.err !== null) return
+    if (<u64>this.pos + size > <u64>this.end) { this.fail('unexpected end'); return }
+    const bodyEnd = this.pos + <i32>size
+    const savedEnd = this.end
+    this.end = bodyEnd
+    const t = f.type!
+    const localTypes = new Array<u8>()
+    for (let i = 0; i < t.params.length; i++) localTypes.push(t.params[i])
+    const ngroups = this.count()
+    let total: u64 = 0
+    for (let i = 0; i < ngroups && this.err === null; i++) {
+      const n = this.u32()
+      total += n
+      if (total > 50000) { this.fail('too many locals'); return }
+      const vt = this.valType()
+      for (let k: u32 = 0; k < n; k++) localTypes.push(vt)
+    }
+    if (this.err !== null) return
+    this.localTypes = localTypes
+    this.numLocals = localTypes.length
+    f.numLocals = localTypes.length
+    this.vals = []
+    this.ctrls = []
+    this.code = []
+    this.maxVals = 0
+    this.pushCtrl(0, EMPTY, t.results)
+    this.body(f)
+    if (this.err !== null) return
+    if (this.ctrls.length != 0) { this.fail('END opcode expected'); return }
+    if (this.pos != bodyEnd) { this.fail('section size mismatch'); return }
+    this.end = savedEnd
+    f.maxStack = this.numLocals + this.maxVals + 1
+    const code = new StaticArray<i32>(this.code.length)
+    for (let i = 0; i < this.code.length; i++) unchecked(code[i] = this.code[i])
+    f.code = code
+  }
+
+  local(): u8 {
+    const x = this.u32()
+    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return T_I32 }
+    this.emit(<i32>x)
+    return this.localTypes[x]
+  }
+
+  body(f: Func): void {
+    const m = this.m
+    while (this.err === null) {
+      if (this.pos >= this.end) { this.fail('unexpected end of section or function'); return }
+      const op = <i32>this.byte()
+      if (op >= 0x45 && op <= 0xc4) { this.numeric(op); continue }
+      // if, br_if and loads mark their own start (after trying to fuse with what precedes)
+      if (op != 0x0b && op != 0x02 && op != 0x03 && op != 0x01 && op != 0x04 && op != 0x0d && op != 0x21 && (op < 0x28 || op > 0x35)) this.begin()
+      switch (op) {
+        case 0x00: this.emit(op); this.unreachable(); break
+        case 0x01: break
+        case 0x02: case 0x03: {
+          const bt = this.blockType()
+          if (bt === null) return
+          for (let i = bt.params.length - 1; i >= 0; i--) this.popT(bt.params[i])
+          this.pushCtrl(<u8>op, bt.params, bt.results)
+          break
+        }
+        case 0x04: {
+          const bt = this.blockType()
+          if (bt === null) return
+          this.popT(T_I32)
+          for (let i = bt.params.length - 1; i >= 0; i--) this.popT(bt.params[i])
+          const inv = this.takeEqz()
+          const fused = !inv && this.fuseCmpJump(false)
+          const c = this.pushCtrl(0x04, bt.params, bt.results)
+          if (!fused) {
+            this.begin()
+            this.emit(inv ? OP_JMP_IF : OP_JMP_IFZ)
+          }
+          c.ifFix = this.code.length
+          this.emit(-1)
+          break
+        }
+        case 0x05: {
+          const c = this.ctrls[this.ctrls.length - 1]
+          if (c.op != 0x04) { this.fail('else without if'); return }
+          this.popCtrl()
+          const e = this.pushCtrl(0x05, c.params, c.results)
+          e.fixups = c.fixups
+          this.emit(OP_JMP)
+          e.fixups.push(this.code.length)
+          this.emit(-1)
+          this.code[c.ifFix] = this.code.length
+          this.barrier = this.code.length
+          break
+        }
+        case 0x0b: {
+          const c = this.popCtrl()
+          if (this.err !== null) return
+          if (c.op == 0x04) {
+            // `if` without `else`: the missing branch passes the parameters through
+            if (c.params.length != c.results.length) { this.fail('type mismatch'); return }
+            for (let i = 0; i < c.params.length; i++) if (c.params[i] != c.results[i]) { this.fail('type mismatch'); return }
+            this.code[c.ifFix] = this.code.length
+          }
+          for (let i = 0; i < c.fixups.length; i++) this.code[c.fixups[i]] = this.code.length
+          this.barrier = this.code.length
+          for (let i = 0; i < c.results.length; i++) this.push(c.results[i])
+          if (this.ctrls.length == 0) {
+            this.emit(0x0f)
+            return
+          }
+          break
+        }
+        case 0x0c: {
+          const d = this.u32()
+          const c = this.labelAt(d)
+          if (c === null) return
+          const lt = this.labelTypes(c)
+          for (let i = lt.length - 1; i >= 0; i--) this.popT(lt[i])
+          for (let i = 0; i < lt.length; i++) this.push(lt[i])
+          this.emitBranch(OP_BR, d)
+          this.unreachable()
+          break
+        }
+        case 0x0d: {
+          const d = this.u32()
+          const c = this.labelAt(d)
+          if (c === null) return
+          this.popT(T_I32)
+          const lt = this.labelTypes(c)
+          const got = new StaticArray<u8>(lt.length)
+          for (let i = lt.length - 1; i >= 0; i--) got[i] = this.popT(lt[i])
+          for (let i = 0; i < lt.length; i++) this.push(got[i])
+          this.emitBranch(OP_BR_IF, d)
+          break
+        }
+        case 0x0e: {
+          const n = this.count()
+          const depths = new Array<u32>()
+          for (let i = 0; i <= n && this.err === null; i++) {
+            const d = this.u32()
+            if (this.labelAt(d) === null) return
+            depths.push(d)
+          }
+          if (this.err !== null) return
+          this.popT(T_I32)
+          const dflt = this.ctrls[this.ctrls.length - 1 - <i32>depths[n]]
+          const arity = this.labelTypes(dflt).length
+          for (let i = 0; i <= n; i++) {
+            const c = this.ctrls[this.ctrls.length - 1 - <i32>depths[i]]
+            const lt = this.labelTypes(c)
+            if (lt.length != arity) { this.fail('type mismatch'); return }
+            // check the operands against each label's types without consuming them
+            const saved = this.vals.slice()
+            const cc = this.ctrls[this.ctrls.length - 1]
+            const savedU = cc.unreachable
+            for (let k = lt.length - 1; k >= 0; k--) this.popT(lt[k])
+            this.vals = saved
+            cc.unreachable = savedU
+          }
+          this.emit(OP_BR_TABLE)
+          this.emit(n)
+          for (let i = 0; i <= n; i++) {
+            const c = this.ctrls[this.ctrls.length - 1 - <i32>depths[i]]
+            this.emitTarget(depths[i])
+            this.emit(this.labelTypes(c).length)
+            this.emit(this.numLocals + c.height)
+          }
+          this.unreachable()
+          break
+        }
+        case 0x0f: {
+          const r = f.type!.results
+          for (let i = r.length - 1; i >= 0; i--) this.popT(r[i])
+          this.emit(0x0f)
+          this.unreachable()
+          break
+        }
+        case 0x10: {
+          const x = this.u32()
+          if (x >= <u32>m.funcTypes.length) { this.fail('unknown function'); return }
+          const t = m.types[m.funcTypes[x]]
+          for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
+          for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
+          this.emit(0x10)
+          this.emit(<i32>x)
+          break
+        }
+        case 0x11: {
+          const y = this.u32()
+          const x = this.u32()
+          if (this.err !== null) return
+          if (x >= <u32>m.tables.length) { this.fail('unknown table'); return }
+          if (y >= <u32>m.types.length) { this.fail('unknown type'); return }
+          if (m.tables[x].elem != T_FUNCREF) { this.fail('type mismatch'); return }
+          this.popT(T_I32)
+          const t = m.types[y]
+          for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
+          for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
+          this.emit(0x11)
+          this.emit(<i32>y)
+          this.emit(<i32>x)
+          break
+        }
+        case 0x1a: this.pop(); this.emit(0x1a); break
+        case 0x1b: {
+          this.popT(T_I32)
+          const a = this.pop()
+          const b = this.pop()
+          if (isRef(a) && a != T_ANY || isRef(b) && b != T_ANY) { this.fail('type mismatch'); return }
+          if (a != b && a != T_ANY && b != T_ANY) { this.fail('type mismatch'); return }
+          this.push(a == T_ANY ? b : a)
+          this.emit(OP_SELECT)
+          break
+        }
+        case 0x1c: {
+          const n = this.u32()
+          if (n != 1) { this.fail('invalid result arity'); return }
+          const t = this.valType()
+          this.popT(T_I32)
+          this.popT(t)
+          this.popT(t)
+          this.push(t)
+          this.emit(OP_SELECT)
+          break
+        }
+        case 0x20: { this.emit(0x20); const t = this.local(); this.push(t); break }
+        case 0x21: {
+          const x = this.u32()
+          if (x >= <u32>this.numLocals) { this.fail('unknown local'); return }
+          this.popT(this.localTypes[x])
+          const l1 = this.last
+          const code = this.code
+          if (l1 >= 0 && l1 >= this.barrier && code.length == l1 + 3) {
+            const p = code[l1]
+            if (p >= FUSE_LC && p < FUSE_LC + 21) { code[l1] = p - FUSE_LC + FUSE_LCS; code.push(<i32>x); break }
+            if (p >= FUSE_LL && p < FUSE_LL + 21) { code[l1] = p - FUSE_LL + FUSE_LLS; code.push(<i32>x); break }
+          }
+          if (l1 >= 0 && l1 >= this.barrier && code.length == l1 + 2 && code[l1] == 0x20) {
+            code[l1] = OP_COPY
+            code.push(<i32>x)
+            break
+          }
+          this.begin()
+          this.emit(0x21)
+          this.emit(<i32>x)
+          break
+        }
+        case 0x22: { this.emit(0x22); const t = this.local(); this.popT(t); this.push(t); break }
+        case 0x23: {
+          const x = this.u32()
+          if (x >= <u32>m.globals.length) { this.fail('unknown global'); return }
+          this.push(m.globals[x].type)
+          this.emit(0x23)
+          this.emit(<i32>x)
+          break
+        }
+        case 0x24: {
+          const x = this.u32()
+          if (x >= <u32>m.globals.length) { this.fail('unknown global'); return }
+          if (!m.globals[x].mutable) { this.fail('global is immutable'); return }
+          this.popT(m.globals[x].type)
+          this.emit(0x24)
+          this.emit(<i32>x)
+          break
+        }
+        case 0x25: case 0x26: {
+          const x = this.u32()
+          if (x >= <u32>m.tables.length) { this.fail('unknown table'); return }
+          const et = m.tables[x].elem
+          if (op == 0x25) { this.popT(T_I32); this.push(et) } else { this.popT(et); this.popT(T_I32) }
+          this.emit(op)
+          this.emit(<i32>x)
+          break
+        }
+        case 0x28: case 0x2a: case 0x34: case 0x35: this.load(op, 2); break
+        case 0x29: case 0x2b: this.load(op, 3); break
+        case 0x2c: case 0x2d: case 0x30: case 0x31: this.load(op, 0); break
+        case 0x2e: case 0x2f: case 0x32: case 0x33: this.load(op, 1); break
+        case 0x36: case 0x38: case 0x3e: this.store(op, 2); break
+        case 0x37: case 0x39: this.store(op, 3); break
+        case 0x3a: case 0x3c: this.store(op, 0); break
+        case 0x3b: case 0x3d: this.store(op, 1); break
+        case 0x3f: case 0x40: {
+          if (this.byte() != 0) { this.fail('zero byte expected'); return }
+          if (m.mems.length == 0) { this.fail('unknown memory'); return }
+          if (op == 0x40) this.popT(T_I32)
+          this.push(T_I32)
+          this.emit(op)
+          break
+        }
+        case 0x41: this.push(T_I32); this.emit(0x41); this.emit(<i32>this.sleb(32)); break
+        case 0x42: {
+          const v = this.sleb(64)
+          this.push(T_I64); this.emit(0x42); this.emit(<i32>v); this.emit(<i32>(v >> 32))
+          break
+        }
+        case 0x43: this.push(T_F32); this.emit(0x41); this.emit(<i32>this.f32bits()); break
+        case 0x44: {
+          const v = this.f64bits()
+          this.push(T_F64); this.emit(0x42); this.emit(<i32>v); this.emit(<i32>(v >> 32))
+          break
+        }
+        case 0xd0: { const t = this.refType(); this.push(t); this.emit(0xd0); break }
+        case 0xd1: {
+          const t = this.pop()
+          if (!isRef(t)) { this.fail('type mismatch'); return }
+          this.push(T_I32)
+          this.emit(0xd1)
+          break
+        }
+        case 0xd2: {
+          const x = this.u32()
+          if (x >= <u32>m.funcTypes.length) { this.fail('unknown function ' + x.toString()); return }
+          if (!m.declaredRefs.has(x)) { this.fail('undeclared function reference'); return }
+          this.push(T_FUNCREF)
+          this.emit(0xd2)
+          this.emit(<i32>x)
+          break
+        }
+        case 0xfc: this.prefixed(); break
+        default: this.fail('illegal opcode ' + op.toString(16)); return
+      }
+    }
+  }
+
+  load(op: i32, align: u32): void {
+    const off = this.memarg(align)
+    this.popT(T_I32)
+    let t = T_I32
+    if (op == 0x29 || (op >= 0x30 && op <= 0x35)) t = T_I64
+    else if (op == 0x2a) t = T_F32
+    else if (op == 0x2b) t = T_F64
+    this.push(t)
+    const l1 = this.last
+    if ((op == 0x28 || op == 0x29 || op == 0x2d) && l1 >= 0 && l1 >= this.barrier && this.code.length == l1 + 2 && this.code[l1] == 0x20) {
+      this.refuse(l1, FUSE_LOAD + op - 0x28, this.code[l1 + 1], <i32>off, 2)
+      return
+    }
+    this.begin()
+    this.emit(op)
+    this.emit(<i32>off)
+  }
+
+  store(op: i32, align: u32): void {
+    const off = this.memarg(align)
+    let t = T_I32
+    if (op == 0x37 || op == 0x3c || op == 0x3d || op == 0x3e) t = T_I64
+    else if (op == 0x38) t = T_F32
+    else if (op == 0x39) t = T_F64
+    this.popT(t)
+    this.popT(T_I32)
+    this.begin()
+    this.emit(op)
+    this.emit(<i32>off)
+  }
+
+  un(a: u8, r: u8): void { this.popT(a); this.push(r) }
+  bin(a: u8, r: u8): void { this.popT(a); this.popT(a); this.push(r) }
+
+  numeric(op: i32): void {
+    if (!this.fuseBinop(op)) {
+      this.begin()
+      this.emit(op)
+    }
+    if (op == 0x45) this.un(T_I32, T_I32)
+    else if (op <= 0x4f) this.bin(T_I32, T_I32)
+    else if (op == 0x50) this.un(T_I64, T_I32)
+    else if (op <= 0x5a) this.bin(T_I64, T_I32)
+    else if (op <= 0x60) this.bin(T_F32, T_I32)
+    else if (op <= 0x66) this.bin(T_F64, T_I32)
+    else if (op <= 0x69) this.un(T_I32, T_I32)
+    else if (op <= 0x78) this.bin(T_I32, T_I32)
+    else if (op <= 0x7b) this.un(T_I64, T_I64)
+    else if (op <= 0x8a) this.bin(T_I64, T_I64)
+    else if (op <= 0x91) this.un(T_F32, T_F32)
+    else if (op <= 0x98) this.bin(T_F32, T_F32)
+    else if (op <= 0x9f) this.un(T_F64, T_F64)
+    else if (op <= 0xa6) this.bin(T_F64, T_F64)
+    else switch (op) {
+      case 0xa7: this.un(T_I64, T_I32); break
+      case 0xa8: case 0xa9: this.un(T_F32, T_I32); break
+      case 0xaa: case 0xab: this.un(T_F64, T_I32); break
+      case 0xac: case 0xad: this.un(T_I32, T_I64); break
+      case 0xae: case 0xaf: this.un(T_F32, T_I64); break
+      case 0xb0: case 0xb1: this.un(T_F64, T_I64); break
+      case 0xb2: case 0xb3: this.un(T_I32, T_F32); break
+      case 0xb4: case 0xb5: this.un(T_I64, T_F32); break
+      case 0xb6: this.un(T_F64, T_F32); break
+      case 0xb7: case 0xb8: this.un(T_I32, T_F64); break
+      case 0xb9: case 0xba: this.un(T_I64, T_F64); break
+      case 0xbb: this.un(T_F32, T_F64); break
+      case 0xbc: this.un(T_F32, T_I32); break
+      case 0xbd: this.un(T_F64, T_I64); break
+      case 0xbe: this.un(T_I32, T_F32); break
+      case 0xbf: this.un(T_I64, T_F64); break
+      case 0xc0: case 0xc1: this.un(T_I32, T_I32); break
+      default: this.un(T_I64, T_I64); break
+    }
+  }
+
+  prefixed(): void {
+    const m = this.m
+    const sub = this.u32()
+    if (this.err !== null) return
+    if (sub > 17) { this.fail('illegal opcode fc ' + sub.toString()); return }
+    const op = FC_BASE + <i32>sub
+    switch (sub) {
+      case 0: case 1: this.un(T_F32, T_I32); this.emit(op); return
+      case 2: case 3: this.un(T_F64, T_I32); this.emit(op); return
+      case 4: case 5: this.un(T_F32, T_I64); this.emit(op); return
+      case 6: case 7: this.un(T_F64, T_I64); this.emit(op); return
+      case 8: {
+        const x = this.u32()
+        if (this.byte() != 0) { this.fail('zero byte expected'); return }
+        if (!this.hasDataCountSection) { this.fail('data count section required'); return }
+        if (m.mems.length == 0) { this.fail('unknown memory 0'); return }
+        if (x >= <u32>m.dataCount) { this.fail('unknown data segment ' + x.toString()); return }
+        this.popT(T_I32); this.popT(T_I32); this.popT(T_I32)
+        this.emit(op); this.emit(<i32>x)
+        return
+      }
+      case 9: {
+        const x = this.u32()
+        if (!this.hasDataCountSection) { this.fail('data count section required'); return }
+        if (x >= <u32>m.dataCount) { this.fail('unknown data segment ' + x.toString()); return }
+        this.emit(op); this.emit(<i32>x)
+        return
+      }
+      case 10: case 11: {
+        if (this.byte() != 0) { this.fail('zero byte expected'); return }
+        if (sub == 10 && this.byte() != 0) { this.fail('zero byte expected'); return }
+        if (m.mems.length == 0) { this.fail('unknown memory 0'); return }
+        this.popT(T_I32); this.popT(T_I32); this.popT(T_I32)
+        this.emit(op)
+        return
+      }
+      case 12: {
+        const y = this.u32()
+        const x = this.u32()
+        if (this.err !== null) return
+        if (x >= <u32>m.tables.length) { this.fail('unknown table ' + x.toString()); return }
+        if (y >= <u32>m.elems.length) { this.fail('unknown elem segment ' + y.toString()); return }
+        if (m.tables[x].elem != m.elems[y].type) { this.fail('type mismatch'); return }
+        this.popT(T_I32); this.popT(T_I32); this.popT(T_I32)
+        this.emit(op); this.emit(<i32>x); this.emit(<i32>y)
+        return
+      }
+      case 13: {
+        const x = this.u32()
+        if (x >= <u32>m.elems.length) { this.fail('unknown elem segment ' + x.toString()); return }
+        this.emit(op); this.emit(<i32>x)
+        return
+      }
+      case 14: {
+        const x = this.u32()
+        const y = this.u32()
+        if (this.err !== null) return
+        if (x >= <u32>m.tables.length || y >= <u32>m.tables.length) { this.fail('unknown table'); return }
+        if (m.tables[x].elem != m.tables[y].elem) { this.fail('type mismatch'); return }
+        this.popT(T_I32); this.popT(T_I32); this.popT(T_I32)
+        this.emit(op); this.emit(<i32>x); this.emit(<i32>y)
+        return
+      }
+      default: {
+        // 15 table.grow, 16 table.size, 17 table.fill
+        const x = this.u32()
+        if (x >= <u32>m.tables.length) { this.fail('unknown table ' + x.toString()); return }
+        const et = m.tables[x].elem
+        if (sub == 15) { this.popT(T_I32); this.popT(et); this.push(T_I32) }
+        else if (sub == 16) this.push(T_I32)
+        else { this.popT(T_I32); this.popT(et); this.popT(T_I32) }
+        this.emit(op); this.emit(<i32>x)
+      }
+    }
+  }
+}
+
+// Decodes and validates; returns the module or null with the reason in `decoder.err`.
+export function decodeModule(d: Decoder): Module | null {
+  const m = d.decode()
+  if (m === null) return null
+  // start function type and elem ref.func targets are checked during decoding
+  return m
+}
