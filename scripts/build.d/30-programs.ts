@@ -1,6 +1,6 @@
 // Build step: compiles every AssemblyScript program (programs/<name>/main.ts) with the SDK into
 // programs/build/<name>.wasm. A program is rebuilt when it or the SDK changed.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 
@@ -26,6 +26,17 @@ function newest (dir: string): number {
     t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
   }
   return t
+}
+
+/** Appends a name section naming the module, so that logs, prompts and `wasmos ls` can name it. */
+function nameModule (path: string, name: string): void {
+  const bytes = readFileSync(path)
+  if (WebAssembly.Module.customSections(new WebAssembly.Module(bytes), 'name').length > 0) return
+  const leb = (n: number): number[] => { const out: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n !== 0) b |= 0x80; out.push(b) } while (n !== 0); return out }
+  const utf8 = [...Buffer.from(name)]
+  const sub = [0, ...leb(utf8.length + leb(utf8.length).length), ...leb(utf8.length), ...utf8]
+  const payload = [...leb(4), ...Buffer.from('name'), ...sub]
+  writeFileSync(path, Buffer.concat([bytes, Buffer.from([0, ...leb(payload.length), ...payload])]))
 }
 
 const sdk = newest(join(programs, 'sdk', 'as'))
@@ -54,5 +65,6 @@ if (todo.length > 0) {
       console.error(stderr.toString())
       throw new Error(`build: program ${name} failed to compile: ${error.message}`)
     }
+    nameModule(join(out, `${name}.wasm`), name)
   }
 }

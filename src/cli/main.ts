@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
 import { registerInterfaceCommands } from './commands/interfaces.ts'
 import { registerRunCommands } from './commands/run.ts'
+import { registerExecCommands } from './commands/exec.ts'
+import { registerStoreCommands } from './commands/store.ts'
 
 
 if (typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') {
@@ -20,6 +22,8 @@ const program = new Command('wasmos')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })
 
 registerRunCommands(program)
+registerExecCommands(program)
+registerStoreCommands(program)
 registerInterfaceCommands(program)
 
 try {

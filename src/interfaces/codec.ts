@@ -65,9 +65,25 @@ function writeFields (fields: FieldDef[], values: Record<string, unknown>, head:
   for (const f of fields) {
     const v = values[f.name]
     if (!fits(f.type, v)) throw new PayloadError(`${where}: field ${f.name} is not a ${f.type}`)
-    head.push(v)
+    head.push(wide(f.type, v))
   }
   return head
+}
+
+/**
+ * msgpackr writes integers beyond 32 bits as float64, which typed readers (the SDKs' u64/i64)
+ * refuse: as BigInt they are written as uint64/int64.
+ */
+function wide (type: string, v: unknown): unknown {
+  if (type === 'u64' || type === 'i64') {
+    const n = v as number
+    return n > 0xffffffff || n < -0x80000000 ? BigInt(n) : n
+  }
+  if (type.startsWith('list<') && (type.includes('64>')) && Array.isArray(v)) {
+    const inner = type.slice(5, -1)
+    return v.map((x) => wide(inner, x))
+  }
+  return v
 }
 
 /** A known interface with typed requests `Req` (`{ name, ...params }`) and answers `Ans`. */

@@ -52,6 +52,7 @@ export function checkDefinition (value: unknown, where: string): InterfaceDef {
     if (names.has(m.name)) fail(`message ${m.name} twice`)
     names.add(m.name)
     fields(m.params, `${m.name}.params`)
+    if (m.params.some((f) => f.name === 'name')) fail(`${m.name}.params: a parameter may not be called 'name' (host requests use it for the message's name)`)
     if (m.answer !== undefined) fields(m.answer, `${m.name}.answer`)
   }
   for (const e of def.errors ?? []) {

@@ -28,3 +28,13 @@ export const timedOut = (seconds: number): WasmosError =>
 
 export const deadlocked = (what: string): WasmosError =>
   new WasmosError('ERR_DEADLOCK', `${what} waits for a notification that can never come (nothing else is running)`)
+
+/** A process ended by the kernel (a limit): thrown from inside it, it ends it with `status`. */
+export class ProcessKilled extends WasmosError {
+  readonly status: number
+
+  constructor (status: number, message: string) {
+    super('ERR_KILLED', message, status)
+    this.status = status
+  }
+}

@@ -7,7 +7,7 @@ import {
   KernelConfig, NO_HANDLER, OK, SEND_ANSWER, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
 } from './core/index.ts'
 import type { Action } from './core/index.ts'
-import { deadlocked, timedOut, trapped, WasmosError } from './errors.ts'
+import { deadlocked, ProcessKilled, timedOut, trapped, WasmosError } from './errors.ts'
 import type { NativeHandler } from './native.ts'
 import type { Program } from './program.ts'
 import type { Logger } from './logger.ts'
@@ -45,6 +45,21 @@ export interface HostOptions {
   wasi?: WasiAdapter
   /** More imports for a process beside `wasmos` (e.g. the scheduler's refuel import). */
   imports?: (proc: Proc) => WebAssembly.Imports
+  /** Told when processes start, block, resume and end (CPU accounting, limits, stats). */
+  monitor?: HostMonitor
+}
+
+/** Observes the life of processes; every call is synchronous and must not throw. */
+export interface HostMonitor {
+  spawned (proc: Proc): void
+  /** The process suspended in `wait`. */
+  blocked (proc: Proc): void
+  /** The process runs again (its `_start` begins, or a `wait` returns). */
+  resumed (proc: Proc): void
+  /** The process is running: called as it enters a syscall (so time is charged to whoever runs). */
+  running (proc: Proc): void
+  /** The process ended; `sent` and `received` count its messages. */
+  ended (proc: Proc, counts: { sent: number, received: number }): void
 }
 
 export interface WasiAdapter {
@@ -68,6 +83,10 @@ export class Proc {
   /** Resolves the pending blocking `wait`. */
   wake: (() => void) | null = null
   ended = false
+  /** The run's main program, whose end ends the run. */
+  main = false
+  /** Its `_start` was called (before that, only its start function may run, synchronously). */
+  started = false
   status = 0
   error: WasmosError | null = null
   readonly exited: Promise<number>
@@ -133,6 +152,7 @@ export class NodeHost {
   readonly #grants: GrantPolicy
   readonly #wasi: WasiAdapter | undefined
   readonly #extraImports: ((proc: Proc) => WebAssembly.Imports) | undefined
+  readonly #monitor: HostMonitor | undefined
   readonly #pending = new Map<number, Pending>()
   readonly #registrations = new Map<number, (status: number) => void>()
   #draining = false
@@ -151,6 +171,7 @@ export class NodeHost {
     this.#grants = opts.grants
     this.#wasi = opts.wasi
     this.#extraImports = opts.imports
+    this.#monitor = opts.monitor
   }
 
   /** Makes a native handler the handler of its interface. */
@@ -164,10 +185,12 @@ export class NodeHost {
    * Starts a program as a new process. `handles`: interfaces the user chose it to handle (it
    * still registers them itself). Returns once it is instantiated and its `_start` is running.
    */
-  async spawn (program: Program, args: string[], parent = 0, handles: string[] = []): Promise<Proc> {
+  async spawn (program: Program, args: string[], parent = 0, handles: string[] = [], main = false): Promise<Proc> {
     const pid = this.kernel.spawn(parent)
     const proc = new Proc(pid, parent, program, [program.name, ...args])
+    proc.main = main
     this.procs.set(pid, proc)
+    this.#monitor?.spawned(proc)
     for (const key of handles) this.kernel.decide(pid, key, GRANT_HANDLE, true)
     let instance: WebAssembly.Instance
     try {
@@ -185,12 +208,15 @@ export class NodeHost {
       proc.views()
     }
     const start = WebAssembly.promising(instance.exports._start as () => void)
+    proc.started = true
+    this.#monitor?.resumed(proc)
     start().then(
       () => { if (!proc.ended) this.#end(proc, 0, null) },
       (err: unknown) => {
         if (proc.ended) return
         const exit = exitOf(err)
         if (exit !== null) this.#end(proc, exit, null)
+        else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)
         else this.#end(proc, TRAP_STATUS, trapped(program.name, messageOf(err)))
       }
     )
@@ -294,11 +320,16 @@ export class NodeHost {
   // ---- internals
 
   #end (proc: Proc, status: number, error: WasmosError | null): void {
+    if (this.#monitor !== undefined && this.kernel.exists(proc.pid)) {
+      const k = this.kernel.process(proc.pid)
+      this.#monitor.ended(proc, { sent: k.sent, received: k.receivedCount })
+    }
     proc.ended = true
     proc.status = status
     proc.error = error
     proc.wake = null
-    if (error !== null && proc.parent !== 0) this.logger.error(error.message)
+    // The main program's error is the run's outcome, reported by the CLI; others' are logged.
+    if (error !== null && !proc.main) this.logger.error(error.message)
     this.kernel.exit(proc.pid, status)
     this.procs.delete(proc.pid)
     this.drain()
@@ -407,6 +438,7 @@ export class NodeHost {
   #imports (proc: Proc): WebAssembly.Imports {
     const kernel = this.kernel
     const pid = proc.pid
+    const monitor = this.#monitor
     const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
       const u8 = proc.u8
       const cached = proc.keyCache.get(ptr)
@@ -424,6 +456,7 @@ export class NodeHost {
     }
     const send = (ifacePtr: number, bufPtr: number, bufLen: number, flags: number, idOut: number): number => {
       if (proc.ended) return NO_HANDLER
+      monitor?.running(proc)
       proc.views()
       if (!proc.inBounds(ifacePtr, 32) || !proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
       const expects = (flags & SEND_ANSWER) !== 0
@@ -442,6 +475,7 @@ export class NodeHost {
     }
     const answer = (id: bigint, status: number, bufPtr: number, bufLen: number): number => {
       if (proc.ended) return UNKNOWN_MESSAGE
+      monitor?.running(proc)
       proc.views()
       if (!proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
       if (id <= 0n || id > BigInt(Number.MAX_SAFE_INTEGER)) return UNKNOWN_MESSAGE
@@ -454,6 +488,7 @@ export class NodeHost {
     /** `wait` without blocking: the size taken, 0, -3, or MUST_BLOCK. Leaves the filter in `ids`. */
     const poll = (idsPtr: number, count: number, outPtr: number, cap: number, flags: number): number => {
       if (proc.ended) return MUST_BLOCK
+      monitor?.running(proc)
       proc.views()
       if (count < 0 || count > 1 << 20 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) {
         return -BAD_POINTER
@@ -484,10 +519,12 @@ export class NodeHost {
           const n = kernel.poll(pid, filter, cap)
           if (n === 0) { proc.wake = retry; kernel.block(pid, filter); return }
           if (n <= cap) encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
+          monitor?.resumed(proc)
           resolve(n)
         }
         proc.wake = retry
         kernel.block(pid, filter)
+        monitor?.blocked(proc)
       })
     }
     waitAdapter ??= new WebAssembly.Module(WAIT_ADAPTER)

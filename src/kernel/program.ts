@@ -30,6 +30,11 @@ export async function rawCidOf (bytes: Uint8Array): Promise<string> {
   return CID.createV1(0x55, createDigest(0x12, digest)).toString()
 }
 
+/** A CID shortened for people: its start and its end (CIDs of one kind share a long prefix). */
+export function shortCid (cid: string): string {
+  return cid.length > 20 ? `${cid.slice(0, 8)}…${cid.slice(-6)}` : cid
+}
+
 /** Reads the `name` subsection 0 (module name) of a module's name section, if any. */
 export function moduleName (module: WebAssembly.Module): string | null {
   const sections = WebAssembly.Module.customSections(module, 'name')
@@ -105,6 +110,6 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
   if (!wasi && !exports.some((e) => e.name === 'memory' && e.kind === 'memory')) {
     throw badModule(source, 'no memory exported')
   }
-  const name = moduleName(module) ?? basename(source).replace(/\.wasm$/, '')
+  const name = moduleName(module) ?? (source === cid ? shortCid(cid) : basename(source).replace(/\.wasm$/, ''))
   return { name, cid, module, source, wasi }
 }

@@ -57,8 +57,17 @@ export interface RunOptions extends GrantFlags {
   load?: LoadOptions
   /** More imports for each process, beside `wasmos` (set by features). */
   imports?: HostOptions['imports']
+  /** Observes processes (set by features: limits, stats). */
+  monitor?: HostOptions['monitor']
+  /** Called once the run is over, whatever its outcome (e.g. to print `--stats`). */
+  onEnd?: () => void
   /** Called with the host before any program starts. */
   onHost?: (host: NodeHost) => void
+  /**
+   * Where the main program comes from once the handlers run, when not from `source` (a wasm
+   * program handling `loader`); the main program is then loaded after the handlers start.
+   */
+  mainSource?: (host: NodeHost) => ProgramSource | null
 }
 
 /** Every interface defined in interfaces/, by key. */
@@ -120,8 +129,8 @@ export async function run (opts: RunOptions): Promise<number> {
   opts.configurePolicy?.(policy)
   const handlerKeys = opts.handlers.map((h) => interfaceKey(h.iface, known, '--handler'))
   // Load everything before starting anything: a bad file is reported before any program runs.
-  const mainProgram = await opts.source.load(opts.main, opts.load)
-  if (mainProgram === null) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)
+  let mainProgram = opts.mainSource === undefined ? await opts.source.load(opts.main, opts.load) : null
+  if (mainProgram === null && opts.mainSource === undefined) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)
   const handlerPrograms: Program[] = []
   for (const h of opts.handlers) {
     const p = await opts.source.load(h.program, opts.load)
@@ -134,7 +143,8 @@ export async function run (opts: RunOptions): Promise<number> {
     queueLimit: opts.queueLimit,
     maxMessageSize: opts.maxMessageSize,
     wasi: opts.wasi,
-    imports: opts.imports
+    imports: opts.imports,
+    monitor: opts.monitor
   })
   const streams = opts.streams ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
   host.addNative(registryHandler(host))
@@ -153,9 +163,15 @@ export async function run (opts: RunOptions): Promise<number> {
     for (const p of handlerProcs) {
       if (p.ended && p.error !== null) throw p.error
     }
-    const main = await host.spawn(mainProgram, opts.args)
+    if (mainProgram === null) {
+      const via = opts.mainSource?.(host) ?? opts.source
+      mainProgram = await via.load(opts.main, opts.load)
+      if (mainProgram === null) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)
+    }
+    const main = await host.spawn(mainProgram, opts.args, 0, [], true)
     return await host.runUntilExit(main, opts.timeoutSeconds)
   } finally {
     await host.close()
+    opts.onEnd?.()
   }
 }

@@ -1,7 +1,50 @@
-// Run feature: limits: preemption by fuel (--slice), --cpu-limit, --max-memory, --stats.
+// Run feature: limits — preemption by fuel (`--slice`), `--cpu-limit`, `--max-memory`, and
+// `--stats` at exit. Programs are preemptible by default; `--no-preempt` runs them unmodified
+// (to measure what preemption costs).
+import { Option } from 'commander'
+import { WasmosError } from '../../kernel/errors.ts'
+import { Limits } from '../../kernel/limits.ts'
+import { DEFAULT_MAX_MEMORY_PAGES, DEFAULT_SLICE_FUEL, DEFAULT_SLICE_MS, LimitError, parseDuration, parseMemorySize } from '../../kernel/fuel/limits.ts'
 import type { Feature } from './index.ts'
 
+function parse<T> (fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof LimitError) throw new WasmosError('ERR_BAD_OPTION', err.message)
+    throw err
+  }
+}
+
 export const limits: Feature = {
-  addOptions () {},
-  apply () {}
+  addOptions (cmd) {
+    cmd
+      .option('--slice <duration>', `CPU time a program runs before others get a turn (default ${DEFAULT_SLICE_MS}ms)`)
+      .option('--cpu-limit <duration>', 'end a program that uses more CPU time than this (e.g. 30s)')
+      .option('--max-memory <size>', 'most memory a program may have (default 256MiB)')
+      .option('--stats', 'print, at exit, each program\'s CPU time, slices, peak memory and messages', false)
+      .addOption(new Option('--no-preempt', 'run programs unmodified: a program in a loop then freezes the others'))
+  },
+  apply (flags, opts) {
+    const limits = new Limits({
+      sliceFuel: DEFAULT_SLICE_FUEL,
+      sliceMs: flags.slice === undefined ? DEFAULT_SLICE_MS : parse(() => parseDuration(String(flags.slice), '--slice')),
+      cpuLimitMs: flags.cpuLimit === undefined ? undefined : parse(() => parseDuration(String(flags.cpuLimit), '--cpu-limit')),
+      maxMemoryPages: flags.maxMemory === undefined ? DEFAULT_MAX_MEMORY_PAGES : parse(() => parseMemorySize(String(flags.maxMemory))),
+      preempt: flags.preempt !== false
+    })
+    opts.load = { ...opts.load, ...limits.loadOptions() }
+    const previous = opts.imports
+    opts.imports = (proc) => ({ ...previous?.(proc), ...limits.imports(proc) })
+    opts.monitor = limits
+    const onHost = opts.onHost
+    opts.onHost = (host) => {
+      onHost?.(host)
+      limits.onKill = (proc, err) => host.exit(proc.pid, err.status, err)
+    }
+    if (flags.stats === true) {
+      const onEnd = opts.onEnd
+      opts.onEnd = () => { onEnd?.(); process.stderr.write(`${limits.statsTable()}\n`) }
+    }
+  }
 }

@@ -24,7 +24,9 @@
 // the refuel path; ... end; br out; end; L = refuel() + cost; br back; end; unreachable; end`,
 // which keeps V8 able to unroll and keep it tight (with the call inside the loop, sieve ran 20-40 %
 // slower; with it outside, within noise). L is written back to F before anything reads F (calls,
-// the header of a loop that calls, function exits). A self-recursive function gets a clone taking
+// the header of a loop that calls, function exits). Calls to imports (which do not re-enter the
+// module) and to bounded leaves (no check, no loop, calling only such functions) leave F alone, so
+// loops making only such calls count in L too. A self-recursive function gets a clone taking
 // and returning the fuel as an extra last parameter and result, so recursion does not go through
 // the global (its load-subtract-store at each entry is a dependency chain through memory: +60 %
 // on naive fib, +10 % with the clone); the original index becomes a wrapper calling the clone, so

@@ -8,11 +8,12 @@
 // References are slots too: 0 is null, a funcref is its store address + 1.
 
 import {
-  Module, Func, FuncType, Limits, TableType, GlobalType, ConstExpr, Import,
-  CE_CONST, CE_REF_NULL, CE_REF_FUNC, CE_GLOBAL, SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARATIVE,
-  K_FUNC, K_TABLE, K_MEMORY, K_GLOBAL, NO_MAX, FC_BASE,
+  Module, Func, FuncType, Limits, GlobalType, ConstExpr,
+  CE_CONST, CE_REF_NULL, CE_REF_FUNC, SEG_ACTIVE, SEG_PASSIVE,
+  K_FUNC, K_TABLE, K_MEMORY, NO_MAX, FC_BASE,
   OP_JMP, OP_JMP_IF, OP_JMP_IFZ, FUSE_SC, FUSE_LC, FUSE_LL, FUSE_LOAD, FUSE_LCS, FUSE_LLS,
-  FUSE_JLC_T, FUSE_JLC_F, FUSE_JLL_T, FUSE_JLL_F, FUSE_SL, OP_COPY, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_SELECT,
+  FUSE_JLC_T, FUSE_JLC_F, FUSE_JLL_T, FUSE_JLL_F, FUSE_SL, OP_COPY,
+  FUSE64_LL, FUSE64_SL, FUSE64_LLS, FUSE64_JLL_T, FUSE64_JLL_F, FUSE_EXT, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_SELECT,
 } from './module'
 
 export const PAGE: u64 = 65536
@@ -844,7 +845,6 @@ export class Thread {
         case 0xa5: sp -= 8; store<f64>(sp - 8, max<f64>(load<f64>(sp - 8), load<f64>(sp))); break
         case 0xa6: sp -= 8; store<f64>(sp - 8, copysign<f64>(load<f64>(sp - 8), load<f64>(sp))); break
         // conversions
-        case 0xa7: break // i32.wrap_i64: the low half is already the i32
         case 0xa8: { const x = <f64>load<f32>(sp - 8); const c = f2iOk(x, -2147483649.0, 2147483648.0); if (c != 0) return this.trap(c == 1 ? 'invalid conversion to integer' : 'integer overflow'); store<i32>(sp - 8, <i32>x); break }
         case 0xa9: { const x = <f64>load<f32>(sp - 8); const c = f2iOk(x, -1.0, 4294967296.0); if (c != 0) return this.trap(c == 1 ? 'invalid conversion to integer' : 'integer overflow'); store<u32>(sp - 8, <u32>x); break }
         case 0xaa: { const x = load<f64>(sp - 8); const c = f2iOk(x, -2147483649.0, 2147483648.0); if (c != 0) return this.trap(c == 1 ? 'invalid conversion to integer' : 'integer overflow'); store<i32>(sp - 8, <i32>x); break }
@@ -865,7 +865,6 @@ export class Thread {
         case 0xb9: store<f64>(sp - 8, <f64>load<i64>(sp - 8)); break
         case 0xba: store<f64>(sp - 8, <f64>load<u64>(sp - 8)); break
         case 0xbb: store<f64>(sp - 8, <f64>load<f32>(sp - 8)); break
-        case 0xbc: case 0xbd: case 0xbe: case 0xbf: break // reinterpretations: same bits
         case 0xc0: store<i32>(sp - 8, <i32>load<i8>(sp - 8)); break
         case 0xc1: store<i32>(sp - 8, <i32>load<i16>(sp - 8)); break
         case 0xc2: store<i64>(sp - 8, <i64>load<i8>(sp - 8)); break
@@ -1106,6 +1105,91 @@ export class Thread {
         case FUSE_SL + 19: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
         case FUSE_SL + 20: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
         case OP_COPY: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break
+        case FUSE64_LL + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 0: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case FUSE64_LLS + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case FUSE64_LL + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 1: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case FUSE64_LLS + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case FUSE64_LL + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 2: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case FUSE64_LLS + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case FUSE64_LL + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a < <u64>b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 3: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a < <u64>b)); pc += 4; break }
+        case FUSE64_LLS + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
+        case FUSE64_LL + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 4: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case FUSE64_LLS + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case FUSE64_LL + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a > <u64>b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 5: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a > <u64>b)); pc += 4; break }
+        case FUSE64_LLS + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a > <u64>b)); pc += 12; break }
+        case FUSE64_LL + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 6: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case FUSE64_LLS + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case FUSE64_LL + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a <= <u64>b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 7: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a <= <u64>b)); pc += 4; break }
+        case FUSE64_LLS + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
+        case FUSE64_LL + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 8: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case FUSE64_LLS + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case FUSE64_LL + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a >= <u64>b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 9: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a >= <u64>b)); pc += 4; break }
+        case FUSE64_LLS + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
+        case FUSE64_LL + 10: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a + b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 10: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a + b); pc += 4; break }
+        case FUSE64_LLS + 10: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case FUSE64_LL + 11: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a - b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 11: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a - b); pc += 4; break }
+        case FUSE64_LLS + 11: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case FUSE64_LL + 12: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a * b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 12: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a * b); pc += 4; break }
+        case FUSE64_LLS + 12: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case FUSE64_LL + 13: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a & b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 13: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a & b); pc += 4; break }
+        case FUSE64_LLS + 13: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case FUSE64_LL + 14: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a | b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 14: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a | b); pc += 4; break }
+        case FUSE64_LLS + 14: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case FUSE64_LL + 15: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a ^ b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 15: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a ^ b); pc += 4; break }
+        case FUSE64_LLS + 15: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case FUSE64_LL + 16: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a << b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 16: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a << b); pc += 4; break }
+        case FUSE64_LLS + 16: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case FUSE64_LL + 17: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a >> b); sp += 8; pc += 8; break }
+        case FUSE64_SL + 17: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a >> b); pc += 4; break }
+        case FUSE64_LLS + 17: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case FUSE64_LL + 18: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, <i64>(<u64>a >>> <u64>b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 18: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, <i64>(<u64>a >>> <u64>b)); pc += 4; break }
+        case FUSE64_LLS + 18: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
+        case FUSE64_LL + 19: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotl<i64>(a, b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 19: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotl<i64>(a, b)); pc += 4; break }
+        case FUSE64_LLS + 19: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
+        case FUSE64_LL + 20: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotr<i64>(a, b)); sp += 8; pc += 8; break }
+        case FUSE64_SL + 20: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotr<i64>(a, b)); pc += 4; break }
+        case FUSE64_LLS + 20: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
+        case FUSE64_JLL_T + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_T + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE64_JLL_F + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case FUSE_EXT: store<i64>(sp, <i64>load<i32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
+        case FUSE_EXT + 1: store<u64>(sp, <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
         // ---- end of generated cases ----
         case FUSE_LOAD + 0x00: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break }
         case FUSE_LOAD + 0x01: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp, load<i64>(mb + <usize>a)); sp += 8; break }

@@ -45,7 +45,22 @@ export const FUSE_JLL_T: i32 = 0x183
 export const FUSE_JLL_F: i32 = 0x18d
 export const FUSE_SL: i32 = 0x197 // <stack> op local b         : b
 export const OP_COPY: i32 = 0x1ac // local.get a; local.set b    : a b
-export const OP_MAX: i32 = 0x1ac
+// the same for i64 binops (binopIndex64), local operands only
+export const FUSE64_LL: i32 = 0x1ad
+export const FUSE64_SL: i32 = 0x1c2
+export const FUSE64_LLS: i32 = 0x1d7
+export const FUSE64_JLL_T: i32 = 0x1ec
+export const FUSE64_JLL_F: i32 = 0x1f6
+export const FUSE_EXT: i32 = 0x200 // local.get a; i64.extend_i32_s (+1: _u)   : a
+export const OP_MAX: i32 = 0x201
+
+// Index of a fusable i64 binop in 0..20 (compares first, like binopIndex).
+export function binopIndex64(op: i32): i32 {
+  if (op >= 0x51 && op <= 0x5a) return op - 0x51
+  if (op >= 0x7c && op <= 0x7e) return op - 0x7c + 10
+  if (op >= 0x83 && op <= 0x8a) return op - 0x83 + 13
+  return -1
+}
 
 // Index of a fusable i32 binop (compare, add/sub/mul, bitwise, shifts, rotates) in 0..20.
 export function binopIndex(op: i32): i32 {
@@ -330,7 +345,7 @@ export class Decoder {
     return t
   }
 
-  limits(max32: u64): Limits {
+  limits(): Limits {
     const l = new Limits()
     const flag = this.byte()
     if (flag > 1) { this.fail('integer too large'); return l }
@@ -342,13 +357,13 @@ export class Decoder {
   tableType(): TableType {
     const t = new TableType()
     t.elem = this.refType()
-    t.limits = this.limits(0xffffffff)
+    t.limits = this.limits()
     if (t.limits.max != NO_MAX && <u64>t.limits.min > t.limits.max) this.fail('size minimum must not be greater than maximum')
     return t
   }
 
   memType(): Limits {
-    const l = this.limits(65536)
+    const l = this.limits()
     if (l.min > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
     if (l.max != NO_MAX) {
       if (l.max > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
@@ -660,7 +675,7 @@ export class Decoder {
   // Fuses `local.get; i32.const; op`, `local.get; local.get; op` and `i32.const; op`.
   fuseBinop(op: i32): bool {
     const k = binopIndex(op)
-    if (k < 0) return false
+    if (k < 0) return this.fuseBinop64(op)
     const code = this.code
     const l1 = this.last
     if (l1 < this.barrier || l1 < 0 || l1 >= code.length) return false
@@ -678,6 +693,18 @@ export class Decoder {
     return false
   }
 
+  // i64: `local.get; local.get; op` and `local.get; op`.
+  fuseBinop64(op: i32): bool {
+    const k = binopIndex64(op)
+    if (k < 0) return false
+    const code = this.code
+    const l1 = this.last
+    if (l1 < this.barrier || l1 < 0 || code.length != l1 + 2 || code[l1] != 0x20) return false
+    const l2 = this.last2
+    if (l2 >= this.barrier && l2 >= 0 && l2 + 2 == l1 && code[l2] == 0x20) return this.refuse(l2, FUSE64_LL + k, code[l2 + 1], code[l1 + 1], 2)
+    return this.refuse(l1, FUSE64_SL + k, code[l1 + 1], 0, 1)
+  }
+
   // Turns a preceding fused compare (local op const|local) into a compare-and-jump; the caller
   // then emits the target. Returns false when there is nothing to fuse.
   fuseCmpJump(ifTrue: bool): bool {
@@ -687,6 +714,7 @@ export class Decoder {
     const op = code[l1]
     if (op >= FUSE_LC && op < FUSE_LC + 10) code[l1] = (ifTrue ? FUSE_JLC_T : FUSE_JLC_F) + op - FUSE_LC
     else if (op >= FUSE_LL && op < FUSE_LL + 10) code[l1] = (ifTrue ? FUSE_JLL_T : FUSE_JLL_F) + op - FUSE_LL
+    else if (op >= FUSE64_LL && op < FUSE64_LL + 10) code[l1] = (ifTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + op - FUSE64_LL
     else return false
     this.last2 = -1
     return true
@@ -1057,6 +1085,7 @@ export class Decoder {
             const p = code[l1]
             if (p >= FUSE_LC && p < FUSE_LC + 21) { code[l1] = p - FUSE_LC + FUSE_LCS; code.push(<i32>x); break }
             if (p >= FUSE_LL && p < FUSE_LL + 21) { code[l1] = p - FUSE_LL + FUSE_LLS; code.push(<i32>x); break }
+            if (p >= FUSE64_LL && p < FUSE64_LL + 21) { code[l1] = p - FUSE64_LL + FUSE64_LLS; code.push(<i32>x); break }
           }
           if (l1 >= 0 && l1 >= this.barrier && code.length == l1 + 2 && code[l1] == 0x20) {
             code[l1] = OP_COPY
@@ -1181,7 +1210,13 @@ export class Decoder {
   bin(a: u8, r: u8): void { this.popT(a); this.popT(a); this.push(r) }
 
   numeric(op: i32): void {
-    if (!this.fuseBinop(op)) {
+    const l1 = this.last
+    if (op == 0xa7 || (op >= 0xbc && op <= 0xbf)) {
+      // i32.wrap_i64 and the reinterpretations leave the slot's bits as they are: no code
+    } else if ((op == 0xac || op == 0xad) && l1 >= 0 && l1 >= this.barrier && this.code.length == l1 + 2 && this.code[l1] == 0x20) {
+      this.code[l1] = FUSE_EXT + op - 0xac
+      this.last2 = -1
+    } else if (!this.fuseBinop(op)) {
       this.begin()
       this.emit(op)
     }
@@ -1296,12 +1331,4 @@ export class Decoder {
       }
     }
   }
-}
-
-// Decodes and validates; returns the module or null with the reason in `decoder.err`.
-export function decodeModule(d: Decoder): Module | null {
-  const m = d.decode()
-  if (m === null) return null
-  // start function type and elem ref.func targets are checked during decoding
-  return m
 }

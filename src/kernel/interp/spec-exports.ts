@@ -2,8 +2,8 @@
 // compiled on its own to build/interp/spec.wasm and driven from Node. Strings and byte strings
 // travel through one scratch buffer; i64 values as BigInt. Objects are referred to by index.
 
-import { Decoder, Module, FuncType, K_FUNC } from './module'
-import { Store, Instance, Thread, Extern, ST_DONE } from './exec'
+import { Decoder, Module, FuncType } from './module'
+import { Store, Instance, Thread, Extern } from './exec'
 
 let scratchBuf = new ArrayBuffer(1 << 16)
 let store = new Store(1024)
@@ -171,5 +171,3 @@ export function memory_write(iid: i32, addr: u32, len: u32): i32 {
   return 0
 }
 
-export const KIND_FUNC = K_FUNC
-export const DONE = ST_DONE

@@ -1,0 +1,7 @@
+/* Freestanding <setjmp.h>: setjmp.S saves rbx, rbp, r12-r15, rsp and the return address. */
+#ifndef STUB_SETJMP_H
+#define STUB_SETJMP_H
+typedef unsigned long jmp_buf[8];
+int setjmp(jmp_buf env) __attribute__((returns_twice));
+void longjmp(jmp_buf env, int value) __attribute__((noreturn));
+#endif

@@ -1,0 +1,108 @@
+// Bench: the same compute kernels (AssemblyScript, asc -O3) run by V8 directly and by the
+// kernel's WebAssembly interpreter, itself running as wasm on V8 and, when wabt's wasm2c and
+// clang are present, as the wasm2c-compiled C build run natively. Prints a table of times and
+// slowdowns; checks that every engine computes the same result.
+// Usage: node bench/interp.ts [--quick]
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { Interp, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, K_FUNC, T_I32 } from '../test/spec/interp.ts'
+import { buildNative, NATIVE_BIN } from './interp-native.ts'
+
+const root = join(import.meta.dirname, '..')
+const out = join(root, 'build', 'interp', 'kernels')
+const quick = process.argv.includes('--quick')
+
+export const KERNELS: { name: string, src: string, n: number }[] = [
+  { name: 'fib', src: join(root, 'bench', 'kernels', 'fib.ts'), n: quick ? 22 : 27 },
+  { name: 'sieve', src: join(root, 'bench', 'kernels', 'sieve.ts'), n: quick ? 200_000 : 2_000_000 },
+  { name: 'sha256', src: join(root, 'bench', 'kernels', 'sha256.ts'), n: quick ? 1 << 16 : 1 << 20 },
+  { name: 'msgpack', src: join(root, 'bench', 'interp-kernels', 'msgpack.ts'), n: quick ? 5_000 : 50_000 },
+]
+
+export function buildKernel(name: string, src: string): string {
+  const wasm = join(out, `${name}.wasm`)
+  if (!existsSync(wasm) || statSync(wasm).mtimeMs < statSync(src).mtimeMs) {
+    mkdirSync(out, { recursive: true })
+    const tmp = `${wasm}.${process.pid}.tmp`
+    execFileSync(join(root, 'node_modules', '.bin', 'asc'), [src, '-O3', '--runtime', 'stub', '-o', tmp], { stdio: 'inherit' })
+    renameSync(tmp, wasm)
+  }
+  return wasm
+}
+
+function v8Run(bytes: Uint8Array<ArrayBuffer>, n: number): { result: number, ms: number } {
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { abort: () => { throw new Error('abort') } },
+  })
+  const run = inst.exports.run as (n: number) => number
+  const t0 = performance.now()
+  const result = run(n) >>> 0
+  return { result, ms: performance.now() - t0 }
+}
+
+// Runs kernel `run(n)` on the interpreter; env.abort is a host function that must not be called.
+export function interpRun(i: Interp, bytes: Uint8Array, n: number): { result: number, ms: number } {
+  const mid = i.load(bytes)
+  if (typeof mid === 'string') throw new Error(`load: ${mid}`)
+  const abort = i.hostFunc([T_I32, T_I32, T_I32, T_I32], [], 1)
+  const iid = i.instantiate(mid, i.imports(mid).map(() => ({ kind: K_FUNC, addr: abort })))
+  if (typeof iid === 'string') throw new Error(`instantiate: ${iid}`)
+  if (i.x.initialize(iid) !== 0) throw new Error(i.lastError())
+  const start = i.x.start_func(iid)
+  if (start >= 0) {
+    i.x.reset_call()
+    let st = i.x.call(start)
+    while (st === ST_RUN || st === ST_FUEL) st = i.x.run(1n << 40n)
+    if (st !== ST_DONE) throw new Error('start function failed')
+  }
+  const run = i.exportOf(iid, 'run')!.addr
+  const t0 = performance.now()
+  i.x.reset_call()
+  i.x.push_arg(BigInt(n))
+  let st = i.x.call(run)
+  while (st === ST_RUN || st === ST_FUEL) st = i.x.run(1n << 40n)
+  const ms = performance.now() - t0
+  if (st === ST_HOST) throw new Error('kernel aborted')
+  if (st !== ST_DONE) throw new Error(`trap: ${i.trapReason()}`)
+  return { result: Number(BigInt.asUintN(32, i.x.result(0))), ms }
+}
+
+function nativeRun(wasm: string, n: number): { result: number, ms: number } | undefined {
+  if (!existsSync(NATIVE_BIN)) return undefined
+  const outp = execFileSync(NATIVE_BIN, [wasm, String(n)], { encoding: 'utf8' }).trim().split(/\s+/)
+  return { result: Number(outp[0]) >>> 0, ms: Number(outp[1]) }
+}
+
+function best<T extends { ms: number }>(k: number, f: () => T): T {
+  let b = f()
+  for (let j = 1; j < k; j++) {
+    const r = f()
+    if (r.ms < b.ms) b = r
+  }
+  return b
+}
+
+if (import.meta.main) {
+  await import('../scripts/build.d/40-interp.ts')
+  const native = buildNative()
+  const rows: string[] = []
+  rows.push('| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c) | slowdown |')
+  rows.push('|---|---|---|---|---|---|')
+  let mismatch = false
+  for (const k of KERNELS) {
+    const wasm = buildKernel(k.name, k.src)
+    const bytes = new Uint8Array(readFileSync(wasm))
+    const v = best(5, () => v8Run(bytes, k.n))
+    const i = best(3, () => interpRun(new Interp({ maxPages: 1024 }), bytes, k.n))
+    const nat = native ? best(3, () => nativeRun(wasm, k.n)!) : undefined
+    if (i.result !== v.result || (nat !== undefined && nat.result !== v.result)) {
+      mismatch = true
+      console.error(`${k.name}: results differ: V8 ${v.result}, interpreter ${i.result}, native ${nat?.result}`)
+    }
+    const f = (ms: number): string => `${ms.toFixed(1)} ms`
+    rows.push(`| ${k.name}(${k.n}) | ${f(v.ms)} | ${f(i.ms)} | ${(i.ms / v.ms).toFixed(1)}× | ${nat ? f(nat.ms) : 'n/a'} | ${nat ? `${(nat.ms / v.ms).toFixed(1)}×` : 'n/a'} |`)
+  }
+  console.log(rows.join('\n'))
+  if (mismatch) process.exitCode = 1
+}

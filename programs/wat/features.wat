@@ -1,0 +1,41 @@
+;; Fuel fixture: everything that names a function index, which the added import renumbers —
+;; imported and defined functions, exports, the start function, an active element segment and a
+;; passive one (table.init), call_indirect, ref.func, a global initialised with ref.func, tail
+;; calls, the name section (built with --debug-names).
+(module
+  (type $binop (func (param i32 i32) (result i32)))
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "env" "log" (func $log (param i32)))
+  (memory (export "memory") 1 2)
+  (table $t 8 funcref)
+  (global $started (mut i32) (i32.const 0))
+  (global $fref funcref (ref.func $mul))
+  (elem (table $t) (i32.const 0) func $sub $mul $add)
+  (elem $late func $twice)
+  (func $sub (type $binop) (i32.sub (local.get 0) (local.get 1)))
+  (func $mul (type $binop) (i32.mul (local.get 0) (local.get 1)))
+  (func $twice (type $binop) (i32.mul (local.get 0) (i32.const 2)))
+  (func $init
+    (call $log (i32.const 42))
+    (global.set $started (i32.const 7)))
+  (start $init)
+  (func (export "started") (result i32) (global.get $started))
+  (func (export "apply") (param $i i32) (param $a i32) (param $b i32) (result i32)
+    (call_indirect (type $binop) (local.get $a) (local.get $b) (local.get $i)))
+  (func (export "load_late") (table.init $t $late (i32.const 3) (i32.const 0) (i32.const 1)))
+  (func (export "via_ref") (param $a i32) (param $b i32) (result i32)
+    (table.set $t (i32.const 4) (ref.func $sub))
+    (table.set $t (i32.const 5) (global.get $fref))
+    (i32.add
+      (call_indirect (type $binop) (local.get $a) (local.get $b) (i32.const 4))
+      (call_indirect (type $binop) (local.get $a) (local.get $b) (i32.const 5))))
+  (func $countdown (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 99))
+      (else (return_call $countdown (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "countdown") (param $n i32) (result i32) (call $countdown (local.get $n)))
+  (func (export "add_via_import") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
+  (func (export "trap") (unreachable))
+  (export "mul" (func $mul))
+  (export "table" (table $t))
+)

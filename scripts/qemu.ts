@@ -1,0 +1,53 @@
+// Boots an ISO in QEMU with the serial console on this terminal (`npm run qemu`, or
+// `node scripts/qemu.ts <iso> [--timeout s] [--memory 256M] [-- extra qemu args]`).
+// Ctrl-A X quits QEMU; the guest can end it with a status through isa-debug-exit (port 0xf4),
+// which becomes this script's exit status ((code << 1) | 1).
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+
+function fail (message: string, status = 2): never {
+  process.stderr.write(`qemu: ${message}\n`)
+  process.exit(status)
+}
+
+let parsed
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      timeout: { type: 'string' },
+      memory: { type: 'string', default: '256M' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+} catch (e) {
+  fail((e as Error).message)
+}
+const { values, positionals } = parsed
+if (values.help) {
+  process.stdout.write('usage: node scripts/qemu.ts <iso> [--timeout seconds] [--memory 256M] [-- qemu args]\n')
+  process.exit(0)
+}
+const [iso, ...extra] = positionals
+if (iso === undefined) fail('which ISO? usage: node scripts/qemu.ts <iso>')
+if (!existsSync(iso)) fail(`${iso} does not exist (build it with npm run iso, or make -C bare-metal)`)
+if (spawnSync('sh', ['-c', 'command -v qemu-system-x86_64']).status !== 0) {
+  fail('qemu-system-x86_64 is not installed (Debian: apt-get install qemu-system-x86)')
+}
+const seconds = values.timeout === undefined ? undefined : Number(values.timeout)
+if (seconds !== undefined && !(seconds > 0)) fail(`--timeout wants a number of seconds, not ${values.timeout}`)
+
+// TCG, not KVM: KVM fails on SSE instructions on some hosts and QEMU then pauses instead of exiting.
+const qemu = [
+  'qemu-system-x86_64', '-accel', 'tcg', '-cdrom', iso, '-m', values.memory,
+  '-serial', 'mon:stdio', '-display', 'none', '-no-reboot',
+  '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', ...extra,
+]
+const argv = seconds === undefined ? qemu : ['timeout', '--foreground', '-k', '2', String(seconds), ...qemu]
+const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit' })
+child.on('error', (e) => fail(e.message))
+child.on('exit', (code, signal) => {
+  if (code === 124 && seconds !== undefined) fail(`timed out after ${seconds} s`, 124)
+  process.exit(code ?? (signal ? 128 : 1))
+})

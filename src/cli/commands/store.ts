@@ -1,0 +1,291 @@
+// `wasmos publish | fetch | serve | ls | pin | unpin | rm | gc | export | import`: the commands
+// of the program store (src/loader). Errors are LoaderErrors (a `code`, a one-line message);
+// main prints them as `wasmos: <message>` and exits 1. Also exports the pieces `wasmos exec`
+// shares: the fetch flags, their parsing, and the progress display.
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { Cid, cidOfBytes, LoaderError, openStore, type FetchProgress, type Store, type StoreOptions } from '../../loader/index.ts'
+
+/** Parses `500ms`, `30s`, `2m` or a bare number of seconds into milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
+  if (!m) throw new LoaderError('ERR_BAD_CONFIG', `not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 2m)`)
+  const n = Number(m[1])
+  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000)
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+
+/** Adds --peer (repeatable) and --fetch-timeout to a command that may fetch programs. */
+export function addFetchOptions(cmd: Command): Command {
+  return cmd
+    .option('--peer <multiaddr>', 'a peer to fetch from (repeatable; adds to "peers" of WASMOS_HOME/config.json)', collect)
+    .option('--fetch-timeout <duration>', 'give up on a block no peer supplies within this time', '30s')
+}
+
+export interface FetchFlags {
+  peer?: string[]
+  fetchTimeout?: string
+}
+
+/** Store options from the fetch flags, with progress on stderr and Ctrl-C aborting the fetch. */
+export function storeOptionsFromFlags(flags: FetchFlags, signal?: AbortSignal): StoreOptions {
+  return {
+    peers: flags.peer ?? [],
+    fetchTimeoutMs: parseDuration(flags.fetchTimeout ?? '30s'),
+    onProgress: progressReporter(),
+    ...(signal ? { signal } : {}),
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`
+}
+
+/**
+ * Shows fetch progress on stderr once the command has run for more than a second: a line updated
+ * in place on a terminal, otherwise at most one line per second. Create it when the command starts.
+ */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (p: FetchProgress) => void {
+  const started = performance.now()
+  let lastPrinted = 0
+  return (p) => {
+    const now = performance.now()
+    const done = p.totalBytes !== undefined && p.bytes >= p.totalBytes
+    if (now - started < 1000) return
+    if (!stream.isTTY && now - lastPrinted < 1000 && !done) return
+    lastPrinted = now
+    const total = p.totalBytes !== undefined ? ` of ${formatBytes(p.totalBytes)}` : ''
+    const line = `fetching ${p.cid}: ${p.blocks} blocks, ${formatBytes(p.bytes)}${total}`
+    if (stream.isTTY) stream.write(`\r${line}\x1b[K${done ? '\n' : ''}`)
+    else stream.write(line + '\n')
+  }
+}
+
+/** An AbortSignal fired by the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. */
+export function interruptSignal(): AbortSignal {
+  const ctl = new AbortController()
+  const onSignal = (): void => {
+    if (ctl.signal.aborted) process.exit(130)
+    ctl.abort(new LoaderError('ERR_ABORTED', 'interrupted'))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  return ctl.signal
+}
+
+// tsconfig's libs do not declare the WebAssembly namespace; Node has it.
+const validateWasm = (bytes: Uint8Array): boolean =>
+  (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)
+
+/** Canonical bytes of interface definition files (their CIDv1 raw is the interface's name). */
+async function readDefinitions(files: string[]): Promise<Array<{ bytes: Uint8Array; name: string }>> {
+  if (files.length === 0) return []
+  const { checkDefinition, canonicalBytes } = await import('../../interfaces/definition.ts')
+  const out: Array<{ bytes: Uint8Array; name: string }> = []
+  for (const file of files) {
+    let value: unknown
+    try {
+      value = JSON.parse(await readFile(file, 'utf8'))
+    } catch (err) {
+      throw new LoaderError('ERR_IO', `cannot read interface definition ${file}: ${(err as Error).message}`)
+    }
+    try {
+      const def = checkDefinition(value, file)
+      out.push({ bytes: canonicalBytes(def), name: def.name })
+    } catch (err) {
+      throw new LoaderError('ERR_BAD_CONFIG', (err as Error).message)
+    }
+  }
+  return out
+}
+
+function parseCidVersion(text: string): 0 | 1 {
+  if (text === '0' || text === '1') return Number(text) as 0 | 1
+  throw new LoaderError('ERR_BAD_CONFIG', `--cid-version must be 0 or 1, not ${JSON.stringify(text)}`)
+}
+
+function parseBool(text: string | boolean): boolean {
+  // Runs while commander parses, so `--raw-leaves file.wasm` is reported as what it is.
+  if (typeof text === 'boolean') return text
+  if (text === 'true') return true
+  if (text === 'false') return false
+  throw new LoaderError('ERR_BAD_CONFIG', `expected true or false, not ${JSON.stringify(text)}`)
+}
+
+function print(json: boolean, data: unknown, text: string): void {
+  process.stdout.write(json ? JSON.stringify(data) + '\n' : text + '\n')
+}
+
+async function withStore<T>(options: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(options)
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+export function registerStoreCommands(program: Command): void {
+  program
+    .command('publish')
+    .description('add a wasm module to the store and print its CID (what `ipfs add` gives)')
+    .argument('<file.wasm>', 'the module')
+    .option('--cid-version <n>', 'CID version, 0 (Qm…) or 1', '1')
+    .option('--raw-leaves <bool>', 'leaves as raw blocks: true or false (default: true with CIDv1, false with CIDv0)', parseBool)
+    .option('--no-raw-leaves', 'same as --raw-leaves=false')
+    .option('-n, --only-hash', 'compute the CID without storing anything')
+    .option('--interface <definition.json>', 'also store this interface definition (repeatable)', collect)
+    .option('--json', 'print {cid, size, interfaces} as JSON')
+    .action(async (file: string, flags: { cidVersion: string; rawLeaves?: string | boolean; onlyHash?: boolean; interface?: string[]; json?: boolean }) => {
+      const cidVersion = parseCidVersion(flags.cidVersion)
+      const rawLeaves = flags.rawLeaves === undefined ? cidVersion === 1 : parseBool(flags.rawLeaves)
+      if (cidVersion === 0 && rawLeaves) throw new LoaderError('ERR_UNSUPPORTED_CID', 'CIDv0 cannot have raw leaves: use --raw-leaves=false')
+      let bytes: Uint8Array
+      try {
+        bytes = await readFile(file)
+      } catch (err) {
+        throw new LoaderError('ERR_IO', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+      }
+      if (!validateWasm(bytes)) throw new LoaderError('ERR_BAD_BLOCK', `${file} is not a valid WebAssembly module`)
+      const interfaces = await readDefinitions(flags.interface ?? [])
+      const cid = flags.onlyHash
+        ? await cidOfBytes(bytes, { cidVersion, rawLeaves })
+        : await withStore({}, (store) => store.publish(bytes, { cidVersion, rawLeaves, interfaces }))
+      const ifaceCids = interfaces.map((d) => Cid.ofBytes(d.bytes).toString())
+      print(!!flags.json, { cid: cid.toString(), size: bytes.length, interfaces: ifaceCids }, cid.toString())
+    })
+
+  addFetchOptions(
+    program
+      .command('fetch')
+      .description('fetch a program from peers into the store and pin it')
+      .argument('<cid>', 'the program to fetch')
+      .option('--json', 'print the stored entry as JSON'),
+  ).action(async (text: string, flags: FetchFlags & { json?: boolean }) => {
+    const signal = interruptSignal()
+    const entry = await withStore(storeOptionsFromFlags(flags, signal), async (store) => store.fetch(await store.resolve(text)))
+    print(!!flags.json, entry, `${entry.cid} ${formatBytes(entry.size)}${entry.name ? ` ${entry.name}` : ''}`)
+  })
+
+  program
+    .command('serve')
+    .description('serve the local store to peers over libp2p until Ctrl-C; prints the multiaddrs to give as --peer')
+    .option('--listen <multiaddr>', 'address to listen on (repeatable; default /ip4/127.0.0.1/tcp/0)', collect)
+    .option('--json', 'print {peerId, multiaddrs} as JSON')
+    .action(async (flags: { listen?: string[]; json?: boolean }) => {
+      const { serve } = await import('../../loader/serve.ts')
+      let server
+      try {
+        server = await serve(flags.listen ? { listen: flags.listen } : {})
+      } catch (err) {
+        if (err instanceof LoaderError) throw err
+        throw new LoaderError('ERR_BAD_PEER', `cannot serve: ${(err as Error).message}`)
+      }
+      print(!!flags.json, { peerId: server.peerId, multiaddrs: server.multiaddrs }, server.multiaddrs.join('\n'))
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve)
+        process.once('SIGTERM', resolve)
+      })
+      await stopped
+      await server.stop()
+      // libp2p leaves a timer behind for about a second after stop().
+      process.exit(0)
+    })
+
+  program
+    .command('ls')
+    .description('list the programs in the store: CID, size, name (from the module name section), pinned')
+    .option('--json', 'print an array of entries as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const entries = await withStore({}, (store) => store.list())
+      if (flags.json) {
+        print(true, entries, '')
+        return
+      }
+      for (const e of entries) {
+        process.stdout.write(`${e.cid}  ${formatBytes(e.size).padStart(10)}  ${e.pinned ? 'pinned' : 'cached'}  ${e.name ?? (e.kind === 'program' ? '' : `(${e.kind})`)}`.trimEnd() + '\n')
+      }
+    })
+
+  for (const [name, description] of [
+    ['pin', 'keep stored programs through gc'],
+    ['unpin', 'let gc remove stored programs'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<cid...>', 'CIDs or unique prefixes of stored programs')
+      .option('--json', 'print the updated entries as JSON')
+      .action(async (texts: string[], flags: { json?: boolean }) => {
+        const entries = await withStore({}, async (store) => {
+          const out = []
+          for (const text of texts) {
+            const cid = await store.resolve(text)
+            out.push(name === 'pin' ? await store.pin(cid) : await store.unpin(cid))
+          }
+          return out
+        })
+        print(!!flags.json, entries, entries.map((e) => `${name === 'pin' ? 'pinned' : 'unpinned'} ${e.cid}`).join('\n'))
+      })
+  }
+
+  program
+    .command('rm')
+    .description('remove programs and the blocks no other stored program uses')
+    .argument('<cid...>', 'CIDs or unique prefixes of stored programs')
+    .option('-f, --force', 'remove even if pinned')
+    .option('--json', 'print {removed, removedBlocks, freedBytes} as JSON')
+    .action(async (texts: string[], flags: { force?: boolean; json?: boolean }) => {
+      const result = await withStore({}, async (store) => {
+        const removed: string[] = []
+        let removedBlocks = 0
+        let freedBytes = 0
+        for (const text of texts) {
+          const cid = await store.resolve(text)
+          const r = await store.remove(cid, { force: !!flags.force })
+          removed.push(cid.toString())
+          removedBlocks += r.removedBlocks
+          freedBytes += r.freedBytes
+        }
+        return { removed, removedBlocks, freedBytes }
+      })
+      print(!!flags.json, result, result.removed.map((c) => `removed ${c}`).join('\n'))
+    })
+
+  program
+    .command('gc')
+    .description('delete every block not reachable from a pinned program')
+    .option('--json', 'print {removedBlocks, freedBytes} as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const result = await withStore({}, (store) => store.gc())
+      print(!!flags.json, result, `removed ${result.removedBlocks} blocks, freed ${formatBytes(result.freedBytes)}`)
+    })
+
+  program
+    .command('export')
+    .description('write a program and all its blocks to a CAR file (CARv1, as `ipfs dag export`)')
+    .argument('<cid>', 'CID or unique prefix of a stored program')
+    .requiredOption('-o, --output <file.car>', 'the CAR file to write')
+    .option('--json', 'print {cid, file, blocks, bytes} as JSON')
+    .action(async (text: string, flags: { output: string; json?: boolean }) => {
+      const result = await withStore({}, async (store) => {
+        const cid = await store.resolve(text)
+        return { cid: cid.toString(), file: flags.output, ...(await store.exportCar(cid, flags.output)) }
+      })
+      print(!!flags.json, result, `${result.cid} → ${result.file} (${result.blocks} blocks, ${formatBytes(result.bytes)})`)
+    })
+
+  program
+    .command('import')
+    .description('add the blocks of a CAR file (as `ipfs dag import`) and pin its roots')
+    .argument('<file.car>', 'the CAR file')
+    .option('--json', 'print the roots as a JSON array')
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const roots = await withStore({}, (store) => store.importCar(file))
+      const names = roots.map((r) => r.toString())
+      print(!!flags.json, names, names.map((r) => `imported ${r}`).join('\n'))
+    })
+}

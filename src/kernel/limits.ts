@@ -1,0 +1,143 @@
+// Limits of programs on Node (issue 7): programs are rewritten before they are compiled so that
+// they count down fuel (src/kernel/fuel/rewrite.ts) and call `wasmos_sched.refuel` when it runs
+// out; there the host charges the slice's CPU time, ends a program past its CPU limit, and
+// otherwise suspends it (JSPI) until the event loop's next turn, so every other runnable program,
+// timers and I/O run in between: a program stuck in a loop no longer freezes the others. Memory
+// is capped by the rewrite (`memory.grow` past the cap returns -1). `--stats` figures come from
+// here too.
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { ProcessKilled } from './errors.ts'
+import type { HostMonitor, Proc } from './host.ts'
+import type { LoadOptions } from './program.ts'
+import { rewriteCached } from './fuel/cache.ts'
+import { refuelImports } from './fuel/refuel.ts'
+import { REFUEL_MODULE, REFUEL_NAME } from './fuel/rewrite.ts'
+import { FuelScheduler, formatStats } from './fuel/scheduler.ts'
+import type { ProgramStats } from './fuel/scheduler.ts'
+
+/** Exit status of a program ended by its CPU limit: 128 + SIGXCPU, as a shell would show. */
+export const CPU_LIMIT_STATUS = 152
+
+export interface LimitOptions {
+  /** Fuel of the first slice; slices then adapt to `sliceMs`. */
+  sliceFuel: number
+  sliceMs: number
+  cpuLimitMs?: number
+  maxMemoryPages: number
+  /** Rewrite programs for preemption (off only to measure its cost). */
+  preempt: boolean
+  /** WASMOS_HOME, for the cache of rewritten modules. */
+  home?: string
+}
+
+export class Limits implements HostMonitor {
+  readonly #opts: LimitOptions
+  readonly #sched: FuelScheduler
+  readonly #rows: Array<ProgramStats & { name: string }> = []
+  #current: Proc | null = null
+  /** Ends a process that passed its limit while not running (set by the run). */
+  onKill: ((proc: Proc, err: ProcessKilled) => void) | null = null
+  #since = 0
+
+  constructor (opts: LimitOptions) {
+    this.#opts = opts
+    this.#sched = new FuelScheduler({ sliceFuel: opts.sliceFuel, sliceMs: opts.sliceMs, cpuLimitMs: opts.cpuLimitMs })
+  }
+
+  /** How programs are loaded: rewritten (through the cache, keyed by CID) before they compile. */
+  loadOptions (): LoadOptions {
+    const { maxMemoryPages, home } = this.#opts
+    if (!this.#opts.preempt) return {}
+    return {
+      rewrite: (bytes, cid) => rewriteCached(bytes, { maxMemoryPages }, { home, cid }).bytes,
+      allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
+    }
+  }
+
+  /** The refuel import of one process. */
+  imports (proc: Proc): WebAssembly.Imports {
+    if (!this.#opts.preempt) return {}
+    let budget = 0
+    return refuelImports({
+      poll: () => {
+        const pid = proc.pid
+        // Its start function runs inside instantiation, where nothing may suspend.
+        if (!proc.started) return this.#sched.budget(pid)
+        this.running(proc)
+        if (proc.memory !== null) this.#sched.noteMemory(pid, proc.memory.buffer.byteLength)
+        const decision = this.#sched.sliceEnded(pid, this.#take())
+        if (decision.kind === 'kill') throw this.#killed(proc, decision.reason)
+        budget = decision.budget
+        return 0
+      },
+      block: async () => {
+        await nextTurn()
+        this.running(proc)
+        return budget
+      }
+    }) as WebAssembly.Imports
+  }
+
+  spawned (proc: Proc): void {
+    this.#sched.add(proc.pid)
+  }
+
+  running (proc: Proc): void {
+    if (this.#current === proc) return
+    const now = performance.now()
+    const previous = this.#current
+    if (previous !== null) this.#charge(previous, now - this.#since)
+    this.#current = proc
+    this.#since = now
+  }
+
+  blocked (proc: Proc): void {
+    this.running(proc)
+    const decision = this.#sched.block(proc.pid, this.#take())
+    if (proc.memory !== null) this.#sched.noteMemory(proc.pid, proc.memory.buffer.byteLength)
+    if (decision?.kind === 'kill') this.#kill(proc, decision.reason)
+  }
+
+  resumed (proc: Proc): void {
+    this.#sched.wake(proc.pid)
+    if (this.#current === null) this.running(proc)
+  }
+
+  ended (proc: Proc, counts: { sent: number, received: number }): void {
+    if (this.#current === proc) this.#charge(proc, this.#take())
+    if (proc.memory !== null) this.#sched.noteMemory(proc.pid, proc.memory.buffer.byteLength)
+    const stats = this.#sched.remove(proc.pid)
+    this.#rows.push({ ...stats, sent: counts.sent, received: counts.received, name: proc.program.name })
+  }
+
+  /** The `--stats` table of every process that ended. */
+  statsTable (): string {
+    const rows = [...this.#rows].sort((a, b) => a.pid - b.pid)
+    const table = formatStats(rows).split('\n')
+    return table.map((line, i) => `${(i === 0 ? 'program' : rows[i - 1].name).padEnd(Math.max(7, ...rows.map((r) => r.name.length)))}  ${line}`).join('\n')
+  }
+
+  /** CPU time of the running process since it began running; nobody runs afterwards. */
+  #take (): number {
+    if (this.#current === null) return 0
+    this.#current = null
+    return performance.now() - this.#since
+  }
+
+  #charge (proc: Proc, ms: number): void {
+    if (proc.ended) return
+    const decision = this.#sched.charge(proc.pid, ms)
+    if (decision?.kind === 'kill') this.#kill(proc, decision.reason)
+  }
+
+  /** Ends a process that passed its limit outside its own slice: once the current call returns. */
+  #kill (proc: Proc, reason: string): void {
+    const err = this.#killed(proc, reason)
+    queueMicrotask(() => this.onKill?.(proc, err))
+  }
+
+  #killed (proc: Proc, reason: string): ProcessKilled {
+    const msg = reason.replace(/^cpu limit: pid \d+ /, `cpu limit: ${proc.program.name} `)
+    return new ProcessKilled(CPU_LIMIT_STATUS, msg)
+  }
+}
