@@ -22,6 +22,16 @@ export interface GrantFlags {
  */
 export const DEFAULT_SEND = ['log', 'stdio', 'registry', 'process']
 
+/** An interface key from a name, a CID or a hex digest; throws a one-line error naming `flag` otherwise. */
+export function resolveInterface (token: string, known: Map<string, KnownInterface>, flag: string): string {
+  const t = token.trim()
+  for (const k of known.values()) if (k.name === t || k.cid === t || k.key === t) return k.key
+  if (/^[0-9a-f]{64}$/.test(t)) return t
+  const digest = digestOfCid(t)
+  if (digest !== null) return Buffer.from(digest).toString('hex')
+  throw new WasmosError('ERR_UNKNOWN_INTERFACE', `${flag}: unknown interface '${t}' (give a name from 'wasmos interfaces', or a CID)`)
+}
+
 export class FlagPolicy implements GrantPolicy {
   readonly #allow: Set<string>
   readonly #deny: Set<string>
@@ -42,14 +52,8 @@ export class FlagPolicy implements GrantPolicy {
     this.#defaults = new Set(DEFAULT_SEND.map((n) => byName.get(n)).filter((k): k is string => k !== undefined))
   }
 
-  /** An interface key from a name, a CID or a hex digest; throws a one-line error otherwise. */
   #resolve (token: string, flag: string): string {
-    const t = token.trim()
-    for (const k of this.#known.values()) if (k.name === t || k.cid === t || k.key === t) return k.key
-    if (/^[0-9a-f]{64}$/.test(t)) return t
-    const digest = digestOfCid(t)
-    if (digest !== null) return Buffer.from(digest).toString('hex')
-    throw new WasmosError('ERR_UNKNOWN_INTERFACE', `${flag}: unknown interface '${t}' (give a name from 'wasmos interfaces', or a CID)`)
+    return resolveInterface(token, this.#known, flag)
   }
 
   describe (key: string): string {

@@ -106,6 +106,9 @@ export class Proc {
 
   /** Refreshes the views when the memory grew (its buffer is then a new one). */
   views (): void {
+    // Growing a memory detaches its old buffer (length 0): reading `memory.buffer` on every
+    // syscall would cost more than this check.
+    if (this.u8.byteLength !== 0) return
     const buf = this.memory!.buffer
     if (buf !== this.#buffer) {
       this.#buffer = buf
@@ -392,6 +395,10 @@ export class NodeHost {
   #grantRequest (pid: number, key: string, grant: number): GrantRequest | null {
     const proc = this.procs.get(pid)
     if (proc === undefined) return null
+    // A parent that may use the interface without asking (flags, stored decisions) but has not
+    // used it yet holds it all the same: settle its grant before comparing.
+    const parent = proc.parent === 0 ? undefined : this.procs.get(proc.parent)
+    if (parent !== undefined && this.kernel.grantState(parent.pid, key, grant) === GRANT_UNKNOWN) this.#settle(parent, key, grant)
     const parentHolds = proc.parent === 0 || this.kernel.grantState(proc.parent, key, grant) === GRANT_ALLOWED
     return { pid, parent: proc.parent, program: proc.program, key, kind: grant === GRANT_SEND ? 'send' : 'handle', parentHolds }
   }
@@ -508,22 +515,32 @@ export class NodeHost {
       }
       return (flags & WAIT_BLOCK) === 0 ? 0 : MUST_BLOCK
     }
-    /** The suspending half: called only after `poll` said MUST_BLOCK. */
+    // The suspending half, called only after `poll` said MUST_BLOCK. One pending wait at most per
+    // process: its parameters live here, and `retry` (made once) finishes it when woken.
+    let pendingIds = noIds
+    let pendingOut = 0
+    let pendingCap = 0
+    let pendingResolve: ((n: number) => void) | null = null
+    const retry = (): void => {
+      if (proc.ended || pendingResolve === null) return
+      proc.views()
+      const n = kernel.poll(pid, pendingIds, pendingCap)
+      if (n === 0) { proc.wake = retry; kernel.block(pid, pendingIds); return }
+      if (n <= pendingCap) encodeNotification(kernel.taken!, proc.view, proc.u8, pendingOut)
+      monitor?.resumed(proc)
+      const resolve = pendingResolve
+      pendingResolve = null
+      resolve(n)
+    }
     const block = (_idsPtr: number, _count: number, outPtr: number, cap: number): Promise<number> => {
-      const filter = ids
+      pendingIds = ids
+      pendingOut = outPtr
+      pendingCap = cap
       return new Promise<number>((resolve) => {
         if (proc.ended) return
-        const retry = (): void => {
-          if (proc.ended) return
-          proc.views()
-          const n = kernel.poll(pid, filter, cap)
-          if (n === 0) { proc.wake = retry; kernel.block(pid, filter); return }
-          if (n <= cap) encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
-          monitor?.resumed(proc)
-          resolve(n)
-        }
+        pendingResolve = resolve
         proc.wake = retry
-        kernel.block(pid, filter)
+        kernel.block(pid, pendingIds)
         monitor?.blocked(proc)
       })
     }

@@ -19,9 +19,12 @@ import type { ProgramStats } from './fuel/scheduler.ts'
 export const CPU_LIMIT_STATUS = 152
 
 export interface LimitOptions {
-  /** Fuel of the first slice; slices then adapt to `sliceMs`. */
+  /** Fuel of a slice; with `sliceMs`, of the first one, and the next ones adapt to it. */
   sliceFuel: number
-  sliceMs: number
+  /** Target length of a slice; needs CPU accounting, so only when asked for (`--slice`). */
+  sliceMs?: number
+  /** Print `--stats` at the end: needs CPU accounting. */
+  stats?: boolean
   cpuLimitMs?: number
   maxMemoryPages: number
   /** Rewrite programs for preemption (off only to measure its cost). */
@@ -34,6 +37,11 @@ export class Limits implements HostMonitor {
   readonly #opts: LimitOptions
   readonly #sched: FuelScheduler
   readonly #rows: Array<ProgramStats & { name: string }> = []
+  /**
+   * Whether CPU time is measured (a CPU limit, stats, or adaptive slices): it costs a clock
+   * reading whenever another process starts running, so it is off unless something needs it.
+   */
+  readonly #accounting: boolean
   #current: Proc | null = null
   /** Ends a process that passed its limit while not running (set by the run). */
   onKill: ((proc: Proc, err: ProcessKilled) => void) | null = null
@@ -41,6 +49,7 @@ export class Limits implements HostMonitor {
 
   constructor (opts: LimitOptions) {
     this.#opts = opts
+    this.#accounting = opts.cpuLimitMs !== undefined || opts.sliceMs !== undefined || opts.stats === true
     this.#sched = new FuelScheduler({ sliceFuel: opts.sliceFuel, sliceMs: opts.sliceMs, cpuLimitMs: opts.cpuLimitMs })
   }
 
@@ -83,7 +92,7 @@ export class Limits implements HostMonitor {
   }
 
   running (proc: Proc): void {
-    if (this.#current === proc) return
+    if (!this.#accounting || this.#current === proc) return
     const now = performance.now()
     const previous = this.#current
     if (previous !== null) this.#charge(previous, now - this.#since)

@@ -13,7 +13,7 @@ import { stdioHandler } from '../interfaces/stdio.ts'
 import type { StdioStreams } from '../interfaces/stdio.ts'
 import { timeHandler } from '../interfaces/time.ts'
 import { WasmosError } from './errors.ts'
-import { FlagPolicy } from './grants.ts'
+import { FlagPolicy, resolveInterface } from './grants.ts'
 import type { GrantFlags, KnownInterface } from './grants.ts'
 import { NodeHost } from './host.ts'
 import type { GrantPolicy, HostOptions, Proc } from './host.ts'
@@ -92,8 +92,8 @@ export class FileSource implements ProgramSource {
     const cached = this.#byName.get(name)
     if (cached !== undefined) return cached
     const path = resolvePath(name)
-    let known = this.#files.has(path)
-    if (!known) {
+    if (!this.#files.has(path)) {
+      // A program may also be named by its module name or CID once loaded.
       for (const p of this.#byName.values()) {
         if (p.name === name || p.cid === name) return p
       }
@@ -108,17 +108,10 @@ export class FileSource implements ProgramSource {
       if (code === 'EISDIR') throw new WasmosError('ERR_NOT_FOUND', `${name}: is a directory`)
       throw new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
     }
-    known = true
     const program = await loadProgram(bytes, name, opts)
     this.#byName.set(name, program)
     return program
   }
-}
-
-function interfaceKey (token: string, known: Map<string, KnownInterface>, flag: string): string {
-  for (const k of known.values()) if (k.name === token || k.cid === token || k.key === token) return k.key
-  if (/^[0-9a-f]{64}$/.test(token)) return token
-  throw new WasmosError('ERR_UNKNOWN_INTERFACE', `${flag}: unknown interface '${token}' (give a name from 'wasmos interfaces', or a CID)`)
 }
 
 /** Runs the main program with its handlers; resolves with its exit status. */
@@ -127,7 +120,7 @@ export async function run (opts: RunOptions): Promise<number> {
   const known = knownInterfaces()
   const policy = new FlagPolicy(opts, known, logger)
   opts.configurePolicy?.(policy)
-  const handlerKeys = opts.handlers.map((h) => interfaceKey(h.iface, known, '--handler'))
+  const handlerKeys = opts.handlers.map((h) => resolveInterface(h.iface, known, '--handler'))
   // Load everything before starting anything: a bad file is reported before any program runs.
   let mainProgram = opts.mainSource === undefined ? await opts.source.load(opts.main, opts.load) : null
   if (mainProgram === null && opts.mainSource === undefined) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)

@@ -121,3 +121,15 @@ test('wasmos interfaces lists names and CIDs, also as JSON', async () => {
   const log = list.find((i) => i.name === 'log')
   assert.ok(log !== undefined && /^bafkrei/.test(log.cid) && /^[0-9a-f]{64}$/.test(log.digest))
 })
+
+test('the standard interfaces: clocks, sleep, random, arguments, standard input', async () => {
+  const r = await wasmos(['run', '--allow=time,random', program('std-check'), 'a', 'b c'], { input: 'hello, kernel\n' })
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(r.stdout, [
+    'now ok', 'sleep 0 ok', 'random 0 16 bytes ok', 'too many 16', 'args std-check|a|b c',
+    'hello, kernel', '', 'stdin 14 bytes', ''
+  ].join('\n'))
+  const denied = await wasmos(['run', program('std-check')], { input: '' })
+  assert.match(denied.stdout, /^now bad$/m, 'time is not granted by default')
+  assert.match(denied.stderr, /std-check may not use time \(bafkrei\w+\): no terminal to ask; allow it with --allow=time/)
+})
