@@ -89,12 +89,16 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
     else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
     else throw badModule(source, 'larger than 256 KiB and no way to compute its UnixFS CID')
   }
-  const code = opts.rewrite === undefined ? bytes : await opts.rewrite(bytes, cid)
   let module: WebAssembly.Module
   try {
+    const code = opts.rewrite === undefined ? bytes : await opts.rewrite(bytes, cid)
     module = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>)
   } catch (err) {
-    throw badModule(source, `invalid module (${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')})`)
+    // Whether it failed in the rewrite or in V8, V8 says best what is wrong with a module;
+    // a valid module the rewrite refuses (its memory is over the cap) keeps the rewrite's reason.
+    const invalid = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>).then(() => null, (e: unknown) => e as Error)
+    if (invalid !== null) throw badModule(source, `invalid module (${invalid.message.replace(/^WebAssembly\.compile\(\): /, '')})`)
+    throw badModule(source, (err as Error).message)
   }
   const exports = WebAssembly.Module.exports(module)
   if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
