@@ -50,6 +50,8 @@ const todo = readdirSync(programs, { withFileTypes: true })
 
 if (todo.length > 0) {
   const { default: asc } = await import('assemblyscript/asc')
+  // Writes the `wasmos.interfaces` section from the program's needs(…) calls (programs/sdk/as/declare.ts).
+  const { DeclareInterfaces } = await import('../../programs/sdk/as/transform/declare.ts')
   for (const name of todo) {
     const stderr = new TextStream()
     const { error } = await asc.main([
@@ -60,7 +62,7 @@ if (todo.length > 0) {
       '--exportStart', '_start',
       '--use', 'abort=programs/sdk/as/wasmos/abort',
       '--noAssert'
-    ], { stdout: new NullStream(), stderr })
+    ], { stdout: new NullStream(), stderr, transforms: [DeclareInterfaces] })
     if (error != null) {
       console.error(stderr.toString())
       throw new Error(`build: program ${name} failed to compile: ${error.message}`)

@@ -4,8 +4,11 @@ import { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
 import { registerInterfaceCommands } from './commands/interfaces.ts'
 import { registerRunCommands } from './commands/run.ts'
+import { registerGrantCommands } from './commands/grants.ts'
+import { registerInspectCommands } from './commands/inspect.ts'
 import { registerExecCommands } from './commands/exec.ts'
 import { registerStoreCommands } from './commands/store.ts'
+import { registerIsoCommands } from './commands/iso.ts'
 
 
 if (typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') {
@@ -25,6 +28,9 @@ registerRunCommands(program)
 registerExecCommands(program)
 registerStoreCommands(program)
 registerInterfaceCommands(program)
+registerGrantCommands(program)
+registerInspectCommands(program)
+registerIsoCommands(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -4,6 +4,7 @@
 import { pino } from 'pino'
 import type { Logger as PinoLogger } from 'pino'
 import { PinoPretty } from 'pino-pretty'
+import { sanitize } from './text.ts'
 
 export type Logger = PinoLogger
 export type LogFormat = 'pretty' | 'json'
@@ -33,9 +34,10 @@ export function createLogger (opts: LoggerOptions = {}): Logger {
     ignore: 'pid,hostname,program,wpid',
     translateTime: false,
     hideObject: true,
+    // Programs write what they like to the log: shown on a terminal, it is sanitised.
     messageFormat: (log: Record<string, unknown>, messageKey: string) => {
-      const prefix = typeof log.program === 'string' ? `${log.program}: ` : ''
-      return `${prefix}${String(log[messageKey])}`
+      const prefix = typeof log.program === 'string' ? `${sanitize(log.program, 60)}: ` : ''
+      return `${prefix}${sanitize(String(log[messageKey]), 4000)}`
     }
   })
   return pino({ level, base: null, timestamp: false }, pretty)

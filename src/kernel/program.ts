@@ -4,6 +4,7 @@ import { basename } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { badModule, notWasm } from './errors.ts'
+import { shortCid } from './text.ts'
 
 export interface Program {
   /** What the user knows it by: the module's name section, else the file name. */
@@ -28,11 +29,6 @@ const CHUNK = 256 * 1024
 export async function rawCidOf (bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
   return CID.createV1(0x55, createDigest(0x12, digest)).toString()
-}
-
-/** A CID shortened for people: its start and its end (CIDs of one kind share a long prefix). */
-export function shortCid (cid: string): string {
-  return cid.length > 20 ? `${cid.slice(0, 8)}…${cid.slice(-6)}` : cid
 }
 
 /** Reads the `name` subsection 0 (module name) of a module's name section, if any. */

@@ -11,15 +11,22 @@ import type { InterfaceDef } from '../../src/interfaces/definition.ts'
 import { ROOT } from '../helpers.ts'
 
 const PINNED: Record<string, string> = {
+  env: 'bafkreickndw2zm5syttijibj33ohfn5h4dgqqhe7gwszlzqs2ggo73o5sy',
+  fs: 'bafkreidsutqi7erii6vuptz4xpma6gbfchlrzo67ud26jlhevp3rk2g2fe',
+  interrupts: 'bafkreibluf3nwak4cuwghnfv75prq3lfrvdifks2egz654c2okpgnjzd3a',
+  io: 'bafkreib5zjhshmzv4jpoyvub5im66bfrldp4zdrrypxvgehe7ocynm2f4y',
   kv: 'bafkreidi6pjwybdxqb4u7ckgvai2qgmsfi4shcvxn7dkxlkpzbvqxpqe5u',
   loader: 'bafkreifk2l2zd7xp2wcbodyduiuajqz3dqxzykeltbr4ewfhdfrfdziwf4',
   log: 'bafkreicdjv5yqh4prjty76p3ozhp75goigsvkweciuqwccy5wlv235ip7m',
+  pci: 'bafkreifzfmf6vmaaqr5hggolczybkxbzayr73jfu324hoyads7vdzddr6q',
   pingpong: 'bafkreier6a67kffmt4y3suzmnod6tdmr7kzjwi7tstnshgzb3a4fez2j4i',
   process: 'bafkreicxxnv6fetsfdvozofplyekob5h4ox7z2w6fjhkhlufnnrn64cigy',
   random: 'bafkreiet6a3ha4ngdvzxmzd73i4js2whczobsicmtu2heqrmhzzs455jhq',
   registry: 'bafkreightdcrib7u26stmxioufzwtpp7ommlzv634ndai6kahjy4uw3idy',
   stdio: 'bafkreiewmsaltewust2ahbejyxczdw445no2wngff3bwf2v7mnqq7elgqe',
-  time: 'bafkreibfi54xzy7e5tqqfedtgiscsbgy4h2irzneoikedymuardlo6bgr4'
+  tcp: 'bafkreiczbbz4qsg37lkpmczcknzh7wwd54pekll3fnt5uqpjnepjkrkmmu',
+  time: 'bafkreibfi54xzy7e5tqqfedtgiscsbgy4h2irzneoikedymuardlo6bgr4',
+  udp: 'bafkreihhj2lcdjvnox6ejtm52aerjgay5nbfyuugthn6cjjgzmkeizx22y'
 }
 
 const dir = join(ROOT, 'interfaces')

@@ -1,7 +1,194 @@
 // Run feature: the permission prompt and the grants remembered under WASMOS_HOME.
-import type { Feature } from './index.ts'
+//
+// Who decides, in order: `--deny`, then `--allow`/`--allow-all` and the defaults (FlagPolicy),
+// then a decision given earlier in this run (an answer y/n, or the up-front list), then a
+// decision remembered in WASMOS_HOME/grants.json (A/N, `wasmos grants allow|deny`), then the
+// prompt when standard input and standard error are terminals and `--no-prompt` is not given;
+// otherwise deny, with a warning naming the flag that would allow it.
+//
+// The up-front list: when the main program declares interfaces (custom section
+// `wasmos.interfaces`), the ones nothing has decided yet are asked about once, together, after the
+// program is loaded and before anything starts. `wasmos run` and `wasmos exec` both get it, since
+// it wraps the run's program source.
+//
+// Ctrl-C at a prompt denies, ends every program and the run ends with status 130.
+import type { Command } from 'commander'
+import { declaredInterfaces } from '../../kernel/declared.ts'
+import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/grant-store.ts'
+import type { GrantKind } from '../../kernel/grant-store.ts'
+import type { FlagPolicy, KnownInterface } from '../../kernel/grants.ts'
+import type { GrantRequest, NodeHost } from '../../kernel/host.ts'
+import { createLogger } from '../../kernel/logger.ts'
+import { InterruptedError, OutputGate, StdinGate, TerminalPrompt } from '../../kernel/prompt.ts'
+import { sanitize } from '../../kernel/text.ts'
+import type { Answer, PromptInterface } from '../../kernel/prompt.ts'
+import { knownInterfaces } from '../../kernel/run.ts'
+import type { ProgramSource, RunOptions } from '../../kernel/run.ts'
+import type { Program } from '../../kernel/program.ts'
+import type { Feature, Flags } from './index.ts'
+
+interface TtyStream { isTTY?: boolean }
+
+/** Exit status of a run ended at the prompt by Ctrl-C (128 + SIGINT), as a shell reports it. */
+export const INTERRUPTED_STATUS = 130
 
 export const prompt: Feature = {
-  addOptions () {},
-  apply () {}
+  addOptions (cmd: Command) {
+    cmd.option('--no-prompt', 'never ask: what no flag or remembered decision allows is denied')
+  },
+  apply (flags: Flags, opts: RunOptions) {
+    const stdin = process.stdin as typeof process.stdin & TtyStream
+    const terminal = flags.prompt !== false && stdin.isTTY === true && (process.stderr as TtyStream).isTTY === true
+    configureGrants(opts, { terminal, home: wasmosHome() })
+  }
+}
+
+export interface GrantSetup {
+  /** Whether to ask on the terminal (stdin and stderr are terminals, prompting not turned off). */
+  terminal: boolean
+  home: string
+}
+
+export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
+  const store = new GrantStore(setup.home)
+  const known = knownInterfaces()
+  opts.logger ??= createLogger({ level: opts.logLevel, format: opts.logFormat })
+  const logger = opts.logger
+  /** Decisions given earlier in this run, by program CID, kind and interface key. */
+  const session = new Map<string, boolean>()
+  const cids = new Map<string, string>()
+  const cidOf = (key: string): string => {
+    let cid = cids.get(key)
+    if (cid === undefined) { cid = known.get(key)?.cid ?? interfaceCidOfKey(key); cids.set(key, cid) }
+    return cid
+  }
+  const sessionKey = (program: string, kind: GrantKind, key: string): string => `${program} ${kind} ${key}`
+  const remembered = (program: string, kind: GrantKind, key: string): boolean | null => {
+    const d = store.get(program, cidOf(key), kind)
+    return d === null ? null : d === 'allow'
+  }
+  const record = (program: Program, items: Array<{ key: string, kind: GrantKind }>, answer: Answer): void => {
+    const allowed = answer === 'y' || answer === 'A'
+    for (const i of items) session.set(sessionKey(program.cid, i.kind, i.key), allowed)
+    if (answer === 'A' || answer === 'N') {
+      store.set(items.map((i) => ({ program: program.cid, name: program.name, iface: cidOf(i.key), kind: i.kind, decision: allowed ? 'allow' as const : 'deny' as const })))
+    }
+  }
+  const describe = (key: string, kind: GrantKind, reason: string | null): PromptInterface => {
+    const k: KnownInterface | undefined = known.get(key)
+    // The first sentence of the interface's doc: one line of the prompt.
+    const summary = (k?.summary ?? '').split(/(?<=\.)\s/)[0]
+    return { name: k?.name ?? null, cid: cidOf(key), summary, kind, reason }
+  }
+
+  let gate: StdinGate | undefined
+  let terminal: TerminalPrompt | null = null
+  if (setup.terminal) {
+    gate = new StdinGate(opts.streams?.stdin ?? process.stdin)
+    const stdout = new OutputGate(opts.streams?.stdout ?? process.stdout)
+    const stderr = new OutputGate(opts.streams?.stderr ?? process.stderr)
+    opts.streams = { stdin: gate, stdout, stderr }
+    terminal = new TerminalPrompt({ input: process.stdin, output: process.stderr, gate, outputs: [stdout, stderr], color: process.env.NO_COLOR === undefined })
+  }
+
+  let host: NodeHost | null = null
+  const previousOnHost = opts.onHost
+  opts.onHost = (h) => {
+    previousOnHost?.(h)
+    host = h
+    // A Ctrl-C between starting the handlers and the main program must not let the main start.
+    const spawn = h.spawn.bind(h)
+    h.spawn = async (...args) => {
+      if (terminal?.interrupted === true) throw new InterruptedError()
+      return await spawn(...args)
+    }
+  }
+  const interrupt = (): void => {
+    const h = host as NodeHost | null
+    if (h === null) return
+    for (const p of [...h.procs.values()]) h.exit(p.pid, INTERRUPTED_STATUS)
+  }
+
+  let policy: FlagPolicy | null = null
+  const previousConfigure = opts.configurePolicy
+  opts.configurePolicy = (p) => {
+    previousConfigure?.(p)
+    policy = p
+    p.stored = (req) => session.get(sessionKey(req.program.cid, req.kind, req.key)) ?? remembered(req.program.cid, req.kind, req.key)
+    const denied = p.denied.bind(p)
+    p.denied = (req) => {
+      denied(req)
+      const verb = req.kind === 'send' ? 'use' : 'handle'
+      if (!req.parentHolds) {
+        logger.warn(`${sanitize(req.program.name)} may not ${verb} ${p.describe(req.key)}: the program that started it does not hold that grant`)
+        return
+      }
+      if (session.has(sessionKey(req.program.cid, req.kind, req.key))) return
+      if (remembered(req.program.cid, req.kind, req.key) === false) {
+        logger.warn(`${sanitize(req.program.name)} may not ${verb} ${p.describe(req.key)}: never allowed (remembered; 'wasmos grants revoke ${req.program.cid}' forgets it)`)
+      }
+    }
+    if (terminal !== null) {
+      const t = terminal
+      p.ask = async (req: GrantRequest) => {
+        const sk = sessionKey(req.program.cid, req.kind, req.key)
+        try {
+          const answer = await t.ask(
+            { program: req.program, interfaces: [describe(req.key, req.kind, null)], upFront: false },
+            () => { const s = session.get(sk); return s === undefined ? null : s ? 'y' : 'n' }
+          )
+          record(req.program, [req], answer)
+          return answer === 'y' || answer === 'A'
+        } catch (err) {
+          if (err instanceof InterruptedError) { interrupt(); return false }
+          throw err
+        }
+      }
+    } else {
+      const why = process.stdin.isTTY === true && process.stderr.isTTY === true ? 'prompting is off' : 'no terminal to ask'
+      p.ask = (req: GrantRequest) => {
+        const flag = known.get(req.key)?.name ?? cidOf(req.key)
+        logger.warn(`${sanitize(req.program.name)} may not ${req.kind === 'send' ? 'use' : 'handle'} ${p.describe(req.key)}: ${why}; allow it with --allow=${flag}`)
+        return Promise.resolve(false)
+      }
+    }
+  }
+
+  // The up-front list of the main program, asked once it is loaded and before anything starts.
+  let askedUpFront = false
+  const withUpFront = (source: ProgramSource): ProgramSource => ({
+    load: async (name, loadOpts) => {
+      const program = await source.load(name, loadOpts)
+      if (program !== null && !askedUpFront && name === opts.main) {
+        askedUpFront = true
+        await askUpFront(program)
+      }
+      return program
+    }
+  })
+  opts.source = withUpFront(opts.source)
+  // `exec` with a loader program loads the main program through it, once the handlers run.
+  const mainSource = opts.mainSource
+  if (mainSource !== undefined) {
+    opts.mainSource = (h) => {
+      const s = mainSource(h)
+      return s === null ? null : withUpFront(s)
+    }
+  }
+  const askUpFront = async (program: Program): Promise<void> => {
+    const declared = declaredInterfaces(program.module, program.source)
+    const p = policy as FlagPolicy | null
+    if (declared.length === 0 || terminal === null || p === null) return
+    const undecided = declared.filter((d) => {
+      const req: GrantRequest = { pid: 0, parent: 0, program, key: d.key, kind: d.kind, parentHolds: true }
+      return p.known(req) === null
+    })
+    if (undecided.length === 0) return
+    const answer = await terminal.ask({
+      program,
+      interfaces: undecided.map((d) => describe(d.key, d.kind, d.reason)),
+      upFront: true
+    })
+    record(program, undecided, answer)
+  }
 }

@@ -1,0 +1,108 @@
+// Bench: the bare-metal kernel under QEMU (TCG). Boot-to-first-output (the stub's first serial
+// byte) and boot-to-greeting (hello's log line, i.e. kernel.wasm + the interpreter running a
+// guest), over several boots; then ping-pong round trips per second between the same two programs
+// on bare metal and on Node. Round trips are timed as the difference between N and 1 round trips,
+// so boot and program start-up cancel out. `--json` prints JSON instead of the table.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { writeIso, type IsoProgram } from '../src/cli/commands/iso.ts'
+
+const root = join(import.meta.dirname, '..')
+const json = process.argv.includes('--json')
+const dir = mkdtempSync(join(tmpdir(), 'wasmos-bench-bm-'))
+const BOOTS = 5
+const N_BARE = 20000
+const N_NODE = 200000
+
+function program (name: string, extra: Partial<IsoProgram> = {}): IsoProgram {
+  return { name, bytes: readFileSync(join(root, 'programs', 'build', `${name}.wasm`)), ...extra }
+}
+
+interface Marks { [pattern: string]: number }
+
+/** Boots an ISO; returns when each pattern first appeared (ms after QEMU was spawned). */
+function bootTimes (iso: string, patterns: RegExp[], limitSeconds = 120): Promise<{ first: number, marks: number[], out: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn('timeout', ['-k', '2', String(limitSeconds), 'qemu-system-x86_64', '-accel', 'tcg', '-cdrom', iso,
+      '-serial', 'stdio', '-display', 'none', '-monitor', 'none', '-no-reboot',
+      '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '256M'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    let first = -1
+    const marks: number[] = patterns.map(() => -1)
+    child.stdout.on('data', (chunk: Buffer) => {
+      const now = performance.now() - started
+      if (first < 0) first = now
+      out += chunk.toString('latin1')
+      patterns.forEach((p, i) => { if (marks[i] < 0 && p.test(out)) marks[i] = now })
+    })
+    child.on('close', () => {
+      if (marks.some((m) => m < 0)) reject(new Error(`bare-metal bench: missing ${patterns.filter((_, i) => marks[i] < 0).join(', ')} in:\n${out}`))
+      else resolve({ first, marks, out })
+    })
+  })
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/** Milliseconds from the programs' start to the total, and the guest instructions the kernel counted. */
+async function pingpongBare (n: number): Promise<{ ms: number, instructions: number }> {
+  const iso = join(dir, `pp-${n}.iso`)
+  await writeIso([program('pingpong-server', { handle: ['pingpong'] }),
+    program('pingpong-client', { args: [String(n)], send: ['pingpong'] })], iso)
+  const { marks, out } = await bootTimes(iso, [/started 2 programs/, new RegExp(`total: ${n * (n + 1) / 2}\\r?\\n`), /guests ran \d+ instructions/])
+  return { ms: marks[1] - marks[0], instructions: Number(/guests ran (\d+) instructions/.exec(out)![1]) }
+}
+
+function pingpongNode (n: number): number {
+  const t = performance.now()
+  const out = execFileSync(join(root, 'node_modules', '.bin', 'node'), ['src/cli/main.ts', 'run', '--allow=pingpong', '--handler',
+    'pingpong=programs/build/pingpong-server.wasm', 'programs/build/pingpong-client.wasm', String(n)], { cwd: root, encoding: 'utf8' })
+  if (!out.includes(`total: ${n * (n + 1) / 2}`)) throw new Error(`node ping-pong: unexpected output ${out}`)
+  return performance.now() - t
+}
+
+try {
+  const helloIso = join(dir, 'hello.iso')
+  await writeIso([program('hello')], helloIso)
+  const firsts: number[] = []
+  const greetings: number[] = []
+  for (let i = 0; i < BOOTS; i++) {
+    const r = await bootTimes(helloIso, [/Hello from wasmos!/])
+    firsts.push(r.first)
+    greetings.push(r.marks[0])
+  }
+  const big = await pingpongBare(N_BARE)
+  const small = await pingpongBare(1)
+  const bare = big.ms - small.ms
+  const perRoundTrip = Math.round((big.instructions - small.instructions) / (N_BARE - 1))
+  const nodeMs = pingpongNode(N_NODE) - pingpongNode(1)
+  const result = {
+    boots: BOOTS,
+    firstOutputMs: { median: Math.round(median(firsts)), min: Math.round(Math.min(...firsts)), max: Math.round(Math.max(...firsts)) },
+    greetingMs: { median: Math.round(median(greetings)), min: Math.round(Math.min(...greetings)), max: Math.round(Math.max(...greetings)) },
+    pingpong: {
+      bareMetal: { roundTrips: N_BARE, ms: Math.round(bare), perSecond: Math.round(N_BARE / (bare / 1000)), guestInstructionsPerRoundTrip: perRoundTrip },
+      node: { roundTrips: N_NODE, ms: Math.round(nodeMs), perSecond: Math.round(N_NODE / (nodeMs / 1000)) }
+    }
+  }
+  if (json) {
+    console.log(JSON.stringify(result, null, 2))
+  } else {
+    const rows = [
+      ['measure', 'value'],
+      [`boot to first serial byte (QEMU TCG, median of ${BOOTS})`, `${result.firstOutputMs.median} ms (${result.firstOutputMs.min}–${result.firstOutputMs.max})`],
+      [`boot to hello's greeting (median of ${BOOTS})`, `${result.greetingMs.median} ms (${result.greetingMs.min}–${result.greetingMs.max})`],
+      [`ping-pong on bare metal (interpreter, TCG; ${N_BARE} round trips)`, `${result.pingpong.bareMetal.perSecond} round trips/s`],
+      ['  guest instructions per round trip (client + server)', `${perRoundTrip}`],
+      [`ping-pong on Node (V8, JSPI; ${N_NODE} round trips)`, `${result.pingpong.node.perSecond} round trips/s`]
+    ]
+    const w = Math.max(...rows.map((r) => r[0].length))
+    console.log('bare metal (kernel.wasm under the stub, QEMU -accel tcg)')
+    for (const [a, b] of rows) console.log(`  ${a.padEnd(w)}  ${b}`)
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

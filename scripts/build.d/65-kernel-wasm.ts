@@ -1,0 +1,50 @@
+// Build step: the bare-metal kernel. Generates src/kernel/bare-metal/gen/interfaces.ts (every
+// interfaces/*.json's key and digest, so that the kernel never hashes definitions at boot) and
+// compiles src/kernel/bare-metal/main.ts — the kernel core, the interpreter and the bare-metal
+// host adapter in one asc compilation — to build/kernel.wasm. Skipped when up to date.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { checkDefinition, nameOf } from '../../src/interfaces/definition.ts'
+
+const root = join(import.meta.dirname, '..', '..')
+const src = join(root, 'src', 'kernel', 'bare-metal')
+const out = join(root, 'build', 'kernel.wasm')
+
+function write (path: string, text: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return
+  writeFileSync(path, text)
+}
+
+const ifaceDir = join(root, 'interfaces')
+const defs = readdirSync(ifaceDir).filter((f) => f.endsWith('.json')).sort().map((f) =>
+  checkDefinition(JSON.parse(readFileSync(join(ifaceDir, f), 'utf8')), `interfaces/${f}`))
+const lines = [
+  '// Generated from interfaces/*.json by scripts/build.d/65-kernel-wasm.ts. Do not edit.',
+  '// Interface keys (hex of the definition digest, the kernel core\'s name for an interface).'
+]
+for (const def of defs) lines.push(`export const KEY_${def.name.toUpperCase()}: string = '${nameOf(def).key}'`)
+lines.push('', '/** Names and keys of every known interface, in the same order. */')
+lines.push(`export const NAMES: Array<string> = [${defs.map((d) => `'${d.name}'`).join(', ')}]`)
+lines.push(`export const KEYS: Array<string> = [${defs.map((d) => `KEY_${d.name.toUpperCase()}`).join(', ')}]`, '')
+mkdirSync(join(src, 'gen'), { recursive: true })
+write(join(src, 'gen', 'interfaces.ts'), lines.join('\n'))
+
+function newest (dir: string): number {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+const inputs = Math.max(newest(src), newest(join(root, 'src', 'kernel', 'core')), newest(join(root, 'src', 'kernel', 'interp')),
+  statSync(join(root, 'programs', 'sdk', 'as', 'msgpack.ts')).mtimeMs, statSync(import.meta.filename).mtimeMs)
+if (!existsSync(out) || statSync(out).mtimeMs < inputs) {
+  mkdirSync(join(root, 'build'), { recursive: true })
+  execFileSync(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'),
+    join(src, 'main.ts'), '-o', `${out}.tmp`, '-O3', '--runtime', 'incremental', '--noAssert', '--disableWarning',
+    '--use', 'abort=src/kernel/bare-metal/stub/abort'
+  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+  execFileSync('mv', [`${out}.tmp`, out])
+}

@@ -1,0 +1,128 @@
+// `wasmos grants`: the grant decisions remembered under WASMOS_HOME (grants.json), per program CID,
+// interface and kind. `wasmos grants` lists them (`--json`), `allow|deny <program> <interface>…`
+// sets them ahead of time, `revoke <program> [interface]` forgets them. A program is named by its
+// CID or by a .wasm file (its CID is computed).
+import { existsSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { Command } from 'commander'
+import { CID } from 'multiformats/cid'
+import { digestOfCid } from '../../interfaces/names.ts'
+import { WasmosError } from '../../kernel/errors.ts'
+import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/grant-store.ts'
+import type { Decision, GrantKind } from '../../kernel/grant-store.ts'
+import { moduleName, rawCidOf } from '../../kernel/program.ts'
+import { sanitize } from '../../kernel/text.ts'
+import { knownInterfaces } from '../../kernel/run.ts'
+
+const CHUNK = 256 * 1024
+
+/** A program named by a .wasm file or a CID: its CID and, for a file, its name. */
+export async function resolveProgram (text: string): Promise<{ cid: string, name: string }> {
+  if (existsSync(text) && statSync(text).isFile()) {
+    const bytes = await readFile(text)
+    let cid: string
+    if (bytes.length <= CHUNK) cid = await rawCidOf(bytes)
+    else {
+      const { cidOfBytes } = await import('../../loader/index.ts')
+      cid = (await cidOfBytes(bytes)).toString()
+    }
+    let name = basename(text).replace(/\.wasm$/, '')
+    try {
+      name = moduleName(await WebAssembly.compile(bytes)) ?? name
+    } catch {
+      throw new WasmosError('ERR_NOT_WASM', `${text} is not a WebAssembly module`)
+    }
+    return { cid, name }
+  }
+  if (!/^[A-Za-z0-9]+$/.test(text)) throw new WasmosError('ERR_BAD_PROGRAM', `${text}: neither a .wasm file nor a program CID`)
+  // A CID, or a unique prefix of a stored program's CID (as `wasmos exec` takes); a stored
+  // program also gives its name. Nothing is fetched.
+  const { openStore } = await import('../../loader/index.ts')
+  const store = await openStore({ peers: [] })
+  try {
+    let cid
+    try {
+      cid = await store.resolve(text)
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if (code === 'ERR_UNKNOWN_PREFIX' || code === 'ERR_BAD_CID') throw new WasmosError('ERR_BAD_PROGRAM', `${text}: neither a .wasm file nor a program CID`)
+      throw err
+    }
+    let name = ''
+    if (await store.has(cid)) {
+      try { name = moduleName(await WebAssembly.compile(await store.load(cid) as Uint8Array<ArrayBuffer>)) ?? '' } catch {}
+    }
+    return { cid: cid.toString(), name }
+  } finally {
+    await store.close()
+  }
+}
+
+/** An interface named by name, CID or hex digest: its CID. */
+export function resolveInterface (text: string): string {
+  const t = text.trim()
+  for (const k of knownInterfaces().values()) if (k.name === t || k.cid === t || k.key === t) return k.cid
+  if (/^[0-9a-f]{64}$/.test(t)) return interfaceCidOfKey(t)
+  if (digestOfCid(t) !== null) return CID.parse(t).toString()
+  throw new WasmosError('ERR_UNKNOWN_INTERFACE', `unknown interface '${t}' (give a name from 'wasmos interfaces', or a CID)`)
+}
+
+function interfaceNames (): Map<string, string> {
+  return new Map([...knownInterfaces().values()].map((k) => [k.cid, k.name]))
+}
+
+export function registerGrantCommands (program: Command): void {
+  const grants = program.command('grants')
+    .description('list, set and revoke remembered grant decisions (WASMOS_HOME/grants.json)')
+    .option('--json', 'print JSON', false)
+    .action((flags: { json: boolean }) => {
+      const names = interfaceNames()
+      const list = new GrantStore(wasmosHome()).list()
+        .map((g) => ({ ...g, interfaceName: names.get(g.interface) ?? null }))
+        .sort((a, b) => a.program.localeCompare(b.program) || a.interface.localeCompare(b.interface) || a.kind.localeCompare(b.kind))
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(list, null, 2) + '\n')
+        return
+      }
+      if (list.length === 0) {
+        process.stdout.write('no remembered decisions\n')
+        return
+      }
+      const rows = [['PROGRAM', 'NAME', 'INTERFACE', 'KIND', 'DECISION', 'SINCE'],
+        ...list.map((g) => [g.program, sanitize(g.name, 30), g.interfaceName ?? g.interface, g.kind, g.decision, g.at.slice(0, 19).replace('T', ' ')])]
+      const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
+      for (const r of rows) process.stdout.write(r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat(widths[i] - [...c].length)).join('  ') + '\n')
+    })
+
+  const setter = (decision: Decision) => async (programText: string, ifaces: string[], flags: { handle: boolean }): Promise<void> => {
+    const prog = await resolveProgram(programText)
+    const kind: GrantKind = flags.handle ? 'handle' : 'send'
+    const cids = ifaces.map(resolveInterface)
+    new GrantStore(wasmosHome()).set(cids.map((iface) => ({ program: prog.cid, name: prog.name, iface, kind, decision })))
+    const names = interfaceNames()
+    process.stdout.write(`${decision === 'allow' ? 'allowed' : 'denied'} ${prog.name !== '' ? `${sanitize(prog.name, 30)} (${prog.cid})` : prog.cid} to ${kind === 'send' ? 'send to' : 'handle'} ${cids.map((c) => names.get(c) ?? c).join(', ')}\n`)
+  }
+  grants.command('allow')
+    .description('always allow a program an interface, ahead of time')
+    .argument('<program>', 'a .wasm file or a program CID')
+    .argument('<interfaces...>', 'interfaces, by name or CID')
+    .option('--handle', 'the grant to handle the interfaces (default: to send to them)', false)
+    .action(setter('allow'))
+  grants.command('deny')
+    .description('never allow a program an interface, ahead of time')
+    .argument('<program>', 'a .wasm file or a program CID')
+    .argument('<interfaces...>', 'interfaces, by name or CID')
+    .option('--handle', 'the grant to handle the interfaces (default: to send to them)', false)
+    .action(setter('deny'))
+  grants.command('revoke')
+    .description("forget a program's remembered decisions (on one interface, or all)")
+    .argument('<program>', 'a .wasm file or a program CID')
+    .argument('[interface]', 'only this interface, by name or CID')
+    .action(async (programText: string, iface: string | undefined) => {
+      const prog = await resolveProgram(programText)
+      const cid = iface === undefined ? undefined : resolveInterface(iface)
+      const n = new GrantStore(wasmosHome()).revoke(prog.cid, cid)
+      process.stdout.write(n === 0 ? `nothing to revoke for ${prog.cid}\n` : `revoked ${n} decision${n === 1 ? '' : 's'} of ${prog.cid}\n`)
+    })
+}

@@ -1,0 +1,165 @@
+// Grant decisions remembered across runs ("always" / "never" at the prompt, `wasmos grants allow|deny`),
+// per program CID, interface CID and kind (send to it, or handle it), in WASMOS_HOME/grants.json.
+// Every change re-reads the file, applies itself and writes the whole file to a temporary file that
+// is then renamed over it: a crash or Ctrl-C never leaves it half-written, and two runs that answer
+// prompts at different moments both keep their answers (each writer re-reads the file first; only
+// writes within the same few microseconds can lose one).
+// File I/O is synchronous on purpose: the grant policy's `known` hook is synchronous, files are tiny,
+// and a write finishes before an interrupted run exits.
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
+import { WasmosError } from './errors.ts'
+
+export type GrantKind = 'send' | 'handle'
+export type Decision = 'allow' | 'deny'
+
+/** One remembered decision, as `wasmos grants --json` prints it. */
+export interface StoredGrant {
+  program: string
+  /** The program's name when the decision was made (for people; the CID is what counts). */
+  name: string
+  /** The interface's CID. */
+  interface: string
+  kind: GrantKind
+  decision: Decision
+  /** When it was decided (ISO 8601). */
+  at: string
+}
+
+interface ProgramEntry {
+  name: string
+  send: Record<string, { decision: Decision, at: string }>
+  handle: Record<string, { decision: Decision, at: string }>
+}
+
+interface GrantFile {
+  version: 1
+  programs: Record<string, ProgramEntry>
+}
+
+export function wasmosHome (env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.WASMOS_HOME
+  return home !== undefined && home !== '' ? home : join(homedir(), '.wasmos')
+}
+
+/** The printable CID (raw, sha2-256) of an interface digest given in hex. */
+export function interfaceCidOfKey (key: string): string {
+  return CID.createV1(0x55, createDigest(0x12, Buffer.from(key, 'hex'))).toString()
+}
+
+function storeError (path: string, why: string): WasmosError {
+  return new WasmosError('ERR_GRANT_STORE', `${path}: ${why}; fix it or remove the file (it only holds remembered grant decisions)`)
+}
+
+function emptyFile (): GrantFile {
+  return { version: 1, programs: {} }
+}
+
+function isDecisionMap (v: unknown): v is Record<string, { decision: Decision, at: string }> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  return Object.values(v).every((d: unknown) => {
+    const e = d as { decision?: unknown, at?: unknown } | null
+    return e !== null && typeof e === 'object' && (e.decision === 'allow' || e.decision === 'deny') && typeof e.at === 'string'
+  })
+}
+
+export class GrantStore {
+  readonly path: string
+  #file: GrantFile
+
+  constructor (home: string = wasmosHome()) {
+    this.path = join(home, 'grants.json')
+    this.#file = this.#read()
+  }
+
+  #read (): GrantFile {
+    let text: string
+    try {
+      text = readFileSync(this.path, 'utf8')
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return emptyFile()
+      throw storeError(this.path, `cannot read (${(err as Error).message})`)
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(text)
+    } catch (err) {
+      throw storeError(this.path, `not valid JSON (${(err as Error).message})`)
+    }
+    const f = data as Partial<GrantFile> | null
+    if (f === null || typeof f !== 'object' || f.version !== 1 || f.programs === null || typeof f.programs !== 'object') {
+      throw storeError(this.path, 'not a grant file of version 1')
+    }
+    for (const [cid, p] of Object.entries(f.programs)) {
+      if (p === null || typeof p !== 'object' || typeof p.name !== 'string' || !isDecisionMap(p.send) || !isDecisionMap(p.handle)) {
+        throw storeError(this.path, `malformed entry for program ${cid}`)
+      }
+    }
+    return f as GrantFile
+  }
+
+  /** The remembered decision, or null. `iface` is the interface's CID. */
+  get (program: string, iface: string, kind: GrantKind): Decision | null {
+    return this.#file.programs[program]?.[kind][iface]?.decision ?? null
+  }
+
+  list (): StoredGrant[] {
+    const out: StoredGrant[] = []
+    for (const [program, p] of Object.entries(this.#file.programs)) {
+      for (const kind of ['send', 'handle'] as const) {
+        for (const [iface, d] of Object.entries(p[kind])) {
+          out.push({ program, name: p.name, interface: iface, kind, decision: d.decision, at: d.at })
+        }
+      }
+    }
+    return out
+  }
+
+  /** Remembers decisions (each one replaces the earlier decision on the same grant). */
+  set (entries: Array<{ program: string, name: string, iface: string, kind: GrantKind, decision: Decision }>): void {
+    const at = new Date().toISOString()
+    this.#update((f) => {
+      for (const e of entries) {
+        const p = f.programs[e.program] ??= { name: e.name, send: {}, handle: {} }
+        if (e.name !== '') p.name = e.name
+        p[e.kind][e.iface] = { decision: e.decision, at }
+      }
+    })
+  }
+
+  /** Forgets a program's decisions on one interface (both kinds), or all of them; returns how many. */
+  revoke (program: string, iface?: string): number {
+    let removed = 0
+    this.#update((f) => {
+      const p = f.programs[program]
+      if (p === undefined) return
+      for (const kind of ['send', 'handle'] as const) {
+        for (const key of Object.keys(p[kind])) {
+          if (iface === undefined || key === iface) { delete p[kind][key]; removed++ }
+        }
+      }
+      if (Object.keys(p.send).length === 0 && Object.keys(p.handle).length === 0) delete f.programs[program]
+    })
+    return removed
+  }
+
+  #update (change: (f: GrantFile) => void): void {
+    const file = this.#read()
+    change(file)
+    const dir = join(this.path, '..')
+    const tmp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+    try {
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 })
+      renameSync(tmp, this.path)
+    } catch (err) {
+      try { unlinkSync(tmp) } catch {}
+      throw storeError(this.path, `cannot write (${(err as Error).message})`)
+    }
+    this.#file = file
+  }
+}

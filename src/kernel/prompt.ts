@@ -1,0 +1,280 @@
+// The permission prompt on a terminal, in the manner of Deno's: which program (name, short CID),
+// which interface (name, short CID, a line of its doc), send or handle; one key answers it:
+// y allow this run, n deny this run, A always allow, N never allow. One prompt at a time: the
+// others queue behind it. Ctrl-C at the prompt denies and rejects with an InterruptedError
+// (exit status 130); every prompt after that rejects at once.
+//
+// The prompt writes to standard error and reads single keys from standard input in raw mode; it
+// is only used when both are terminals. Programs read standard input too (the `stdio`
+// interface): they read it through a StdinGate, which stops taking bytes from the terminal while
+// a prompt is shown, so that a program's read can never steal the answer (nor the prompt a line
+// meant for the program: what was typed before the prompt appeared stays the program's).
+//
+// Every string a program can influence (its name, the reasons it gives) is sanitised: escape
+// sequences removed, control and format characters (newlines, bidi overrides, …) shown escaped,
+// length capped; a name cannot forge a line of the prompt.
+import { Readable, Writable } from 'node:stream'
+import { WasmosError } from './errors.ts'
+import { sanitize, shortCid } from './text.ts'
+
+export type Answer = 'y' | 'n' | 'A' | 'N'
+
+export interface PromptInterface {
+  /** The interface's name (from its definition), or null when the interface is not known here. */
+  name: string | null
+  cid: string
+  /** First line of its doc. */
+  summary: string
+  kind: 'send' | 'handle'
+  /** Why the program says it needs it (declared up front); null when asked at first use. */
+  reason: string | null
+}
+
+export interface Question {
+  program: { name: string, cid: string }
+  interfaces: PromptInterface[]
+  /** Asked before the program starts, from the list it declares. */
+  upFront: boolean
+}
+
+export class InterruptedError extends WasmosError {
+  constructor () {
+    super('ERR_INTERRUPTED', 'interrupted at the permission prompt', 130)
+  }
+}
+
+/**
+ * Standard input as programs read it while a prompt may be shown: takes bytes from the terminal
+ * only while some reader wants them and no prompt is shown (`hold` / `release`).
+ */
+export class StdinGate extends Readable {
+  readonly #src: Readable
+  #held = false
+  #attached = false
+  #wanted = false
+
+  readonly #onData = (chunk: Buffer | string): void => {
+    if (!this.push(chunk)) { this.#wanted = false; this.#src.pause() }
+  }
+
+  readonly #onEnd = (): void => { this.push(null) }
+
+  constructor (src: Readable) {
+    super()
+    this.#src = src
+  }
+
+  override _read (): void {
+    this.#wanted = true
+    if (!this.#attached) {
+      this.#attached = true
+      this.#src.on('end', this.#onEnd)
+      if (!this.#held) this.#src.on('data', this.#onData)
+    }
+    if (!this.#held) this.#src.resume()
+  }
+
+  override pause (): this {
+    super.pause()
+    this.#wanted = false
+    if (!this.#held) this.#src.pause()
+    return this
+  }
+
+  /** Stops taking bytes from the terminal (a prompt reads them). */
+  hold (): void {
+    if (this.#held) return
+    this.#held = true
+    if (this.#attached) this.#src.off('data', this.#onData)
+    this.#src.pause()
+  }
+
+  /** Gives the terminal back to programs. */
+  release (): void {
+    if (!this.#held) return
+    this.#held = false
+    if (this.#attached) {
+      this.#src.on('data', this.#onData)
+      if (this.#wanted && !this.isPaused()) this.#src.resume()
+      else this.#src.pause()
+    }
+  }
+
+  override _destroy (err: Error | null, cb: (err: Error | null) => void): void {
+    this.#src.off('data', this.#onData)
+    this.#src.off('end', this.#onEnd)
+    cb(err)
+  }
+}
+
+/**
+ * Standard output or error as programs write to them: while a prompt is shown, what they write
+ * waits (and so do they, through the stdio interface's backpressure) so that it cannot land in the
+ * middle of the prompt's line.
+ */
+export class OutputGate extends Writable {
+  readonly #dest: Writable
+  #held = false
+  #waiting: Array<{ chunk: Buffer, done: (err?: Error | null) => void }> = []
+
+  constructor (dest: Writable) {
+    super()
+    this.#dest = dest
+  }
+
+  override _write (chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    // Not held: straight through and done at once, as when programs write to the stream itself
+    // (what a program wrote just before the run ends is not left behind in a buffer).
+    if (this.#held) this.#waiting.push({ chunk, done })
+    else { this.#dest.write(chunk); done() }
+  }
+
+  hold (): void { this.#held = true }
+
+  release (): void {
+    this.#held = false
+    const waiting = this.#waiting
+    this.#waiting = []
+    for (const w of waiting) { this.#dest.write(w.chunk); w.done() }
+  }
+}
+
+interface TtyInput extends Readable {
+  isTTY?: boolean
+  isRaw?: boolean
+  setRawMode?: (mode: boolean) => unknown
+}
+
+export interface TerminalPromptOptions {
+  input: TtyInput
+  output: Writable & { columns?: number }
+  /** The gate programs read standard input through, held while a prompt is shown. */
+  gate?: StdinGate
+  /** The gates programs write standard output and error through, held while a prompt is shown. */
+  outputs?: OutputGate[]
+  /** Colours and bold (off with NO_COLOR). */
+  color?: boolean
+}
+
+const KEYS: Record<string, Answer> = { y: 'y', n: 'n', A: 'A', N: 'N' }
+
+export class TerminalPrompt {
+  readonly #input: TtyInput
+  readonly #output: Writable & { columns?: number }
+  readonly #gate: StdinGate | undefined
+  readonly #outputs: OutputGate[]
+  readonly #color: boolean
+  #queue: Promise<unknown> = Promise.resolve()
+  #interrupted = false
+
+  constructor (opts: TerminalPromptOptions) {
+    this.#input = opts.input
+    this.#output = opts.output
+    this.#gate = opts.gate
+    this.#outputs = opts.outputs ?? []
+    this.#color = opts.color ?? false
+  }
+
+  get interrupted (): boolean { return this.#interrupted }
+
+  /**
+   * Asks, after every question asked before it was answered. `skip` is checked when its turn comes:
+   * an answer given meanwhile (to an earlier question) may have settled it.
+   */
+  ask (q: Question, skip?: () => Answer | null): Promise<Answer> {
+    const turn = this.#queue.then(async () => {
+      if (this.#interrupted) throw new InterruptedError()
+      const settled = skip?.() ?? null
+      if (settled !== null) return settled
+      return await this.#show(q)
+    })
+    this.#queue = turn.catch(() => {})
+    return turn
+  }
+
+  #bold (s: string): string { return this.#color ? `\x1b[1m${s}\x1b[22m` : s }
+  #dim (s: string): string { return this.#color ? `\x1b[2m${s}\x1b[22m` : s }
+
+  /** The prompt's lines; every program-supplied string in them is sanitised. */
+  render (q: Question): string[] {
+    const prog = `${this.#bold(sanitize(q.program.name, 40))} ${this.#dim(`(${shortCid(q.program.cid)})`)}`
+    const lines: string[] = []
+    const ifaceName = (i: PromptInterface): string => this.#bold(i.name === null ? 'an unknown interface' : sanitize(i.name, 40))
+    const what = (i: PromptInterface): string => `${i.kind === 'send' ? 'send to' : 'handle'} ${ifaceName(i)} ${this.#dim(`(${shortCid(i.cid)})`)}`
+    if (q.upFront) {
+      const n = q.interfaces.length
+      lines.push(`┏ ⚠  ${prog} asks, before it starts, for ${n} interface${n === 1 ? '' : 's'}:`)
+      for (const i of q.interfaces) {
+        lines.push(`┠─ ${what(i)}${i.summary !== '' ? ` — ${sanitize(i.summary, 80)}` : ''}`)
+        if (i.reason !== null && i.reason !== '') lines.push(`┃    why: "${sanitize(i.reason, 100)}"`)
+      }
+      lines.push(`┠─ y: allow ${n === 1 ? 'it' : 'them'} this run · n: deny this run · A: always allow · N: never allow`)
+    } else {
+      const i = q.interfaces[0]
+      lines.push(`┏ ⚠  ${prog} wants to ${what(i)}.`)
+      if (i.summary !== '') lines.push(`┠─ ${ifaceName(i)}: ${sanitize(i.summary, 100)}`)
+      lines.push('┠─ y: allow this run · n: deny this run · A: always allow · N: never allow')
+    }
+    lines.push('┗ Allow? [y/n/A/N] > ')
+    return lines
+  }
+
+  #show (q: Question): Promise<Answer> {
+    const input = this.#input
+    const out = this.#output
+    this.#gate?.hold()
+    for (const o of this.#outputs) o.hold()
+    const wasRaw = input.isRaw === true
+    input.setRawMode?.(true)
+    out.write('\n' + this.render(q).join('\n'))
+    return new Promise<Answer>((resolve, reject) => {
+      const done = (): void => {
+        input.off('data', onData)
+        input.off('end', onEnd)
+        input.setRawMode?.(wasRaw)
+        input.pause()
+        this.#gate?.release()
+      }
+      /** What programs wrote meanwhile comes out after the answer's lines, before the next prompt. */
+      const flush = (): void => { for (const o of this.#outputs) o.release() }
+      const onData = (chunk: Buffer | string): void => {
+        const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+        for (const c of text) {
+          if (c === '\x03') {
+            done()
+            this.#interrupted = true
+            out.write('^C\n')
+            flush()
+            reject(new InterruptedError())
+            return
+          }
+          const answer = KEYS[c]
+          if (answer !== undefined) {
+            done()
+            out.write(`${c}\n${this.#outcome(q, answer)}\n`)
+            flush()
+            resolve(answer)
+            return
+          }
+        }
+        out.write(`\n  Unrecognised key. Allow? [y/n/A/N] > `)
+      }
+      const onEnd = (): void => {
+        done()
+        out.write('\n')
+        flush()
+        resolve('n')
+      }
+      input.on('data', onData)
+      input.once('end', onEnd)
+      input.resume()
+    })
+  }
+
+  #outcome (q: Question, a: Answer): string {
+    const allowed = a === 'y' || a === 'A'
+    const names = q.interfaces.map((i) => i.name === null ? shortCid(i.cid) : sanitize(i.name, 40)).join(', ')
+    const span = a === 'A' ? 'always (remembered)' : a === 'N' ? 'never (remembered)' : 'for this run'
+    return `${allowed ? '✅ Allowed' : '❌ Denied'} ${sanitize(q.program.name, 40)}: ${names}, ${span}.`
+  }
+}
