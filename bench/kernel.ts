@@ -23,7 +23,11 @@ function quantile (xs: number[], q: number): number {
 }
 
 function client (...args: string[]): string {
-  const r = spawnSync(process.execPath, [cli, 'run', '--allow=pingpong,time', `--handler=pingpong=${build('pingpong-server')}`,
+  return clientWith([], ...args)
+}
+
+function clientWith (flags: string[], ...args: string[]): string {
+  const r = spawnSync(process.execPath, [cli, 'run', ...flags, '--allow=pingpong,time', `--handler=pingpong=${build('pingpong-server')}`,
     build('bench-client'), ...args], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`bench-client ${args.join(' ')} failed: ${r.stderr}`)
   return r.stdout.trim()
@@ -33,6 +37,9 @@ function client (...args: string[]): string {
 const batches = client('rtt', String(BATCHES), String(BATCH)).split(' ').map(Number).slice(BATCHES / 10)
 const rttMedian = quantile(batches, 0.5) / 1000
 const rttP99 = quantile(batches, 0.99) / 1000
+// The same without the fuel rewrite, to show what preemption costs on this path.
+const plain = clientWith(['--no-preempt'], 'rtt', String(BATCHES), String(BATCH)).split(' ').map(Number).slice(BATCHES / 10)
+const rttPlain = quantile(plain, 0.5) / 1000
 
 // One-way messages, with a call after each window as flow control.
 client('oneway', String(ONEWAY / 10), String(WINDOW))
@@ -58,6 +65,7 @@ await worker.terminate()
 const rows = [
   { name: 'call round trip, wasm ↔ wasm (median)', value: rttMedian, unit: 'µs', target: '≤ 2 µs' },
   { name: `call round trip, wasm ↔ wasm (p99 of ${BATCH}-call batches)`, value: rttP99, unit: 'µs', target: '' },
+  { name: 'call round trip, --no-preempt (median)', value: rttPlain, unit: 'µs', target: '(comparison)' },
   { name: 'one-way messages per second', value: perSecond / 1e6, unit: 'M/s', target: '≥ 2 M/s' },
   { name: 'worker threads postMessage round trip (median)', value: quantile(workerBatches, 0.5), unit: 'µs', target: '(comparison)' },
   { name: 'worker threads postMessage round trip (p99 of 50)', value: quantile(workerBatches, 0.99), unit: 'µs', target: '(comparison)' }

@@ -94,7 +94,7 @@ export class Proc {
   /** Interfaces whose send grant was settled before the first send (see NodeHost.#settle). */
   readonly settled = new Set<string>()
   /** Interface keys cached by pointer: programs pass the same digest again and again. */
-  readonly keyCache = new Map<number, { bytes: Uint8Array, key: string }>()
+  readonly keyCache = new Map<number, { bytes: Uint8Array, words: Uint32Array, key: string }>()
 
   constructor (pid: number, parent: number, program: Program, args: string[]) {
     this.pid = pid
@@ -137,6 +137,8 @@ const WAIT_ADAPTER = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 10, 1, 96, 
   1, 4, 119, 97, 105, 116, 0, 2, 10, 44, 1, 42, 1, 1, 127, 32, 0, 32, 1, 32, 2, 32, 3, 32, 4, 16, 0, 33, 5, 32,
   5, 65, 152, 120, 71, 4, 64, 32, 5, 15, 11, 32, 0, 32, 1, 32, 2, 32, 3, 32, 4, 16, 1, 11])
 const MUST_BLOCK = -1000
+/** Message ids stay below 2^53 (DESIGN.md): larger ones name no message. */
+const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)
 let waitAdapter: WebAssembly.Module | null = null
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
@@ -447,16 +449,19 @@ export class NodeHost {
     const pid = proc.pid
     const monitor = this.#monitor
     const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
-      const u8 = proc.u8
+      const view = proc.view
       const cached = proc.keyCache.get(ptr)
       if (cached !== undefined) {
-        const b = cached.bytes
+        // Programs pass the same digest again and again: compare it a word at a time.
+        const b = cached.words
         let same = true
-        for (let i = 0; i < 32; i++) if (b[i] !== u8[ptr + i]) { same = false; break }
+        for (let i = 0; i < 8; i++) if (b[i] !== view.getUint32(ptr + i * 4, true)) { same = false; break }
         if (same) return cached
       }
-      const bytes = u8.slice(ptr, ptr + 32)
-      const entry = { bytes, key: hexOf(bytes) }
+      const bytes = proc.u8.slice(ptr, ptr + 32)
+      const words = new Uint32Array(8)
+      for (let i = 0; i < 8; i++) words[i] = view.getUint32(ptr + i * 4, true)
+      const entry = { bytes, words, key: hexOf(bytes) }
       if (proc.keyCache.size > 256) proc.keyCache.clear()
       proc.keyCache.set(ptr, entry)
       return entry
@@ -485,12 +490,13 @@ export class NodeHost {
       monitor?.running(proc)
       proc.views()
       if (!proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
-      if (id <= 0n || id > BigInt(Number.MAX_SAFE_INTEGER)) return UNKNOWN_MESSAGE
+      if (id <= 0n || id > MAX_ID) return UNKNOWN_MESSAGE
       const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
       if (kernel.actions.length > 0) this.drain()
       return code
     }
     const noIds: number[] = []
+    const oneId: number[] = [0]
     let ids = noIds
     /** `wait` without blocking: the size taken, 0, -3, or MUST_BLOCK. Leaves the filter in `ids`. */
     const poll = (idsPtr: number, count: number, outPtr: number, cap: number, flags: number): number => {
@@ -502,7 +508,8 @@ export class NodeHost {
       }
       ids = noIds
       if (count > 0) {
-        ids = new Array<number>(count)
+        // At most one wait is pending per process, so a one-id filter (a call) can reuse its array.
+        ids = count === 1 ? oneId : new Array<number>(count)
         const view = proc.view
         for (let i = 0; i < count; i++) {
           ids[i] = view.getUint32(idsPtr + i * 8 + 4, true) * 4294967296 + view.getUint32(idsPtr + i * 8, true)

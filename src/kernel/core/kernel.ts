@@ -311,11 +311,14 @@ export class Kernel {
     return size
   }
 
-  /** The process blocks in `wait` until a notification it wants arrives (then ACTION_WAKE). */
+  /**
+   * The process blocks in `wait` until a notification it wants arrives (then ACTION_WAKE). The
+   * kernel keeps `ids` as the filter: the caller leaves it unchanged until the process wakes.
+   */
   block (pid: f64, ids: Array<f64>): void {
     if (!this.processes.has(pid)) return
     const p = this.processes.get(pid)!
-    p.waitIds = ids.length == 0 ? NO_IDS : ids.slice(0)
+    p.waitIds = ids.length == 0 ? NO_IDS : ids
     p.blocked = true
   }
 
