@@ -1,13 +1,14 @@
 // Bench: the same compute kernels (AssemblyScript, asc -O3) run by V8 directly and by the
-// kernel's WebAssembly interpreter, itself running as wasm on V8 and, when wabt's wasm2c and
-// clang are present, as the wasm2c-compiled C build run natively. Prints a table of times and
+// kernel's WebAssembly interpreter, itself running as wasm on V8 and, when wabt's wasm2c and a C
+// compiler are present, as the wasm2c-compiled C build run natively (gcc -O2 as on bare metal,
+// with aligned labels: see interp-native.ts). Prints a table of times and
 // slowdowns; checks that every engine computes the same result.
 // Usage: node bench/interp.ts [--quick]
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Interp, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, K_FUNC, T_I32 } from '../test/spec/interp.ts'
-import { buildNative, NATIVE_BIN } from './interp-native.ts'
+import { buildNative, NATIVE_BIN, NATIVE_CC } from './interp-native.ts'
 
 const root = join(import.meta.dirname, '..')
 const out = join(root, 'build', 'interp', 'kernels')
@@ -87,7 +88,7 @@ if (import.meta.main) {
   await import('../scripts/build.d/40-interp.ts')
   const native = buildNative()
   const rows: string[] = []
-  rows.push('| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c) | slowdown |')
+  rows.push(`| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c, ${NATIVE_CC} -O2) | slowdown |`)
   rows.push('|---|---|---|---|---|---|')
   let mismatch = false
   for (const k of KERNELS) {

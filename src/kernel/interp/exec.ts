@@ -13,7 +13,7 @@ import {
   K_FUNC, K_TABLE, K_MEMORY, NO_MAX, FC_BASE,
   OP_JMP, OP_JMP_IF, OP_JMP_IFZ, FUSE_SC, FUSE_LC, FUSE_LL, FUSE_LOAD, FUSE_LCS, FUSE_LLS,
   FUSE_JLC_T, FUSE_JLC_F, FUSE_JLL_T, FUSE_JLL_F, FUSE_SL, OP_COPY,
-  FUSE64_LL, FUSE64_SL, FUSE64_LLS, FUSE64_JLL_T, FUSE64_JLL_F, FUSE_EXT, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_SELECT,
+  FUSE_LDSS, OP_GSET_ADD, OP_SETSP, OP_SETC, OP_SETC64, OP_JZ, OP_JNZ, OP_GGET, OP_GSET, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, FUSE64_LL, FUSE64_SL, FUSE64_LLS, FUSE64_JLL_T, FUSE64_JLL_F, FUSE_EXT, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_SELECT,
 } from './module'
 
 export const PAGE: u64 = 65536
@@ -366,7 +366,7 @@ function satU64(x: f64): u64 {
   return <u64>x
 }
 
-const FRAME: usize = 12 // caller func addr, return pc, caller fp
+const FRAME: usize = 12 // caller FuncInst (0: the embedder), return pc, caller fp
 
 // An execution context: one call from the embedder at a time, resumable after fuel runs out
 // or a host call. Values: 8-byte slots in `stack`; frames: 12 bytes each in `frames`.
@@ -473,7 +473,7 @@ export class Thread {
     if (fp + <usize>fn.maxStack * 8 > this.stackEnd) return this.trap('call stack exhausted')
     const fr = this.framesBase + <usize>this.depth * FRAME
     const caller = this.func
-    store<i32>(fr, caller === null ? -1 : caller.addr)
+    store<usize>(fr, caller === null ? 0 : changetype<usize>(caller))
     store<u32>(fr, <u32>this.pc, 4)
     store<u32>(fr, <u32>this.fp, 8)
     this.depth++
@@ -492,25 +492,29 @@ export class Thread {
   run(fuel: i64): i32 {
     if (this.status != ST_RUN && this.status != ST_FUEL) return this.status
     if (this.func === null) { this.status = ST_DONE; return ST_DONE }
-    const st = this.store
+    // f, inst and mem are raw pointers, and calls and returns read fields with raw loads: the
+    // incremental runtime writes a managed value to its shadow stack each time one is used
+    // (`this.depth` stores `this` first). The store keeps the objects alive.
+    const self = changetype<usize>(this)
     let pc = this.pc
     let sp = this.sp
     let fp = this.fp
-    let f = this.func!
-    let inst = f.inst!
-    let mem = inst.mem
-    let mb: usize = mem === null ? 0 : mem.base
-    let ms: u64 = mem === null ? 0 : mem.byteLength
-    let cb = changetype<usize>(f.func!.code)
+    let f = changetype<usize>(this.func)
+    let inst = changetype<usize>(changetype<FuncInst>(f).inst)
+    let mem = changetype<usize>(changetype<Instance>(inst).mem)
+    // the instance's globals (fixed after instantiation): Global pointers, 4 bytes each
+    let gb = changetype<Instance>(inst).globals.dataStart
+    let mb: usize = mem == 0 ? 0 : changetype<Memory>(mem).base
+    let ms: u64 = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
+    let cb = changetype<usize>(changetype<FuncInst>(f).func!.code)
     let left = fuel
     while (true) {
-      if (left <= 0) {
-        this.pc = pc; this.sp = sp; this.fp = fp; this.func = f
-        this.fuelUsed += fuel - left
+      if (--left < 0) {
+        this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f)
+        this.fuelUsed += fuel - left - 1
         this.status = ST_FUEL
         return ST_FUEL
       }
-      left--
       const op = load<i32>(pc)
       pc += 4
       switch (op) {
@@ -555,15 +559,15 @@ export class Thread {
         }
         case 0x0f: {
           // return: results to the frame base, then pop the frame
-          const n = <usize>unchecked(f.func!).numResults
+          const n = <usize>load<i32>(load<usize>(f, offsetof<FuncInst>('func')), offsetof<Func>('numResults'))
           if (n == 1) store<u64>(fp, load<u64>(sp - 8))
           else if (n > 1) memory.copy(fp, sp - (n << 3), n << 3)
           sp = fp + (n << 3)
-          const depth = this.depth - 1
-          this.depth = depth
-          const fr = this.framesBase + <usize>depth * FRAME
-          const caller = load<i32>(fr)
-          if (caller < 0) {
+          const depth = load<i32>(self, offsetof<Thread>('depth')) - 1
+          store<i32>(self, depth, offsetof<Thread>('depth'))
+          const fr = load<usize>(self, offsetof<Thread>('framesBase')) + <usize>depth * FRAME
+          const caller = load<usize>(fr)
+          if (caller == 0) {
             this.sp = sp
             this.func = null
             this.status = ST_DONE
@@ -572,62 +576,67 @@ export class Thread {
           }
           pc = <usize>load<u32>(fr, 4)
           fp = <usize>load<u32>(fr, 8)
-          f = unchecked(st.funcs[caller])
-          cb = changetype<usize>(unchecked(f.func!).code)
-          if (f.inst !== inst) {
-            inst = f.inst!
-            mem = inst.mem
-            mb = mem === null ? 0 : mem.base
-            ms = mem === null ? 0 : mem.byteLength
+          f = caller
+          cb = load<usize>(load<usize>(f, offsetof<FuncInst>('func')), offsetof<Func>('code'))
+          if (load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
+            inst = changetype<usize>(changetype<FuncInst>(f).inst)
+            gb = changetype<Instance>(inst).globals.dataStart
+            mem = changetype<usize>(changetype<Instance>(inst).mem)
+            mb = mem == 0 ? 0 : changetype<Memory>(mem).base
+            ms = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
           }
           break
         }
         case 0x10: case 0x11: {
-          let callee: FuncInst
+          let callee: usize
           if (op == 0x10) {
-            callee = unchecked(inst.funcs[load<i32>(pc)])
+            // (a raw load: Array#__uget of an object is a call with the incremental runtime)
+            const funcs = load<usize>(inst, offsetof<Instance>('funcs'))
+            callee = load<usize>(load<usize>(funcs, offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
             pc += 4
           } else {
-            const tbl = unchecked(inst.tables[load<i32>(pc, 4)])
+            const tbl = unchecked(changetype<Instance>(inst).tables[load<i32>(pc, 4)])
             sp -= 8
             const i = load<u32>(sp)
             if (i >= <u32>tbl.elems.length) return this.trap('undefined element')
             const ref = unchecked(tbl.elems[<i32>i])
             if (ref == 0) return this.trap('uninitialized element')
-            callee = unchecked(st.funcs[<i32>(ref - 1)])
-            if (callee.typeId != unchecked(inst.typeIds[load<i32>(pc)])) return this.trap('indirect call type mismatch')
+            callee = load<usize>(this.store.funcs.dataStart + (<usize>(ref - 1) << alignof<usize>()))
+            if (changetype<FuncInst>(callee).typeId != unchecked(changetype<Instance>(inst).typeIds[load<i32>(pc)])) return this.trap('indirect call type mismatch')
             pc += 8
           }
-          if (callee.hostId >= 0) {
+          if (load<i32>(callee, offsetof<FuncInst>('hostId')) >= 0) {
             // host call: hand control to the embedder with the arguments on the stack
-            this.pc = pc; this.sp = sp; this.fp = fp; this.func = f
-            this.hostFunc = callee
+            this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f)
+            this.hostFunc = changetype<FuncInst>(callee)
             this.status = ST_HOST
             this.fuelUsed += fuel - left
             return ST_HOST
           }
-          const fn = unchecked(callee.func!)
-          const depth = this.depth
-          if (depth >= this.maxDepth) return this.trap('call stack exhausted')
-          const nfp = sp - (<usize>fn.numParams << 3)
-          if (nfp + (<usize>fn.maxStack << 3) > this.stackEnd) return this.trap('call stack exhausted')
-          const fr = this.framesBase + <usize>depth * FRAME
-          store<i32>(fr, f.addr)
+          const fn = load<usize>(callee, offsetof<FuncInst>('func'))
+          const depth = load<i32>(self, offsetof<Thread>('depth'))
+          if (depth >= load<i32>(self, offsetof<Thread>('maxDepth'))) return this.trap('call stack exhausted')
+          const np = load<i32>(fn, offsetof<Func>('numParams'))
+          const nl = load<i32>(fn, offsetof<Func>('numLocals'))
+          const nfp = sp - (<usize>np << 3)
+          if (nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) return this.trap('call stack exhausted')
+          const fr = load<usize>(self, offsetof<Thread>('framesBase')) + <usize>depth * FRAME
+          store<usize>(fr, f)
           store<u32>(fr, <u32>pc, 4)
           store<u32>(fr, <u32>fp, 8)
-          this.depth = depth + 1
-          const nz = fn.numLocals - fn.numParams
-          if (nz > 0) memory.fill(sp, 0, <usize>nz << 3)
+          store<i32>(self, depth + 1, offsetof<Thread>('depth'))
+          if (nl > np) memory.fill(sp, 0, <usize>(nl - np) << 3)
           fp = nfp
-          sp = nfp + (<usize>fn.numLocals << 3)
+          sp = nfp + (<usize>nl << 3)
           f = callee
-          cb = changetype<usize>(fn.code)
+          cb = load<usize>(fn, offsetof<Func>('code'))
           pc = cb
-          if (f.inst !== inst) {
-            inst = f.inst!
-            mem = inst.mem
-            mb = mem === null ? 0 : mem.base
-            ms = mem === null ? 0 : mem.byteLength
+          if (load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
+            inst = changetype<usize>(changetype<FuncInst>(f).inst)
+            gb = changetype<Instance>(inst).globals.dataStart
+            mem = changetype<usize>(changetype<Instance>(inst).mem)
+            mb = mem == 0 ? 0 : changetype<Memory>(mem).base
+            ms = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
           }
           break
         }
@@ -640,17 +649,17 @@ export class Thread {
         case 0x20: store<u64>(sp, load<u64>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
         case 0x21: sp -= 8; store<u64>(fp + (<usize>load<i32>(pc) << 3), load<u64>(sp)); pc += 4; break
         case 0x22: store<u64>(fp + (<usize>load<i32>(pc) << 3), load<u64>(sp - 8)); pc += 4; break
-        case 0x23: store<u64>(sp, unchecked(inst.globals[load<i32>(pc)]).value); sp += 8; pc += 4; break
-        case 0x24: sp -= 8; unchecked(inst.globals[load<i32>(pc)]).value = load<u64>(sp); pc += 4; break
+        case 0x23: store<u64>(sp, load<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))); sp += 8; pc += 4; break
+        case 0x24: sp -= 8; store<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), load<u64>(sp), offsetof<Global>('value')); pc += 4; break
         case 0x25: {
-          const t = unchecked(inst.tables[load<i32>(pc)]); pc += 4
+          const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)]); pc += 4
           const i = load<u32>(sp - 8)
           if (i >= <u32>t.elems.length) return this.trap(OOB_TABLE)
           store<i64>(sp - 8, unchecked(t.elems[<i32>i]))
           break
         }
         case 0x26: {
-          const t = unchecked(inst.tables[load<i32>(pc)]); pc += 4
+          const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)]); pc += 4
           sp -= 16
           const i = load<u32>(sp)
           if (i >= <u32>t.elems.length) return this.trap(OOB_TABLE)
@@ -678,12 +687,12 @@ export class Thread {
         case 0x3a: case 0x3c: { sp -= 16; const a = <u64>load<u32>(sp) + <u64>load<u32>(pc); pc += 4; if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, load<u8>(sp, 8)); break }
         case 0x3b: case 0x3d: { sp -= 16; const a = <u64>load<u32>(sp) + <u64>load<u32>(pc); pc += 4; if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, load<u16>(sp, 8)); break }
         case 0x3e: { sp -= 16; const a = <u64>load<u32>(sp) + <u64>load<u32>(pc); pc += 4; if (a + 4 > ms) return this.trap(OOB_MEM); store<u32>(mb + <usize>a, load<u32>(sp, 8)); break }
-        case 0x3f: store<i32>(sp, <i32>mem!.pages); sp += 8; break
+        case 0x3f: store<i32>(sp, <i32>changetype<Memory>(mem).pages); sp += 8; break
         case 0x40: {
-          const r = mem!.grow(load<u32>(sp - 8))
+          const r = changetype<Memory>(mem).grow(load<u32>(sp - 8))
           store<i32>(sp - 8, r)
-          mb = mem!.base
-          ms = mem!.byteLength
+          mb = changetype<Memory>(mem).base
+          ms = changetype<Memory>(mem).byteLength
           break
         }
         case 0x41: store<i32>(sp, load<i32>(pc)); sp += 8; pc += 4; break
@@ -872,48 +881,48 @@ export class Thread {
         case 0xc4: store<i64>(sp - 8, <i64>load<i32>(sp - 8)); break
         case 0xd0: store<i64>(sp, 0); sp += 8; break
         case 0xd1: store<i32>(sp - 8, i32(load<i64>(sp - 8) == 0)); break
-        case 0xd2: store<i64>(sp, <i64>unchecked(inst.funcs[load<i32>(pc)]).addr + 1); sp += 8; pc += 4; break
+        case 0xd2: store<i64>(sp, <i64>unchecked(changetype<Instance>(inst).funcs[load<i32>(pc)]).addr + 1); sp += 8; pc += 4; break
         // saturating truncations
-        case FC_BASE + 0: store<i32>(sp - 8, satI32(<f64>load<f32>(sp - 8))); break
-        case FC_BASE + 1: store<u32>(sp - 8, satU32(<f64>load<f32>(sp - 8))); break
-        case FC_BASE + 2: store<i32>(sp - 8, satI32(load<f64>(sp - 8))); break
-        case FC_BASE + 3: store<u32>(sp - 8, satU32(load<f64>(sp - 8))); break
-        case FC_BASE + 4: store<i64>(sp - 8, satI64(<f64>load<f32>(sp - 8))); break
-        case FC_BASE + 5: store<u64>(sp - 8, satU64(<f64>load<f32>(sp - 8))); break
-        case FC_BASE + 6: store<i64>(sp - 8, satI64(load<f64>(sp - 8))); break
-        case FC_BASE + 7: store<u64>(sp - 8, satU64(load<f64>(sp - 8))); break
-        case FC_BASE + 8: { // memory.init
+        case 0xe0 /* FC_BASE + 0 */: store<i32>(sp - 8, satI32(<f64>load<f32>(sp - 8))); break
+        case 0xe1 /* FC_BASE + 1 */: store<u32>(sp - 8, satU32(<f64>load<f32>(sp - 8))); break
+        case 0xe2 /* FC_BASE + 2 */: store<i32>(sp - 8, satI32(load<f64>(sp - 8))); break
+        case 0xe3 /* FC_BASE + 3 */: store<u32>(sp - 8, satU32(load<f64>(sp - 8))); break
+        case 0xe4 /* FC_BASE + 4 */: store<i64>(sp - 8, satI64(<f64>load<f32>(sp - 8))); break
+        case 0xe5 /* FC_BASE + 5 */: store<u64>(sp - 8, satU64(<f64>load<f32>(sp - 8))); break
+        case 0xe6 /* FC_BASE + 6 */: store<i64>(sp - 8, satI64(load<f64>(sp - 8))); break
+        case 0xe7 /* FC_BASE + 7 */: store<u64>(sp - 8, satU64(load<f64>(sp - 8))); break
+        case 0xe8 /* FC_BASE + 8 */: { // memory.init
           sp -= 24
-          const r = memoryInit(inst, load<u32>(pc), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
+          const r = memoryInit(changetype<Instance>(inst), load<u32>(pc), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
           pc += 4
           if (r.length > 0) return this.trap(r)
           break
         }
-        case FC_BASE + 9: inst.datas[load<i32>(pc)] = new Uint8Array(0); pc += 4; break
-        case FC_BASE + 10: { // memory.copy
+        case 0xe9 /* FC_BASE + 9 */: changetype<Instance>(inst).datas[load<i32>(pc)] = new Uint8Array(0); pc += 4; break
+        case 0xea /* FC_BASE + 10 */: { // memory.copy
           sp -= 24
           const d = <u64>load<u32>(sp), s = <u64>load<u32>(sp, 8), n = <u64>load<u32>(sp, 16)
           if (s + n > ms || d + n > ms) return this.trap(OOB_MEM)
           memory.copy(mb + <usize>d, mb + <usize>s, <usize>n)
           break
         }
-        case FC_BASE + 11: { // memory.fill
+        case 0xeb /* FC_BASE + 11 */: { // memory.fill
           sp -= 24
           const d = <u64>load<u32>(sp), n = <u64>load<u32>(sp, 16)
           if (d + n > ms) return this.trap(OOB_MEM)
           memory.fill(mb + <usize>d, load<u8>(sp, 8), <usize>n)
           break
         }
-        case FC_BASE + 12: { // table.init table elem
+        case 0xec /* FC_BASE + 12 */: { // table.init table elem
           sp -= 24
-          const r = tableInit(inst, load<u32>(pc), load<u32>(pc, 4), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
+          const r = tableInit(changetype<Instance>(inst), load<u32>(pc), load<u32>(pc, 4), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
           pc += 8
           if (r.length > 0) return this.trap(r)
           break
         }
-        case FC_BASE + 13: inst.elems[load<i32>(pc)] = new StaticArray<i64>(0); pc += 4; break
-        case FC_BASE + 14: { // table.copy dst src
-          const td = inst.tables[load<i32>(pc)], ts = inst.tables[load<i32>(pc, 4)]
+        case 0xed /* FC_BASE + 13 */: changetype<Instance>(inst).elems[load<i32>(pc)] = new StaticArray<i64>(0); pc += 4; break
+        case 0xee /* FC_BASE + 14 */: { // table.copy dst src
+          const td = changetype<Instance>(inst).tables[load<i32>(pc)], ts = changetype<Instance>(inst).tables[load<i32>(pc, 4)]
           pc += 8
           sp -= 24
           const d = load<u32>(sp), s = load<u32>(sp, 8), n = load<u32>(sp, 16)
@@ -922,15 +931,15 @@ export class Thread {
           else { for (let i = n; i > 0; i--) unchecked(td.elems[<i32>(d + i - 1)] = ts.elems[<i32>(s + i - 1)]) }
           break
         }
-        case FC_BASE + 15: { // table.grow
-          const t = inst.tables[load<i32>(pc)]; pc += 4
+        case 0xef /* FC_BASE + 15 */: { // table.grow
+          const t = changetype<Instance>(inst).tables[load<i32>(pc)]; pc += 4
           sp -= 8
           store<i32>(sp - 8, t.grow(load<u32>(sp), load<i64>(sp - 8)))
           break
         }
-        case FC_BASE + 16: store<i32>(sp, inst.tables[load<i32>(pc)].elems.length); sp += 8; pc += 4; break
-        case FC_BASE + 17: { // table.fill
-          const t = inst.tables[load<i32>(pc)]; pc += 4
+        case 0xf0 /* FC_BASE + 16 */: store<i32>(sp, changetype<Instance>(inst).tables[load<i32>(pc)].elems.length); sp += 8; pc += 4; break
+        case 0xf1 /* FC_BASE + 17 */: { // table.fill
+          const t = changetype<Instance>(inst).tables[load<i32>(pc)]; pc += 4
           sp -= 24
           const d = load<u32>(sp), v = load<i64>(sp, 8), n = load<u32>(sp, 16)
           if (<u64>d + n > <u64>t.elems.length) return this.trap(OOB_TABLE)
@@ -938,269 +947,329 @@ export class Thread {
           break
         }
         // ---- fused i32 binops (Decoder.fuseBinop); generated, one line per op and form ----
-        case FUSE_SC + 0: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
-        case FUSE_LC + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 1: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
-        case FUSE_LC + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 2: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
-        case FUSE_LC + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 3: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
-        case FUSE_LC + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 4: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
-        case FUSE_LC + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 5: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a > <u32>b)); pc += 4; break }
-        case FUSE_LC + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a > <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a > <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 6: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
-        case FUSE_LC + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 7: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
-        case FUSE_LC + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 8: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
-        case FUSE_LC + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 9: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
-        case FUSE_LC + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 10: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a + b); pc += 4; break }
-        case FUSE_LC + 10: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a + b); sp += 8; pc += 8; break }
-        case FUSE_LL + 10: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a + b); sp += 8; pc += 8; break }
-        case FUSE_SC + 11: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a - b); pc += 4; break }
-        case FUSE_LC + 11: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a - b); sp += 8; pc += 8; break }
-        case FUSE_LL + 11: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a - b); sp += 8; pc += 8; break }
-        case FUSE_SC + 12: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a * b); pc += 4; break }
-        case FUSE_LC + 12: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a * b); sp += 8; pc += 8; break }
-        case FUSE_LL + 12: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a * b); sp += 8; pc += 8; break }
-        case FUSE_SC + 13: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a & b); pc += 4; break }
-        case FUSE_LC + 13: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a & b); sp += 8; pc += 8; break }
-        case FUSE_LL + 13: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a & b); sp += 8; pc += 8; break }
-        case FUSE_SC + 14: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a | b); pc += 4; break }
-        case FUSE_LC + 14: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a | b); sp += 8; pc += 8; break }
-        case FUSE_LL + 14: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a | b); sp += 8; pc += 8; break }
-        case FUSE_SC + 15: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a ^ b); pc += 4; break }
-        case FUSE_LC + 15: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
-        case FUSE_LL + 15: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
-        case FUSE_SC + 16: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a << b); pc += 4; break }
-        case FUSE_LC + 16: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a << b); sp += 8; pc += 8; break }
-        case FUSE_LL + 16: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a << b); sp += 8; pc += 8; break }
-        case FUSE_SC + 17: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a >> b); pc += 4; break }
-        case FUSE_LC + 17: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
-        case FUSE_LL + 17: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
-        case FUSE_SC + 18: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
-        case FUSE_LC + 18: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 18: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 19: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
-        case FUSE_LC + 19: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 19: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
-        case FUSE_SC + 20: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
-        case FUSE_LC + 20: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
-        case FUSE_LL + 20: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
-        case FUSE_LCS + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case FUSE_LLS + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case FUSE_LCS + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case FUSE_LLS + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case FUSE_LCS + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case FUSE_LLS + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case FUSE_LCS + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
-        case FUSE_LLS + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
-        case FUSE_LCS + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case FUSE_LLS + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case FUSE_LCS + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a > <u32>b)); pc += 12; break }
-        case FUSE_LLS + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a > <u32>b)); pc += 12; break }
-        case FUSE_LCS + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case FUSE_LLS + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case FUSE_LCS + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
-        case FUSE_LLS + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
-        case FUSE_LCS + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case FUSE_LLS + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case FUSE_LCS + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
-        case FUSE_LLS + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
-        case FUSE_LCS + 10: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case FUSE_LLS + 10: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case FUSE_LCS + 11: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case FUSE_LLS + 11: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case FUSE_LCS + 12: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case FUSE_LLS + 12: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case FUSE_LCS + 13: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case FUSE_LLS + 13: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case FUSE_LCS + 14: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case FUSE_LLS + 14: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case FUSE_LCS + 15: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case FUSE_LLS + 15: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case FUSE_LCS + 16: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case FUSE_LLS + 16: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case FUSE_LCS + 17: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case FUSE_LLS + 17: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case FUSE_LCS + 18: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
-        case FUSE_LLS + 18: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
-        case FUSE_LCS + 19: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
-        case FUSE_LLS + 19: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
-        case FUSE_LCS + 20: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
-        case FUSE_LLS + 20: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
-        case FUSE_JLC_T + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 0: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 1: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 2: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 3: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 4: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 5: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 6: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 7: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 8: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_T + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLC_F + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_T + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_JLL_F + 9: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE_SL + 0: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
-        case FUSE_SL + 1: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
-        case FUSE_SL + 2: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
-        case FUSE_SL + 3: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
-        case FUSE_SL + 4: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
-        case FUSE_SL + 5: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a > <u32>b)); pc += 4; break }
-        case FUSE_SL + 6: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
-        case FUSE_SL + 7: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
-        case FUSE_SL + 8: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
-        case FUSE_SL + 9: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
-        case FUSE_SL + 10: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a + b); pc += 4; break }
-        case FUSE_SL + 11: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a - b); pc += 4; break }
-        case FUSE_SL + 12: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a * b); pc += 4; break }
-        case FUSE_SL + 13: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a & b); pc += 4; break }
-        case FUSE_SL + 14: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a | b); pc += 4; break }
-        case FUSE_SL + 15: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a ^ b); pc += 4; break }
-        case FUSE_SL + 16: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a << b); pc += 4; break }
-        case FUSE_SL + 17: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a >> b); pc += 4; break }
-        case FUSE_SL + 18: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
-        case FUSE_SL + 19: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
-        case FUSE_SL + 20: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
+        case 0x100 /* FUSE_SC + 0 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case 0x115 /* FUSE_LC + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case 0x12a /* FUSE_LL + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case 0x101 /* FUSE_SC + 1 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case 0x116 /* FUSE_LC + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case 0x12b /* FUSE_LL + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case 0x102 /* FUSE_SC + 2 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case 0x117 /* FUSE_LC + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case 0x12c /* FUSE_LL + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case 0x103 /* FUSE_SC + 3 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
+        case 0x118 /* FUSE_LC + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
+        case 0x12d /* FUSE_LL + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
+        case 0x104 /* FUSE_SC + 4 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case 0x119 /* FUSE_LC + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case 0x12e /* FUSE_LL + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case 0x105 /* FUSE_SC + 5 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a > <u32>b)); pc += 4; break }
+        case 0x11a /* FUSE_LC + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a > <u32>b)); sp += 8; pc += 8; break }
+        case 0x12f /* FUSE_LL + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a > <u32>b)); sp += 8; pc += 8; break }
+        case 0x106 /* FUSE_SC + 6 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case 0x11b /* FUSE_LC + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case 0x130 /* FUSE_LL + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case 0x107 /* FUSE_SC + 7 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
+        case 0x11c /* FUSE_LC + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
+        case 0x131 /* FUSE_LL + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
+        case 0x108 /* FUSE_SC + 8 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case 0x11d /* FUSE_LC + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case 0x132 /* FUSE_LL + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case 0x109 /* FUSE_SC + 9 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
+        case 0x11e /* FUSE_LC + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
+        case 0x133 /* FUSE_LL + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
+        case 0x10a /* FUSE_SC + 10 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a + b); pc += 4; break }
+        case 0x11f /* FUSE_LC + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a + b); sp += 8; pc += 8; break }
+        case 0x134 /* FUSE_LL + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a + b); sp += 8; pc += 8; break }
+        case 0x10b /* FUSE_SC + 11 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a - b); pc += 4; break }
+        case 0x120 /* FUSE_LC + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a - b); sp += 8; pc += 8; break }
+        case 0x135 /* FUSE_LL + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a - b); sp += 8; pc += 8; break }
+        case 0x10c /* FUSE_SC + 12 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a * b); pc += 4; break }
+        case 0x121 /* FUSE_LC + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a * b); sp += 8; pc += 8; break }
+        case 0x136 /* FUSE_LL + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a * b); sp += 8; pc += 8; break }
+        case 0x10d /* FUSE_SC + 13 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a & b); pc += 4; break }
+        case 0x122 /* FUSE_LC + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a & b); sp += 8; pc += 8; break }
+        case 0x137 /* FUSE_LL + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a & b); sp += 8; pc += 8; break }
+        case 0x10e /* FUSE_SC + 14 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a | b); pc += 4; break }
+        case 0x123 /* FUSE_LC + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a | b); sp += 8; pc += 8; break }
+        case 0x138 /* FUSE_LL + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a | b); sp += 8; pc += 8; break }
+        case 0x10f /* FUSE_SC + 15 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a ^ b); pc += 4; break }
+        case 0x124 /* FUSE_LC + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
+        case 0x139 /* FUSE_LL + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
+        case 0x110 /* FUSE_SC + 16 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a << b); pc += 4; break }
+        case 0x125 /* FUSE_LC + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a << b); sp += 8; pc += 8; break }
+        case 0x13a /* FUSE_LL + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a << b); sp += 8; pc += 8; break }
+        case 0x111 /* FUSE_SC + 17 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a >> b); pc += 4; break }
+        case 0x126 /* FUSE_LC + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
+        case 0x13b /* FUSE_LL + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
+        case 0x112 /* FUSE_SC + 18 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
+        case 0x127 /* FUSE_LC + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
+        case 0x13c /* FUSE_LL + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
+        case 0x113 /* FUSE_SC + 19 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
+        case 0x128 /* FUSE_LC + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x13d /* FUSE_LL + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x114 /* FUSE_SC + 20 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
+        case 0x129 /* FUSE_LC + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x13e /* FUSE_LL + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x145 /* FUSE_LCS + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x15a /* FUSE_LLS + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x146 /* FUSE_LCS + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x15b /* FUSE_LLS + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x147 /* FUSE_LCS + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x15c /* FUSE_LLS + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x148 /* FUSE_LCS + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
+        case 0x15d /* FUSE_LLS + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
+        case 0x149 /* FUSE_LCS + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x15e /* FUSE_LLS + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x14a /* FUSE_LCS + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a > <u32>b)); pc += 12; break }
+        case 0x15f /* FUSE_LLS + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a > <u32>b)); pc += 12; break }
+        case 0x14b /* FUSE_LCS + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x160 /* FUSE_LLS + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x14c /* FUSE_LCS + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
+        case 0x161 /* FUSE_LLS + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
+        case 0x14d /* FUSE_LCS + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x162 /* FUSE_LLS + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x14e /* FUSE_LCS + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
+        case 0x163 /* FUSE_LLS + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
+        case 0x14f /* FUSE_LCS + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x164 /* FUSE_LLS + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x150 /* FUSE_LCS + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x165 /* FUSE_LLS + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x151 /* FUSE_LCS + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x166 /* FUSE_LLS + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x152 /* FUSE_LCS + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x167 /* FUSE_LLS + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x153 /* FUSE_LCS + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x168 /* FUSE_LLS + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x154 /* FUSE_LCS + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x169 /* FUSE_LLS + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x155 /* FUSE_LCS + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x16a /* FUSE_LLS + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x156 /* FUSE_LCS + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x16b /* FUSE_LLS + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x157 /* FUSE_LCS + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
+        case 0x16c /* FUSE_LLS + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
+        case 0x158 /* FUSE_LCS + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
+        case 0x16d /* FUSE_LLS + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
+        case 0x159 /* FUSE_LCS + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
+        case 0x16e /* FUSE_LLS + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
+        case 0x16f /* FUSE_JLC_T + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x179 /* FUSE_JLC_F + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x183 /* FUSE_JLL_T + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18d /* FUSE_JLL_F + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x170 /* FUSE_JLC_T + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17a /* FUSE_JLC_F + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x184 /* FUSE_JLL_T + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18e /* FUSE_JLL_F + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x171 /* FUSE_JLC_T + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17b /* FUSE_JLC_F + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x185 /* FUSE_JLL_T + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18f /* FUSE_JLL_F + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x172 /* FUSE_JLC_T + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17c /* FUSE_JLC_F + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x186 /* FUSE_JLL_T + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x190 /* FUSE_JLL_F + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x173 /* FUSE_JLC_T + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17d /* FUSE_JLC_F + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x187 /* FUSE_JLL_T + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x191 /* FUSE_JLL_F + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x174 /* FUSE_JLC_T + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17e /* FUSE_JLC_F + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x188 /* FUSE_JLL_T + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x192 /* FUSE_JLL_F + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x175 /* FUSE_JLC_T + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17f /* FUSE_JLC_F + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x189 /* FUSE_JLL_T + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x193 /* FUSE_JLL_F + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x176 /* FUSE_JLC_T + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x180 /* FUSE_JLC_F + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18a /* FUSE_JLL_T + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x194 /* FUSE_JLL_F + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x177 /* FUSE_JLC_T + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x181 /* FUSE_JLC_F + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18b /* FUSE_JLL_T + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x195 /* FUSE_JLL_F + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x178 /* FUSE_JLC_T + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x182 /* FUSE_JLC_F + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18c /* FUSE_JLL_T + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x196 /* FUSE_JLL_F + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x197 /* FUSE_SL + 0 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case 0x198 /* FUSE_SL + 1 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case 0x199 /* FUSE_SL + 2 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case 0x19a /* FUSE_SL + 3 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
+        case 0x19b /* FUSE_SL + 4 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case 0x19c /* FUSE_SL + 5 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a > <u32>b)); pc += 4; break }
+        case 0x19d /* FUSE_SL + 6 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case 0x19e /* FUSE_SL + 7 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
+        case 0x19f /* FUSE_SL + 8 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case 0x1a0 /* FUSE_SL + 9 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
+        case 0x1a1 /* FUSE_SL + 10 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a + b); pc += 4; break }
+        case 0x1a2 /* FUSE_SL + 11 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a - b); pc += 4; break }
+        case 0x1a3 /* FUSE_SL + 12 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a * b); pc += 4; break }
+        case 0x1a4 /* FUSE_SL + 13 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a & b); pc += 4; break }
+        case 0x1a5 /* FUSE_SL + 14 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a | b); pc += 4; break }
+        case 0x1a6 /* FUSE_SL + 15 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a ^ b); pc += 4; break }
+        case 0x1a7 /* FUSE_SL + 16 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a << b); pc += 4; break }
+        case 0x1a8 /* FUSE_SL + 17 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a >> b); pc += 4; break }
+        case 0x1a9 /* FUSE_SL + 18 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
+        case 0x1aa /* FUSE_SL + 19 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
+        case 0x1ab /* FUSE_SL + 20 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
+        case OP_JZ: if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) == 0) pc = cb + (<usize>load<i32>(pc, 4) << 2); else pc += 8; break
+        case OP_JNZ: if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) != 0) pc = cb + (<usize>load<i32>(pc, 4) << 2); else pc += 8; break
+        case OP_GGET: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))); pc += 8; break
+        case OP_GSET: store<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), load<u64>(fp + (<usize>load<i32>(pc, 4) << 3)), offsetof<Global>('value')); pc += 8; break
+        case OP_EQZ: store<i32>(fp + (<usize>load<i32>(pc, 4) << 3), i32(load<i32>(fp + (<usize>load<i32>(pc) << 3)) == 0)); pc += 8; break
+        case OP_EQZ64: store<i32>(fp + (<usize>load<i32>(pc, 4) << 3), i32(load<i64>(fp + (<usize>load<i32>(pc) << 3)) == 0)); pc += 8; break
+        case OP_EXT_S: store<i64>(fp + (<usize>load<i32>(pc, 4) << 3), <i64>load<i32>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break
+        case OP_EXT_U: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break
+        case OP_SETSP: sp = fp + (<usize>load<i32>(pc) << 3); pc += 4; break
+        case OP_SETC: store<i32>(fp + (<usize>load<i32>(pc) << 3), load<i32>(pc, 4)); pc += 8; break
+        case OP_SETC64: store<i64>(fp + (<usize>load<i32>(pc) << 3), load<i64>(pc, 4)); pc += 12; break
         case OP_COPY: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break
-        case FUSE64_LL + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 0: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
-        case FUSE64_LLS + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case FUSE64_LL + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 1: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
-        case FUSE64_LLS + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case FUSE64_LL + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 2: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
-        case FUSE64_LLS + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case FUSE64_LL + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a < <u64>b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 3: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a < <u64>b)); pc += 4; break }
-        case FUSE64_LLS + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
-        case FUSE64_LL + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 4: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
-        case FUSE64_LLS + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case FUSE64_LL + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a > <u64>b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 5: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a > <u64>b)); pc += 4; break }
-        case FUSE64_LLS + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a > <u64>b)); pc += 12; break }
-        case FUSE64_LL + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 6: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
-        case FUSE64_LLS + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case FUSE64_LL + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a <= <u64>b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 7: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a <= <u64>b)); pc += 4; break }
-        case FUSE64_LLS + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
-        case FUSE64_LL + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 8: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
-        case FUSE64_LLS + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case FUSE64_LL + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a >= <u64>b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 9: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a >= <u64>b)); pc += 4; break }
-        case FUSE64_LLS + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
-        case FUSE64_LL + 10: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a + b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 10: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a + b); pc += 4; break }
-        case FUSE64_LLS + 10: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case FUSE64_LL + 11: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a - b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 11: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a - b); pc += 4; break }
-        case FUSE64_LLS + 11: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case FUSE64_LL + 12: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a * b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 12: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a * b); pc += 4; break }
-        case FUSE64_LLS + 12: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case FUSE64_LL + 13: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a & b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 13: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a & b); pc += 4; break }
-        case FUSE64_LLS + 13: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case FUSE64_LL + 14: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a | b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 14: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a | b); pc += 4; break }
-        case FUSE64_LLS + 14: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case FUSE64_LL + 15: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a ^ b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 15: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a ^ b); pc += 4; break }
-        case FUSE64_LLS + 15: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case FUSE64_LL + 16: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a << b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 16: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a << b); pc += 4; break }
-        case FUSE64_LLS + 16: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case FUSE64_LL + 17: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a >> b); sp += 8; pc += 8; break }
-        case FUSE64_SL + 17: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a >> b); pc += 4; break }
-        case FUSE64_LLS + 17: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case FUSE64_LL + 18: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, <i64>(<u64>a >>> <u64>b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 18: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, <i64>(<u64>a >>> <u64>b)); pc += 4; break }
-        case FUSE64_LLS + 18: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
-        case FUSE64_LL + 19: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotl<i64>(a, b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 19: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotl<i64>(a, b)); pc += 4; break }
-        case FUSE64_LLS + 19: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
-        case FUSE64_LL + 20: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotr<i64>(a, b)); sp += 8; pc += 8; break }
-        case FUSE64_SL + 20: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotr<i64>(a, b)); pc += 4; break }
-        case FUSE64_LLS + 20: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
-        case FUSE64_JLL_T + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 0: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 1: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 2: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 3: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 4: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 5: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 6: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 7: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 8: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_T + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case FUSE64_JLL_F + 9: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ad /* FUSE64_LL + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case 0x1c2 /* FUSE64_SL + 0 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case 0x1d7 /* FUSE64_LLS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x1ae /* FUSE64_LL + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case 0x1c3 /* FUSE64_SL + 1 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case 0x1d8 /* FUSE64_LLS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x1af /* FUSE64_LL + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case 0x1c4 /* FUSE64_SL + 2 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case 0x1d9 /* FUSE64_LLS + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x1b0 /* FUSE64_LL + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a < <u64>b)); sp += 8; pc += 8; break }
+        case 0x1c5 /* FUSE64_SL + 3 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a < <u64>b)); pc += 4; break }
+        case 0x1da /* FUSE64_LLS + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
+        case 0x1b1 /* FUSE64_LL + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case 0x1c6 /* FUSE64_SL + 4 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case 0x1db /* FUSE64_LLS + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x1b2 /* FUSE64_LL + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a > <u64>b)); sp += 8; pc += 8; break }
+        case 0x1c7 /* FUSE64_SL + 5 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a > <u64>b)); pc += 4; break }
+        case 0x1dc /* FUSE64_LLS + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a > <u64>b)); pc += 12; break }
+        case 0x1b3 /* FUSE64_LL + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case 0x1c8 /* FUSE64_SL + 6 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case 0x1dd /* FUSE64_LLS + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x1b4 /* FUSE64_LL + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a <= <u64>b)); sp += 8; pc += 8; break }
+        case 0x1c9 /* FUSE64_SL + 7 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a <= <u64>b)); pc += 4; break }
+        case 0x1de /* FUSE64_LLS + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
+        case 0x1b5 /* FUSE64_LL + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case 0x1ca /* FUSE64_SL + 8 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case 0x1df /* FUSE64_LLS + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x1b6 /* FUSE64_LL + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a >= <u64>b)); sp += 8; pc += 8; break }
+        case 0x1cb /* FUSE64_SL + 9 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a >= <u64>b)); pc += 4; break }
+        case 0x1e0 /* FUSE64_LLS + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
+        case 0x1b7 /* FUSE64_LL + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a + b); sp += 8; pc += 8; break }
+        case 0x1cc /* FUSE64_SL + 10 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a + b); pc += 4; break }
+        case 0x1e1 /* FUSE64_LLS + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x1b8 /* FUSE64_LL + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a - b); sp += 8; pc += 8; break }
+        case 0x1cd /* FUSE64_SL + 11 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a - b); pc += 4; break }
+        case 0x1e2 /* FUSE64_LLS + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x1b9 /* FUSE64_LL + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a * b); sp += 8; pc += 8; break }
+        case 0x1ce /* FUSE64_SL + 12 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a * b); pc += 4; break }
+        case 0x1e3 /* FUSE64_LLS + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x1ba /* FUSE64_LL + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a & b); sp += 8; pc += 8; break }
+        case 0x1cf /* FUSE64_SL + 13 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a & b); pc += 4; break }
+        case 0x1e4 /* FUSE64_LLS + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x1bb /* FUSE64_LL + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a | b); sp += 8; pc += 8; break }
+        case 0x1d0 /* FUSE64_SL + 14 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a | b); pc += 4; break }
+        case 0x1e5 /* FUSE64_LLS + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x1bc /* FUSE64_LL + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a ^ b); sp += 8; pc += 8; break }
+        case 0x1d1 /* FUSE64_SL + 15 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a ^ b); pc += 4; break }
+        case 0x1e6 /* FUSE64_LLS + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x1bd /* FUSE64_LL + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a << b); sp += 8; pc += 8; break }
+        case 0x1d2 /* FUSE64_SL + 16 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a << b); pc += 4; break }
+        case 0x1e7 /* FUSE64_LLS + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x1be /* FUSE64_LL + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a >> b); sp += 8; pc += 8; break }
+        case 0x1d3 /* FUSE64_SL + 17 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a >> b); pc += 4; break }
+        case 0x1e8 /* FUSE64_LLS + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x1bf /* FUSE64_LL + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, <i64>(<u64>a >>> <u64>b)); sp += 8; pc += 8; break }
+        case 0x1d4 /* FUSE64_SL + 18 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, <i64>(<u64>a >>> <u64>b)); pc += 4; break }
+        case 0x1e9 /* FUSE64_LLS + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
+        case 0x1c0 /* FUSE64_LL + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotl<i64>(a, b)); sp += 8; pc += 8; break }
+        case 0x1d5 /* FUSE64_SL + 19 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotl<i64>(a, b)); pc += 4; break }
+        case 0x1ea /* FUSE64_LLS + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
+        case 0x1c1 /* FUSE64_LL + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotr<i64>(a, b)); sp += 8; pc += 8; break }
+        case 0x1d6 /* FUSE64_SL + 20 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotr<i64>(a, b)); pc += 4; break }
+        case 0x1eb /* FUSE64_LLS + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
+        case 0x1ec /* FUSE64_JLL_T + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f6 /* FUSE64_JLL_F + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ed /* FUSE64_JLL_T + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f7 /* FUSE64_JLL_F + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ee /* FUSE64_JLL_T + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f8 /* FUSE64_JLL_F + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ef /* FUSE64_JLL_T + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f9 /* FUSE64_JLL_F + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f0 /* FUSE64_JLL_T + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fa /* FUSE64_JLL_F + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f1 /* FUSE64_JLL_T + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fb /* FUSE64_JLL_F + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f2 /* FUSE64_JLL_T + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fc /* FUSE64_JLL_F + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f3 /* FUSE64_JLL_T + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fd /* FUSE64_JLL_F + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f4 /* FUSE64_JLL_T + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fe /* FUSE64_JLL_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f5 /* FUSE64_JLL_T + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ff /* FUSE64_JLL_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         case FUSE_EXT: store<i64>(sp, <i64>load<i32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
-        case FUSE_EXT + 1: store<u64>(sp, <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
+        case 0x201 /* FUSE_EXT + 1 */: store<u64>(sp, <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
         // ---- end of generated cases ----
-        case FUSE_LOAD + 0x00: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break }
-        case FUSE_LOAD + 0x01: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp, load<i64>(mb + <usize>a)); sp += 8; break }
-        case FUSE_LOAD + 0x05: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break }
+        // ---- register form (Decoder.load/store/lazy): slots and constants as immediates; generated ----
+        case 0x202 /* OP_LDR + 0x00 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), load<i32>(mb + <usize>a)); pc += 12; break }
+        case 0x203 /* OP_LDR + 0x01 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), load<i64>(mb + <usize>a)); pc += 12; break }
+        case 0x204 /* OP_LDR + 0x02 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), load<i32>(mb + <usize>a)); pc += 12; break }
+        case 0x205 /* OP_LDR + 0x03 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), load<i64>(mb + <usize>a)); pc += 12; break }
+        case 0x206 /* OP_LDR + 0x04 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>load<i8>(mb + <usize>a)); pc += 12; break }
+        case 0x207 /* OP_LDR + 0x05 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>load<u8>(mb + <usize>a)); pc += 12; break }
+        case 0x208 /* OP_LDR + 0x06 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 2 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>load<i16>(mb + <usize>a)); pc += 12; break }
+        case 0x209 /* OP_LDR + 0x07 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 2 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>load<u16>(mb + <usize>a)); pc += 12; break }
+        case 0x20a /* OP_LDR + 0x08 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 1 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>load<i8>(mb + <usize>a)); pc += 12; break }
+        case 0x20b /* OP_LDR + 0x09 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 1 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>load<u8>(mb + <usize>a)); pc += 12; break }
+        case 0x20c /* OP_LDR + 0x0a */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 2 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>load<i16>(mb + <usize>a)); pc += 12; break }
+        case 0x20d /* OP_LDR + 0x0b */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 2 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>load<u16>(mb + <usize>a)); pc += 12; break }
+        case 0x20e /* OP_LDR + 0x0c */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 4 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>load<i32>(mb + <usize>a)); pc += 12; break }
+        case 0x20f /* OP_LDR + 0x0d */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); if (a + 4 > ms) return this.trap(OOB_MEM); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>load<u32>(mb + <usize>a)); pc += 12; break }
+        case 0x210 /* OP_STR + 0x00 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x211 /* OP_STR + 0x01 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(mb + <usize>a, load<i64>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x212 /* OP_STR + 0x02 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x213 /* OP_STR + 0x03 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(mb + <usize>a, load<i64>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x214 /* OP_STR + 0x04 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x215 /* OP_STR + 0x05 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, load<u16>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x216 /* OP_STR + 0x06 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x217 /* OP_STR + 0x07 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, load<u16>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x218 /* OP_STR + 0x08 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<u32>(mb + <usize>a, load<u32>(fp + (<usize>load<i32>(pc, 4) << 3))); pc += 12; break }
+        case 0x219 /* OP_STRC + 0x00 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, <i32>load<i32>(pc, 4)); pc += 12; break }
+        case 0x21b /* OP_STRC + 0x02 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, <i32>load<i32>(pc, 4)); pc += 12; break }
+        case 0x21d /* OP_STRC + 0x04 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, <u8>load<i32>(pc, 4)); pc += 12; break }
+        case 0x21e /* OP_STRC + 0x05 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 8); if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, <u16>load<i32>(pc, 4)); pc += 12; break }
+        case 0x22d /* FUSE_STC + 0x00 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, <i32>load<i32>(pc)); pc += 8; break }
+        case 0x236 /* FUSE_STL + 0x00 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, load<i32>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x237 /* FUSE_STL + 0x01 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(mb + <usize>a, load<i64>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x22f /* FUSE_STC + 0x02 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, <i32>load<i32>(pc)); pc += 8; break }
+        case 0x238 /* FUSE_STL + 0x02 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, load<i32>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x239 /* FUSE_STL + 0x03 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(mb + <usize>a, load<i64>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x231 /* FUSE_STC + 0x04 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, <u8>load<i32>(pc)); pc += 8; break }
+        case 0x23a /* FUSE_STL + 0x04 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x232 /* FUSE_STC + 0x05 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, <u16>load<i32>(pc)); pc += 8; break }
+        case 0x23b /* FUSE_STL + 0x05 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, load<u16>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x23c /* FUSE_STL + 0x06 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x23d /* FUSE_STL + 0x07 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 2 > ms) return this.trap(OOB_MEM); store<u16>(mb + <usize>a, load<u16>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x23e /* FUSE_STL + 0x08 */: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 4); sp -= 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<u32>(mb + <usize>a, load<u32>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break }
+        case 0x23f /* FUSE_LDSS + 0x00 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp - 8, load<i32>(mb + <usize>a)); break }
+        case 0x240 /* FUSE_LDSS + 0x01 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp - 8, load<i64>(mb + <usize>a)); break }
+        case 0x241 /* FUSE_LDSS + 0x02 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp - 8, load<i32>(mb + <usize>a)); break }
+        case 0x242 /* FUSE_LDSS + 0x03 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp - 8, load<i64>(mb + <usize>a)); break }
+        case 0x243 /* FUSE_LDSS + 0x04 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp - 8, <i32>load<i8>(mb + <usize>a)); break }
+        case 0x244 /* FUSE_LDSS + 0x05 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp - 8, <i32>load<u8>(mb + <usize>a)); break }
+        case OP_GSET_ADD: store<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(pc, 8)), offsetof<Global>('value')); pc += 12; break
+        // ---- end of generated register-form cases ----
+        case 0x13f /* FUSE_LOAD + 0x00 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break }
+        case 0x140 /* FUSE_LOAD + 0x01 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp, load<i64>(mb + <usize>a)); sp += 8; break }
+        case 0x144 /* FUSE_LOAD + 0x05 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break }
         // unused numbers, listed so that the switch stays one dense br_table
         case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x12: case 0x13:
         case 0x14: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x27: case 0x43:
         case 0x44: case 0xc5: case 0xc6: case 0xc7: case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
         case 0xd3: case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: case 0xd9: case 0xda: case 0xdb: case 0xdc: case 0xdd: case 0xde:
         case 0xdf: case 0xf2: case 0xf3: case 0xf4: case 0xf5: case 0xf6: case 0xf7: case 0xfa: case 0xfb: case 0xfc: case 0xfd: case 0xfe:
-        case 0xff: case 0x141: case 0x142: case 0x143:
+        case 0xff: case 0x141: case 0x142: case 0x143: case 0x21a: case 0x21c: case 0x21f: case 0x220: case 0x221: case 0x22e: case 0x230: case 0x233: case 0x234: case 0x235:
         default: return this.trap('invalid internal opcode')
       }
     }

@@ -2,8 +2,10 @@
 // One pass over each function body both validates it (the algorithm of the spec's appendix)
 // and emits the interpreter's internal code: i32 words with every immediate already decoded and
 // every branch resolved to (target, arity, stack height), so execution never reads LEB128 or
-// searches for a block's end. AssemblyScript has no exceptions: errors are kept in `err`
-// and every loop checks it.
+// searches for a block's end. The code is in register form where that pays (operands addressed
+// by frame slot, local.get and constants folded into the instructions that use them; see
+// Decoder.flush and README.md). AssemblyScript has no exceptions: errors are kept in `err` and
+// every loop checks it.
 
 export const T_I32: u8 = 0x7f
 export const T_I64: u8 = 0x7e
@@ -52,7 +54,40 @@ export const FUSE64_LLS: i32 = 0x1d7
 export const FUSE64_JLL_T: i32 = 0x1ec
 export const FUSE64_JLL_F: i32 = 0x1f6
 export const FUSE_EXT: i32 = 0x200 // local.get a; i64.extend_i32_s (+1: _u)   : a
-export const OP_MAX: i32 = 0x201
+// register form (Decoder.flush): operands and results are frame slots given as immediates
+export const OP_LDR: i32 = 0x202 // + wasm op - 0x28: load        : addr offset dst
+export const OP_STR: i32 = 0x210 // + wasm op - 0x36: store       : addr value offset
+export const OP_STRC: i32 = 0x219 // + wasm op - 0x36: store of an i32 constant : addr c offset
+// register form: set the value stack pointer to a slot; store a constant into a slot
+export const OP_SETSP: i32 = 0x222 // slot
+export const OP_SETC: i32 = 0x223 // slot c
+export const OP_SETC64: i32 = 0x224 // slot lo hi
+export const OP_JZ: i32 = 0x225 // slot target
+export const OP_JNZ: i32 = 0x226 // slot target
+export const OP_GGET: i32 = 0x227 // global dst
+export const OP_GSET: i32 = 0x228 // global src
+export const OP_EQZ: i32 = 0x229 // src dst (i32.eqz; +1: i64.eqz)
+export const OP_EQZ64: i32 = 0x22a
+export const OP_EXT_S: i32 = 0x22b // src dst (i64.extend_i32_s; +1: _u)
+export const OP_EXT_U: i32 = 0x22c
+// stores (+ wasm op - 0x36) of an i32 constant / of a local, the address on the stack
+export const FUSE_STC: i32 = 0x22d // c offset
+export const FUSE_STL: i32 = 0x236 // v offset
+export const FUSE_LDSS: i32 = 0x23f // i32.add of the two top; load (+ wasm op - 0x28, to 0x2d) : offset
+export const OP_GSET_ADD: i32 = 0x245 // global g = local a + c (i32)  : g a c
+export const OP_MAX: i32 = 0x246
+
+// Where an operand of the validator's stack is at run time (register form, see Decoder.flush).
+const V_TEMP: u8 = 0 // in its own slot: numLocals + depth
+const V_LOCAL: u8 = 1 // not yet copied: still the value of local vx
+const V_CONST: u8 = 2 // not yet stored: the constant vx
+
+// For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
+function mirrorIndex(k: i32): i32 {
+  if (k == 0 || k == 1 || k == 10 || (k >= 12 && k <= 15)) return k
+  if (k >= 2 && k <= 9) return k <= 5 ? (k <= 3 ? k + 2 : k - 2) : (k <= 7 ? k + 2 : k - 2)
+  return -1
+}
 
 // Index of a fusable i64 binop in 0..20 (compares first, like binopIndex).
 export function binopIndex64(op: i32): i32 {
@@ -230,6 +265,14 @@ export class Decoder {
   m: Module = new Module()
   // compiler state
   vals: Array<u8> = []
+  // register form: for each operand of `vals`, where it is (V_*) and the local or constant
+  vk: Array<u8> = []
+  vx: Array<i64> = []
+  npending: i32 = 0 // operands not in their slot (V_LOCAL / V_CONST)
+  rsp: i32 = 0 // what the run-time stack pointer is (slot index), -1 if unknown
+  lastDst: i32 = -1 // code position of the destination slot of the last 3-address instruction
+  keepRsp: bool = false // the instruction just compiled set rsp itself
+  lastPush: bool = false // the last instruction is a binop of locals/constants pushing its result
   ctrls: Array<Ctrl> = []
   code: Array<i32> = []
   maxVals: i32 = 0
@@ -659,6 +702,8 @@ export class Decoder {
   begin(): void {
     this.last2 = this.last
     this.last = this.code.length
+    this.lastDst = -1
+    this.lastPush = false
   }
 
   // Replaces the instructions from `from` on with a fused one; returns true.
@@ -733,7 +778,227 @@ export class Decoder {
 
   push(t: u8): void {
     this.vals.push(t)
+    this.vk.push(V_TEMP)
+    this.vx.push(0)
     if (this.vals.length > this.maxVals) this.maxVals = this.vals.length
+  }
+
+  // Pushes an operand that is not in its slot yet: a local's value or a constant.
+  pushLazy(t: u8, kind: u8, x: i64): void {
+    this.push(t)
+    const d = this.vals.length - 1
+    this.vk[d] = kind
+    this.vx[d] = x
+    this.npending++
+  }
+
+  // ---- register form ----
+  // Each operand of the validator's stack has a fixed slot, numLocals + depth. local.get and
+  // constants emit nothing: they are recorded as pending operands, and the instructions that
+  // consume them take the local's slot or the constant as an immediate (3-address code that
+  // does not touch the run-time stack pointer). Any other instruction first calls flush(),
+  // which stores the pending operands in their slots and sets the stack pointer, so that
+  // stack-based instructions find the state they expect.
+
+  slotOf(d: i32): i32 {
+    return this.vk[d] == V_LOCAL ? <i32>this.vx[d] : this.numLocals + d
+  }
+
+  is64(t: u8): bool { return t == T_I64 || t == T_F64 }
+
+  // Stores pending operand d in its slot, without using the stack pointer.
+  store1(d: i32): void {
+    const k = this.vk[d]
+    if (k == V_TEMP) return
+    const slot = this.numLocals + d
+    this.begin()
+    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(slot) }
+    else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) }
+    else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32>this.vx[d]) }
+    this.vk[d] = V_TEMP
+    this.npending--
+  }
+
+  flush(): void {
+    const n = this.vals.length
+    const base = this.numLocals
+    if (this.npending > 0) {
+      for (let d = 0; d < n; d++) {
+        const k = this.vk[d]
+        if (k == V_TEMP) continue
+        if (this.rsp == base + d) {
+          // on top of the run-time stack: push it (the stack-based peepholes know these)
+          this.begin()
+          if (k == V_LOCAL) { this.emit(0x20); this.emit(<i32>this.vx[d]) }
+          else if (this.is64(this.vals[d])) { this.emit(0x42); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) }
+          else { this.emit(0x41); this.emit(<i32>this.vx[d]) }
+          this.vk[d] = V_TEMP
+          this.npending--
+          this.rsp++
+        } else this.store1(d)
+      }
+    }
+    this.syncSp(base + n)
+  }
+
+  // Sets the run-time stack pointer to slot `top` unless it is known to be there already.
+  syncSp(top: i32): void {
+    if (this.rsp == top) return
+    this.begin()
+    this.emit(OP_SETSP)
+    this.emit(top)
+    this.rsp = top
+  }
+
+  // Stores every pending operand in its slot (the stack pointer stays as it is).
+  materialize(): void {
+    if (this.npending == 0) return
+    for (let d = 0; d < this.vals.length; d++) this.store1(d)
+  }
+
+  // 3-address i32.eqz, i64.eqz, i64.extend_i32_s/u on the top operand; false if not applicable.
+  unop3(op: i32): bool {
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n <= c.height) return false
+    const d = n - 1
+    const t = this.vals[d]
+    let r: i32 = 0
+    let res: u8 = T_I32
+    if (op == 0x45 && t == T_I32) r = OP_EQZ
+    else if (op == 0x50 && t == T_I64) r = OP_EQZ64
+    else if (op == 0xac && t == T_I32) { r = OP_EXT_S; res = T_I64 }
+    else if (op == 0xad && t == T_I32) { r = OP_EXT_U; res = T_I64 }
+    else return false
+    if (this.vk[d] == V_CONST) this.store1(d)
+    this.begin()
+    if (this.vk[d] == V_TEMP && this.rsp == this.numLocals + n) {
+      this.emit(op) // in place on top of the run-time stack
+    } else if (r >= OP_EXT_S && this.vk[d] == V_LOCAL && this.rsp == this.numLocals + d) {
+      this.emit(FUSE_EXT + r - OP_EXT_S); this.emit(<i32>this.vx[d])
+      this.rsp++
+    } else {
+      this.emit(r); this.emit(this.slotOf(d)); this.emit(this.numLocals + d)
+      this.lastDst = this.code.length - 1
+    }
+    this.pop()
+    this.push(res)
+    return true
+  }
+
+  // Conditional jump on the top operand (i32), jumping when it is non-zero (jumpIfTrue) or zero,
+  // without the run-time stack: emits all but the target, before the caller validates. A
+  // compare or eqz that just computed the condition becomes the jump. False if not applicable.
+  condJump(jumpIfTrue: bool): bool {
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n <= c.height || this.vals[n - 1] != T_I32) return false
+    const d = n - 1
+    const code = this.code
+    let moved: Array<i32> | null = null
+    if (this.vk[d] == V_TEMP && this.lastDst >= 0 && this.lastDst == code.length - 1 && code[this.lastDst] == this.numLocals + d && this.last >= this.barrier) {
+      const p = code[this.last]
+      if ((p >= FUSE_LCS && p < FUSE_LCS + 10) || (p >= FUSE_LLS && p < FUSE_LLS + 10) || (p >= FUSE64_LLS && p < FUSE64_LLS + 10) || p == OP_EQZ) {
+        // take it out: the operands below must reach their slots first (this does not touch
+        // the compare's operands, which are locals or slots at depth >= d)
+        moved = code.slice(this.last)
+        code.length = this.last
+      }
+    } else if (this.vk[d] == V_TEMP && this.lastPush && code.length == this.last + 3 && this.rsp == this.numLocals + n && this.last >= this.barrier) {
+      // a compare of locals/constants that pushed the condition: the same, without the push
+      const p = code[this.last]
+      if ((p >= FUSE_LC && p < FUSE_LC + 10) || (p >= FUSE_LL && p < FUSE_LL + 10) || (p >= FUSE64_LL && p < FUSE64_LL + 10)) {
+        moved = code.slice(this.last)
+        moved[0] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
+        code.length = this.last
+        this.rsp--
+      }
+    }
+    if (moved === null && this.vk[d] == V_TEMP && this.rsp == this.numLocals + n) {
+      // the condition is on top of the run-time stack: the stack form pops it
+      const inv = this.takeEqz()
+      for (let e = 0; e < d; e++) this.store1(e)
+      this.begin()
+      this.emit(jumpIfTrue != inv ? OP_JMP_IF : OP_JMP_IFZ)
+      this.rsp--
+      this.last2 = -1
+      this.keepRsp = true
+      return true
+    }
+    for (let e = 0; e < d; e++) this.store1(e)
+    if (this.vk[d] == V_CONST) this.store1(d)
+    this.syncSp(this.numLocals + n - 1)
+    this.begin()
+    if (moved !== null) {
+      const p = moved[0]
+      if (p == OP_EQZ) { this.emit(jumpIfTrue ? OP_JZ : OP_JNZ); this.emit(moved[1]) }
+      else {
+        if (p >= FUSE64_LLS) this.emit((jumpIfTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + p - FUSE64_LLS)
+        else if (p >= FUSE_LLS) this.emit((jumpIfTrue ? FUSE_JLL_T : FUSE_JLL_F) + p - FUSE_LLS)
+        else this.emit((jumpIfTrue ? FUSE_JLC_T : FUSE_JLC_F) + p - FUSE_LCS)
+        this.emit(moved[1])
+        this.emit(moved[2])
+      }
+    } else {
+      this.emit(jumpIfTrue ? OP_JNZ : OP_JZ)
+      this.emit(this.slotOf(d))
+    }
+    this.last2 = -1
+    this.keepRsp = true
+    return true
+  }
+
+  // 3-address i32/i64 binop on the two top operands; false when it does not apply.
+  binop3(op: i32): bool {
+    let k = binopIndex(op)
+    let is64 = false
+    if (k < 0) { k = binopIndex64(op); is64 = true }
+    if (k < 0) return false
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n - c.height < 2) return false
+    const want = is64 ? T_I64 : T_I32
+    if (this.vals[n - 2] != want || this.vals[n - 1] != want) return false
+    let a = n - 2
+    let b = n - 1
+    if (!is64 && this.vk[a] == V_CONST && this.vk[b] != V_CONST && mirrorIndex(k) >= 0) {
+      k = mirrorIndex(k)
+      a = n - 1
+      b = n - 2
+    }
+    if (this.vk[a] == V_CONST) this.store1(a)
+    if (is64 && this.vk[b] == V_CONST) this.store1(b)
+    const dst = this.numLocals + n - 2
+    const ka = this.vk[a]
+    const kb = this.vk[b]
+    this.begin()
+    // Where the result lands on top of the run-time stack, the stack forms are cheaper: their
+    // operands on the stack need no immediates. Otherwise 3-address, with a destination slot.
+    if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
+      this.emit(op)
+      this.rsp--
+    } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
+      if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) }
+      else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
+    } else if (ka == V_LOCAL && kb != V_TEMP && this.rsp == dst && (kb == V_LOCAL || !is64)) {
+      if (kb == V_LOCAL) this.emit((is64 ? FUSE64_LL : FUSE_LL) + k)
+      else this.emit(FUSE_LC + k)
+      this.emit(<i32>this.vx[a]); this.emit(<i32>this.vx[b])
+      this.lastPush = true
+      this.rsp++
+    } else {
+      if (kb == V_CONST) {
+        this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
+      } else {
+        this.emit((is64 ? FUSE64_LLS : FUSE_LLS) + k); this.emit(this.slotOf(a)); this.emit(this.slotOf(b))
+      }
+      this.emit(dst)
+      this.lastDst = this.code.length - 1
+    }
+    this.pop()
+    this.pop()
+    this.push(k < 10 ? T_I32 : want)
+    return true
   }
 
   pop(): u8 {
@@ -743,6 +1008,8 @@ export class Decoder {
       this.fail('type mismatch')
       return T_ANY
     }
+    if (this.vk.pop() != V_TEMP) this.npending--
+    this.vx.pop()
     return this.vals.pop()
   }
 
@@ -779,7 +1046,10 @@ export class Decoder {
 
   unreachable(): void {
     const c = this.ctrls[this.ctrls.length - 1]
+    for (let d = c.height; d < this.vals.length; d++) if (this.vk[d] != V_TEMP) this.npending--
     this.vals.length = c.height
+    this.vk.length = c.height
+    this.vx.length = c.height
     c.unreachable = true
   }
 
@@ -874,6 +1144,11 @@ export class Decoder {
     this.numLocals = localTypes.length
     f.numLocals = localTypes.length
     this.vals = []
+    this.vk = []
+    this.vx = []
+    this.npending = 0
+    this.rsp = this.numLocals
+    this.lastDst = -1
     this.ctrls = []
     this.code = []
     this.maxVals = 0
@@ -896,31 +1171,158 @@ export class Decoder {
     return this.localTypes[x]
   }
 
+  // local.get, constants, local.set/tee, drop and the no-op conversions in register form;
+  // false for every other instruction.
+  lazy(op: i32): bool {
+    if (op == 0x20) {
+      const x = this.u32()
+      if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
+      this.pushLazy(this.localTypes[x], V_LOCAL, <i64>x)
+      return true
+    }
+    if (op == 0x41) { const v = this.sleb(32); this.pushLazy(T_I32, V_CONST, v); return true }
+    if (op == 0x42) { const v = this.sleb(64); this.pushLazy(T_I64, V_CONST, v); return true }
+    if (op == 0x43) { const v = this.f32bits(); this.pushLazy(T_F32, V_CONST, <i64>v); return true }
+    if (op == 0x44) { const v = this.f64bits(); this.pushLazy(T_F64, V_CONST, <i64>v); return true }
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n <= c.height) return false
+    const top = this.vals[n - 1]
+    if (op == 0x21 || op == 0x22) return this.setLocal(op == 0x22)
+    if (op == 0x1a) {
+      if (this.vk[n - 1] == V_TEMP && this.rsp == this.numLocals + n) {
+        this.begin()
+        this.emit(0x1a)
+        this.rsp--
+      }
+      this.pop()
+      return true
+    }
+    // i32.wrap_i64 and the reinterpretations keep the bits of the slot: only the type changes
+    let to: u8 = 0
+    if (op == 0xa7 && top == T_I64) to = T_I32
+    else if (op == 0xbc && top == T_F32) to = T_I32
+    else if (op == 0xbd && top == T_F64) to = T_I64
+    else if (op == 0xbe && top == T_I32) to = T_F32
+    else if (op == 0xbf && top == T_I64) to = T_F64
+    if (to == 0) return false
+    this.vals[n - 1] = to
+    return true
+  }
+
+  // A global.get, load or extend of a local that pushed the value being stored in local x:
+  // rewritten to write x directly. False if the last instruction is none of those.
+  retargetPush(code: Array<i32>, x: i32): bool {
+    const l = this.last
+    const p = code[l]
+    if (p == 0x23 && code.length == l + 2) code[l] = OP_GGET
+    else if ((p == FUSE_LOAD || p == FUSE_LOAD + 1 || p == FUSE_LOAD + 5) && code.length == l + 3) code[l] = OP_LDR + p - FUSE_LOAD
+    else if ((p == FUSE_EXT || p == FUSE_EXT + 1) && code.length == l + 2) code[l] = OP_EXT_S + p - FUSE_EXT
+    else return false
+    code.push(x)
+    return true
+  }
+
+  // local.set / local.tee x of the top operand (which is in the current block, see lazy()).
+  setLocal(tee: bool): bool {
+    const x = this.u32()
+    if (this.err !== null) return true
+    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
+    const t = this.localTypes[x]
+    const n = this.vals.length
+    const d = n - 1
+    if (this.vals[d] != t) { this.fail('type mismatch'); return true }
+    const k = this.vk[d]
+    const code = this.code
+    const slot = this.numLocals + d
+    // operands still reading local x must be saved before it changes
+    let refs = false
+    for (let e = 0; e < d; e++) if (this.vk[e] == V_LOCAL && this.vx[e] == <i64>x) { refs = true; break }
+    if (k == V_TEMP && !refs && this.lastDst >= 0 && this.lastDst == code.length - 1 && code[this.lastDst] == slot && this.last >= this.barrier) {
+      // the instruction that computed the value writes the local directly
+      code[this.lastDst] = <i32>x
+      this.lastDst = -1
+    } else if (k == V_TEMP && !refs && this.lastPush && code.length == this.last + 3 && this.rsp == slot + 1 && this.last >= this.barrier) {
+      // the same for a binop that pushed it: its 3-address form
+      const p = code[this.last]
+      code[this.last] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
+      code.push(<i32>x)
+      this.lastPush = false
+      this.rsp--
+    } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && this.retargetPush(code, <i32>x)) {
+      this.rsp--
+    } else {
+      if (refs) for (let e = 0; e < d; e++) if (this.vk[e] == V_LOCAL && this.vx[e] == <i64>x) this.store1(e)
+      this.begin()
+      if (k == V_TEMP) {
+        if (this.rsp == slot + 1) {
+          // on top of the run-time stack: the stack form keeps the stack pointer known
+          this.emit(tee ? 0x22 : 0x21)
+          this.emit(<i32>x)
+          if (!tee) {
+            this.rsp--
+            this.pop()
+          }
+          return true
+        }
+        this.emit(OP_COPY); this.emit(slot); this.emit(<i32>x)
+      } else if (k == V_LOCAL) {
+        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(<i32>x) }
+      } else if (this.is64(t)) {
+        this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
+      } else {
+        this.emit(OP_SETC); this.emit(<i32>x); this.emit(<i32>this.vx[d])
+      }
+    }
+    this.pop()
+    if (tee) this.pushLazy(t, V_LOCAL, <i64>x)
+    return true
+  }
+
   body(f: Func): void {
     const m = this.m
     while (this.err === null) {
       if (this.pos >= this.end) { this.fail('unexpected end of section or function'); return }
       const op = <i32>this.byte()
-      if (op >= 0x45 && op <= 0xc4) { this.numeric(op); continue }
-      // if, br_if and loads mark their own start (after trying to fuse with what precedes)
-      if (op != 0x0b && op != 0x02 && op != 0x03 && op != 0x01 && op != 0x04 && op != 0x0d && op != 0x21 && (op < 0x28 || op > 0x35)) this.begin()
+      if (this.lazy(op)) continue
+      if (op >= 0x45 && op <= 0xc4) {
+        if (!this.binop3(op) && !this.unop3(op)) {
+          this.flush()
+          this.numeric(op)
+          this.rsp = this.numLocals + this.vals.length
+        }
+        continue
+      }
+      // control, calls, globals and memory accesses handle the pending operands themselves;
+      // everything else works on the run-time stack
+      const own = op <= 0x05 || op == 0x0b || op == 0x0c || op == 0x0d || op == 0x0f || op == 0x10 || op == 0x11 || op == 0x23 || op == 0x24 || (op >= 0x28 && op <= 0x3e)
+      if (!own) this.flush()
+      if (op == 0x00 || !own && op != 0x21) this.begin()
+      this.keepRsp = false
       switch (op) {
         case 0x00: this.emit(op); this.unreachable(); break
-        case 0x01: break
+        case 0x01: this.keepRsp = true; break
         case 0x02: case 0x03: {
+          // operands live across a label are in their slots, and at a label (loop start, block
+          // end) the run-time stack pointer is at the top of the operands
+          if (op == 0x03) this.flush()
+          else this.materialize()
           const bt = this.blockType()
           if (bt === null) return
           for (let i = bt.params.length - 1; i >= 0; i--) this.popT(bt.params[i])
           this.pushCtrl(<u8>op, bt.params, bt.results)
+          this.keepRsp = true
           break
         }
         case 0x04: {
           const bt = this.blockType()
           if (bt === null) return
+          const cj = this.condJump(false)
+          if (!cj) this.flush()
           this.popT(T_I32)
           for (let i = bt.params.length - 1; i >= 0; i--) this.popT(bt.params[i])
-          const inv = this.takeEqz()
-          const fused = !inv && this.fuseCmpJump(false)
+          const inv = !cj && this.takeEqz()
+          const fused = cj || !inv && this.fuseCmpJump(false)
           const c = this.pushCtrl(0x04, bt.params, bt.results)
           if (!fused) {
             this.begin()
@@ -928,14 +1330,17 @@ export class Decoder {
           }
           c.ifFix = this.code.length
           this.emit(-1)
+          this.keepRsp = cj
           break
         }
         case 0x05: {
           const c = this.ctrls[this.ctrls.length - 1]
           if (c.op != 0x04) { this.fail('else without if'); return }
+          this.flush()
           this.popCtrl()
           const e = this.pushCtrl(0x05, c.params, c.results)
           e.fixups = c.fixups
+          this.begin()
           this.emit(OP_JMP)
           e.fixups.push(this.code.length)
           this.emit(-1)
@@ -944,6 +1349,7 @@ export class Decoder {
           break
         }
         case 0x0b: {
+          this.flush()
           const c = this.popCtrl()
           if (this.err !== null) return
           if (c.op == 0x04) {
@@ -956,6 +1362,7 @@ export class Decoder {
           this.barrier = this.code.length
           for (let i = 0; i < c.results.length; i++) this.push(c.results[i])
           if (this.ctrls.length == 0) {
+            this.begin()
             this.emit(0x0f)
             return
           }
@@ -966,8 +1373,10 @@ export class Decoder {
           const c = this.labelAt(d)
           if (c === null) return
           const lt = this.labelTypes(c)
+          this.flush()
           for (let i = lt.length - 1; i >= 0; i--) this.popT(lt[i])
           for (let i = 0; i < lt.length; i++) this.push(lt[i])
+          this.begin()
           this.emitBranch(OP_BR, d)
           this.unreachable()
           break
@@ -976,12 +1385,17 @@ export class Decoder {
           const d = this.u32()
           const c = this.labelAt(d)
           if (c === null) return
-          this.popT(T_I32)
           const lt = this.labelTypes(c)
+          // a conditional jump that moves no values does not need the stack pointer
+          const cj = this.vals.length - 1 - lt.length == c.height && this.condJump(true)
+          if (!cj) this.flush()
+          this.popT(T_I32)
           const got = new StaticArray<u8>(lt.length)
           for (let i = lt.length - 1; i >= 0; i--) got[i] = this.popT(lt[i])
           for (let i = 0; i < lt.length; i++) this.push(got[i])
-          this.emitBranch(OP_BR_IF, d)
+          if (cj) this.emitTarget(d)
+          else this.emitBranch(OP_BR_IF, d)
+          this.keepRsp = cj
           break
         }
         case 0x0e: {
@@ -1001,11 +1415,13 @@ export class Decoder {
             const lt = this.labelTypes(c)
             if (lt.length != arity) { this.fail('type mismatch'); return }
             // check the operands against each label's types without consuming them
+            // (everything is in its slot: br_table comes after a flush)
             const saved = this.vals.slice()
             const cc = this.ctrls[this.ctrls.length - 1]
             const savedU = cc.unreachable
             for (let k = lt.length - 1; k >= 0; k--) this.popT(lt[k])
             this.vals = saved
+            while (this.vk.length < saved.length) { this.vk.push(V_TEMP); this.vx.push(0) }
             cc.unreachable = savedU
           }
           this.emit(OP_BR_TABLE)
@@ -1020,8 +1436,10 @@ export class Decoder {
           break
         }
         case 0x0f: {
+          this.flush()
           const r = f.type!.results
           for (let i = r.length - 1; i >= 0; i--) this.popT(r[i])
+          this.begin()
           this.emit(0x0f)
           this.unreachable()
           break
@@ -1029,9 +1447,11 @@ export class Decoder {
         case 0x10: {
           const x = this.u32()
           if (x >= <u32>m.funcTypes.length) { this.fail('unknown function'); return }
+          this.flush()
           const t = m.types[m.funcTypes[x]]
           for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
           for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
+          this.begin()
           this.emit(0x10)
           this.emit(<i32>x)
           break
@@ -1043,10 +1463,12 @@ export class Decoder {
           if (x >= <u32>m.tables.length) { this.fail('unknown table'); return }
           if (y >= <u32>m.types.length) { this.fail('unknown type'); return }
           if (m.tables[x].elem != T_FUNCREF) { this.fail('type mismatch'); return }
+          this.flush()
           this.popT(T_I32)
           const t = m.types[y]
           for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
           for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
+          this.begin()
           this.emit(0x11)
           this.emit(<i32>y)
           this.emit(<i32>x)
@@ -1101,16 +1523,60 @@ export class Decoder {
         case 0x23: {
           const x = this.u32()
           if (x >= <u32>m.globals.length) { this.fail('unknown global'); return }
-          this.push(m.globals[x].type)
-          this.emit(0x23)
-          this.emit(<i32>x)
+          this.begin()
+          if (this.rsp == this.numLocals + this.vals.length) {
+            this.emit(0x23)
+            this.emit(<i32>x)
+            this.push(m.globals[x].type)
+            this.rsp++
+          } else {
+            this.emit(OP_GGET)
+            this.emit(<i32>x)
+            this.emit(this.numLocals + this.vals.length)
+            this.push(m.globals[x].type)
+            this.lastDst = this.code.length - 1
+          }
+          this.keepRsp = true
           break
         }
         case 0x24: {
           const x = this.u32()
           if (x >= <u32>m.globals.length) { this.fail('unknown global'); return }
           if (!m.globals[x].mutable) { this.fail('global is immutable'); return }
-          this.popT(m.globals[x].type)
+          const gt = m.globals[x].type
+          const c = this.ctrls[this.ctrls.length - 1]
+          const n = this.vals.length
+          const code = this.code
+          const l = this.last
+          if (!c.unreachable && n > c.height && gt == T_I32 && this.vals[n - 1] == T_I32 && this.vk[n - 1] == V_TEMP && this.rsp == this.numLocals + n &&
+            this.lastPush && l >= this.barrier && code.length == l + 3 && (code[l] == FUSE_LC + 10 || code[l] == FUSE_LC + 11)) {
+            // global = local +/- constant (a stack or heap pointer bump): one instruction
+            const a = code[l + 1]
+            const k = code[l + 2]
+            const sub = code[l] == FUSE_LC + 11
+            code[l] = OP_GSET_ADD
+            code[l + 1] = <i32>x
+            code[l + 2] = a
+            code.push(sub ? -k : k)
+            this.lastPush = false
+            this.pop()
+            this.rsp--
+            this.keepRsp = true
+            break
+          }
+          if (!c.unreachable && n > c.height && this.vals[n - 1] == gt && !(this.vk[n - 1] == V_TEMP && this.rsp == this.numLocals + n)) {
+            if (this.vk[n - 1] == V_CONST) this.store1(n - 1)
+            this.begin()
+            this.emit(OP_GSET)
+            this.emit(<i32>x)
+            this.emit(this.slotOf(n - 1))
+            this.pop()
+            this.keepRsp = true
+            break
+          }
+          this.flush()
+          this.popT(gt)
+          this.begin()
           this.emit(0x24)
           this.emit(<i32>x)
           break
@@ -1172,16 +1638,53 @@ export class Decoder {
         case 0xfc: this.prefixed(); break
         default: this.fail('illegal opcode ' + op.toString(16)); return
       }
+      if (!this.keepRsp) this.rsp = this.numLocals + this.vals.length
     }
   }
 
   load(op: i32, align: u32): void {
     const off = this.memarg(align)
-    this.popT(T_I32)
     let t = T_I32
     if (op == 0x29 || (op >= 0x30 && op <= 0x35)) t = T_I64
     else if (op == 0x2a) t = T_F32
     else if (op == 0x2b) t = T_F64
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (!c.unreachable && n > c.height && this.vals[n - 1] == T_I32 && !(this.vk[n - 1] == V_TEMP && this.rsp == this.numLocals + n)) {
+      // register form: address slot, result in the address's slot (the stack form below when
+      // the address is on top of the run-time stack)
+      const a = n - 1
+      if (this.vk[a] == V_LOCAL && this.rsp == this.numLocals + a && (op == 0x28 || op == 0x29 || op == 0x2d)) {
+        this.begin()
+        this.emit(FUSE_LOAD + op - 0x28); this.emit(<i32>this.vx[a]); this.emit(<i32>off)
+        this.pop()
+        this.push(t)
+        this.rsp++
+        this.keepRsp = true
+        return
+      }
+      if (this.vk[a] == V_CONST) this.store1(a)
+      this.begin()
+      this.emit(OP_LDR + op - 0x28); this.emit(this.slotOf(a)); this.emit(<i32>off); this.emit(this.numLocals + a)
+      this.lastDst = this.code.length - 1
+      this.pop()
+      this.push(t)
+      this.keepRsp = true
+      return
+    }
+    const l0 = this.last
+    if (!c.unreachable && n > c.height && op <= 0x2d && this.vals[n - 1] == T_I32 && this.npending == 0 && this.rsp == this.numLocals + n &&
+      l0 >= 0 && l0 >= this.barrier && this.code.length == l0 + 1 && this.code[l0] == 0x6a) {
+      // the address was just added on the stack (base + index): add and load in one
+      this.code[l0] = FUSE_LDSS + op - 0x28
+      this.emit(<i32>off)
+      this.pop()
+      this.push(t)
+      this.keepRsp = true
+      return
+    }
+    this.flush()
+    this.popT(T_I32)
     this.push(t)
     const l1 = this.last
     if ((op == 0x28 || op == 0x29 || op == 0x2d) && l1 >= 0 && l1 >= this.barrier && this.code.length == l1 + 2 && this.code[l1] == 0x20) {
@@ -1199,6 +1702,50 @@ export class Decoder {
     if (op == 0x37 || op == 0x3c || op == 0x3d || op == 0x3e) t = T_I64
     else if (op == 0x38) t = T_F32
     else if (op == 0x39) t = T_F64
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (!c.unreachable && n - c.height >= 2 && this.vals[n - 2] == T_I32 && this.vals[n - 1] == t) {
+      // register form: address and value slots, or an i32 constant value
+      const a = n - 2
+      const v = n - 1
+      const base = this.numLocals
+      if (this.vk[a] == V_TEMP && this.vk[v] == V_TEMP && this.rsp == base + n) {
+        // both on top of the run-time stack: the stack form
+        this.begin()
+        this.emit(op)
+        this.emit(<i32>off)
+        this.pop()
+        this.pop()
+        this.rsp -= 2
+        this.keepRsp = true
+        return
+      }
+      if (this.vk[a] == V_CONST) this.store1(a)
+      const constVal = this.vk[v] == V_CONST && (op == 0x36 || op == 0x38 || op == 0x3a || op == 0x3b)
+      if (this.vk[v] == V_CONST && !constVal) this.store1(v)
+      if (this.vk[a] == V_TEMP && this.vk[v] != V_TEMP && this.rsp == base + n - 1) {
+        // the address on top of the run-time stack, the value a local or a constant
+        this.begin()
+        this.emit((constVal ? FUSE_STC : FUSE_STL) + op - 0x36)
+        this.emit(<i32>this.vx[v])
+        this.emit(<i32>off)
+        this.pop()
+        this.pop()
+        this.rsp--
+        this.keepRsp = true
+        return
+      }
+      this.begin()
+      this.emit((constVal ? OP_STRC : OP_STR) + op - 0x36)
+      this.emit(this.slotOf(a))
+      this.emit(constVal ? <i32>this.vx[v] : this.slotOf(v))
+      this.emit(<i32>off)
+      this.pop()
+      this.pop()
+      this.keepRsp = true
+      return
+    }
+    this.flush()
     this.popT(t)
     this.popT(T_I32)
     this.begin()
