@@ -2,7 +2,6 @@
 // modules (the CAR file with the guest programs, ...): the logic behind `wasmos iso`. Uses
 // Debian's grub-mkrescue (grub-pc-bin, grub-common) and xorriso; the ISO is written to a
 // temporary file and renamed, so `out` is either the complete new image or untouched.
-import { spawn, spawnSync } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -44,7 +43,7 @@ const SAFE_WORD = /^[A-Za-z0-9._,:=/+-]+$/
 
 /** The tools buildIso needs that are not on PATH. */
 export function missingIsoTools (): string[] {
-  return ['grub-mkrescue', 'xorriso'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
+  return ['grub-mkrescue', 'xorriso'].filter((t) => process.getBuiltinModule('node:child_process').spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
 }
 
 /** The grub.cfg for a kernel at /boot/kernel.elf and modules at /boot/modules/<name>. */
@@ -74,7 +73,7 @@ async function requireFile (path: string, what: string): Promise<void> {
 
 function run (cmd: string, args: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal })
+    const child = process.getBuiltinModule('node:child_process').spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal })
     let log = ''
     child.stdout.on('data', (d: Buffer) => { log += d.toString() })
     child.stderr.on('data', (d: Buffer) => { log += d.toString() })

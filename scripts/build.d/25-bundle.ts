@@ -14,9 +14,22 @@ await build({
   format: 'esm',
   target: 'node24',
   logLevel: 'warning',
-  external: ['helia', '@helia/*', 'libp2p', '@libp2p/*', '@chainsafe/*', 'blockstore-fs', 'datastore-fs',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external: ['helia', '@helia/*', 'libp2p', '@libp2p/*', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', 'blockstore-fs', 'datastore-fs',
     '@wasmer/wasi', 'binaryen', 'assemblyscript', 'ipfs-unixfs-importer', 'ipfs-unixfs-exporter', '@ipld/car'],
   plugins: [{
+    // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
+    // use: a stand-in that refuses keeps worker_threads out of every start.
+    name: 'no-pino-transports',
+    setup (b) {
+      b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'wasmos-stub' }))
+      b.onLoad({ filter: /.*/, namespace: 'wasmos-stub' }, () => ({
+        contents: "module.exports = class ThreadStream { constructor () { throw new Error('pino transports are not available in wasmos') } }",
+        loader: 'js'
+      }))
+    }
+  }, {
     // msgpackr's Node entry probes for a native addon (spawning `ldd` to tell musl from glibc):
     // milliseconds at every start for no gain on our small messages. Use its plain-JS entry.
     name: 'msgpackr-js',

@@ -3,13 +3,15 @@
 // nobody reads, a connection buffers at most HIGH_WATER bytes and then stops reading from the
 // network, so a slow reader slows the writer through TCP's own flow control. Writes answer once
 // Node's socket took the data without passing its own high-water mark (else after 'drain').
-import { createServer, Socket } from 'node:net'
-import type { Server } from 'node:net'
+import type { Server, Socket } from 'node:net'
 import { KERNEL_PID } from '../kernel/core/index.ts'
 import type { NodeHost } from '../kernel/host.ts'
 import { InterfaceError, native } from '../kernel/native.ts'
 import type { NativeHandler } from '../kernel/native.ts'
 import { tcp } from './gen/tcp.ts'
+
+/** node:net, loaded when a program first uses tcp: most runs never do, and start faster without it. */
+const net = (): typeof import('node:net') => process.getBuiltinModule('node:net')
 
 const HIGH_WATER = 256 * 1024
 const MAX_READ = 1024 * 1024
@@ -217,7 +219,7 @@ export function tcpHandler (host: NodeHost): NativeHandler {
     connect (req, call) {
       if (req.port === 0 || req.host === '') throw new InterfaceError(E.badAddress)
       return new Promise((resolve, reject) => {
-        const socket = new Socket({ allowHalfOpen: true })
+        const socket = new (net().Socket)({ allowHalfOpen: true })
         const onError = (err: Error): void => { socket.destroy(); reject(new InterfaceError(statusOf(err))) }
         socket.once('error', onError)
         socket.connect({ host: req.host, port: req.port }, () => {
@@ -230,7 +232,7 @@ export function tcpHandler (host: NodeHost): NativeHandler {
     },
     listen (req, call) {
       return new Promise((resolve, reject) => {
-        const server = createServer({ pauseOnConnect: true, allowHalfOpen: true })
+        const server = net().createServer({ pauseOnConnect: true, allowHalfOpen: true })
         server.once('error', (err) => reject(new InterfaceError(statusOf(err))))
         try {
           server.listen({ host: req.host === '' ? '127.0.0.1' : req.host, port: req.port, backlog: Math.max(1, Math.min(req.backlog || 128, 4096)) }, () => {
@@ -255,7 +257,7 @@ export function tcpHandler (host: NodeHost): NativeHandler {
         return { handle: add(call.pid, c), address, port }
       }
       const s = l.accept()
-      return s instanceof Socket ? done(s) : s.then(done)
+      return s instanceof Promise ? s.then(done) : done(s)
     },
     read (req, call) {
       const data = conn(call.pid, req.handle).read(Math.max(1, Math.min(req.max, MAX_READ)))

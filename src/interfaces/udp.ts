@@ -1,9 +1,7 @@
 // The `udp` interface, handled natively: datagram sockets, held per process and closed when it
 // ends. Received datagrams wait (at most QUEUE of them, then new ones are dropped, as a full
 // socket buffer would) until the program asks for one.
-import { createSocket } from 'node:dgram'
 import type { Socket } from 'node:dgram'
-import { isIPv6 } from 'node:net'
 import type { NodeHost } from '../kernel/host.ts'
 import { InterfaceError, native } from '../kernel/native.ts'
 import type { NativeHandler } from '../kernel/native.ts'
@@ -55,7 +53,7 @@ export function udpHandler (host: NodeHost): NativeHandler {
   return native(host, udp, {
     bind (req, call) {
       return new Promise((resolve, reject) => {
-        const socket = createSocket(isIPv6(req.host) ? 'udp6' : 'udp4')
+        const socket = process.getBuiltinModule('node:dgram').createSocket(process.getBuiltinModule('node:net').isIPv6(req.host) ? 'udp6' : 'udp4')
         socket.once('error', (err) => { socket.close(); reject(new InterfaceError(tcpStatusOf(err))) })
         socket.bind({ address: req.host === '' ? '127.0.0.1' : req.host, port: req.port }, () => {
           if (!host.procs.has(call.pid)) { socket.close(); reject(new InterfaceError(E.closed)); return }

@@ -4,7 +4,6 @@
 // program waits for the answer and output streams live, interleaved with everyone else's), and
 // `proc_exit` ends the process with its status. Arguments are the process's; the environment is
 // the run's `--env` variables, nothing else.
-import { init, WASI } from '@wasmer/wasi'
 import { stdio } from '../interfaces/gen/stdio.ts'
 import { ExitSignal } from './host.ts'
 import type { NodeHost, Proc, WasiAdapter } from './host.ts'
@@ -14,7 +13,7 @@ const ERRNO_BADF = 8
 const ERRNO_FAULT = 21
 const ERRNO_IO = 29
 
-let ready: Promise<void> | null = null
+let ready: Promise<typeof import('@wasmer/wasi').WASI> | null = null
 
 /** Reads the iovec array at `iovs` (pairs of u32 pointer, u32 length), checked against memory. */
 function iovecs (view: DataView, iovs: number, count: number): Array<[number, number]> | null {
@@ -44,8 +43,9 @@ export class WasiRunner implements WasiAdapter {
   }
 
   async instantiate (proc: Proc, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
-    ready ??= init()
-    await ready
+    // @wasmer/wasi is loaded only when a WASI program runs: it is large, and most runs have none.
+    ready ??= import('@wasmer/wasi').then(async (m) => { await m.init(); return m.WASI })
+    const WASI = await ready
     const host = this.#host
     if (host === null) throw new Error('the WASI adapter is not bound to a host')
     const module = proc.program.module

@@ -3,13 +3,11 @@
 // configuration `boot.cfg` says which start, with what arguments and grants (no prompt on bare
 // metal: whatever is not granted is denied). Both become GRUB boot modules next to the stub ELF
 // linked with build/kernel.wasm (bare-metal/Makefile, bare-metal/iso.ts).
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { CarWriter } from '@ipld/car/writer'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { checkDefinition, nameOf } from '../../interfaces/definition.ts'
@@ -134,6 +132,7 @@ export async function bootImage (programs: IsoProgram[]): Promise<BootImage> {
     lines.push('')
   }
   const roots = blocks.length > 0 ? [blocks[0].cid] : []
+  const { CarWriter } = await import('@ipld/car/writer')
   const { writer, out } = CarWriter.create(roots)
   const chunks: Uint8Array[] = []
   const collected = (async () => { for await (const c of out) chunks.push(c) })()
@@ -158,14 +157,14 @@ export function kernelElf (opts: KernelElfOptions = {}): string {
   // Several builds (tests in parallel) may share the build directory: make runs under a lock.
   mkdirSync(buildDir, { recursive: true })
   const make = ['make', '-s', '-C', join(ROOT, 'bare-metal'), `KERNEL_WASM=${wasm}`, `BUILD=${buildDir}`, 'elf']
-  const r = spawnSync('flock', [`${buildDir}.lock`, ...make], { encoding: 'utf8' })
+  const r = process.getBuiltinModule('node:child_process').spawnSync('flock', [`${buildDir}.lock`, ...make], { encoding: 'utf8' })
   if (r.error !== undefined) throw new WasmosError('ERR_TOOL_MISSING', `cannot run make: ${r.error.message}`)
   if (r.status !== 0) throw new WasmosError('ERR_STUB_BUILD', `building the bare-metal stub failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' / ')}`)
   // The ISO carries a stripped copy (≈0.5 MB instead of ≈4 MB of debug information, which GRUB
   // would read from the CD at every boot); the unstripped ELF stays in buildDir for debugging.
   const elf = join(buildDir, 'kernel.elf')
   const stripped = join(buildDir, 'kernel.stripped.elf')
-  const s = spawnSync('flock', [`${buildDir}.lock`, 'strip', '-o', stripped, elf], { encoding: 'utf8' })
+  const s = process.getBuiltinModule('node:child_process').spawnSync('flock', [`${buildDir}.lock`, 'strip', '-o', stripped, elf], { encoding: 'utf8' })
   return s.status === 0 ? stripped : elf
 }
 
