@@ -8,7 +8,7 @@ import {
   serial_write, serial_read, pci_read32, irq_take, ticks, tick_hz, idle, exit,
   module_count, module_size, module_name, module_read, cmdline, mmio_read32, rdrand64, rdtsc,
   inb, outb, irq_mask, irq_unmask, irq_ack,
-} from "./stub"
+} from "../../src/kernel/bare-metal/stub"
 
 const scratch = memory.data(256)
 

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { newest } from '../newest.ts'
 
 /** Collects asc's output, shown only when a compilation fails. */
 class TextStream extends Writable {
@@ -18,15 +19,6 @@ const root = join(import.meta.dirname, '..', '..')
 const programs = join(root, 'programs')
 const out = join(programs, 'build')
 mkdirSync(out, { recursive: true })
-
-function newest (dir: string): number {
-  let t = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
 
 /** Appends a name section naming the module, so that logs, prompts and `wasmos ls` can name it. */
 function nameModule (path: string, name: string): void {

@@ -6,21 +6,13 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { newest } from '../newest.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const programs = join(root, 'programs')
 const out = join(programs, 'build')
 const sdk = join(programs, 'sdk', 'c')
 mkdirSync(out, { recursive: true })
-
-function newest (dir: string): number {
-  let t = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
 
 const sdkTime = newest(sdk)
 const todo = readdirSync(programs, { withFileTypes: true })

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkDefinition, nameOf } from '../../src/interfaces/definition.ts'
+import { newest } from '../newest.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const src = join(root, 'src', 'kernel', 'bare-metal')
@@ -30,14 +31,6 @@ lines.push(`export const KEYS: Array<string> = [${defs.map((d) => `KEY_${d.name.
 mkdirSync(join(src, 'gen'), { recursive: true })
 write(join(src, 'gen', 'interfaces.ts'), lines.join('\n'))
 
-function newest (dir: string): number {
-  let t = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
 const inputs = Math.max(newest(src), newest(join(root, 'src', 'kernel', 'core')), newest(join(root, 'src', 'kernel', 'interp')),
   statSync(join(root, 'programs', 'sdk', 'as', 'msgpack.ts')).mtimeMs, statSync(import.meta.filename).mtimeMs)
 if (!existsSync(out) || statSync(out).mtimeMs < inputs) {

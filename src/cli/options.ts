@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { WasmosError } from '../kernel/errors.ts'
 import { LOG_LEVELS } from '../kernel/logger.ts'
 import type { LogFormat, LogLevel } from '../kernel/logger.ts'
-import type { HandlerSpec } from '../kernel/run.ts'
+import type { HandlerSpec, RunOptions } from '../kernel/run.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 const list = (value: string, previous: string[]): string[] =>
@@ -57,10 +57,16 @@ export function parseHandlers (specs: string[]): HandlerSpec[] {
   })
 }
 
-export function runSettings (flags: RunFlags): {
-  timeoutSeconds?: number, queueLimit?: number, maxMessageSize?: number, handlers: HandlerSpec[]
-} {
+/** The options of a run given on the command line: everything but where programs come from. */
+export type RunSettings = Omit<RunOptions, 'main' | 'args' | 'source'>
+
+export function runSettings (flags: RunFlags): RunSettings {
   return {
+    allow: flags.allow,
+    deny: flags.deny,
+    allowAll: flags.allowAll,
+    logLevel: flags.logLevel,
+    logFormat: flags.logFormat,
     timeoutSeconds: positiveNumber('--timeout', flags.timeout, false),
     queueLimit: positiveNumber('--queue-limit', flags.queueLimit, true),
     maxMessageSize: positiveNumber('--max-message-size', flags.maxMessageSize, true),

@@ -52,11 +52,6 @@ export function registerExecCommands (program: Command): void {
       const viaProgram = settings.handlers.some((h) => isLoader(h.iface))
       try {
         const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
-          allow: flags.allow,
-          deny: flags.deny,
-          allowAll: flags.allowAll,
-          logLevel: flags.logLevel,
-          logFormat: flags.logFormat,
           ...settings,
           main: cid,
           args,

@@ -17,11 +17,6 @@ export function registerRunCommands (program: Command): void {
       const settings = runSettings(flags)
       const files = [file, ...settings.handlers.map((h) => h.program), ...flags.program]
       const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
-        allow: flags.allow,
-        deny: flags.deny,
-        allowAll: flags.allowAll,
-        logLevel: flags.logLevel,
-        logFormat: flags.logFormat,
         ...settings,
         main: file,
         args,

@@ -1,6 +1,6 @@
 // The imports kernel.wasm gets from the bare-metal stub (import module "stub").
-// The AssemblyScript view of the ABI documented in bare-metal/README.md (a copy of
-// bare-metal/test-kernel/stub.ts, which the stub's own tests use).
+// The AssemblyScript view of the ABI documented in bare-metal/README.md, shared by the kernel's
+// bare-metal host adapter and the stub's own test kernel (bare-metal/test-kernel).
 
 // Console (COM1). Bytes are raw; the stub adds nothing (no CR before LF).
 @external("stub", "serial_write") export declare function serial_write(ptr: usize, len: u32): void
