@@ -24,9 +24,13 @@
 // the refuel path; ... end; br out; end; L = refuel() + cost; br back; end; unreachable; end`,
 // which keeps V8 able to unroll and keep it tight (with the call inside the loop, sieve ran 20-40 %
 // slower; with it outside, within noise). L is written back to F before anything reads F (calls,
-// the header of a loop that calls, function exits). Calls to imports (which do not re-enter the
-// module) and to bounded leaves (no check, no loop, calling only such functions) leave F alone, so
-// loops making only such calls count in L too. A self-recursive function gets a clone taking
+// the header of a loop that calls, function exits), so L must be current on every path to such a
+// write: a function with call-free loops loads L from F at its entry and after each call that may
+// change F (and in exception handlers), not only before its loops — a loop in a branch once left
+// the other path's L stale, and writing it back threw the fuel away (the http-server refuelled ~20
+// times per request). Calls to imports (which do not re-enter the module) and to bounded leaves
+// (no check, no loop, calling only such functions) leave F alone, so loops making only such calls
+// count in L too. A self-recursive function gets a clone taking
 // and returning the fuel as an extra last parameter and result, so recursion does not go through
 // the global (its load-subtract-store at each entry is a dependency chain through memory: +60 %
 // on naive fib, +10 % with the clone); the original index becomes a wrapper calling the clone, so
@@ -58,7 +62,8 @@
 // because the code offsets they point at move; the "name" section is renumbered (label names are
 // dropped: the rewrite adds blocks).
 
-export const REWRITE_VERSION = 1
+// 2: L is kept current in functions with call-free loops (1 wrote a stale L back to the fuel global).
+export const REWRITE_VERSION = 2
 export const REFUEL_MODULE = 'wasmos_sched'
 export const REFUEL_NAME = 'refuel'
 /** Name of the custom section marking a rewritten module. */
@@ -1035,8 +1040,13 @@ class Rewrite {
    *
    * The fuel lives in the global F between functions and in the added local L inside one. `dirty`
    * says L may hold consumption that F lacks: F is written back from L before anything reads F
-   * (calls, the entry of a loop that calls, function exits). `fresh` says L is at least as current
-   * as F on every path here, so a call-free loop nest can skip reloading L from F.
+   * (calls, the entry of a loop that calls, function exits). Writing L back is only right if L is
+   * current on every path that reaches the write, so in a function with call-free loops L is kept
+   * current everywhere: loaded from F at the entry and after every call that may change F (and at
+   * exception handlers), not just before the loops. Loading it only before each loop was wrong
+   * when a loop sits in a branch: after the merge, the path that skipped the loop wrote its stale
+   * L (0 at first) to F, which then asked for a refuel at the next check, once per call.
+   * `dirty` over-approximates; an extra write-back of a current L is harmless.
    *
    * With `self` (a function index), this writes the fuel-passing clone of that function: L is an
    * added last parameter, returned as an added last result, passed along on self-calls; F is only
@@ -1054,7 +1064,7 @@ class Rewrite {
     const localsEnd = r.pos
     const codeStart = r.pos
     const ins: Instr = { kind: 0, idxPos: -1, idx: 0 }
-    const { loopCost, loopCalls, loopParent, loopParams, locals } = info
+    const { loopCost, loopCalls, loopParams, locals } = info
     if (!info.checked && loopCost.length === 0) {
       // Bounded straight-line code: only function indices change.
       w.bytes(b.subarray(bodyStart, localsEnd))
@@ -1081,18 +1091,21 @@ class Rewrite {
       w.u32(1)
       w.u8(0x7f)
     }
+    // Whether L must be kept current everywhere (see above): only call-free loops read it unchecked.
+    const keepL = !clone && loopCalls.some((c) => !c)
     let dirty = false
-    let fresh = false
     if (clone) {
       this.checkInline(w, info.entryCost, L, 0x20, L)
-      fresh = true
     } else if (info.checked) {
       this.checkFromGlobal(w, info.entryCost, L)
-      fresh = true
+    } else if (keepL) {
+      reload()
     }
-    interface Frame { loop: number, synth: number, cfl: boolean, entryDirty: boolean }
-    const frames: Frame[] = [{ loop: -1, synth: 0, cfl: false, entryDirty: false }] // frames[0]: the function
-    const readsF = (f: Frame): boolean => f === frames[0] || (f.loop >= 0 && loopCalls[f.loop])
+    interface Frame { loop: number, synth: number, cfl: boolean, entryDirty: boolean, catchTarget: boolean }
+    const frames: Frame[] = [{ loop: -1, synth: 0, cfl: false, entryDirty: false, catchTarget: false }] // frames[0]: the function
+    // Frames reached by a try_table catch read F: an exception from a call leaves L stale, so L is
+    // reloaded there, and every other path to them writes L back first.
+    const readsF = (f: Frame): boolean => f === frames[0] || f.catchTarget || (f.loop >= 0 && loopCalls[f.loop])
     // Maps a label index to the rewritten one (crossing added blocks) and says whether a branch
     // there reaches a place that reads F.
     let targetReadsF = false
@@ -1119,23 +1132,16 @@ class Rewrite {
             if (clone) this.checkInline(w, loopCost[id], L, 0x20, L)
             else this.checkInline(w, loopCost[id], L, 0x23, F)
             dirty = false
-            fresh = true
-            frames.push({ loop: id, synth: 0, cfl: false, entryDirty: false })
+            frames.push({ loop: id, synth: 0, cfl: false, entryDirty: false, catchTarget: false })
             continue
           }
-          const parent = loopParent[id]
-          if ((parent < 0 || loopCalls[parent]) && !fresh) {
-            // Outermost call-free loop: make sure L holds the fuel.
-            if (dirty) store()
-            reload()
-          }
+          // A call-free loop: L is current here (keepL), it counts there.
           dirty = true
-          fresh = true
           for (const f of frames) f.cfl = true
           if (loopParams[id]) {
             w.bytes(b.subarray(start, r.pos))
             this.checkInline(w, loopCost[id], L, 0x20, L)
-            frames.push({ loop: id, synth: 0, cfl: true, entryDirty: true })
+            frames.push({ loop: id, synth: 0, cfl: true, entryDirty: true, catchTarget: false })
           } else {
             // block bt; loop; block; loop bt  <check: br_if 1 to the refuel path>
             w.u8(0x02); w.bytes(b.subarray(start + 1, r.pos))
@@ -1149,7 +1155,7 @@ class Rewrite {
             w.u8(0x41); w.u8(0x00)
             w.u8(0x48) // i32.lt_s
             w.u8(0x0d); w.u8(0x01) // br_if 1
-            frames.push({ loop: id, synth: 3, cfl: true, entryDirty: true })
+            frames.push({ loop: id, synth: 3, cfl: true, entryDirty: true, catchTarget: false })
           }
           continue
         }
@@ -1166,14 +1172,16 @@ class Rewrite {
               const k = tr.u8()
               t.u8(k)
               if (k <= 1) t.u32(tr.u32())
-              t.u32(label(tr.u32()))
+              const d = tr.u32()
+              t.u32(label(d))
+              frames[frames.length - 1 - d].catchTarget = true
             }
             if (targetReadsF && dirty) { store(); dirty = false }
             w.bytes(t.result())
           } else {
             w.bytes(b.subarray(start, r.pos))
           }
-          frames.push({ loop: -1, synth: 0, cfl: false, entryDirty: dirty })
+          frames.push({ loop: -1, synth: 0, cfl: false, entryDirty: dirty, catchTarget: false })
           continue
         }
         case K_END: {
@@ -1193,6 +1201,15 @@ class Rewrite {
             continue
           }
           const f = frames.pop()!
+          if (f.catchTarget && f.loop < 0) {
+            // paths from inside write L back (branches: see readsF); exceptions leave F current
+            if (dirty) store()
+            w.u8(0x0b)
+            if (keepL) reload()
+            dirty = false
+            if (f.cfl) frames[frames.length - 1].cfl = true
+            continue
+          }
           w.u8(0x0b)
           if (f.synth === 3) {
             // end of the original loop; then: br 2 (done); end; call refuel; i32.const cost; i32.add;
@@ -1209,11 +1226,9 @@ class Rewrite {
             w.u8(0x00)
             w.u8(0x0b)
           }
-          if (f.cfl) {
-            dirty = true
-            frames[frames.length - 1].cfl = true
-          }
-          fresh = false
+          // Any path here may carry the frame's entry state or a call-free loop's consumption.
+          if (f.cfl) frames[frames.length - 1].cfl = true
+          if (f.cfl || f.entryDirty) dirty = true
           continue
         }
         case K_CALL: case K_FUNC: {
@@ -1236,18 +1251,28 @@ class Rewrite {
           }
           if (dirty) store()
           dirty = false
-          fresh = false
           copyInstr(b, start, r.pos, ins, w, this.shift)
+          // the callee may have used or refilled F (return_call does not come back)
+          if (keepL && op !== 0x12 && op !== 0x13 && op !== 0x15) reload()
           continue
         }
       }
       switch (op) {
-        case 0x05: case 0x07: case 0x19: { // else, catch, catch_all: control comes from the frame's entry or inside it
+        case 0x05: { // else: control comes from the frame's entry
           const top = frames[frames.length - 1]
           dirty ||= top.entryDirty || top.cfl
-          fresh = false
           break
         }
+        case 0x07: case 0x19: { // catch, catch_all: an exception from a call leaves L stale, F current
+          copyInstr(b, start, r.pos, ins, w, this.shift)
+          if (keepL) reload()
+          dirty = false
+          continue
+        }
+        case 0x08: case 0x0a: // throw, throw_ref: a handler reloads L from F
+          if (dirty) store()
+          dirty = false
+          break
         case 0x0f: // return
           if (dirty) store()
           dirty = false
@@ -1262,7 +1287,7 @@ class Rewrite {
         case 0x0c: case 0x0d: case 0x09: case 0xd5: case 0xd6: { // br br_if rethrow br_on_null br_on_non_null
           targetReadsF = false
           const d = label(new Reader(b, start + 1, r.pos).u32())
-          if (targetReadsF && dirty) { store(); dirty = false }
+          if ((targetReadsF || op === 0x09) && dirty) { store(); dirty = false } // rethrow: as throw
           w.u8(op); w.u32(d)
           continue
         }
