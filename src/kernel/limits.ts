@@ -101,6 +101,8 @@ export class Limits implements HostMonitor {
   }
 
   blocked (proc: Proc): void {
+    // Without accounting nothing here is needed: every refuel yields the event loop's turn anyway.
+    if (!this.#accounting) return
     this.running(proc)
     const decision = this.#sched.block(proc.pid, this.#take())
     if (proc.memory !== null) this.#sched.noteMemory(proc.pid, proc.memory.buffer.byteLength)
@@ -108,6 +110,7 @@ export class Limits implements HostMonitor {
   }
 
   resumed (proc: Proc): void {
+    if (!this.#accounting) return
     this.#sched.wake(proc.pid)
     if (this.#current === null) this.running(proc)
   }
