@@ -5,9 +5,9 @@
 // calls, tables, memories, globals, linking and traps, not just that the output validates.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { convertWast } from '../spec/wast.ts'
 import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/fuel/rewrite.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -18,19 +18,7 @@ interface Value { type: string, value?: string }
 interface Action { type: 'invoke' | 'get', module?: string, field: string, args?: Value[] }
 interface Command { type: string, line: number, filename?: string, name?: string, as?: string, module_type?: string, action?: Action }
 
-function convert (name: string): string | undefined {
-  const dir = join(outDir, name)
-  const json = join(dir, `${name}.json`)
-  const wast = join(suite, `${name}.wast`)
-  if (existsSync(json) && statSync(json).mtimeMs >= statSync(wast).mtimeMs) return json
-  mkdirSync(dir, { recursive: true })
-  try {
-    execFileSync('wast2json', [wast, '-o', json], { stdio: ['ignore', 'ignore', 'pipe'] })
-  } catch {
-    return undefined // a script this wabt cannot read
-  }
-  return json
-}
+const convert = (name: string): string | undefined => convertWast(name, outDir, suite)
 
 function arg (v: Value): unknown {
   const s = v.value ?? ''

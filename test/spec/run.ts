@@ -3,9 +3,9 @@
 // wast2json into build/spec/, then every command is run; prints a line per file, the skipped
 // commands with their reasons, and last `spec: N passed, N failed, N skipped`.
 // Usage: node test/spec/run.ts [name-filter ...] [--verbose]
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { convertWast } from './wast.ts'
 import {
   Interp, InterpAbort, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, ST_TRAP, K_FUNC, K_TABLE, K_MEMORY, K_GLOBAL,
   T_I32, T_I64, T_F32, T_F64, T_FUNCREF, T_EXTERNREF,
@@ -36,19 +36,7 @@ class Skip extends Error {
 
 const TYPE_CODES: Record<string, number> = { i32: T_I32, i64: T_I64, f32: T_F32, f64: T_F64, funcref: T_FUNCREF, externref: T_EXTERNREF }
 
-function convert(name: string): string | undefined {
-  const dir = join(outDir, name)
-  const json = join(dir, `${name}.json`)
-  const wast = join(suite, `${name}.wast`)
-  if (existsSync(json) && statSync(json).mtimeMs >= statSync(wast).mtimeMs) return json
-  mkdirSync(dir, { recursive: true })
-  try {
-    execFileSync('wast2json', [wast, '-o', json], { stdio: ['ignore', 'ignore', 'pipe'] })
-  } catch {
-    return undefined
-  }
-  return json
-}
+const convert = (name: string): string | undefined => convertWast(name, outDir, suite)
 
 // A value as a 64-bit slot.
 function toSlot(v: Value): bigint {
