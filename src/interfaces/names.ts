@@ -14,7 +14,7 @@ export function digestOfCid (text: string): Uint8Array | null {
   }
 }
 
-/** The first line of the interface's doc: what the permission prompt shows. */
+/** The first sentence of the interface's doc: what `wasmos interfaces` and the prompt show. */
 export function summaryOf (def: InterfaceDef): string {
-  return (def.doc ?? '').split('\n')[0].trim()
+  return (def.doc ?? '').trim().split(/(?<=\.)\s/)[0]
 }

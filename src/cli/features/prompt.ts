@@ -76,9 +76,7 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
   }
   const describe = (key: string, kind: GrantKind, reason: string | null): PromptInterface => {
     const k: KnownInterface | undefined = known.get(key)
-    // The first sentence of the interface's doc: one line of the prompt.
-    const summary = (k?.summary ?? '').split(/(?<=\.)\s/)[0]
-    return { name: k?.name ?? null, cid: cidOf(key), summary, kind, reason }
+    return { name: k?.name ?? null, cid: cidOf(key), summary: k?.summary ?? '', kind, reason }
   }
 
   let gate: StdinGate | undefined
