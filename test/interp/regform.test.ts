@@ -47,7 +47,7 @@ class Gen {
   }
 
   i32(d: number): string {
-    const k = d <= 0 ? this.n(3) : this.n(20)
+    const k = d <= 0 ? this.n(3) : this.n(22)
     switch (k) {
       case 0: return `(i32.const ${this.c32()})`
       case 1: return `(local.get ${this.pick(I32_LOCALS)})`
@@ -70,12 +70,24 @@ class Gen {
       case 16: return `(call $h ${this.i32(d - 1)} ${this.i64(d - 1)})`
       case 17: return `(i32.${this.pick(['clz', 'ctz', 'popcnt', 'extend8_s'])} ${this.i32(d - 1)})`
       case 18: return `(i32.eqz (i64.eqz ${this.i64(d - 1)}))`
+      // an i64 local compared with an extended i32 (FUSE64_LXS, and its jump forms under if/br_if)
+      case 19: return this.cmpX(d - 1)
+      case 20: {
+        // sha256's sigma shape (OP_SIGMA_R/S); shift counts beyond 31 wrap
+        const x = this.pick(I32_LOCALS)
+        const c = () => this.pick(['2', '13', '22', '7', '18', '3', '31', '33', '-5'])
+        return `(i32.xor (i32.xor (i32.rotr (local.get ${x}) (i32.const ${c()})) (i32.rotr (local.get ${x}) (i32.const ${c()}))) (i32.${this.pick(['rotr', 'shr_u'])} (local.get ${x}) (i32.const ${c()})))`
+      }
       default: return `(i32.add (local.get ${this.pick(I32_LOCALS)}) (local.tee ${this.pick(I32_LOCALS)} ${this.i32(d - 1)}))`
     }
   }
 
+  cmpX(d: number): string {
+    return `(i64.${this.pick(['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'])} (local.get ${this.pick(I64_LOCALS)}) (i64.extend_i32_s ${this.i32(d)}))`
+  }
+
   i64(d: number): string {
-    const k = d <= 0 ? this.n(3) : this.n(13)
+    const k = d <= 0 ? this.n(3) : this.n(14)
     switch (k) {
       case 0: return `(i64.const ${this.c64()})`
       case 1: return `(local.get ${this.pick(I64_LOCALS)})`
@@ -90,12 +102,17 @@ class Gen {
       case 9: return `(if (result i64) ${this.i32(d - 1)} (then ${this.i64(d - 1)}) (else ${this.i64(d - 1)}))`
       case 10: return `(select ${this.i64(d - 1)} ${this.i64(d - 1)} ${this.i32(d - 1)})`
       case 11: return `(i64.add (local.get ${this.pick(I64_LOCALS)}) (local.tee ${this.pick(I64_LOCALS)} ${this.i64(d - 1)}))`
+      case 12: {
+        // an i64 local op an extended i32 (FUSE64_LXS)
+        const op = this.pick(['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr'])
+        return `(i64.${op} (local.get ${this.pick(I64_LOCALS)}) (i64.extend_i32_s ${this.n(2) === 0 ? `(local.get ${this.pick(I32_LOCALS)})` : this.i32(d - 1)}))`
+      }
       default: return `(i64.extend_i32_u (local.get ${this.pick(I32_LOCALS)}))`
     }
   }
 
   stmt(d: number): string {
-    const k = d <= 0 ? this.n(4) : this.n(12)
+    const k = d <= 0 ? this.n(4) : this.n(13)
     switch (k) {
       case 0: return `(local.set ${this.pick(I32_LOCALS)} ${this.i32(d - 1)})`
       case 1: return `(local.set ${this.pick(I64_LOCALS)} ${this.i64(d - 1)})`
@@ -109,18 +126,38 @@ class Gen {
       case 9: {
         if (this.loops >= COUNTERS.length) return `(drop ${this.i64(d - 1)})`
         const c = COUNTERS[this.loops++]
+        if (this.n(2) === 0) return this.whileLoop(c, d)
         return `(local.set ${c} (i32.const 0)) (loop ${this.stmt(d - 1)} ${this.stmt(d - 1)}
           (br_if 0 (i32.lt_u (local.tee ${c} (i32.add (local.get ${c}) (i32.const 1))) (i32.const ${1 + this.n(5)}))))`
       }
       case 10: return `(drop ${this.i32(d - 1)})`
+      // compare-and-jump forms of FUSE64_LXS
+      case 11: return this.n(2) === 0 ? `(if ${this.cmpX(d - 1)} (then ${this.stmt(d - 1)}) (else ${this.stmt(d - 1)}))`
+        : `(block ${this.stmt(d - 1)} (br_if 0 ${this.cmpX(d - 1)}) ${this.stmt(d - 1)})`
       default: return `${this.stmt(d - 1)} ${this.stmt(d - 1)}`
+    }
+  }
+
+  // `loop (if <compare> (then ... (br 1)))`, whose br repeats the compare (Decoder.rotateLoop)
+  whileLoop(c: number, d: number): string {
+    const n = 1 + this.n(5)
+    const next = `(local.set ${c} (i32.add (local.get ${c}) (i32.const 1)))`
+    const br = this.n(2) === 0 ? '(br 1)' : `(block ${this.stmt(d - 1)} (br 2))`
+    const els = this.n(2) === 0 ? '' : ` (else ${this.stmt(d - 1)})`
+    switch (this.n(3)) {
+      case 0: return `(local.set ${c} (i32.const 0)) (loop (if (i32.lt_u (local.get ${c}) (i32.const ${n}))
+          (then ${this.stmt(d - 1)} ${next} ${br})${els}))`
+      case 1: return `(local.set ${c} (i32.const ${n})) (loop (if (local.get ${c})
+          (then ${this.stmt(d - 1)} (local.set ${c} (i32.sub (local.get ${c}) (i32.const 1))) ${br})${els}))`
+      default: return `(local.set 10 (i64.const ${n})) (local.set ${c} (i32.const 0)) (loop (if (i64.gt_s (local.get 10) (i64.extend_i32_s (local.get ${c})))
+          (then ${this.stmt(d - 1)} ${next} ${br})${els}))`
     }
   }
 
   func(name: string): string {
     this.loops = 0
     const body = [this.stmt(4), this.stmt(4), this.stmt(3)].join('\n    ')
-    return `(func (export "${name}") (param i32 i64) (result i64) (local i32 i32 i64 i64 i32 i32 i32 i32)
+    return `(func (export "${name}") (param i32 i64) (result i64) (local i32 i32 i64 i64 i32 i32 i32 i32 i64)
     ${body}
     (i64.add ${this.i64(3)} (i64.xor (i64.extend_i32_u (i32.add (local.get 2) (local.get 3)))
       (i64.add (local.get 4) (i64.extend_i32_s (local.get 0))))))`

@@ -430,6 +430,81 @@ export class Thread {
     return this.enter(f)
   }
 
+  // call_indirect's lookup, out of the dispatch loop (see run): the callee, or 0 after a trap
+  @inline(never)
+  private indirectCallee(inst: usize, tableIdx: i32, typeIdx: i32, i: u32): usize {
+    const tbl = unchecked(changetype<Instance>(inst).tables[tableIdx])
+    if (i >= <u32>tbl.elems.length) { this.trap('undefined element'); return 0 }
+    const ref = unchecked(tbl.elems[<i32>i])
+    if (ref == 0) { this.trap('uninitialized element'); return 0 }
+    const callee = load<usize>(this.store.funcs.dataStart + (<usize>(ref - 1) << alignof<usize>()))
+    if (changetype<FuncInst>(callee).typeId != unchecked(changetype<Instance>(inst).typeIds[typeIdx])) { this.trap('indirect call type mismatch'); return 0 }
+    return callee
+  }
+
+  // Table instructions, memory.init and data.drop, out of the dispatch loop (rare, and heavy
+  // for the C compiler's register allocation of run()): reads the immediates at pc and the
+  // operands below sp; run() then moves pc and sp. True after a trap.
+  @inline(never)
+  private tableOp(op: i32, pc: usize, sp: usize, inst: usize): bool {
+    switch (op) {
+      case 0x25: {
+        const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)])
+        const i = load<u32>(sp - 8)
+        if (i >= <u32>t.elems.length) { this.trap(OOB_TABLE); return true }
+        store<i64>(sp - 8, unchecked(t.elems[<i32>i]))
+        return false
+      }
+      case 0x26: {
+        const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)])
+        sp -= 16
+        const i = load<u32>(sp)
+        if (i >= <u32>t.elems.length) { this.trap(OOB_TABLE); return true }
+        unchecked(t.elems[<i32>i] = load<i64>(sp, 8))
+        return false
+      }
+      case 0xe8: { // memory.init
+        sp -= 24
+        const r = memoryInit(changetype<Instance>(inst), load<u32>(pc), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
+        if (r.length > 0) { this.trap(r); return true }
+        return false
+      }
+      case 0xe9: changetype<Instance>(inst).datas[load<i32>(pc)] = new Uint8Array(0); return false
+      case 0xec: { // table.init table elem
+        sp -= 24
+        const r = tableInit(changetype<Instance>(inst), load<u32>(pc), load<u32>(pc, 4), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
+        if (r.length > 0) { this.trap(r); return true }
+        return false
+      }
+      case 0xed: changetype<Instance>(inst).elems[load<i32>(pc)] = new StaticArray<i64>(0); return false
+      case 0xee: { // table.copy dst src
+        const td = changetype<Instance>(inst).tables[load<i32>(pc)], ts = changetype<Instance>(inst).tables[load<i32>(pc, 4)]
+        sp -= 24
+        const d = load<u32>(sp), s = load<u32>(sp, 8), n = load<u32>(sp, 16)
+        if (<u64>s + n > <u64>ts.elems.length || <u64>d + n > <u64>td.elems.length) { this.trap(OOB_TABLE); return true }
+        if (d <= s) { for (let i: u32 = 0; i < n; i++) unchecked(td.elems[<i32>(d + i)] = ts.elems[<i32>(s + i)]) }
+        else { for (let i = n; i > 0; i--) unchecked(td.elems[<i32>(d + i - 1)] = ts.elems[<i32>(s + i - 1)]) }
+        return false
+      }
+      case 0xef: { // table.grow
+        const t = changetype<Instance>(inst).tables[load<i32>(pc)]
+        sp -= 8
+        store<i32>(sp - 8, t.grow(load<u32>(sp), load<i64>(sp - 8)))
+        return false
+      }
+      case 0xf0: store<i32>(sp, changetype<Instance>(inst).tables[load<i32>(pc)].elems.length); return false
+      case 0xf1: { // table.fill
+        const t = changetype<Instance>(inst).tables[load<i32>(pc)]
+        sp -= 24
+        const d = load<u32>(sp), v = load<i64>(sp, 8), n = load<u32>(sp, 16)
+        if (<u64>d + n > <u64>t.elems.length) { this.trap(OOB_TABLE); return true }
+        for (let i: u32 = 0; i < n; i++) unchecked(t.elems[<i32>(d + i)] = v)
+        return false
+      }
+      default: return false
+    }
+  }
+
   trap(reason: string): i32 {
     this.trapReason = reason
     this.status = ST_TRAP
@@ -595,14 +670,9 @@ export class Thread {
             callee = load<usize>(load<usize>(funcs, offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
             pc += 4
           } else {
-            const tbl = unchecked(changetype<Instance>(inst).tables[load<i32>(pc, 4)])
             sp -= 8
-            const i = load<u32>(sp)
-            if (i >= <u32>tbl.elems.length) return this.trap('undefined element')
-            const ref = unchecked(tbl.elems[<i32>i])
-            if (ref == 0) return this.trap('uninitialized element')
-            callee = load<usize>(this.store.funcs.dataStart + (<usize>(ref - 1) << alignof<usize>()))
-            if (changetype<FuncInst>(callee).typeId != unchecked(changetype<Instance>(inst).typeIds[load<i32>(pc)])) return this.trap('indirect call type mismatch')
+            callee = this.indirectCallee(inst, load<i32>(pc, 4), load<i32>(pc), load<u32>(sp))
+            if (callee == 0) return ST_TRAP
             pc += 8
           }
           if (load<i32>(callee, offsetof<FuncInst>('hostId')) >= 0) {
@@ -651,21 +721,8 @@ export class Thread {
         case 0x22: store<u64>(fp + (<usize>load<i32>(pc) << 3), load<u64>(sp - 8)); pc += 4; break
         case 0x23: store<u64>(sp, load<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))); sp += 8; pc += 4; break
         case 0x24: sp -= 8; store<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), load<u64>(sp), offsetof<Global>('value')); pc += 4; break
-        case 0x25: {
-          const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)]); pc += 4
-          const i = load<u32>(sp - 8)
-          if (i >= <u32>t.elems.length) return this.trap(OOB_TABLE)
-          store<i64>(sp - 8, unchecked(t.elems[<i32>i]))
-          break
-        }
-        case 0x26: {
-          const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)]); pc += 4
-          sp -= 16
-          const i = load<u32>(sp)
-          if (i >= <u32>t.elems.length) return this.trap(OOB_TABLE)
-          unchecked(t.elems[<i32>i] = load<i64>(sp, 8))
-          break
-        }
+        case 0x25: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 4; break
+        case 0x26: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 4; sp -= 16; break
         // loads: address + offset checked against the memory size in 64 bits
         case 0x28: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc); pc += 4; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp - 8, load<i32>(mb + <usize>a)); break }
         case 0x29: { const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc); pc += 4; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp - 8, load<i64>(mb + <usize>a)); break }
@@ -891,14 +948,8 @@ export class Thread {
         case 0xe5 /* FC_BASE + 5 */: store<u64>(sp - 8, satU64(<f64>load<f32>(sp - 8))); break
         case 0xe6 /* FC_BASE + 6 */: store<i64>(sp - 8, satI64(load<f64>(sp - 8))); break
         case 0xe7 /* FC_BASE + 7 */: store<u64>(sp - 8, satU64(load<f64>(sp - 8))); break
-        case 0xe8 /* FC_BASE + 8 */: { // memory.init
-          sp -= 24
-          const r = memoryInit(changetype<Instance>(inst), load<u32>(pc), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
-          pc += 4
-          if (r.length > 0) return this.trap(r)
-          break
-        }
-        case 0xe9 /* FC_BASE + 9 */: changetype<Instance>(inst).datas[load<i32>(pc)] = new Uint8Array(0); pc += 4; break
+        case 0xe8 /* FC_BASE + 8 */: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 4; sp -= 24; break
+        case 0xe9 /* FC_BASE + 9 */: this.tableOp(op, pc, sp, inst); pc += 4; break
         case 0xea /* FC_BASE + 10 */: { // memory.copy
           sp -= 24
           const d = <u64>load<u32>(sp), s = <u64>load<u32>(sp, 8), n = <u64>load<u32>(sp, 16)
@@ -913,39 +964,12 @@ export class Thread {
           memory.fill(mb + <usize>d, load<u8>(sp, 8), <usize>n)
           break
         }
-        case 0xec /* FC_BASE + 12 */: { // table.init table elem
-          sp -= 24
-          const r = tableInit(changetype<Instance>(inst), load<u32>(pc), load<u32>(pc, 4), load<u32>(sp), load<u32>(sp, 8), load<u32>(sp, 16))
-          pc += 8
-          if (r.length > 0) return this.trap(r)
-          break
-        }
-        case 0xed /* FC_BASE + 13 */: changetype<Instance>(inst).elems[load<i32>(pc)] = new StaticArray<i64>(0); pc += 4; break
-        case 0xee /* FC_BASE + 14 */: { // table.copy dst src
-          const td = changetype<Instance>(inst).tables[load<i32>(pc)], ts = changetype<Instance>(inst).tables[load<i32>(pc, 4)]
-          pc += 8
-          sp -= 24
-          const d = load<u32>(sp), s = load<u32>(sp, 8), n = load<u32>(sp, 16)
-          if (<u64>s + n > <u64>ts.elems.length || <u64>d + n > <u64>td.elems.length) return this.trap(OOB_TABLE)
-          if (d <= s) { for (let i: u32 = 0; i < n; i++) unchecked(td.elems[<i32>(d + i)] = ts.elems[<i32>(s + i)]) }
-          else { for (let i = n; i > 0; i--) unchecked(td.elems[<i32>(d + i - 1)] = ts.elems[<i32>(s + i - 1)]) }
-          break
-        }
-        case 0xef /* FC_BASE + 15 */: { // table.grow
-          const t = changetype<Instance>(inst).tables[load<i32>(pc)]; pc += 4
-          sp -= 8
-          store<i32>(sp - 8, t.grow(load<u32>(sp), load<i64>(sp - 8)))
-          break
-        }
-        case 0xf0 /* FC_BASE + 16 */: store<i32>(sp, changetype<Instance>(inst).tables[load<i32>(pc)].elems.length); sp += 8; pc += 4; break
-        case 0xf1 /* FC_BASE + 17 */: { // table.fill
-          const t = changetype<Instance>(inst).tables[load<i32>(pc)]; pc += 4
-          sp -= 24
-          const d = load<u32>(sp), v = load<i64>(sp, 8), n = load<u32>(sp, 16)
-          if (<u64>d + n > <u64>t.elems.length) return this.trap(OOB_TABLE)
-          for (let i: u32 = 0; i < n; i++) unchecked(t.elems[<i32>(d + i)] = v)
-          break
-        }
+        case 0xec /* FC_BASE + 12 */: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 8; sp -= 24; break
+        case 0xed /* FC_BASE + 13 */: this.tableOp(op, pc, sp, inst); pc += 4; break
+        case 0xee /* FC_BASE + 14 */: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 8; sp -= 24; break
+        case 0xef /* FC_BASE + 15 */: this.tableOp(op, pc, sp, inst); pc += 4; sp -= 8; break
+        case 0xf0 /* FC_BASE + 16 */: this.tableOp(op, pc, sp, inst); pc += 4; sp += 8; break
+        case 0xf1 /* FC_BASE + 17 */: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 4; sp -= 24; break
         // ---- fused i32 binops (Decoder.fuseBinop); generated, one line per op and form ----
         case 0x100 /* FUSE_SC + 0 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
         case 0x115 /* FUSE_LC + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
@@ -1263,6 +1287,51 @@ export class Thread {
         case 0x13f /* FUSE_LOAD + 0x00 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break }
         case 0x140 /* FUSE_LOAD + 0x01 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp, load<i64>(mb + <usize>a)); sp += 8; break }
         case 0x144 /* FUSE_LOAD + 0x05 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break }
+        // sha256's sigma functions: x rotr c1 ^ x rotr c2 ^ x rotr|shr_u c3, pushed (x: a slot)
+        case 0x26f /* OP_SIGMA_R */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12))); sp += 8; pc += 16; break }
+        case 0x270 /* OP_SIGMA_S */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12))); sp += 8; pc += 16; break }
+        // i64 binops whose second operand is an i32 slot, sign-extended (i64.extend_i32_s)
+        case 0x246 /* FUSE64_LXS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x247 /* FUSE64_LXS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x248 /* FUSE64_LXS + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x249 /* FUSE64_LXS + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
+        case 0x24a /* FUSE64_LXS + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x24b /* FUSE64_LXS + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a > <u64>b)); pc += 12; break }
+        case 0x24c /* FUSE64_LXS + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x24d /* FUSE64_LXS + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
+        case 0x24e /* FUSE64_LXS + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x24f /* FUSE64_LXS + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
+        case 0x250 /* FUSE64_LXS + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x251 /* FUSE64_LXS + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x252 /* FUSE64_LXS + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x253 /* FUSE64_LXS + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x254 /* FUSE64_LXS + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x255 /* FUSE64_LXS + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x256 /* FUSE64_LXS + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x257 /* FUSE64_LXS + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x258 /* FUSE64_LXS + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
+        case 0x259 /* FUSE64_LXS + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
+        case 0x25a /* FUSE64_LXS + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
+        case 0x25b /* FUSE64_JLX_T + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25c /* FUSE64_JLX_T + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25d /* FUSE64_JLX_T + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25e /* FUSE64_JLX_T + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25f /* FUSE64_JLX_T + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x260 /* FUSE64_JLX_T + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x261 /* FUSE64_JLX_T + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x262 /* FUSE64_JLX_T + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x263 /* FUSE64_JLX_T + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x264 /* FUSE64_JLX_T + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x265 /* FUSE64_JLX_F + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x266 /* FUSE64_JLX_F + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x267 /* FUSE64_JLX_F + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x268 /* FUSE64_JLX_F + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x269 /* FUSE64_JLX_F + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26a /* FUSE64_JLX_F + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26b /* FUSE64_JLX_F + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26c /* FUSE64_JLX_F + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26d /* FUSE64_JLX_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26e /* FUSE64_JLX_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         // unused numbers, listed so that the switch stays one dense br_table
         case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x12: case 0x13:
         case 0x14: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x27: case 0x43:

@@ -75,7 +75,15 @@ export const FUSE_STC: i32 = 0x22d // c offset
 export const FUSE_STL: i32 = 0x236 // v offset
 export const FUSE_LDSS: i32 = 0x23f // i32.add of the two top; load (+ wasm op - 0x28, to 0x2d) : offset
 export const OP_GSET_ADD: i32 = 0x245 // global g = local a + c (i32)  : g a c
-export const OP_MAX: i32 = 0x246
+// i64 binop (binopIndex64) of a local/slot and a sign-extended i32 slot (`i64.extend_i32_s` of
+// the second operand folded in), 3-address : a b y; compare-and-jump forms : a b target
+export const FUSE64_LXS: i32 = 0x246
+export const FUSE64_JLX_T: i32 = 0x25b
+export const FUSE64_JLX_F: i32 = 0x265
+// i32 x rotr c1 ^ x rotr c2 ^ x rotr|shr_u c3 (sha256's sigma functions), pushed : x c1 c2 c3
+export const OP_SIGMA_R: i32 = 0x26f
+export const OP_SIGMA_S: i32 = 0x270
+export const OP_MAX: i32 = 0x271
 
 // Where an operand of the validator's stack is at run time (register form, see Decoder.flush).
 const V_TEMP: u8 = 0 // in its own slot: numLocals + depth
@@ -220,6 +228,7 @@ class Ctrl {
   fixups: Array<i32> = [] // code positions waiting for this label's end address
   loopPc: i32 = 0
   ifFix: i32 = -1 // position of the `if`'s false target
+  ifAlso: Array<i32> = [] // other positions waiting for the same target (Decoder.rotateLoop)
 }
 
 const EMPTY: StaticArray<u8> = new StaticArray<u8>(0)
@@ -283,6 +292,9 @@ export class Decoder {
   // (never fuse across it)
   last: i32 = -1
   last2: i32 = -1
+  last3: i32 = -1 // and the three before (only for OP_SIGMA_*)
+  last4: i32 = -1
+  last5: i32 = -1
   barrier: i32 = 0
 
   constructor(b: Uint8Array) {
@@ -700,6 +712,9 @@ export class Decoder {
 
   // Marks the start of an instruction (for the peephole optimizer).
   begin(): void {
+    this.last5 = this.last4
+    this.last4 = this.last3
+    this.last3 = this.last2
     this.last2 = this.last
     this.last = this.code.length
     this.lastDst = -1
@@ -898,7 +913,7 @@ export class Decoder {
     let moved: Array<i32> | null = null
     if (this.vk[d] == V_TEMP && this.lastDst >= 0 && this.lastDst == code.length - 1 && code[this.lastDst] == this.numLocals + d && this.last >= this.barrier) {
       const p = code[this.last]
-      if ((p >= FUSE_LCS && p < FUSE_LCS + 10) || (p >= FUSE_LLS && p < FUSE_LLS + 10) || (p >= FUSE64_LLS && p < FUSE64_LLS + 10) || p == OP_EQZ) {
+      if ((p >= FUSE_LCS && p < FUSE_LCS + 10) || (p >= FUSE_LLS && p < FUSE_LLS + 10) || (p >= FUSE64_LLS && p < FUSE64_LLS + 10) || (p >= FUSE64_LXS && p < FUSE64_LXS + 10) || p == OP_EQZ) {
         // take it out: the operands below must reach their slots first (this does not touch
         // the compare's operands, which are locals or slots at depth >= d)
         moved = code.slice(this.last)
@@ -933,7 +948,8 @@ export class Decoder {
       const p = moved[0]
       if (p == OP_EQZ) { this.emit(jumpIfTrue ? OP_JZ : OP_JNZ); this.emit(moved[1]) }
       else {
-        if (p >= FUSE64_LLS) this.emit((jumpIfTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + p - FUSE64_LLS)
+        if (p >= FUSE64_LXS) this.emit((jumpIfTrue ? FUSE64_JLX_T : FUSE64_JLX_F) + p - FUSE64_LXS)
+        else if (p >= FUSE64_LLS) this.emit((jumpIfTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + p - FUSE64_LLS)
         else if (p >= FUSE_LLS) this.emit((jumpIfTrue ? FUSE_JLL_T : FUSE_JLL_F) + p - FUSE_LLS)
         else this.emit((jumpIfTrue ? FUSE_JLC_T : FUSE_JLC_F) + p - FUSE_LCS)
         this.emit(moved[1])
@@ -971,10 +987,23 @@ export class Decoder {
     const dst = this.numLocals + n - 2
     const ka = this.vk[a]
     const kb = this.vk[b]
+    // b was just sign-extended from an i32 slot into its own slot (OP_EXT_S src b): when the
+    // result goes to a slot (the last form below), read the i32 slot instead and drop the extend
+    let xs = -1
+    const code = this.code
+    const l = this.last
+    if (is64 && kb == V_TEMP && ka != V_TEMP && l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_EXT_S &&
+        code[l + 2] == this.numLocals + b && this.lastDst == l + 2 && code[l + 1] != this.numLocals + b) {
+      xs = code[l + 1]
+      code.length = l
+      this.last = -1
+    }
     this.begin()
     // Where the result lands on top of the run-time stack, the stack forms are cheaper: their
     // operands on the stack need no immediates. Otherwise 3-address, with a destination slot.
-    if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
+    if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && this.sigma()) {
+      this.rsp--
+    } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
       this.emit(op)
       this.rsp--
     } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
@@ -989,6 +1018,8 @@ export class Decoder {
     } else {
       if (kb == V_CONST) {
         this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
+      } else if (is64 && kb == V_TEMP && xs >= 0) {
+        this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
       } else {
         this.emit((is64 ? FUSE64_LLS : FUSE_LLS) + k); this.emit(this.slotOf(a)); this.emit(this.slotOf(b))
       }
@@ -998,6 +1029,31 @@ export class Decoder {
     this.pop()
     this.pop()
     this.push(k < 10 ? T_I32 : want)
+    return true
+  }
+
+  // At the last xor of `(x rotr c1 ^ x rotr c2) ^ x rotr|shr_u c3`, all pushed on the run-time
+  // stack (begin() just ran for the xor): replaces the five instructions with one OP_SIGMA_*.
+  sigma(): bool {
+    const code = this.code
+    // starts of: rotate c3, first xor, rotate c2, rotate c1
+    const r3 = this.last2, x1 = this.last3, r2 = this.last4, r1 = this.last5
+    if (r1 < 0 || r1 < this.barrier || r2 != r1 + 3 || x1 != r2 + 3 || r3 != x1 + 1 || code.length != r3 + 3) return false
+    const ROTR = FUSE_LC + 20
+    const c = code[r3]
+    if ((c != ROTR && c != FUSE_LC + 18) || code[x1] != 0x73 || code[r1] != ROTR || code[r2] != ROTR) return false
+    const x = code[r1 + 1]
+    if (code[r2 + 1] != x || code[r3 + 1] != x) return false
+    const c1 = code[r1 + 2], c2 = code[r2 + 2], c3 = code[r3 + 2]
+    code.length = r1
+    code.push(c == ROTR ? OP_SIGMA_R : OP_SIGMA_S)
+    code.push(x); code.push(c1); code.push(c2); code.push(c3)
+    this.last = r1
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    this.lastPush = false
     return true
   }
 
@@ -1078,6 +1134,44 @@ export class Decoder {
     }
   }
 
+  // `br` back to a loop that starts with `if <compare>`: rather than jumping to the compare,
+  // repeat it inverted, jumping into the if's body when it holds and else on to the if's false
+  // target, so that an iteration costs one conditional jump instead of a jump and a conditional
+  // jump. Only when no value moves (a plain jump) and the compare reads locals, constants or
+  // slots below the loop, which the loop body does not change. False if not applicable.
+  rotateLoop(d: u32): bool {
+    const i = this.ctrls.length - 1 - <i32>d
+    const l = this.ctrls[i]
+    if (l.op != 0x03 || l.params.length != 0 || this.vals.length != l.height || i + 1 >= this.ctrls.length) return false
+    const f = this.ctrls[i + 1]
+    if (f.op != 0x04) return false
+    const code = this.code
+    const p = l.loopPc
+    if (p < 0 || p >= code.length) return false
+    const op = code[p]
+    let len = 4
+    let inv = 0
+    if (op >= FUSE_JLC_T && op < FUSE_JLC_T + 10) inv = op - FUSE_JLC_T + FUSE_JLC_F
+    else if (op >= FUSE_JLC_F && op < FUSE_JLC_F + 10) inv = op - FUSE_JLC_F + FUSE_JLC_T
+    else if (op >= FUSE_JLL_T && op < FUSE_JLL_T + 10) inv = op - FUSE_JLL_T + FUSE_JLL_F
+    else if (op >= FUSE_JLL_F && op < FUSE_JLL_F + 10) inv = op - FUSE_JLL_F + FUSE_JLL_T
+    else if (op >= FUSE64_JLL_T && op < FUSE64_JLL_T + 10) inv = op - FUSE64_JLL_T + FUSE64_JLL_F
+    else if (op >= FUSE64_JLL_F && op < FUSE64_JLL_F + 10) inv = op - FUSE64_JLL_F + FUSE64_JLL_T
+    else if (op >= FUSE64_JLX_T && op < FUSE64_JLX_T + 10) inv = op - FUSE64_JLX_T + FUSE64_JLX_F
+    else if (op >= FUSE64_JLX_F && op < FUSE64_JLX_F + 10) inv = op - FUSE64_JLX_F + FUSE64_JLX_T
+    else if (op == OP_JZ || op == OP_JNZ) { inv = op == OP_JZ ? OP_JNZ : OP_JZ; len = 3 }
+    else return false
+    // it must be the if's own jump: the instruction at the loop start ends with the if's target
+    if (f.ifFix != p + len - 1) return false
+    code.push(inv)
+    for (let k = 1; k < len - 1; k++) code.push(code[p + k])
+    code.push(p + len)
+    code.push(OP_JMP)
+    f.ifAlso.push(code.length)
+    code.push(-1)
+    return true
+  }
+
   labelAt(d: u32): Ctrl | null {
     if (d >= <u32>this.ctrls.length) { this.fail('unknown label'); return null }
     return this.ctrls[this.ctrls.length - 1 - <i32>d]
@@ -1149,6 +1243,9 @@ export class Decoder {
     this.npending = 0
     this.rsp = this.numLocals
     this.lastDst = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
     this.ctrls = []
     this.code = []
     this.maxVals = 0
@@ -1345,6 +1442,7 @@ export class Decoder {
           e.fixups.push(this.code.length)
           this.emit(-1)
           this.code[c.ifFix] = this.code.length
+          for (let i = 0; i < c.ifAlso.length; i++) this.code[c.ifAlso[i]] = this.code.length
           this.barrier = this.code.length
           break
         }
@@ -1357,6 +1455,7 @@ export class Decoder {
             if (c.params.length != c.results.length) { this.fail('type mismatch'); return }
             for (let i = 0; i < c.params.length; i++) if (c.params[i] != c.results[i]) { this.fail('type mismatch'); return }
             this.code[c.ifFix] = this.code.length
+            for (let i = 0; i < c.ifAlso.length; i++) this.code[c.ifAlso[i]] = this.code.length
           }
           for (let i = 0; i < c.fixups.length; i++) this.code[c.fixups[i]] = this.code.length
           this.barrier = this.code.length
@@ -1377,7 +1476,7 @@ export class Decoder {
           for (let i = lt.length - 1; i >= 0; i--) this.popT(lt[i])
           for (let i = 0; i < lt.length; i++) this.push(lt[i])
           this.begin()
-          this.emitBranch(OP_BR, d)
+          if (!this.rotateLoop(d)) this.emitBranch(OP_BR, d)
           this.unreachable()
           break
         }
