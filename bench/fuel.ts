@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildFuelFixtures } from './fuel-fixtures.ts'
-import { rewriteCached } from '../src/kernel/fuel/cache.ts'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../src/kernel/fuel/rewrite.ts'
+import { rewriteCached } from '../src/kernel/node/limits/cache.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../src/kernel/node/limits/rewrite.ts'
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '7' }, json: { type: 'boolean', default: false } } })
 const reps = Number(values.reps)

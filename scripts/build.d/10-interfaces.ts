@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkDefinition, nameOf } from '../../src/interfaces/definition.ts'
-import { generateAs, generateTs, generateTsIndex } from '../../src/interfaces/codegen.ts'
+import { generateAs, generateTs, generateTsIndex } from '../../src/interfaces/codegen/typescript.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const src = join(root, 'interfaces')

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkDefinition, nameOf } from '../../src/interfaces/definition.ts'
-import { generateC } from '../../src/interfaces/codegen-c.ts'
+import { generateC } from '../../src/interfaces/codegen/c.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const src = join(root, 'interfaces')

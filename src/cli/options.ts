@@ -1,10 +1,10 @@
 // Options shared by `wasmos run` and `wasmos exec`, and their parsing into RunOptions.
 import { Option } from 'commander'
 import type { Command } from 'commander'
-import { WasmosError } from '../kernel/errors.ts'
-import { LOG_LEVELS } from '../kernel/logger.ts'
-import type { LogFormat, LogLevel } from '../kernel/logger.ts'
-import type { HandlerSpec, RunOptions } from '../kernel/run.ts'
+import { WasmosError } from '../kernel/node/errors.ts'
+import { LOG_LEVELS } from '../kernel/node/logger.ts'
+import type { LogFormat, LogLevel } from '../kernel/node/logger.ts'
+import type { HandlerSpec, RunOptions } from './run.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 const list = (value: string, previous: string[]): string[] =>

@@ -100,4 +100,3 @@ export function nameOf (def: InterfaceDef): InterfaceName {
   return { digest, key: Buffer.from(digest).toString('hex'), cid }
 }
 
-export { digestOfCid, summaryOf } from './names.ts'

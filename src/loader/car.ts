@@ -9,9 +9,18 @@ import { Readable } from 'node:stream'
 import { Cid } from './cid.ts'
 import { assembleFile, walkBlocks } from './dag.ts'
 import { LoaderError } from './errors.ts'
-import type { Store } from './store.ts'
 
-export async function exportCar(store: Store, root: Cid, path: string): Promise<{ blocks: number; bytes: number }> {
+/** What CAR import and export need of the store. */
+export interface CarStore {
+  localBlock (cid: Cid): Promise<Uint8Array>
+  readonly local: {
+    readBlock (cid: Cid): Promise<Uint8Array | undefined>
+    writeBlock (cid: Cid, bytes: Uint8Array): Promise<void>
+  }
+  index (root: Cid, bytes: Uint8Array, pinned: boolean): Promise<unknown>
+}
+
+export async function exportCar(store: CarStore, root: Cid, path: string): Promise<{ blocks: number; bytes: number }> {
   const [{ CarWriter }, { CID }] = await Promise.all([import('@ipld/car/writer'), import('multiformats/cid')])
   const { writer, out } = CarWriter.create([CID.decode(root.bytes)])
   const tmp = `${path}.${process.pid}.tmp`
@@ -37,7 +46,7 @@ export async function exportCar(store: Store, root: Cid, path: string): Promise<
   return { blocks, bytes }
 }
 
-export async function importCar(store: Store, path: string): Promise<Cid[]> {
+export async function importCar(store: CarStore, path: string): Promise<Cid[]> {
   const { CarBlockIterator } = await import('@ipld/car/iterator')
   let iterator
   try {

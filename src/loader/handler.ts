@@ -2,9 +2,9 @@
 // verified against the CID (from the local store, else from the peers). A malformed CID is
 // `bad_cid`; anything that leaves us without verified bytes (not stored and no peer has it in
 // time, a peer sending wrong bytes) is `not_found`. The store is closed with the run.
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
+import type { HostServices } from '../kernel/node/native.ts'
+import { InterfaceError, native } from '../interfaces/native/handler.ts'
+import type { NativeHandler } from '../kernel/node/native.ts'
 import type { Iface } from '../interfaces/codec.ts'
 import { loader } from '../interfaces/gen/loader.ts'
 import type { LoaderRequest } from '../interfaces/gen/loader.ts'
@@ -12,7 +12,7 @@ import { Cid } from './cid.ts'
 import { LoaderError } from './errors.ts'
 import type { Store } from './store.ts'
 
-export function loaderHandler(store: Store): (host: NodeHost) => NativeHandler {
+export function loaderHandler(store: Store): (host: HostServices) => NativeHandler {
   return (host) => {
     const BAD_CID = loader.error('bad_cid')
     const NOT_FOUND = loader.error('not_found')

@@ -1,9 +1,9 @@
 // Programs by CID for `wasmos exec` (the kernel's ProgramSource): a name is a CID or a unique
 // prefix of a stored one; the bytes come from the store, verified against the CID, so the
 // program is compiled under the CID it was asked by.
-import { loadProgram } from '../kernel/program.ts'
-import type { Program } from '../kernel/program.ts'
-import type { ProgramSource } from '../kernel/run.ts'
+import { loadProgram } from '../kernel/node/program.ts'
+import type { Program } from '../kernel/node/program.ts'
+import type { ProgramSource } from '../kernel/node/program.ts'
 import type { Store } from './store.ts'
 
 export class StoreSource implements ProgramSource {

@@ -1,11 +1,11 @@
 // Programs loaded through a wasm program that handles the `loader` interface
 // (`wasmos exec --handler loader=<cid>`): the kernel sends it load(cid) and checks what comes back
 // against the CID before anything runs — whoever loads the bytes, they must be the CID's.
-import type { NodeHost } from '../kernel/host.ts'
-import { WasmosError } from '../kernel/errors.ts'
-import { loadProgram } from '../kernel/program.ts'
-import type { LoadOptions, Program } from '../kernel/program.ts'
-import type { ProgramSource } from '../kernel/run.ts'
+import type { NodeHost } from '../kernel/node/host.ts'
+import { WasmosError } from '../kernel/node/errors.ts'
+import { loadProgram } from '../kernel/node/program.ts'
+import type { LoadOptions, Program } from '../kernel/node/program.ts'
+import type { ProgramSource } from '../kernel/node/program.ts'
 import { PayloadError } from '../interfaces/codec.ts'
 import { loader } from '../interfaces/gen/loader.ts'
 import { Cid } from './cid.ts'

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fuelCacheDir, fuelCacheKey, rewriteCached } from '../../src/kernel/fuel/cache.ts'
-import { rewriteModule } from '../../src/kernel/fuel/rewrite.ts'
+import { fuelCacheDir, fuelCacheKey, rewriteCached } from '../../src/kernel/node/limits/cache.ts'
+import { rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
 import { fixture, kernel } from './helpers.ts'
 
 const opts = { maxMemoryPages: 4096 }

@@ -4,7 +4,7 @@
 // the mutated input, it accepts the rewritten output too.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { FuelRewriteError, rewriteModule } from '../../src/kernel/fuel/rewrite.ts'
+import { FuelRewriteError, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
 import { fixture, kernel } from './helpers.ts'
 
 function prng (seed: number): () => number {

@@ -5,9 +5,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setImmediate as tick } from 'node:timers/promises'
-import { refuelImports } from '../../src/kernel/fuel/refuel.ts'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/fuel/rewrite.ts'
-import { type Decision, FuelScheduler, type ProgramStats } from '../../src/kernel/fuel/scheduler.ts'
+import { refuelImports } from '../../src/kernel/node/imports/refuel.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { type Decision, FuelScheduler, type ProgramStats } from '../../src/kernel/node/limits/scheduler.ts'
 import { fixture, kernel, wat } from './helpers.ts'
 
 class Killed extends Error {}

@@ -1,7 +1,7 @@
 // Parsing of --max-memory, --cpu-limit and --slice.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { LimitError, parseDuration, parseMemorySize } from '../../src/kernel/fuel/limits.ts'
+import { LimitError, parseDuration, parseMemorySize } from '../../src/kernel/node/limits/settings.ts'
 
 test('memory sizes become 64 KiB pages, rounded up', () => {
   assert.equal(parseMemorySize('256MiB'), 4096)

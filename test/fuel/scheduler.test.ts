@@ -1,7 +1,7 @@
 // The sans-IO scheduling policy: round-robin order, budgets, CPU limits, blocking, stats.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { FuelScheduler, MAX_BUDGET, MIN_BUDGET, SchedulerError, formatStats } from '../../src/kernel/fuel/scheduler.ts'
+import { FuelScheduler, MAX_BUDGET, MIN_BUDGET, SchedulerError, formatStats } from '../../src/kernel/node/limits/scheduler.ts'
 
 test('round robin: each slice end sends the program to the back of the queue', () => {
   const s = new FuelScheduler({ sliceFuel: 5000 })

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { program, tempHome, wasmos } from '../helpers.ts'
 import { Terminal } from './terminal.ts'
 import { withName, withSection } from './wasm.ts'
-import { encodeDeclared } from '../../src/kernel/declared.ts'
+import { encodeDeclared } from '../../src/kernel/node/grants/declared.ts'
 
 const KV = ['--handler', `kv=${program('kv-server')}`, program('kv-client'), 'put', 'a', '1', 'get', 'a']
 const PROMPT = /┗ Allow\? \[y\/n\/A\/N\] >/

@@ -6,9 +6,9 @@ import { createServer, connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { tcp } from '../../src/interfaces/gen/tcp.ts'
 import type { TcpAnswers, TcpRequest } from '../../src/interfaces/gen/tcp.ts'
-import { tcpHandler } from '../../src/interfaces/tcp.ts'
-import { NodeHost } from '../../src/kernel/host.ts'
-import { createLogger } from '../../src/kernel/logger.ts'
+import { tcpHandler } from '../../src/interfaces/native/tcp.ts'
+import { NodeHost } from '../../src/kernel/node/host.ts'
+import { createLogger } from '../../src/kernel/node/logger.ts'
 
 const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: { known: () => true, decide: () => true } })
 host.addNative(tcpHandler(host))

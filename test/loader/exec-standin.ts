@@ -1,7 +1,7 @@
 // What `wasmos exec <cid> --peer …` does, for the tests while main.ts has no exec yet: a
 // StoreSource over the store of WASMOS_HOME (peers from --peer), the kernel's run(), and the
 // store's native loader handler. Usage: exec-standin.ts <cid> [--peer <multiaddr>]…
-import { run } from '../../src/kernel/run.ts'
+import { run } from '../../src/cli/run.ts'
 import { reportError } from '../../src/cli/errors.ts'
 import { openStore } from '../../src/loader/index.ts'
 import { loaderHandler } from '../../src/loader/handler.ts'

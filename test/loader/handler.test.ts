@@ -2,7 +2,7 @@
 // malformed CID, `not_found` when nothing can supply the bytes.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { NodeHost } from '../../src/kernel/host.ts'
+import type { NodeHost } from '../../src/kernel/node/host.ts'
 import { loader } from '../../src/interfaces/gen/loader.ts'
 import { Cid, openStore } from '../../src/loader/index.ts'
 import { loaderHandler } from '../../src/loader/handler.ts'

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { createLogger } from '../../src/kernel/logger.ts'
+import { createLogger } from '../../src/kernel/node/logger.ts'
 
 test('log lines of programs cannot carry escapes or new lines onto the terminal', () => {
   let out = ''

@@ -9,7 +9,7 @@
 // Call them at the top level of a file, with string literals: an interface name from
 // interfaces/ or an interface CID, and the reason shown to the user. They do nothing at run time:
 // the build (transform/declare.ts, used by scripts/build.d/30-programs.ts) reads them from the
-// source and writes the module's `wasmos.interfaces` custom section (src/kernel/declared.ts).
+// source and writes the module's `wasmos.interfaces` custom section (src/kernel/node/grants/declared.ts).
 
 /** Declares that the program will send to `iface` (a name from interfaces/ or a CID), and why. */
 // @ts-ignore: decorator

@@ -3,8 +3,8 @@
 // `wasmos run` runs a file. `--handler <iface>=<cid>` starts handlers by CID;
 // `--handler loader=<cid>` makes that program the loader of the main program.
 import type { Command } from 'commander'
-import { WasmosError } from '../../kernel/errors.ts'
-import { run } from '../../kernel/run.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import { run } from '../run.ts'
 import { openStore } from '../../loader/index.ts'
 import { loaderHandler } from '../../loader/handler.ts'
 import { StoreSource } from '../../loader/source.ts'

@@ -5,12 +5,12 @@ import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Command } from 'commander'
-import { declaredInterfaces } from '../../kernel/declared.ts'
-import type { DeclaredInterface } from '../../kernel/declared.ts'
-import { WasmosError } from '../../kernel/errors.ts'
-import { moduleName, rawCidOf } from '../../kernel/program.ts'
-import { sanitize } from '../../kernel/text.ts'
-import { knownInterfaces } from '../../kernel/run.ts'
+import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
+import type { DeclaredInterface } from '../../kernel/node/grants/declared.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import { moduleName, rawCidOf } from '../../kernel/node/program.ts'
+import { sanitize } from '../../kernel/node/text.ts'
+import { knownInterfaces } from '../run.ts'
 
 async function readProgram (text: string): Promise<{ bytes: Uint8Array, cid: string, source: string }> {
   if (existsSync(text) && statSync(text).isFile()) {

@@ -1,6 +1,6 @@
 // `wasmos interfaces`: the interfaces defined in interfaces/, with their CIDs.
 import type { Command } from 'commander'
-import { knownInterfaces } from '../../kernel/run.ts'
+import { knownInterfaces } from '../run.ts'
 
 export function registerInterfaceCommands (program: Command): void {
   program.command('interfaces')

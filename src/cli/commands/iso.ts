@@ -11,7 +11,7 @@ import type { Command } from 'commander'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { checkDefinition, nameOf } from '../../interfaces/definition.ts'
-import { WasmosError } from '../../kernel/errors.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
 import { importBytes } from '../../loader/importer.ts'
 
 /** The checkout (the directory with bare-metal/Makefile), found upwards: this file may run from src/ or bundled in dist/. */

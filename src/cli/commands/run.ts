@@ -1,7 +1,7 @@
 // `wasmos run [options] <file.wasm> [args…]`: runs a program from a file. Options of wasmos come
 // before the program; everything after it is the program's.
 import type { Command } from 'commander'
-import { FileSource, run } from '../../kernel/run.ts'
+import { FileSource, run } from '../run.ts'
 import { addFeatureOptions, applyFeatures } from '../features/index.ts'
 import { addRunOptions, runSettings } from '../options.ts'
 import type { RunFlags } from '../options.ts'

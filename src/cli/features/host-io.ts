@@ -1,12 +1,12 @@
 // Run feature: host I/O: the natively handled tcp, udp, fs (rooted at --dir) and env (--env)
 // interfaces, and WASI programs. Programs still need a grant for each (`--allow tcp,fs`).
 import type { Command } from 'commander'
-import { envHandler, parseEnv } from '../../interfaces/env.ts'
-import { fsHandler, parseDir, resolveMounts } from '../../interfaces/fs.ts'
-import { tcpHandler } from '../../interfaces/tcp.ts'
-import { udpHandler } from '../../interfaces/udp.ts'
-import { WasiRunner } from '../../kernel/wasi.ts'
-import type { Feature, Flags } from './index.ts'
+import { envHandler, parseEnv } from '../../interfaces/native/env.ts'
+import { fsHandler, parseDir, resolveMounts } from '../../interfaces/native/fs.ts'
+import { tcpHandler } from '../../interfaces/native/tcp.ts'
+import { udpHandler } from '../../interfaces/native/udp.ts'
+import { WasiRunner } from '../../wasi/runner.ts'
+import type { Feature, Flags } from './feature.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 

@@ -2,19 +2,12 @@
 // run from them: host I/O (tcp, udp, fs, env, WASI), the permission prompt and stored grants,
 // and limits (fuel, CPU, memory). Each lives in its own module here.
 import type { Command } from 'commander'
-import type { RunOptions } from '../../kernel/run.ts'
+import type { Feature, Flags } from './feature.ts'
+import type { RunOptions } from '../run.ts'
 import { hostIo } from './host-io.ts'
 import { limits } from './limits.ts'
 import { prompt } from './prompt.ts'
 
-export type Flags = Record<string, unknown>
-
-export interface Feature {
-  /** Adds the feature's options to a run command. */
-  addOptions (cmd: Command): void
-  /** Adjusts the run from the parsed flags (throw a WasmosError for a bad value). */
-  apply (flags: Flags, opts: RunOptions): void | Promise<void>
-}
 
 export const FEATURES: Feature[] = [hostIo, prompt, limits]
 

@@ -2,10 +2,10 @@
 // `--stats` at exit. Programs are preemptible by default; `--no-preempt` runs them unmodified
 // (to measure what preemption costs).
 import { Option } from 'commander'
-import { WasmosError } from '../../kernel/errors.ts'
-import { Limits } from '../../kernel/limits.ts'
-import { DEFAULT_MAX_MEMORY_PAGES, DEFAULT_SLICE_FUEL, DEFAULT_SLICE_MS, LimitError, parseDuration, parseMemorySize } from '../../kernel/fuel/limits.ts'
-import type { Feature } from './index.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import { Limits } from '../../kernel/node/limits/monitor.ts'
+import { DEFAULT_MAX_MEMORY_PAGES, DEFAULT_SLICE_FUEL, DEFAULT_SLICE_MS, LimitError, parseDuration, parseMemorySize } from '../../kernel/node/limits/settings.ts'
+import type { Feature } from './feature.ts'
 
 /** The fuel of a slice when no --slice is given. */
 const FIXED_SLICE_FUEL = 200_000_000

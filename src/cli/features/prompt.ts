@@ -13,19 +13,20 @@
 //
 // Ctrl-C at a prompt denies, ends every program and the run ends with status 130.
 import type { Command } from 'commander'
-import { declaredInterfaces } from '../../kernel/declared.ts'
-import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/grant-store.ts'
-import type { GrantKind } from '../../kernel/grant-store.ts'
-import type { FlagPolicy, KnownInterface } from '../../kernel/grants.ts'
-import type { GrantRequest, NodeHost } from '../../kernel/host.ts'
-import { createLogger } from '../../kernel/logger.ts'
-import { InterruptedError, OutputGate, StdinGate, TerminalPrompt } from '../../kernel/prompt.ts'
-import { sanitize } from '../../kernel/text.ts'
-import type { Answer, PromptInterface } from '../../kernel/prompt.ts'
-import { knownInterfaces } from '../../kernel/run.ts'
-import type { ProgramSource, RunOptions } from '../../kernel/run.ts'
-import type { Program } from '../../kernel/program.ts'
-import type { Feature, Flags } from './index.ts'
+import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
+import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
+import type { GrantKind } from '../../kernel/node/grants/store.ts'
+import type { FlagPolicy, KnownInterface } from '../../kernel/node/grants/policy.ts'
+import type { GrantRequest, NodeHost } from '../../kernel/node/host.ts'
+import { createLogger } from '../../kernel/node/logger.ts'
+import { InterruptedError, OutputGate, StdinGate, TerminalPrompt } from '../prompt/terminal.ts'
+import { sanitize } from '../../kernel/node/text.ts'
+import type { Answer, PromptInterface } from '../prompt/terminal.ts'
+import { knownInterfaces } from '../run.ts'
+import type { RunOptions } from '../run.ts'
+import type { ProgramSource } from '../../kernel/node/program.ts'
+import type { Program } from '../../kernel/node/program.ts'
+import type { Feature, Flags } from './feature.ts'
 
 interface TtyStream { isTTY?: boolean }
 

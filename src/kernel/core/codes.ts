@@ -43,3 +43,11 @@ export const ENDED_SIZE: i32 = 16
 
 /** The kernel's own pid: the handler of natively handled interfaces. */
 export const KERNEL_PID: f64 = 0
+
+/** Failure status of an answer whose message is not a message of the interface. */
+export const BAD_REQUEST: i32 = 9
+
+/** Exit status of a process that trapped. */
+export const TRAP_STATUS: i32 = -1
+/** Exit status of a process ended by the kernel (a limit, the end of the run). */
+export const KILLED_STATUS: i32 = -9

@@ -1,10 +1,10 @@
 // An asc transform (runs in Node during the build, not compiled by asc): finds the top-level
 // `needs('<interface>', '<reason>')` and `needsToHandle(…)` calls of programs/sdk/as/declare.ts in a
 // program's sources and writes them to the module's `wasmos.interfaces` custom section, in the
-// encoding of src/kernel/declared.ts. Interfaces are named by their name in interfaces/ or by CID.
+// encoding of src/kernel/node/grants/declared.ts. Interfaces are named by their name in interfaces/ or by CID.
 import { INTERFACES } from '../../../../src/interfaces/gen/index.ts'
-import { digestOfCid } from '../../../../src/interfaces/names.ts'
-import { DECLARED_SECTION, encodeDeclared } from '../../../../src/kernel/declared.ts'
+import { digestOfCid } from '../../../../src/kernel/node/names.ts'
+import { DECLARED_SECTION, encodeDeclared } from '../../../../src/kernel/node/grants/declared.ts'
 
 // AssemblyScript's AST node kinds (const enums in its typings, so spelled out here).
 const NODE_IDENTIFIER = 7

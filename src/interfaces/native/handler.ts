@@ -1,11 +1,9 @@
-// The contract between the Node host and native handlers (src/interfaces): a native handler
-// receives the messages of one interface, decoded and type-checked, and answers them like any
-// program would. A program cannot tell a native handler from a program handling the interface.
-import { Iface, PayloadError } from '../interfaces/codec.ts'
-import type { NodeHost } from './host.ts'
-
-/** Kernel-reserved failure status: the payload is not a message of this interface. */
-export const BAD_REQUEST = 9
+// Builds native handlers from one function per message: requests arrive decoded and type-checked
+// by the interface's codec, answers are encoded from the returned fields. A program cannot tell a
+// native handler from a program handling the interface.
+import { BAD_REQUEST } from '../../kernel/core/index.ts'
+import type { HostServices, NativeHandler, NativeMessage } from '../../kernel/node/native.ts'
+import { Iface, PayloadError } from '../codec.ts'
 
 /** A failure answer with an interface-defined status code. */
 export class InterfaceError extends Error {
@@ -18,33 +16,13 @@ export class InterfaceError extends Error {
   }
 }
 
-export interface NativeMessage {
-  id: number
-  /** The pid that sent it. */
-  emitter: number
-  expectsAnswer: boolean
-  payload: Uint8Array
-}
-
-export interface NativeHandler {
-  /** The interface's digest in hex. */
-  readonly key: string
-  readonly name: string
-  /** Handles one message; when it expects an answer, answers through `host.answer`. */
-  handle (msg: NativeMessage): void
-  /** A process ended: free whatever was held for it. */
-  processEnded? (pid: number): void
-  /** The run ends: close everything. */
-  close? (): void | Promise<void>
-}
-
 type AnyAnswers = Record<string, object>
 
 /** What a message handler of `native()` gets besides the request. */
 export interface Call {
   readonly pid: number
   readonly id: number
-  readonly host: NodeHost
+  readonly host: HostServices
 }
 
 export type Implementation<Req extends { name: string }, Ans extends AnyAnswers> = {
@@ -58,7 +36,7 @@ export type Implementation<Req extends { name: string }, Ans extends AnyAnswers>
  * decode get BAD_REQUEST; answers to one-way messages are not sent.
  */
 export function native<Req extends { name: string }, Ans extends AnyAnswers> (
-  host: NodeHost,
+  host: HostServices,
   iface: Iface<Req, Ans>,
   impl: Implementation<Req, Ans>,
   hooks: { processEnded?: (pid: number) => void, close?: () => void | Promise<void> } = {}

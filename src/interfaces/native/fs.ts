@@ -17,11 +17,11 @@ import {
 } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { basename, dirname, join, posix, resolve as resolvePath, sep } from 'node:path'
-import { WasmosError } from '../kernel/errors.ts'
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { fs } from './gen/fs.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { fs } from '../gen/fs.ts'
 
 const MAX_READ = 4 * 1024 * 1024
 const SYNC_LIMIT = 64 * 1024
@@ -129,7 +129,7 @@ interface Open {
 /** Where a guest path leads: a mount and the host path inside it. */
 interface Place { mount: Mount, host: string, isMountRoot: boolean }
 
-export function fsHandler (host: NodeHost, mountList: Mount[]): NativeHandler {
+export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandler {
   const mounts = [...mountList].sort((a, b) => b.guest.length - a.guest.length)
   const tables = new Map<number, Map<number, Open>>()
   let nextHandle = 3

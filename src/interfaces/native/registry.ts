@@ -1,14 +1,14 @@
 // The `registry` interface, handled natively: a program becomes (or stops being) the handler of
 // an interface. Registering needs the grant to handle it; the kernel core checks that.
-import { ALREADY_HANDLED, DENIED, OK } from '../kernel/core/index.ts'
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { registry } from './gen/registry.ts'
+import { ALREADY_HANDLED, DENIED, OK } from '../../kernel/core/index.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { registry } from '../gen/registry.ts'
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 
-export function registryHandler (host: NodeHost): NativeHandler {
+export function registryHandler (host: HostServices): NativeHandler {
   const BAD_DIGEST = registry.error('bad_digest')
   const NOT_HANDLER = registry.error('not_handler')
   const outcome = (status: number): Record<string, never> => {

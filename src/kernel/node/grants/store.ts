@@ -11,7 +11,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
-import { WasmosError } from './errors.ts'
+import { WasmosError } from '../errors.ts'
 
 export type GrantKind = 'send' | 'handle'
 export type Decision = 'allow' | 'deny'

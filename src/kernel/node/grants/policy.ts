@@ -1,10 +1,10 @@
 // Who decides grants on Node, short of the prompt: the run's flags (`--allow`, `--deny`,
 // `--allow-all`) and the defaults of DESIGN.md. Deny wins over allow. What no flag decides goes
 // to `ask` (the terminal prompt) or, without one, is denied with a message naming the flag.
-import { digestOfCid } from '../interfaces/names.ts'
-import type { GrantPolicy, GrantRequest } from './host.ts'
-import type { Logger } from './logger.ts'
-import { WasmosError } from './errors.ts'
+import { digestOfCid } from '../names.ts'
+import type { GrantPolicy, GrantRequest } from '../host.ts'
+import type { Logger } from '../logger.ts'
+import { WasmosError } from '../errors.ts'
 
 export interface KnownInterface { key: string, name: string, cid: string, summary: string }
 

@@ -6,14 +6,14 @@
 // is capped by the rewrite (`memory.grow` past the cap returns -1). `--stats` figures come from
 // here too.
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { ProcessKilled } from './errors.ts'
-import type { HostMonitor, Proc } from './host.ts'
-import type { LoadOptions } from './program.ts'
-import { rewriteCached } from './fuel/cache.ts'
-import { refuelImports } from './fuel/refuel.ts'
-import { REFUEL_MODULE, REFUEL_NAME } from './fuel/rewrite.ts'
-import { FuelScheduler, formatStats } from './fuel/scheduler.ts'
-import type { ProgramStats } from './fuel/scheduler.ts'
+import { ProcessKilled } from '../errors.ts'
+import type { HostMonitor, Proc } from '../host.ts'
+import type { LoadOptions } from '../program.ts'
+import { rewriteCached } from './cache.ts'
+import { refuelImports } from '../imports/refuel.ts'
+import { REFUEL_MODULE, REFUEL_NAME } from './rewrite.ts'
+import { FuelScheduler, formatStats } from './scheduler.ts'
+import type { ProgramStats } from './scheduler.ts'
 
 /** Exit status of a program ended by its CPU limit: 128 + SIGXCPU, as a shell would show. */
 export const CPU_LIMIT_STATUS = 152

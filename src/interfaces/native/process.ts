@@ -1,16 +1,16 @@
 // The `process` interface, handled natively: a program's arguments, its exit, and starting other
 // programs known to this run. A child holds at most its parent's grants (the host checks the
 // parent's grant before asking anyone about the child's).
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import type { Program } from '../kernel/program.ts'
-import { process as processIface } from './gen/process.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import type { Program } from '../../kernel/node/program.ts'
+import { process as processIface } from '../gen/process.ts'
 
 /** Finds a program by the name a program gave (a file of this run, a name, or a CID). */
 export type ProgramResolver = (name: string) => Promise<Program | null>
 
-export function processHandler (host: NodeHost, resolve: ProgramResolver): NativeHandler {
+export function processHandler (host: HostServices, resolve: ProgramResolver): NativeHandler {
   const NOT_FOUND = processIface.error('not_found')
   const BAD_PROGRAM = processIface.error('bad_program')
   const NOT_CHILD = processIface.error('not_child')
@@ -18,7 +18,7 @@ export function processHandler (host: NodeHost, resolve: ProgramResolver): Nativ
   const ended = new Map<number, { parent: number, status: number }>()
   return native(host, processIface, {
     args (_req, call) {
-      return { args: host.procs.get(call.pid)?.args ?? [] }
+      return { args: [...(host.process(call.pid)?.args ?? [])] }
     },
     exit (req, call) {
       host.exit(call.pid, req.status)
@@ -31,15 +31,15 @@ export function processHandler (host: NodeHost, resolve: ProgramResolver): Nativ
         throw new InterfaceError(BAD_PROGRAM)
       }
       if (program === null) throw new InterfaceError(NOT_FOUND)
-      if (!host.procs.has(call.pid)) throw new InterfaceError(NOT_FOUND)
+      if (!(host.process(call.pid) !== undefined)) throw new InterfaceError(NOT_FOUND)
       const child = await host.spawn(program, req.args, call.pid)
-      void child.exited.then((status) => { if (host.procs.has(call.pid)) ended.set(child.pid, { parent: call.pid, status }) })
+      void child.exited.then((status) => { if ((host.process(call.pid) !== undefined)) ended.set(child.pid, { parent: call.pid, status }) })
       return { pid: child.pid }
     },
     wait (req, call) {
       const done = ended.get(req.pid)
       if (done !== undefined && done.parent === call.pid) return { exit_status: done.status }
-      const child = host.procs.get(req.pid)
+      const child = host.process(req.pid)
       if (child === undefined || child.parent !== call.pid) throw new InterfaceError(NOT_CHILD)
       return child.exited.then((status) => ({ exit_status: status }))
     }

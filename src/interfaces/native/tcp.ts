@@ -4,11 +4,11 @@
 // network, so a slow reader slows the writer through TCP's own flow control. Writes answer once
 // Node's socket took the data without passing its own high-water mark (else after 'drain').
 import type { Server, Socket } from 'node:net'
-import { KERNEL_PID } from '../kernel/core/index.ts'
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { tcp } from './gen/tcp.ts'
+import { KERNEL_PID } from '../../kernel/core/index.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { tcp } from '../gen/tcp.ts'
 
 /** node:net, loaded when a program first uses tcp: most runs never do, and start faster without it. */
 const net = (): typeof import('node:net') => process.getBuiltinModule('node:net')
@@ -183,7 +183,7 @@ class Listener {
   }
 }
 
-export function tcpHandler (host: NodeHost): NativeHandler {
+export function tcpHandler (host: HostServices): NativeHandler {
   /** pid → handle → connection or listener. */
   const tables = new Map<number, Map<number, Conn | Listener>>()
   let nextHandle = 1
@@ -194,7 +194,7 @@ export function tcpHandler (host: NodeHost): NativeHandler {
     return t
   }
   const add = (pid: number, item: Conn | Listener): number => {
-    if (pid !== KERNEL_PID && !host.procs.has(pid)) {
+    if (pid !== KERNEL_PID && !(host.process(pid) !== undefined)) {
       // The process ended while the call was outstanding: nobody will ever close this.
       item.close()
       throw new InterfaceError(E.closed)

@@ -2,10 +2,10 @@
 // and read its standard input. A write is answered once the stream took it (backpressure);
 // standard input is read only while some program waits for it.
 import type { Readable, Writable } from 'node:stream'
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { stdio } from './gen/stdio.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { stdio } from '../gen/stdio.ts'
 
 export interface StdioStreams {
   stdin: Readable
@@ -15,7 +15,7 @@ export interface StdioStreams {
 
 interface Reader { max: number, pid: number, resolve: (data: Uint8Array) => void }
 
-export function stdioHandler (host: NodeHost, streams: StdioStreams): NativeHandler {
+export function stdioHandler (host: HostServices, streams: StdioStreams): NativeHandler {
   const BAD_FD = stdio.error('bad_fd')
   const buffered: Buffer[] = []
   const readers: Reader[] = []

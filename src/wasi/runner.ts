@@ -5,8 +5,8 @@
 // `proc_exit` ends the process with its status. Arguments are the process's; the environment is
 // the run's `--env` variables, nothing else.
 import { stdio } from '../interfaces/gen/stdio.ts'
-import { ExitSignal } from './host.ts'
-import type { NodeHost, Proc, WasiAdapter } from './host.ts'
+import { ExitSignal } from '../kernel/node/host.ts'
+import type { NodeHost, Proc, WasiAdapter } from '../kernel/node/host.ts'
 
 const ERRNO_SUCCESS = 0
 const ERRNO_BADF = 8

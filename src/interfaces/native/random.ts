@@ -1,10 +1,10 @@
 // The `random` interface, handled natively from the host's cryptographic generator.
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { random } from './gen/random.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { random } from '../gen/random.ts'
 
-export function randomHandler (host: NodeHost): NativeHandler {
+export function randomHandler (host: HostServices): NativeHandler {
   const TOO_MANY = random.error('too_many')
   return native(host, random, {
     bytes (req) {

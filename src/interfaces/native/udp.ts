@@ -2,11 +2,11 @@
 // ends. Received datagrams wait (at most QUEUE of them, then new ones are dropped, as a full
 // socket buffer would) until the program asks for one.
 import type { Socket } from 'node:dgram'
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
 import { statusOf as tcpStatusOf } from './tcp.ts'
-import { udp } from './gen/udp.ts'
+import { udp } from '../gen/udp.ts'
 
 const QUEUE = 256
 
@@ -42,7 +42,7 @@ class Sock {
   }
 }
 
-export function udpHandler (host: NodeHost): NativeHandler {
+export function udpHandler (host: HostServices): NativeHandler {
   const tables = new Map<number, Map<number, Sock>>()
   let nextHandle = 1
   const sock = (pid: number, h: number): Sock => {
@@ -56,7 +56,7 @@ export function udpHandler (host: NodeHost): NativeHandler {
         const socket = process.getBuiltinModule('node:dgram').createSocket(process.getBuiltinModule('node:net').isIPv6(req.host) ? 'udp6' : 'udp4')
         socket.once('error', (err) => { socket.close(); reject(new InterfaceError(tcpStatusOf(err))) })
         socket.bind({ address: req.host === '' ? '127.0.0.1' : req.host, port: req.port }, () => {
-          if (!host.procs.has(call.pid)) { socket.close(); reject(new InterfaceError(E.closed)); return }
+          if (!(host.process(call.pid) !== undefined)) { socket.close(); reject(new InterfaceError(E.closed)); return }
           const s = new Sock(socket)
           const h = nextHandle++
           let t = tables.get(call.pid)

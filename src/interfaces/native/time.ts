@@ -1,11 +1,11 @@
 // The `time` interface, handled natively: wall clock, monotonic clock and sleep. Timers of a
 // process that ends are cancelled.
-import type { NodeHost } from '../kernel/host.ts'
-import { native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { time } from './gen/time.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { time } from '../gen/time.ts'
 
-export function timeHandler (host: NodeHost): NativeHandler {
+export function timeHandler (host: HostServices): NativeHandler {
   const timers = new Map<number, Set<NodeJS.Timeout>>()
   return native(host, time, {
     now: () => ({ ms: Date.now() }),

@@ -7,8 +7,8 @@
 // "handle". The AssemblyScript SDK writes it from `needs(…)` / `needsToHandle(…)` calls
 // (programs/sdk/as/declare.ts); any toolchain can add it (e.g. `wasm-custom-section`).
 import { pack, unpack } from 'msgpackr'
-import { digestOfCid } from '../interfaces/names.ts'
-import { badModule } from './errors.ts'
+import { digestOfCid } from '../names.ts'
+import { badModule } from '../errors.ts'
 
 export const DECLARED_SECTION = 'wasmos.interfaces'
 

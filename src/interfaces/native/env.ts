@@ -1,10 +1,10 @@
 // The `env` interface, handled natively: the variables given with `--env K=V`, nothing else (the
 // host's environment is never visible to programs).
-import { WasmosError } from '../kernel/errors.ts'
-import type { NodeHost } from '../kernel/host.ts'
-import { InterfaceError, native } from '../kernel/native.ts'
-import type { NativeHandler } from '../kernel/native.ts'
-import { env } from './gen/env.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import type { HostServices } from '../../kernel/node/native.ts'
+import { InterfaceError, native } from './handler.ts'
+import type { NativeHandler } from '../../kernel/node/native.ts'
+import { env } from '../gen/env.ts'
 
 /** Parses `--env K=V` values, in order; a later value of the same name replaces the earlier. */
 export function parseEnv (specs: string[]): Map<string, string> {
@@ -17,7 +17,7 @@ export function parseEnv (specs: string[]): Map<string, string> {
   return vars
 }
 
-export function envHandler (host: NodeHost, vars: Map<string, string>): NativeHandler {
+export function envHandler (host: HostServices, vars: Map<string, string>): NativeHandler {
   const NOT_FOUND = env.error('not_found')
   return native(host, env, {
     get (req) {

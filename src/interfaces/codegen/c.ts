@@ -7,7 +7,7 @@
 // string, `bytes` a pointer and a length, `list<T>` a pointer to T's C type and a count. In answers
 // and read parameters, `str` and `bytes` are wasmos_bytes pointing into the notification (valid
 // until the next call), and a list is a wasmos_list whose reader is positioned at its elements.
-import type { FieldDef, InterfaceDef, InterfaceName, MessageDef } from './definition.ts'
+import type { FieldDef, InterfaceDef, InterfaceName, MessageDef } from '../definition.ts'
 
 const C_RESERVED = new Set(['auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double',
   'else', 'enum', 'extern', 'float', 'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict',

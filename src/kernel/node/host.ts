@@ -3,17 +3,14 @@
 // `WebAssembly.Suspending` import: a blocked program is a pending promise and costs nothing.
 import {
   ACTION_ANSWER, ACTION_ASK_GRANT, ACTION_DELIVER, ACTION_DENIED, ACTION_ENDED, ACTION_REGISTERED,
-  ACTION_WAKE, BAD_POINTER, GRANT_ALLOWED, GRANT_HANDLE, GRANT_SEND, GRANT_UNKNOWN, KERNEL_PID, Kernel,
+  ACTION_WAKE, BAD_POINTER, GRANT_ALLOWED, KILLED_STATUS, PENDING, TRAP_STATUS, GRANT_HANDLE, GRANT_SEND, GRANT_UNKNOWN, KERNEL_PID, Kernel,
   KernelConfig, NO_HANDLER, OK, SEND_ANSWER, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
-} from './core/index.ts'
-import type { Action } from './core/index.ts'
+} from '../core/index.ts'
+import type { Action } from '../core/index.ts'
 import { deadlocked, ProcessKilled, timedOut, trapped, WasmosError } from './errors.ts'
-import type { NativeHandler } from './native.ts'
+import type { HostServices, NativeHandler } from './native.ts'
 import type { Program } from './program.ts'
 import type { Logger } from './logger.ts'
-
-export const TRAP_STATUS = -1
-export const KILLED_STATUS = -9
 
 /** What the host asks whoever decides grants (flags, stored decisions, the prompt). */
 export interface GrantRequest {
@@ -149,7 +146,7 @@ function hexOf (bytes: Uint8Array): string {
   return s
 }
 
-export class NodeHost {
+export class NodeHost implements HostServices {
   readonly kernel: Kernel
   readonly logger: Logger
   readonly procs = new Map<number, Proc>()
@@ -177,6 +174,11 @@ export class NodeHost {
     this.#wasi = opts.wasi
     this.#extraImports = opts.imports
     this.#monitor = opts.monitor
+  }
+
+  /** A running process, or undefined once it ended. */
+  process (pid: number): Proc | undefined {
+    return this.procs.get(pid)
   }
 
   /** Makes a native handler the handler of its interface. */
@@ -257,7 +259,7 @@ export class NodeHost {
   register (pid: number, key: string, digest: Uint8Array, token: number): Promise<number> | number {
     this.settleHandle(pid, key)
     const code = this.kernel.register(pid, key, digest, token)
-    if (code !== 8) { this.drain(); return code }
+    if (code !== PENDING) { this.drain(); return code }
     const p = new Promise<number>((resolve) => this.#registrations.set(token, resolve))
     this.drain()
     return p

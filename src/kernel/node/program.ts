@@ -18,6 +18,12 @@ export interface Program {
   wasi: boolean
 }
 
+/** Where programs come from: a file path for `run`, a CID (or prefix) for `exec`. */
+export interface ProgramSource {
+  /** Loads the program a user or a program named; null when it names nothing known. */
+  load (name: string, opts?: LoadOptions): Promise<Program | null>
+}
+
 const MAGIC = [0x00, 0x61, 0x73, 0x6d]
 const CHUNK = 256 * 1024
 

@@ -5,29 +5,23 @@ import { readFile } from 'node:fs/promises'
 import { resolve as resolvePath } from 'node:path'
 import { INTERFACES } from '../interfaces/gen/index.ts'
 import { summaryOf } from '../interfaces/names.ts'
-import { logHandler } from '../interfaces/log.ts'
-import { processHandler } from '../interfaces/process.ts'
-import { randomHandler } from '../interfaces/random.ts'
-import { registryHandler } from '../interfaces/registry.ts'
-import { stdioHandler } from '../interfaces/stdio.ts'
-import type { StdioStreams } from '../interfaces/stdio.ts'
-import { timeHandler } from '../interfaces/time.ts'
-import { WasmosError } from './errors.ts'
-import { FlagPolicy, resolveInterface } from './grants.ts'
-import type { GrantFlags, KnownInterface } from './grants.ts'
-import { NodeHost } from './host.ts'
-import type { GrantPolicy, HostOptions, Proc } from './host.ts'
-import { createLogger } from './logger.ts'
-import type { LogFormat, Logger, LogLevel } from './logger.ts'
-import type { NativeHandler } from './native.ts'
-import { loadProgram } from './program.ts'
-import type { LoadOptions, Program } from './program.ts'
-
-/** Where programs come from: a file path for `run`, a CID (or prefix) for `exec`. */
-export interface ProgramSource {
-  /** Loads the program a user or a program named; null when it names nothing known. */
-  load (name: string, opts?: LoadOptions): Promise<Program | null>
-}
+import { logHandler } from '../interfaces/native/log.ts'
+import { processHandler } from '../interfaces/native/process.ts'
+import { randomHandler } from '../interfaces/native/random.ts'
+import { registryHandler } from '../interfaces/native/registry.ts'
+import { stdioHandler } from '../interfaces/native/stdio.ts'
+import type { StdioStreams } from '../interfaces/native/stdio.ts'
+import { timeHandler } from '../interfaces/native/time.ts'
+import { WasmosError } from '../kernel/node/errors.ts'
+import { FlagPolicy, resolveInterface } from '../kernel/node/grants/policy.ts'
+import type { GrantFlags, KnownInterface } from '../kernel/node/grants/policy.ts'
+import { NodeHost } from '../kernel/node/host.ts'
+import type { GrantPolicy, HostOptions, Proc } from '../kernel/node/host.ts'
+import { createLogger } from '../kernel/node/logger.ts'
+import type { LogFormat, Logger, LogLevel } from '../kernel/node/logger.ts'
+import type { NativeHandler } from '../kernel/node/native.ts'
+import { loadProgram } from '../kernel/node/program.ts'
+import type { LoadOptions, Program, ProgramSource } from '../kernel/node/program.ts'
 
 export interface HandlerSpec {
   /** The interface, by name, CID or hex digest. */

@@ -1,7 +1,7 @@
 // Code generation from interface definitions: typed codecs for the host (TypeScript, over
 // codec.ts and msgpackr) and client/handler code for AssemblyScript programs (over the SDK's
 // msgpack.ts and wasmos.ts). Run by scripts/build.d/10-interfaces.ts.
-import type { FieldDef, InterfaceDef, InterfaceName, MessageDef } from './definition.ts'
+import type { FieldDef, InterfaceDef, InterfaceName, MessageDef } from '../definition.ts'
 
 const pascal = (s: string): string => s.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
 const camel = (s: string): string => { const p = pascal(s); return p.charAt(0).toLowerCase() + p.slice(1) }

@@ -14,8 +14,8 @@
 // sequences removed, control and format characters (newlines, bidi overrides, …) shown escaped,
 // length capped; a name cannot forge a line of the prompt.
 import { Readable, Writable } from 'node:stream'
-import { WasmosError } from './errors.ts'
-import { sanitize, shortCid } from './text.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import { sanitize, shortCid } from '../../kernel/node/text.ts'
 
 export type Answer = 'y' | 'n' | 'A' | 'N'
 
