@@ -5,6 +5,7 @@ import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { badModule, notWasm } from './errors.ts'
 import { shortCid } from './text.ts'
+import { unixfsCidOf } from './unixfs-cid.ts'
 
 export interface Program {
   /** What the user knows it by: the module's name section, else the file name. */
@@ -29,8 +30,7 @@ const CHUNK = 256 * 1024
 
 /**
  * The CID of a file's bytes as `ipfs add --cid-version=1` gives it, for files of one chunk
- * (256 KiB or less): a raw block, sha2-256. Larger files are UnixFS DAGs: `cidOf` of the loader
- * handles those.
+ * (256 KiB or less): a raw block, sha2-256. Larger files are UnixFS DAGs (see unixfs-cid.ts).
  */
 export async function rawCidOf (bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
@@ -76,7 +76,7 @@ export interface LoadOptions {
   rewrite?: Rewrite
   /** The CID, when the caller computed or verified it already (e.g. from the store). */
   cid?: string
-  /** Computes the CID of bytes larger than one chunk. */
+  /** Computes the CID of bytes larger than one chunk (default: `ipfs add --cid-version=1`'s). */
   cidOf?: (bytes: Uint8Array) => Promise<string>
   /** Imports the host provides beyond `wasmos` (e.g. the refuel import added by the rewrite). */
   allowImport?: (module: string, name: string) => boolean
@@ -89,7 +89,7 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
   if (cid === undefined) {
     if (bytes.length <= CHUNK) cid = await rawCidOf(bytes)
     else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
-    else throw badModule(source, 'larger than 256 KiB and no way to compute its UnixFS CID')
+    else cid = unixfsCidOf(bytes)
   }
   let module: WebAssembly.Module
   try {
