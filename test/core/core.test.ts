@@ -1,5 +1,5 @@
 // The kernel core's scenarios, run against the TypeScript build.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { runScenario, scenarioCount, scenarioName } from './scenarios.ts'
 

@@ -1,6 +1,6 @@
 // Portability of the kernel core: the same scenario suite, compiled by asc together with
 // src/kernel/core, runs as wasm and must pass and trace exactly as the TypeScript build does.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -4,7 +4,7 @@
 // (within the rewrite's "about one unit per instruction"): too many means fuel was thrown away
 // (the http-server made ~20 refuel calls per request, each an event-loop turn, halving its
 // throughput), too few means work went uncounted (a program could outrun preemption).
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
 import { counter, instantiate, wat } from './helpers.ts'

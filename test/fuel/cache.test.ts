@@ -1,7 +1,8 @@
 // The on-disk cache of rewritten modules, in a temporary WASMOS_HOME.
-import { test } from 'node:test'
+import { onTestFinished, test } from 'vitest'
 import assert from 'node:assert/strict'
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fuelCacheDir, fuelCacheKey, rewriteCached } from '../../src/kernel/node/limits/cache.ts'
@@ -14,9 +15,9 @@ function home (): string {
   return mkdtempSync(join(tmpdir(), 'wasmos-fuel-cache-'))
 }
 
-test('a miss rewrites and stores; the next call is a hit with the same bytes', (t) => {
+test('a miss rewrites and stores; the next call is a hit with the same bytes', () => {
   const h = home()
-  t.after(() => rmSync(h, { recursive: true, force: true }))
+  onTestFinished(() => rmSync(h, { recursive: true, force: true }))
   const bytes = kernel('sha256')
   const first = rewriteCached(bytes, opts, { home: h })
   assert.equal(first.hit, false)
@@ -40,9 +41,9 @@ test('the key depends on the program, the options and the CID when given', () =>
   assert.notEqual(fuelCacheKey(a, opts, 'bafkreiabc'), fuelCacheKey(a, opts))
 })
 
-test('corrupt entries are ignored and rewritten', (t) => {
+test('corrupt entries are ignored and rewritten', () => {
   const h = home()
-  t.after(() => rmSync(h, { recursive: true, force: true }))
+  onTestFinished(() => rmSync(h, { recursive: true, force: true }))
   const bytes = fixture('features')
   const good = rewriteCached(bytes, opts, { home: h })
   const corruptions: Array<() => void> = [
@@ -61,18 +62,32 @@ test('corrupt entries are ignored and rewritten', (t) => {
   }
 })
 
-test('an unwritable cache still gives the rewritten module', { skip: process.getuid?.() === 0 ? 'root ignores file modes' : false }, (t) => {
+// Root ignores file modes, so as root the rewrite runs in a child process that has dropped to
+// `nobody`: for it, as for any other user, the cache directory is read-only.
+test('an unwritable cache still gives the rewritten module', () => {
   const h = home()
-  t.after(() => { chmodSync(h, 0o700); rmSync(h, { recursive: true, force: true }) })
-  chmodSync(h, 0o500)
-  const r = rewriteCached(fixture('spin'), opts, { home: h })
-  assert.equal(r.stored, false)
-  assert.ok(WebAssembly.validate(r.bytes))
+  const dir = fuelCacheDir(h)
+  onTestFinished(() => { chmodSync(dir, 0o700); rmSync(h, { recursive: true, force: true }) })
+  writeFileSync(join(h, 'spin.wasm'), fixture('spin'))
+  mkdirSync(dir, { recursive: true })
+  chmodSync(h, 0o755)
+  chmodSync(dir, 0o555)
+  const script = `
+    import { readFileSync } from 'node:fs'
+    import { rewriteCached } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'src', 'kernel', 'node', 'limits', 'cache.ts'))}
+    const home = ${JSON.stringify(h)}
+    const r = rewriteCached(readFileSync(home + '/spin.wasm'), ${JSON.stringify(opts)}, { home })
+    process.stdout.write(JSON.stringify({ stored: r.stored, hit: r.hit, valid: WebAssembly.validate(r.bytes) }))`
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...asNobody })
+  assert.equal(child.status, 0, child.stderr)
+  assert.deepEqual(JSON.parse(child.stdout), { stored: false, hit: false, valid: true })
+  assert.deepEqual(readdirSync(dir), [], 'nothing was written, not even a temporary file')
 })
 
-test('a cache directory that is a file does not break the rewrite', (t) => {
+test('a cache directory that is a file does not break the rewrite', () => {
   const h = home()
-  t.after(() => rmSync(h, { recursive: true, force: true }))
+  onTestFinished(() => rmSync(h, { recursive: true, force: true }))
   writeFileSync(join(h, 'cache'), 'in the way')
   const r = rewriteCached(fixture('spin'), opts, { home: h })
   assert.equal(r.hit, false)
@@ -80,10 +95,10 @@ test('a cache directory that is a file does not break the rewrite', (t) => {
   assert.ok(WebAssembly.validate(r.bytes))
 })
 
-test('WASMOS_HOME is the default home', (t) => {
+test('WASMOS_HOME is the default home', () => {
   const h = home()
   const saved = process.env.WASMOS_HOME
-  t.after(() => {
+  onTestFinished(() => {
     if (saved === undefined) delete process.env.WASMOS_HOME
     else process.env.WASMOS_HOME = saved
     rmSync(h, { recursive: true, force: true })

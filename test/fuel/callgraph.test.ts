@@ -1,6 +1,6 @@
 // Where the rewrite puts entry checks (functions that may recurse, and deep call trees) and the
 // fuel-passing clones of self-recursive functions: same results, still preempted.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
 import { counter, instantiate, toWat, wat } from './helpers.ts'

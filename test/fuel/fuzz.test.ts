@@ -2,7 +2,7 @@
 // and FUEL_FUZZ_N change the seed and the count): the rewrite either refuses with a
 // FuelRewriteError or gives a module, never another exception or a hang; and whenever V8 accepts
 // the mutated input, it accepts the rewritten output too.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { FuelRewriteError, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
 import { fixture, kernel } from './helpers.ts'

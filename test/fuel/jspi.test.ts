@@ -2,7 +2,7 @@
 // refuel import is a WebAssembly.Suspending function driven by the FuelScheduler, so spinning
 // programs alternate, an endless one is ended by its CPU limit while the others finish, and the
 // event loop (timers, native interfaces) keeps running meanwhile.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { setImmediate as tick } from 'node:timers/promises'
 import { refuelImports } from '../../src/kernel/node/imports/refuel.ts'

@@ -1,5 +1,5 @@
 // Parsing of --max-memory, --cpu-limit and --slice.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { LimitError, parseDuration, parseMemorySize } from '../../src/kernel/node/limits/settings.ts'
 

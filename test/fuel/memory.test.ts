@@ -1,7 +1,7 @@
 // The memory cap of the fuel rewrite, checked against V8's own behaviour (Node 24): memory.grow
 // past the cap returns -1 as the spec says, a memory bomb stops at the cap, and a second program
 // keeps its memory.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
 import { counter, fixture, instantiate, toWat, wat } from './helpers.ts'

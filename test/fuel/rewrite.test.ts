@@ -1,6 +1,6 @@
 // The fuel rewrite on real modules under Node 24: preemption points, same results as the original,
 // everything that names a function still working after the renumbering, determinism, errors.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -222,8 +222,8 @@ test('modules without type, import or global sections get them', () => {
 
 const programs = join(import.meta.dirname, '..', '..', 'programs', 'build')
 const built = existsSync(programs) ? readdirSync(programs).filter((f) => f.endsWith('.wasm')).sort() : []
-test('every built program rewrites to a valid module with the same imports and exports plus refuel',
-  { skip: built.length === 0 ? 'no modules in programs/build yet' : false }, () => {
+test('every built program rewrites to a valid module with the same imports and exports plus refuel', ({ skip }) => {
+    skip(built.length === 0, 'no modules in programs/build yet: npm run build')
     for (const f of built) {
       const bytes = new Uint8Array(readFileSync(join(programs, f)))
       const before = new WebAssembly.Module(bytes)

@@ -1,5 +1,5 @@
 // The sans-IO scheduling policy: round-robin order, budgets, CPU limits, blocking, stats.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { FuelScheduler, MAX_BUDGET, MIN_BUDGET, SchedulerError, formatStats } from '../../src/kernel/node/limits/scheduler.ts'
 

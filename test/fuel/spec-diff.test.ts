@@ -3,7 +3,7 @@
 // budget, so refuels happen everywhere), and every action of the script must give the same result
 // or the same trap in both. This checks that the rewrite keeps the meaning of control flow,
 // calls, tables, memories, globals, linking and traps, not just that the output validates.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -99,7 +99,8 @@ const scripts = existsSync(suite)
   ? readdirSync(suite).filter((f) => f.endsWith('.wast')).map((f) => f.slice(0, -5)).sort()
   : []
 
-test('spec suite: original and rewritten modules behave the same', { skip: scripts.length === 0 ? `no spec suite at ${suite}` : false }, (t) => {
+test('spec suite: original and rewritten modules behave the same', async ({ annotate, skip }) => {
+  skip(scripts.length === 0, `no spec suite at ${suite}`)
   let compared = 0
   let modules = 0
   let refuels = 0
@@ -148,7 +149,7 @@ test('spec suite: original and rewritten modules behave the same', { skip: scrip
     }
     refuels += re.refuels
   }
-  t.diagnostic(` ${modules} modules, ${compared} actions, ${refuels} refuels, ${mismatches.length} mismatches`)
+  await annotate(`${modules} modules, ${compared} actions, ${refuels} refuels, ${mismatches.length} mismatches`)
   assert.deepEqual(refused, [], 'modules the rewrite refused')
   assert.deepEqual(mismatches.slice(0, 20), [], `${mismatches.length} mismatches`)
   assert.ok(modules > 500 && compared > 10_000, `${modules} modules, ${compared} actions compared`)

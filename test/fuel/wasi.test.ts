@@ -1,6 +1,6 @@
 // Real compiled programs (Rust, wasm32-wasi, shipped with @wasmer/wasi's tests) run rewritten
 // under @wasmer/wasi and print what the originals print.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -20,7 +20,8 @@ async function run (bytes: Uint8Array, opts: { env?: Record<string, string>, std
   return wasi.getStdoutString()
 }
 
-test('Rust WASI programs print the same output rewritten', { skip: have ? false : '@wasmer/wasi test programs not installed' }, async () => {
+test('Rust WASI programs print the same output rewritten', async ({ skip }) => {
+  skip(!have, '@wasmer/wasi test programs not installed')
   await init()
   const cases: Array<[string, { env?: Record<string, string>, stdin?: string }]> = [
     ['envvar.wasm', { env: { DOG: 'X', TEST: 'VALUE' } }],

@@ -1,6 +1,6 @@
 // Interface names are hashes of their definitions: this pins every definition's CID, so that an
 // accidental change to a definition (which makes it a different interface) is caught here.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'

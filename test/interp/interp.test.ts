@@ -1,7 +1,7 @@
 // The interpreter's scheduling hooks and limits, run as wasm on Node: fuel (preempt and resume),
 // suspension in host calls with several calls suspended at once, traps as values, call depth
 // and memory limits, guest memory access by the embedder, and robustness on malformed input.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, ST_TRAP, K_FUNC, T_I32 } from '../spec/interp.ts'
 import { wat, instantiate, funcAddr, start } from './wat.ts'

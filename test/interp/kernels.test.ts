@@ -1,7 +1,7 @@
 // The bench's compute kernels (AssemblyScript compiled by asc: real toolchain output, with a
 // start function, a heap and memory.grow) give the same results on the interpreter as on V8,
 // whether run in one go or preempted every few thousand instructions.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { Interp, ST_DONE, ST_FUEL, ST_RUN, K_FUNC, T_I32 } from '../spec/interp.ts'

@@ -5,7 +5,7 @@
 // carrying values, loops, calls and select. Every function runs on both engines, once to the
 // end and once in slices of a few instructions (suspending anywhere mid-expression); results,
 // globals and memory must agree.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
 import { wat, instantiate, funcAddr, start } from './wat.ts'

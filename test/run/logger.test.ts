@@ -1,6 +1,6 @@
 // The run's log on a terminal: program-supplied text (its name, its lines) is sanitised, so a
 // program cannot clear the screen, recolour it or forge lines such as a permission prompt.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { createLogger } from '../../src/kernel/node/logger.ts'

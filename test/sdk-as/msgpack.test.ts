@@ -3,7 +3,7 @@
 // against msgpackr (or against the spec by hand where msgpackr does not emit the minimal form),
 // decodes msgpackr's output, and feeds truncated and mistyped input that must set `error`
 // without trapping or aborting.
-import { describe, it, before } from 'node:test'
+import { beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import asc from 'assemblyscript/asc'
@@ -167,7 +167,7 @@ for (const runtime of ['stub', 'incremental']) {
   describe(`msgpack codec (--runtime ${runtime})`, () => {
     let c: Codec
     let warnings = ''
-    before(async () => {
+    beforeAll(async () => {
       const out = await compile(runtime)
       c = out.codec
       warnings = out.warnings
