@@ -19,11 +19,11 @@
 // Every host function yields to the embedder, so a blocking import (wait) simply leaves the
 // thread suspended: nothing of it lives on the native stack. Values are raw 64-bit slots:
 // i32/f32 in the low half (ignore the high half), references 0 = null, funcref = address + 1.
+export { Decoder } from './decode'
 export {
-  Decoder, Module, FuncType, Import, Export, Limits, TableType, GlobalType,
+  Module, FuncType, Import, Export, Limits, TableType, GlobalType,
   T_I32, T_I64, T_F32, T_F64, T_FUNCREF, T_EXTERNREF, K_FUNC, K_TABLE, K_MEMORY, K_GLOBAL, NO_MAX,
 } from './module'
-export {
-  Store, Instance, Thread, Extern, FuncInst, Memory, Table, Global, PAGE,
-  ST_DONE, ST_FUEL, ST_HOST, ST_TRAP,
-} from './exec'
+export { Store, Instance, Extern, FuncInst, Memory, Table, Global, PAGE } from './store'
+export { ST_DONE, ST_FUEL, ST_HOST, ST_TRAP } from './thread'
+export { Thread } from './exec'

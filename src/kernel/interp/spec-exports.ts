@@ -2,8 +2,10 @@
 // compiled on its own to build/interp/spec.wasm and driven from Node. Strings and byte strings
 // travel through one scratch buffer; i64 values as BigInt. Objects are referred to by index.
 
-import { Decoder, Module, FuncType } from './module'
-import { Store, Instance, Thread, Extern } from './exec'
+import { Decoder } from './decode'
+import { Module, FuncType } from './module'
+import { Store, Instance, Extern } from './store'
+import { Thread } from './exec'
 
 let scratchBuf = new ArrayBuffer(1 << 16)
 let store = new Store(1024)

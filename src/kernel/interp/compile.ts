@@ -1,0 +1,556 @@
+// Emitting the internal code of a function body: the peephole fusions and the register form
+// (operands addressed by frame slot, pending local.get and constants; see README.md).
+
+import { T_I32, T_I64, T_F32, T_F64 } from './module'
+import {
+  FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
+  FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
+  FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S,
+  binopIndex, binopIndex64, mirrorIndex,
+} from './opcodes'
+import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
+
+export class Compiler extends Validator {
+  rsp: i32 = 0 // what the run-time stack pointer is (slot index), -1 if unknown
+  lastDst: i32 = -1 // code position of the destination slot of the last 3-address instruction
+  keepRsp: bool = false // the instruction just compiled set rsp itself
+  lastPush: bool = false // the last instruction is a binop of locals/constants pushing its result
+  code: Array<i32> = []
+  // peephole state: start of the last two instructions, and the last branch target position
+  // (never fuse across it)
+  last: i32 = -1
+  last2: i32 = -1
+  last3: i32 = -1 // and the three before (only for OP_SIGMA_*)
+  last4: i32 = -1
+  last5: i32 = -1
+  barrier: i32 = 0
+
+  emit(w: i32): void { this.code.push(w) }
+
+  // Marks the start of an instruction (for the peephole optimizer).
+  begin(): void {
+    this.last5 = this.last4
+    this.last4 = this.last3
+    this.last3 = this.last2
+    this.last2 = this.last
+    this.last = this.code.length
+    this.lastDst = -1
+    this.lastPush = false
+  }
+
+  // Replaces the instructions from `from` on with a fused one; returns true.
+  refuse(from: i32, op: i32, a: i32, b: i32, words: i32): bool {
+    this.code.length = from
+    this.code.push(op)
+    if (words > 0) this.code.push(a)
+    if (words > 1) this.code.push(b)
+    this.last = from
+    this.last2 = -1
+    return true
+  }
+
+  // Fuses `local.get; i32.const; op`, `local.get; local.get; op` and `i32.const; op`.
+  fuseBinop(op: i32): bool {
+    const k = binopIndex(op)
+    if (k < 0) return this.fuseBinop64(op)
+    const code = this.code
+    const l1 = this.last
+    if (l1 < this.barrier || l1 < 0 || l1 >= code.length) return false
+    const l2 = this.last2
+    const ok2 = l2 >= this.barrier && l2 >= 0 && l2 + 2 == l1
+    if (code[l1] == 0x41 && code.length == l1 + 2) {
+      const c = code[l1 + 1]
+      if (ok2 && code[l2] == 0x20) return this.refuse(l2, FUSE_LC + k, code[l2 + 1], c, 2)
+      return this.refuse(l1, FUSE_SC + k, c, 0, 1)
+    }
+    if (code[l1] == 0x20 && code.length == l1 + 2) {
+      if (ok2 && code[l2] == 0x20) return this.refuse(l2, FUSE_LL + k, code[l2 + 1], code[l1 + 1], 2)
+      return this.refuse(l1, FUSE_SL + k, code[l1 + 1], 0, 1)
+    }
+    return false
+  }
+
+  // i64: `local.get; local.get; op` and `local.get; op`.
+  fuseBinop64(op: i32): bool {
+    const k = binopIndex64(op)
+    if (k < 0) return false
+    const code = this.code
+    const l1 = this.last
+    if (l1 < this.barrier || l1 < 0 || code.length != l1 + 2 || code[l1] != 0x20) return false
+    const l2 = this.last2
+    if (l2 >= this.barrier && l2 >= 0 && l2 + 2 == l1 && code[l2] == 0x20) return this.refuse(l2, FUSE64_LL + k, code[l2 + 1], code[l1 + 1], 2)
+    return this.refuse(l1, FUSE64_SL + k, code[l1 + 1], 0, 1)
+  }
+
+  // Turns a preceding fused compare (local op const|local) into a compare-and-jump; the caller
+  // then emits the target. Returns false when there is nothing to fuse.
+  fuseCmpJump(ifTrue: bool): bool {
+    const l1 = this.last
+    const code = this.code
+    if (l1 < 0 || l1 < this.barrier || code.length != l1 + 3) return false
+    const op = code[l1]
+    if (op >= FUSE_LC && op < FUSE_LC + 10) code[l1] = (ifTrue ? FUSE_JLC_T : FUSE_JLC_F) + op - FUSE_LC
+    else if (op >= FUSE_LL && op < FUSE_LL + 10) code[l1] = (ifTrue ? FUSE_JLL_T : FUSE_JLL_F) + op - FUSE_LL
+    else if (op >= FUSE64_LL && op < FUSE64_LL + 10) code[l1] = (ifTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + op - FUSE64_LL
+    else return false
+    this.last2 = -1
+    return true
+  }
+
+  // True (and drops it) when the previous instruction is an i32.eqz that can be folded into
+  // the conditional jump being emitted.
+  takeEqz(): bool {
+    const l1 = this.last
+    if (l1 < 0 || l1 < this.barrier || this.code.length != l1 + 1 || this.code[l1] != 0x45) return false
+    this.code.length = l1
+    this.last = this.last2
+    this.last2 = -1
+    return true
+  }
+
+  // ---- register form ----
+  // Each operand of the validator's stack has a fixed slot, numLocals + depth. local.get and
+  // constants emit nothing: they are recorded as pending operands, and the instructions that
+  // consume them take the local's slot or the constant as an immediate (3-address code that
+  // does not touch the run-time stack pointer). Any other instruction first calls flush(),
+  // which stores the pending operands in their slots and sets the stack pointer, so that
+  // stack-based instructions find the state they expect.
+
+  slotOf(d: i32): i32 {
+    return this.vk[d] == V_LOCAL ? <i32>this.vx[d] : this.numLocals + d
+  }
+
+  is64(t: u8): bool { return t == T_I64 || t == T_F64 }
+
+  // Stores pending operand d in its slot, without using the stack pointer.
+  store1(d: i32): void {
+    const k = this.vk[d]
+    if (k == V_TEMP) return
+    const slot = this.numLocals + d
+    this.begin()
+    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(slot) }
+    else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) }
+    else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32>this.vx[d]) }
+    this.vk[d] = V_TEMP
+    this.npending--
+  }
+
+  flush(): void {
+    const n = this.vals.length
+    const base = this.numLocals
+    if (this.npending > 0) {
+      for (let d = 0; d < n; d++) {
+        const k = this.vk[d]
+        if (k == V_TEMP) continue
+        if (this.rsp == base + d) {
+          // on top of the run-time stack: push it (the stack-based peepholes know these)
+          this.begin()
+          if (k == V_LOCAL) { this.emit(0x20); this.emit(<i32>this.vx[d]) }
+          else if (this.is64(this.vals[d])) { this.emit(0x42); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) }
+          else { this.emit(0x41); this.emit(<i32>this.vx[d]) }
+          this.vk[d] = V_TEMP
+          this.npending--
+          this.rsp++
+        } else this.store1(d)
+      }
+    }
+    this.syncSp(base + n)
+  }
+
+  // Sets the run-time stack pointer to slot `top` unless it is known to be there already.
+  syncSp(top: i32): void {
+    if (this.rsp == top) return
+    this.begin()
+    this.emit(OP_SETSP)
+    this.emit(top)
+    this.rsp = top
+  }
+
+  // Stores every pending operand in its slot (the stack pointer stays as it is).
+  materialize(): void {
+    if (this.npending == 0) return
+    for (let d = 0; d < this.vals.length; d++) this.store1(d)
+  }
+
+  // 3-address i32.eqz, i64.eqz, i64.extend_i32_s/u on the top operand; false if not applicable.
+  unop3(op: i32): bool {
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n <= c.height) return false
+    const d = n - 1
+    const t = this.vals[d]
+    let r: i32 = 0
+    let res: u8 = T_I32
+    if (op == 0x45 && t == T_I32) r = OP_EQZ
+    else if (op == 0x50 && t == T_I64) r = OP_EQZ64
+    else if (op == 0xac && t == T_I32) { r = OP_EXT_S; res = T_I64 }
+    else if (op == 0xad && t == T_I32) { r = OP_EXT_U; res = T_I64 }
+    else return false
+    if (this.vk[d] == V_CONST) this.store1(d)
+    this.begin()
+    if (this.vk[d] == V_TEMP && this.rsp == this.numLocals + n) {
+      this.emit(op) // in place on top of the run-time stack
+    } else if (r >= OP_EXT_S && this.vk[d] == V_LOCAL && this.rsp == this.numLocals + d) {
+      this.emit(FUSE_EXT + r - OP_EXT_S); this.emit(<i32>this.vx[d])
+      this.rsp++
+    } else {
+      this.emit(r); this.emit(this.slotOf(d)); this.emit(this.numLocals + d)
+      this.lastDst = this.code.length - 1
+    }
+    this.pop()
+    this.push(res)
+    return true
+  }
+
+  // Conditional jump on the top operand (i32), jumping when it is non-zero (jumpIfTrue) or zero,
+  // without the run-time stack: emits all but the target, before the caller validates. A
+  // compare or eqz that just computed the condition becomes the jump. False if not applicable.
+  condJump(jumpIfTrue: bool): bool {
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n <= c.height || this.vals[n - 1] != T_I32) return false
+    const d = n - 1
+    const code = this.code
+    let moved: Array<i32> | null = null
+    if (this.vk[d] == V_TEMP && this.lastDst >= 0 && this.lastDst == code.length - 1 && code[this.lastDst] == this.numLocals + d && this.last >= this.barrier) {
+      const p = code[this.last]
+      if ((p >= FUSE_LCS && p < FUSE_LCS + 10) || (p >= FUSE_LLS && p < FUSE_LLS + 10) || (p >= FUSE64_LLS && p < FUSE64_LLS + 10) || (p >= FUSE64_LXS && p < FUSE64_LXS + 10) || p == OP_EQZ) {
+        // take it out: the operands below must reach their slots first (this does not touch
+        // the compare's operands, which are locals or slots at depth >= d)
+        moved = code.slice(this.last)
+        code.length = this.last
+      }
+    } else if (this.vk[d] == V_TEMP && this.lastPush && code.length == this.last + 3 && this.rsp == this.numLocals + n && this.last >= this.barrier) {
+      // a compare of locals/constants that pushed the condition: the same, without the push
+      const p = code[this.last]
+      if ((p >= FUSE_LC && p < FUSE_LC + 10) || (p >= FUSE_LL && p < FUSE_LL + 10) || (p >= FUSE64_LL && p < FUSE64_LL + 10)) {
+        moved = code.slice(this.last)
+        moved[0] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
+        code.length = this.last
+        this.rsp--
+      }
+    }
+    if (moved === null && this.vk[d] == V_TEMP && this.rsp == this.numLocals + n) {
+      // the condition is on top of the run-time stack: the stack form pops it
+      const inv = this.takeEqz()
+      for (let e = 0; e < d; e++) this.store1(e)
+      this.begin()
+      this.emit(jumpIfTrue != inv ? OP_JMP_IF : OP_JMP_IFZ)
+      this.rsp--
+      this.last2 = -1
+      this.keepRsp = true
+      return true
+    }
+    for (let e = 0; e < d; e++) this.store1(e)
+    if (this.vk[d] == V_CONST) this.store1(d)
+    this.syncSp(this.numLocals + n - 1)
+    this.begin()
+    if (moved !== null) {
+      const p = moved[0]
+      if (p == OP_EQZ) { this.emit(jumpIfTrue ? OP_JZ : OP_JNZ); this.emit(moved[1]) }
+      else {
+        if (p >= FUSE64_LXS) this.emit((jumpIfTrue ? FUSE64_JLX_T : FUSE64_JLX_F) + p - FUSE64_LXS)
+        else if (p >= FUSE64_LLS) this.emit((jumpIfTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + p - FUSE64_LLS)
+        else if (p >= FUSE_LLS) this.emit((jumpIfTrue ? FUSE_JLL_T : FUSE_JLL_F) + p - FUSE_LLS)
+        else this.emit((jumpIfTrue ? FUSE_JLC_T : FUSE_JLC_F) + p - FUSE_LCS)
+        this.emit(moved[1])
+        this.emit(moved[2])
+      }
+    } else {
+      this.emit(jumpIfTrue ? OP_JNZ : OP_JZ)
+      this.emit(this.slotOf(d))
+    }
+    this.last2 = -1
+    this.keepRsp = true
+    return true
+  }
+
+  // 3-address i32/i64 binop on the two top operands; false when it does not apply.
+  binop3(op: i32): bool {
+    let k = binopIndex(op)
+    let is64 = false
+    if (k < 0) { k = binopIndex64(op); is64 = true }
+    if (k < 0) return false
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n - c.height < 2) return false
+    const want = is64 ? T_I64 : T_I32
+    if (this.vals[n - 2] != want || this.vals[n - 1] != want) return false
+    let a = n - 2
+    let b = n - 1
+    if (!is64 && this.vk[a] == V_CONST && this.vk[b] != V_CONST && mirrorIndex(k) >= 0) {
+      k = mirrorIndex(k)
+      a = n - 1
+      b = n - 2
+    }
+    if (this.vk[a] == V_CONST) this.store1(a)
+    if (is64 && this.vk[b] == V_CONST) this.store1(b)
+    const dst = this.numLocals + n - 2
+    const ka = this.vk[a]
+    const kb = this.vk[b]
+    // b was just sign-extended from an i32 slot into its own slot (OP_EXT_S src b): when the
+    // result goes to a slot (the last form below), read the i32 slot instead and drop the extend
+    let xs = -1
+    const code = this.code
+    const l = this.last
+    if (is64 && kb == V_TEMP && ka != V_TEMP && l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_EXT_S &&
+        code[l + 2] == this.numLocals + b && this.lastDst == l + 2 && code[l + 1] != this.numLocals + b) {
+      xs = code[l + 1]
+      code.length = l
+      this.last = -1
+    }
+    this.begin()
+    // Where the result lands on top of the run-time stack, the stack forms are cheaper: their
+    // operands on the stack need no immediates. Otherwise 3-address, with a destination slot.
+    if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && this.sigma()) {
+      this.rsp--
+    } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
+      this.emit(op)
+      this.rsp--
+    } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
+      if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) }
+      else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
+    } else if (ka == V_LOCAL && kb != V_TEMP && this.rsp == dst && (kb == V_LOCAL || !is64)) {
+      if (kb == V_LOCAL) this.emit((is64 ? FUSE64_LL : FUSE_LL) + k)
+      else this.emit(FUSE_LC + k)
+      this.emit(<i32>this.vx[a]); this.emit(<i32>this.vx[b])
+      this.lastPush = true
+      this.rsp++
+    } else {
+      if (kb == V_CONST) {
+        this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
+      } else if (is64 && kb == V_TEMP && xs >= 0) {
+        this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
+      } else {
+        this.emit((is64 ? FUSE64_LLS : FUSE_LLS) + k); this.emit(this.slotOf(a)); this.emit(this.slotOf(b))
+      }
+      this.emit(dst)
+      this.lastDst = this.code.length - 1
+    }
+    this.pop()
+    this.pop()
+    this.push(k < 10 ? T_I32 : want)
+    return true
+  }
+
+  // At the last xor of `(x rotr c1 ^ x rotr c2) ^ x rotr|shr_u c3`, all pushed on the run-time
+  // stack (begin() just ran for the xor): replaces the five instructions with one OP_SIGMA_*.
+  sigma(): bool {
+    const code = this.code
+    // starts of: rotate c3, first xor, rotate c2, rotate c1
+    const r3 = this.last2, x1 = this.last3, r2 = this.last4, r1 = this.last5
+    if (r1 < 0 || r1 < this.barrier || r2 != r1 + 3 || x1 != r2 + 3 || r3 != x1 + 1 || code.length != r3 + 3) return false
+    const ROTR = FUSE_LC + 20
+    const c = code[r3]
+    if ((c != ROTR && c != FUSE_LC + 18) || code[x1] != 0x73 || code[r1] != ROTR || code[r2] != ROTR) return false
+    const x = code[r1 + 1]
+    if (code[r2 + 1] != x || code[r3 + 1] != x) return false
+    const c1 = code[r1 + 2], c2 = code[r2 + 2], c3 = code[r3 + 2]
+    code.length = r1
+    code.push(c == ROTR ? OP_SIGMA_R : OP_SIGMA_S)
+    code.push(x); code.push(c1); code.push(c2); code.push(c3)
+    this.last = r1
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    this.lastPush = false
+    return true
+  }
+
+  // Opens a block at the current code position: where a loop jumps back to, and a barrier that
+  // no fusion crosses (the start of a block is a branch target).
+  openCtrl(op: u8, params: StaticArray<u8>, results: StaticArray<u8>): Ctrl {
+    const c = this.pushCtrl(op, params, results)
+    c.loopPc = this.code.length
+    this.barrier = this.code.length
+    return c
+  }
+
+  // Branch to label depth `d`: emits the target (or records a fixup), arity and height.
+  emitTarget(d: u32): void {
+    const c = this.ctrls[this.ctrls.length - 1 - <i32>d]
+    if (c.op == 0x03) this.emit(c.loopPc)
+    else {
+      c.fixups.push(this.code.length)
+      this.emit(-1)
+    }
+  }
+
+  // `br` back to a loop that starts with `if <compare>`: rather than jumping to the compare,
+  // repeat it inverted, jumping into the if's body when it holds and else on to the if's false
+  // target, so that an iteration costs one conditional jump instead of a jump and a conditional
+  // jump. Only when no value moves (a plain jump) and the compare reads locals, constants or
+  // slots below the loop, which the loop body does not change. False if not applicable.
+  rotateLoop(d: u32): bool {
+    const i = this.ctrls.length - 1 - <i32>d
+    const l = this.ctrls[i]
+    if (l.op != 0x03 || l.params.length != 0 || this.vals.length != l.height || i + 1 >= this.ctrls.length) return false
+    const f = this.ctrls[i + 1]
+    if (f.op != 0x04) return false
+    const code = this.code
+    const p = l.loopPc
+    if (p < 0 || p >= code.length) return false
+    const op = code[p]
+    let len = 4
+    let inv = 0
+    if (op >= FUSE_JLC_T && op < FUSE_JLC_T + 10) inv = op - FUSE_JLC_T + FUSE_JLC_F
+    else if (op >= FUSE_JLC_F && op < FUSE_JLC_F + 10) inv = op - FUSE_JLC_F + FUSE_JLC_T
+    else if (op >= FUSE_JLL_T && op < FUSE_JLL_T + 10) inv = op - FUSE_JLL_T + FUSE_JLL_F
+    else if (op >= FUSE_JLL_F && op < FUSE_JLL_F + 10) inv = op - FUSE_JLL_F + FUSE_JLL_T
+    else if (op >= FUSE64_JLL_T && op < FUSE64_JLL_T + 10) inv = op - FUSE64_JLL_T + FUSE64_JLL_F
+    else if (op >= FUSE64_JLL_F && op < FUSE64_JLL_F + 10) inv = op - FUSE64_JLL_F + FUSE64_JLL_T
+    else if (op >= FUSE64_JLX_T && op < FUSE64_JLX_T + 10) inv = op - FUSE64_JLX_T + FUSE64_JLX_F
+    else if (op >= FUSE64_JLX_F && op < FUSE64_JLX_F + 10) inv = op - FUSE64_JLX_F + FUSE64_JLX_T
+    else if (op == OP_JZ || op == OP_JNZ) { inv = op == OP_JZ ? OP_JNZ : OP_JZ; len = 3 }
+    else return false
+    // it must be the if's own jump: the instruction at the loop start ends with the if's target
+    if (f.ifFix != p + len - 1) return false
+    code.push(inv)
+    for (let k = 1; k < len - 1; k++) code.push(code[p + k])
+    code.push(p + len)
+    code.push(OP_JMP)
+    f.ifAlso.push(code.length)
+    code.push(-1)
+    return true
+  }
+
+  emitBranch(op: i32, d: u32): void {
+    const c = this.ctrls[this.ctrls.length - 1 - <i32>d]
+    const arity = this.labelTypes(c).length
+    const height = this.numLocals + c.height
+    const cur = this.numLocals + this.vals.length
+    if (op == OP_BR_IF) {
+      if (cur - arity == height && this.fuseCmpJump(true)) {
+        this.emitTarget(d)
+        return
+      }
+      const inv = cur - arity == height && this.takeEqz()
+      this.begin()
+      if (inv) {
+        this.emit(OP_JMP_IFZ)
+        this.emitTarget(d)
+        return
+      }
+    }
+    if (cur - arity == height) {
+      this.emit(op == OP_BR ? OP_JMP : OP_JMP_IF)
+      this.emitTarget(d)
+    } else {
+      this.emit(op)
+      this.emitTarget(d)
+      this.emit(arity)
+      this.emit(height)
+    }
+  }
+
+  // local.get, constants, local.set/tee, drop and the no-op conversions in register form;
+  // false for every other instruction.
+  lazy(op: i32): bool {
+    if (op == 0x20) {
+      const x = this.u32()
+      if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
+      this.pushLazy(this.localTypes[x], V_LOCAL, <i64>x)
+      return true
+    }
+    if (op == 0x41) { const v = this.sleb(32); this.pushLazy(T_I32, V_CONST, v); return true }
+    if (op == 0x42) { const v = this.sleb(64); this.pushLazy(T_I64, V_CONST, v); return true }
+    if (op == 0x43) { const v = this.f32bits(); this.pushLazy(T_F32, V_CONST, <i64>v); return true }
+    if (op == 0x44) { const v = this.f64bits(); this.pushLazy(T_F64, V_CONST, <i64>v); return true }
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n <= c.height) return false
+    const top = this.vals[n - 1]
+    if (op == 0x21 || op == 0x22) return this.setLocal(op == 0x22)
+    if (op == 0x1a) {
+      if (this.vk[n - 1] == V_TEMP && this.rsp == this.numLocals + n) {
+        this.begin()
+        this.emit(0x1a)
+        this.rsp--
+      }
+      this.pop()
+      return true
+    }
+    // i32.wrap_i64 and the reinterpretations keep the bits of the slot: only the type changes
+    let to: u8 = 0
+    if (op == 0xa7 && top == T_I64) to = T_I32
+    else if (op == 0xbc && top == T_F32) to = T_I32
+    else if (op == 0xbd && top == T_F64) to = T_I64
+    else if (op == 0xbe && top == T_I32) to = T_F32
+    else if (op == 0xbf && top == T_I64) to = T_F64
+    if (to == 0) return false
+    this.vals[n - 1] = to
+    return true
+  }
+
+  // A global.get, load or extend of a local that pushed the value being stored in local x:
+  // rewritten to write x directly. False if the last instruction is none of those.
+  retargetPush(code: Array<i32>, x: i32): bool {
+    const l = this.last
+    const p = code[l]
+    if (p == 0x23 && code.length == l + 2) code[l] = OP_GGET
+    else if ((p == FUSE_LOAD || p == FUSE_LOAD + 1 || p == FUSE_LOAD + 5) && code.length == l + 3) code[l] = OP_LDR + p - FUSE_LOAD
+    else if ((p == FUSE_EXT || p == FUSE_EXT + 1) && code.length == l + 2) code[l] = OP_EXT_S + p - FUSE_EXT
+    else return false
+    code.push(x)
+    return true
+  }
+
+  // local.set / local.tee x of the top operand (which is in the current block, see lazy()).
+  setLocal(tee: bool): bool {
+    const x = this.u32()
+    if (this.err !== null) return true
+    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
+    const t = this.localTypes[x]
+    const n = this.vals.length
+    const d = n - 1
+    if (this.vals[d] != t) { this.fail('type mismatch'); return true }
+    const k = this.vk[d]
+    const code = this.code
+    const slot = this.numLocals + d
+    // operands still reading local x must be saved before it changes
+    let refs = false
+    for (let e = 0; e < d; e++) if (this.vk[e] == V_LOCAL && this.vx[e] == <i64>x) { refs = true; break }
+    if (k == V_TEMP && !refs && this.lastDst >= 0 && this.lastDst == code.length - 1 && code[this.lastDst] == slot && this.last >= this.barrier) {
+      // the instruction that computed the value writes the local directly
+      code[this.lastDst] = <i32>x
+      this.lastDst = -1
+    } else if (k == V_TEMP && !refs && this.lastPush && code.length == this.last + 3 && this.rsp == slot + 1 && this.last >= this.barrier) {
+      // the same for a binop that pushed it: its 3-address form
+      const p = code[this.last]
+      code[this.last] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
+      code.push(<i32>x)
+      this.lastPush = false
+      this.rsp--
+    } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && this.retargetPush(code, <i32>x)) {
+      this.rsp--
+    } else {
+      if (refs) for (let e = 0; e < d; e++) if (this.vk[e] == V_LOCAL && this.vx[e] == <i64>x) this.store1(e)
+      this.begin()
+      if (k == V_TEMP) {
+        if (this.rsp == slot + 1) {
+          // on top of the run-time stack: the stack form keeps the stack pointer known
+          this.emit(tee ? 0x22 : 0x21)
+          this.emit(<i32>x)
+          if (!tee) {
+            this.rsp--
+            this.pop()
+          }
+          return true
+        }
+        this.emit(OP_COPY); this.emit(slot); this.emit(<i32>x)
+      } else if (k == V_LOCAL) {
+        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(<i32>x) }
+      } else if (this.is64(t)) {
+        this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
+      } else {
+        this.emit(OP_SETC); this.emit(<i32>x); this.emit(<i32>this.vx[d])
+      }
+    }
+    this.pop()
+    if (tee) this.pushLazy(t, V_LOCAL, <i64>x)
+    return true
+  }
+
+}

@@ -1,0 +1,87 @@
+// The interpreter's internal opcodes (written by compile.ts and body.ts, dispatched by exec.ts):
+// the wasm ones, the 0xFC ones moved to FC_BASE, and the fused and register-form instructions.
+
+// Internal opcodes beyond the single-byte wasm ones: 0xFC-prefixed ops map to FC_BASE + subop.
+export const FC_BASE: i32 = 0xe0
+export const OP_JMP: i32 = 0xf8 // target
+export const OP_JMP_IF: i32 = 0xf9 // target: br_if with nothing to move
+export const OP_JMP_IFZ: i32 = 0x04 // target: `if`
+export const OP_BR: i32 = 0x0c // target arity height
+export const OP_BR_IF: i32 = 0x0d // target arity height
+export const OP_BR_TABLE: i32 = 0x0e // n, (target arity height) * (n + 1)
+export const OP_SELECT: i32 = 0x1b
+// Fused instructions (superinstructions), op = base + binopIndex(wasm op) for i32 binops. The
+// numbering is dense so that the dispatch switch compiles to a single br_table.
+export const FUSE_SC: i32 = 0x100 // <stack> op const c          : c
+export const FUSE_LC: i32 = 0x115 // local a op const c          : a c
+export const FUSE_LL: i32 = 0x12a // local a op local b          : a b
+export const FUSE_LOAD: i32 = 0x13f // load from local a + offset : a offset (base + wasm op - 0x28)
+export const FUSE_LCS: i32 = 0x145 // local y = local a op const c : a c y
+export const FUSE_LLS: i32 = 0x15a // local y = local a op local b : a b y
+// compare (binop index 0..9) and jump: if true (T) / if false (F)  : a c|b target
+export const FUSE_JLC_T: i32 = 0x16f
+export const FUSE_JLC_F: i32 = 0x179
+export const FUSE_JLL_T: i32 = 0x183
+export const FUSE_JLL_F: i32 = 0x18d
+export const FUSE_SL: i32 = 0x197 // <stack> op local b         : b
+export const OP_COPY: i32 = 0x1ac // local.get a; local.set b    : a b
+// the same for i64 binops (binopIndex64), local operands only
+export const FUSE64_LL: i32 = 0x1ad
+export const FUSE64_SL: i32 = 0x1c2
+export const FUSE64_LLS: i32 = 0x1d7
+export const FUSE64_JLL_T: i32 = 0x1ec
+export const FUSE64_JLL_F: i32 = 0x1f6
+export const FUSE_EXT: i32 = 0x200 // local.get a; i64.extend_i32_s (+1: _u)   : a
+// register form (Compiler.flush): operands and results are frame slots given as immediates
+export const OP_LDR: i32 = 0x202 // + wasm op - 0x28: load        : addr offset dst
+export const OP_STR: i32 = 0x210 // + wasm op - 0x36: store       : addr value offset
+export const OP_STRC: i32 = 0x219 // + wasm op - 0x36: store of an i32 constant : addr c offset
+// register form: set the value stack pointer to a slot; store a constant into a slot
+export const OP_SETSP: i32 = 0x222 // slot
+export const OP_SETC: i32 = 0x223 // slot c
+export const OP_SETC64: i32 = 0x224 // slot lo hi
+export const OP_JZ: i32 = 0x225 // slot target
+export const OP_JNZ: i32 = 0x226 // slot target
+export const OP_GGET: i32 = 0x227 // global dst
+export const OP_GSET: i32 = 0x228 // global src
+export const OP_EQZ: i32 = 0x229 // src dst (i32.eqz; +1: i64.eqz)
+export const OP_EQZ64: i32 = 0x22a
+export const OP_EXT_S: i32 = 0x22b // src dst (i64.extend_i32_s; +1: _u)
+export const OP_EXT_U: i32 = 0x22c
+// stores (+ wasm op - 0x36) of an i32 constant / of a local, the address on the stack
+export const FUSE_STC: i32 = 0x22d // c offset
+export const FUSE_STL: i32 = 0x236 // v offset
+export const FUSE_LDSS: i32 = 0x23f // i32.add of the two top; load (+ wasm op - 0x28, to 0x2d) : offset
+export const OP_GSET_ADD: i32 = 0x245 // global g = local a + c (i32)  : g a c
+// i64 binop (binopIndex64) of a local/slot and a sign-extended i32 slot (`i64.extend_i32_s` of
+// the second operand folded in), 3-address : a b y; compare-and-jump forms : a b target
+export const FUSE64_LXS: i32 = 0x246
+export const FUSE64_JLX_T: i32 = 0x25b
+export const FUSE64_JLX_F: i32 = 0x265
+// i32 x rotr c1 ^ x rotr c2 ^ x rotr|shr_u c3 (sha256's sigma functions), pushed : x c1 c2 c3
+export const OP_SIGMA_R: i32 = 0x26f
+export const OP_SIGMA_S: i32 = 0x270
+export const OP_MAX: i32 = 0x271
+
+// For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
+export function mirrorIndex(k: i32): i32 {
+  if (k == 0 || k == 1 || k == 10 || (k >= 12 && k <= 15)) return k
+  if (k >= 2 && k <= 9) return k <= 5 ? (k <= 3 ? k + 2 : k - 2) : (k <= 7 ? k + 2 : k - 2)
+  return -1
+}
+
+// Index of a fusable i64 binop in 0..20 (compares first, like binopIndex).
+export function binopIndex64(op: i32): i32 {
+  if (op >= 0x51 && op <= 0x5a) return op - 0x51
+  if (op >= 0x7c && op <= 0x7e) return op - 0x7c + 10
+  if (op >= 0x83 && op <= 0x8a) return op - 0x83 + 13
+  return -1
+}
+
+// Index of a fusable i32 binop (compare, add/sub/mul, bitwise, shifts, rotates) in 0..20.
+export function binopIndex(op: i32): i32 {
+  if (op >= 0x46 && op <= 0x4f) return op - 0x46
+  if (op >= 0x6a && op <= 0x6c) return op - 0x6a + 10
+  if (op >= 0x71 && op <= 0x78) return op - 0x71 + 13
+  return -1
+}
