@@ -1,5 +1,4 @@
-// One pass over a function body: validates each instruction and compiles it, through the
-// register form and fusions of compile.ts, into the internal code of exec.ts.
+// One pass over a function body: validates each instruction and compiles it to internal code.
 
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
@@ -10,6 +9,7 @@ import {
 import { Compiler } from './compile'
 import { EMPTY, V_CONST, V_LOCAL, V_TEMP, isRef } from './validate'
 
+// The per-instruction pass over a code section entry (codeEntry) and its instructions (body).
 export class BodyCompiler extends Compiler {
   hasDataCountSection: bool = false
 

@@ -1,5 +1,4 @@
-// Emitting the internal code of a function body: the peephole fusions and the register form
-// (operands addressed by frame slot, pending local.get and constants; see README.md).
+// Emitting a function's internal code: peephole fusions and the register form (see README.md).
 
 import { T_I32, T_I64, T_F32, T_F64 } from './module'
 import {
@@ -11,6 +10,7 @@ import {
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
 
+// The code being emitted, what the run-time stack pointer is, and the peephole window.
 export class Compiler extends Validator {
   rsp: i32 = 0 // what the run-time stack pointer is (slot index), -1 if unknown
   lastDst: i32 = -1 // code position of the destination slot of the last 3-address instruction

@@ -1,5 +1,4 @@
-// Float-to-integer conversions of the execution loop: the range check of the trapping
-// truncations and the saturating ones (0xFC 0-7).
+// Float-to-integer conversions for the execution loop: the trapping range check and saturation.
 
 @inline export function f2iOk(x: f64, lo: f64, hi: f64): i32 {
   // 0 ok, 1 NaN, 2 out of range: valid iff lo < x < hi (bounds are exclusive and exact)

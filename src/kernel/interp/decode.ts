@@ -1,6 +1,4 @@
-// Decoder for WebAssembly 2.0 binaries (no SIMD): the sections, in order, into a Module, each
-// function body validated and compiled on the way (body.ts); `decode()` returns null with the
-// reason in `err` for a malformed or invalid module.
+// Decoder of WebAssembly 2.0 binaries (no SIMD) into a validated, compiled Module, or `err`.
 
 import {
   CE_GLOBAL, CE_REF_FUNC, CE_REF_NULL, ConstExpr, DataSeg, ElemSeg, Export, Func, FuncType, GlobalType, Import,
@@ -9,6 +7,9 @@ import {
 } from './module'
 import { BodyCompiler } from './body'
 
+// One object decodes a module: the class chain Reader → Validator → Compiler → BodyCompiler →
+// Decoder splits it by concern over files (AssemblyScript has no partial classes); no method is
+// overridden, so every call stays direct.
 export class Decoder extends BodyCompiler {
   constructor(b: Uint8Array) {
     super(b)

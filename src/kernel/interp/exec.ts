@@ -1,5 +1,4 @@
-// The execution loop (Thread.run): one dense `switch` over the internal code built by
-// compile.ts and body.ts, with pc, sp, fp and the instance's memory kept in locals.
+// The execution loop, Thread.run: one dense `switch` over the internal code (see README.md).
 
 import { Func } from './module'
 import {

@@ -1,24 +1,5 @@
-// The WebAssembly interpreter of the bare-metal kernel: public API for the embedder (the
-// bare-metal host adapter, compiled in the same asc compilation). Typical use:
-//
-//   const d = new Decoder(bytes); const m = d.decode()         // null: d.err says why
-//   const store = new Store(maxPages)                          // kernel limit on guest memory
-//   imports[i] = new Extern(K_FUNC, store.hostFunc(m.types[m.imports[i].typeIdx], myId))
-//   const inst = store.instantiate(m, imports)                 // null: store.err
-//   const trap = store.initialize(inst)                        // '' or a trap reason
-//   const th = new Thread(store, stackSlots, maxDepth)
-//   th.reset(); th.pushArg(x); th.call(store.exportOf(inst, 'run')!.addr)
-//   switch (th.run(fuel)) {
-//     case ST_DONE: th.result(0) …                           // finished
-//     case ST_FUEL: …                                        // preempted: run(fuel) again later
-//     case ST_HOST: th.hostFunc!.hostId, th.hostArg(i) …     // host call: do it (now or later),
-//                   th.resume(results); th.run(fuel)         //   then continue the guest
-//     case ST_TRAP: th.trapReason                            // the guest is dead, the kernel is not
-//   }
-//
-// Every host function yields to the embedder, so a blocking import (wait) simply leaves the
-// thread suspended: nothing of it lives on the native stack. Values are raw 64-bit slots:
-// i32/f32 in the low half (ignore the high half), references 0 = null, funcref = address + 1.
+// The interpreter's public API for the embedder (the bare-metal host adapter); usage in README.md.
+
 export { Decoder } from './decode'
 export {
   Module, FuncType, Import, Export, Limits, TableType, GlobalType,

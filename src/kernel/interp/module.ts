@@ -1,5 +1,4 @@
-// A decoded and validated WebAssembly module: value types, external kinds, and the sections as
-// the decoder (decode.ts) leaves them, function bodies already compiled to internal code.
+// A decoded WebAssembly module: value types, external kinds, sections, compiled functions.
 
 export const T_I32: u8 = 0x7f
 export const T_I64: u8 = 0x7e

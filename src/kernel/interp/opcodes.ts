@@ -1,5 +1,4 @@
-// The interpreter's internal opcodes (written by compile.ts and body.ts, dispatched by exec.ts):
-// the wasm ones, the 0xFC ones moved to FC_BASE, and the fused and register-form instructions.
+// The internal opcodes: wasm's, the 0xFC ones at FC_BASE, and the fused and register forms.
 
 // Internal opcodes beyond the single-byte wasm ones: 0xFC-prefixed ops map to FC_BASE + subop.
 export const FC_BASE: i32 = 0xe0

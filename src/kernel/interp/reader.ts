@@ -1,5 +1,4 @@
-// Reading a WebAssembly binary: bytes, LEB128 integers, floats, names (checked UTF-8) and
-// value types; the first error is kept in `err` (AssemblyScript has no exceptions).
+// Reading a WebAssembly binary: bytes, LEB128, floats, UTF-8 names, value types; first error kept.
 
 import { T_I32, T_I64, T_F32, T_F64, T_FUNCREF, T_EXTERNREF } from './module'
 
@@ -33,6 +32,7 @@ export function validUtf8(b: Uint8Array, start: i32, end: i32): bool {
   return true
 }
 
+// The bytes being read and the position; base of the decoder's class chain (decode.ts).
 export class Reader {
   b: Uint8Array
   pos: i32 = 0

@@ -1,12 +1,12 @@
-// Thin export layer over the interpreter for test/spec/run.ts (and the tests in test/interp):
-// compiled on its own to build/interp/spec.wasm and driven from Node. Strings and byte strings
-// travel through one scratch buffer; i64 values as BigInt. Objects are referred to by index.
+// Export layer over the interpreter for test/spec/run.ts and test/interp, built alone as spec.wasm.
 
 import { Decoder } from './decode'
 import { Module, FuncType } from './module'
 import { Store, Instance, Extern } from './store'
 import { Thread } from './exec'
 
+// Strings and byte strings travel through one scratch buffer, i64 values as BigInt; objects are
+// referred to by index.
 let scratchBuf = new ArrayBuffer(1 << 16)
 let store = new Store(1024)
 let thread = new Thread(store, 1 << 18, 2000)

@@ -1,5 +1,4 @@
-// The store: functions, tables, memories and globals shared between instances, instantiation
-// of a decoded module against its imports, and the active segments' initialization.
+// The store (functions, tables, memories, globals shared by instances), instantiation, segments.
 
 import {
   Module, Func, FuncType, Limits, GlobalType, ConstExpr,

@@ -1,6 +1,4 @@
-// A thread's state and everything about it outside the dispatch loop (exec.ts): the embedder's
-// calls, frames, host-call suspension and resumption, traps, and the rare instructions that
-// run() hands off so that they do not weigh on its register allocation.
+// A thread's state and all of it outside the dispatch loop: calls, frames, host calls, traps, rare ops.
 
 import { Func } from './module'
 import { Instance, FuncInst, Store, OOB_TABLE, memoryInit, tableInit } from './store'

@@ -1,5 +1,4 @@
-// The validator's operand and control stacks (the algorithm of the spec's appendix), each
-// operand also recording where its value is at run time for the register form (compile.ts).
+// The validator's operand and control stacks (the spec's appendix algorithm), with operand places.
 
 import { FuncType, Module, T_ANY, T_EXTERNREF, T_FUNCREF } from './module'
 import { Reader, isValType } from './reader'
@@ -27,6 +26,7 @@ export function isRef(t: u8): bool {
   return t == T_FUNCREF || t == T_EXTERNREF || t == T_ANY
 }
 
+// Type checking of a function body; the decoded module so far is `m`.
 export class Validator extends Reader {
   m: Module = new Module()
   vals: Array<u8> = []
