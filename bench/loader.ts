@@ -1,6 +1,6 @@
 // Benchmarks of the program store. Prints a table:
 //  - whole-process wall time of loading a stored hello by CID prefix (what `wasmos exec` does
-//    before running it), of `wasmos exec` itself once main.ts has it, next to `node -e 0`
+//    before running it), of `wasmos publish` and `wasmos exec` (bin/wasmos.mjs), next to `node -e 0`
 //    measured in the same run (target: exec ≤ 1.5× node -e 0);
 //  - fetch of a 1 MiB module from a loopback peer: in process with the node started and the
 //    peer dialled (target ≤ 150 ms), from a cold start (node start + dial + fetch), and a whole
@@ -16,10 +16,9 @@ import { serve } from '../src/loader/serve.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const NODE = join(ROOT, 'node_modules', '.bin', 'node')
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts')
 const RUNS = Number(process.argv[2] ?? 15)
-// main.ts once it registers the store commands, else the tests' stand-in with the same setup.
-const CLI = existsSync(MAIN) && /registerStoreCommands/.test(readFileSync(MAIN, 'utf8')) ? MAIN : join(ROOT, 'test/loader/cli-harness.ts')
+// The shipped command: the bundled CLI loaded with V8's compile cache (npm run build).
+const CLI = join(ROOT, 'bin', 'wasmos.mjs')
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -79,16 +78,12 @@ try {
     const load = timeProcess(['--input-type=module', '-e', loadScript], env)
     rows.push([`process: load stored hello by prefix, ${label}`, `${load.toFixed(1)} ms`, `${(load / nodeE0).toFixed(2)}× node -e 0`])
   }
-  const hasExec = existsSync(MAIN) && /exec/.test(execFileSync(NODE, [MAIN, '--help']).toString())
-  if (hasExec) {
-    // The shipped command: the bundled CLI loaded with V8's compile cache (bin/wasmos.mjs).
-    const exec = timeProcess([join(ROOT, 'bin', 'wasmos.mjs'), 'exec', helloCid.slice(0, 16)], env)
-    rows.push(['wasmos exec <stored hello>', `${exec.toFixed(1)} ms`, `${(exec / nodeE0).toFixed(2)}× node -e 0 (target ≤ 1.5×)`])
-  } else {
-    // Until main.ts has exec: the same path (kernel run + StoreSource), from the .ts sources.
-    const exec = timeProcess([join(ROOT, 'test/loader/exec-standin.ts'), helloCid.slice(0, 16)], env)
-    rows.push(['exec stand-in <stored hello>, .ts', `${exec.toFixed(1)} ms`, `${(exec / nodeE0).toFixed(2)}× node -e 0 (main.ts has no exec yet)`])
-  }
+  const helloFile = join(homeA, 'hello.wasm')
+  writeFileSync(helloFile, hello)
+  const publish = timeProcess([CLI, 'publish', helloFile], env)
+  rows.push(['wasmos publish <hello>', `${publish.toFixed(1)} ms`, `${(publish / nodeE0).toFixed(2)}× node -e 0`])
+  const exec = timeProcess([CLI, 'exec', helloCid.slice(0, 16)], env)
+  rows.push(['wasmos exec <stored hello>', `${exec.toFixed(1)} ms`, `${(exec / nodeE0).toFixed(2)}× node -e 0 (target ≤ 1.5×)`])
 
   // Fetching from a loopback peer.
   const MiB = 1024 * 1024

@@ -5,11 +5,11 @@ import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { afterAll, describe, it } from 'vitest'
 import { base58btc } from 'multiformats/bases/base58'
 import { CID } from 'multiformats/cid'
 import { bytesMatchCid, Cid, cidOfBytes, LoaderError } from '../../src/loader/index.ts'
-import { makeWasm, tempHome } from './helpers.ts'
+import { makeWasm, scratchHome } from '../helpers.ts'
 
 describe('Cid', () => {
   it('parses and prints v0 and v1 exactly as multiformats does', () => {
@@ -50,8 +50,8 @@ describe('Cid', () => {
 })
 
 describe('cidOfBytes agrees with ipfs_cid (ipfs add legacy defaults)', () => {
-  const home = tempHome('cid')
-  after(() => home.dispose())
+  const home = scratchHome('cid')
+  afterAll(() => home.dispose())
   const cases: Array<[string, Uint8Array]> = [
     ['empty', new Uint8Array(0)],
     ['hello\\n', Buffer.from('hello\n')],

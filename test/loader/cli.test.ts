@@ -4,9 +4,9 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { Cid, cidOfBytes, openStore } from '../../src/loader/index.ts'
-import { EXEC, helloWasm, makeWasm, runCli, tempHome, type TempHome } from './helpers.ts'
+import { helloWasm, makeWasm, runCli, scratchHome, type TempHome } from '../helpers.ts'
 
 function ipfsCid(file: string): string {
   return (JSON.parse(execFileSync('ipfs_cid', [file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as { CIDv0: string }).CIDv0
@@ -20,10 +20,10 @@ function countBlocks(home: string): number {
 
 describe('wasmos publish', () => {
   let home: TempHome
-  before(() => {
-    home = tempHome('publish')
+  beforeAll(() => {
+    home = scratchHome('publish')
   })
-  after(() => home.dispose())
+  afterAll(() => home.dispose())
 
   for (const [label, size] of [
     ['small', 3000],
@@ -49,7 +49,7 @@ describe('wasmos publish', () => {
   }
 
   it('--only-hash stores nothing; CIDv0 defaults to dag-pb leaves', async () => {
-    const other = tempHome('only-hash')
+    const other = scratchHome('only-hash')
     try {
       const file = join(other.path, 'x.wasm')
       writeFileSync(file, makeWasm(400 * 1024))
@@ -104,15 +104,15 @@ describe('ls, pin, unpin, rm, gc, export, import', () => {
   const wasmA = makeWasm(700 * 1024, 'alpha')
   const wasmB = makeWasm(100, 'beta')
 
-  before(async () => {
-    home = tempHome('manage')
-    other = tempHome('manage-other')
+  beforeAll(async () => {
+    home = scratchHome('manage')
+    other = scratchHome('manage-other')
     writeFileSync(join(home.path, 'a.wasm'), wasmA)
     writeFileSync(join(home.path, 'b.wasm'), wasmB)
     a = (await runCli(home.path, ['publish', join(home.path, 'a.wasm')])).stdout.trim()
     b = (await runCli(home.path, ['publish', join(home.path, 'b.wasm')])).stdout.trim()
   })
-  after(async () => {
+  afterAll(async () => {
     await home.dispose()
     await other.dispose()
   })
@@ -148,14 +148,14 @@ describe('ls, pin, unpin, rm, gc, export, import', () => {
   })
 
   it('hello exported from one home, imported in another, execs offline', async () => {
-    const third = tempHome('car-exec')
+    const third = scratchHome('car-exec')
     try {
       writeFileSync(join(home.path, 'hello.wasm'), helloWasm())
       const hello = (await runCli(home.path, ['publish', join(home.path, 'hello.wasm')])).stdout.trim()
       const car = join(home.path, 'hello.car')
       assert.equal((await runCli(home.path, ['export', hello, '-o', car])).code, 0)
       assert.equal((await runCli(third.path, ['import', car])).code, 0)
-      const r = await runCli(third.path, [...EXEC.slice(1), hello], 30_000, EXEC[0])
+      const r = await runCli(third.path, ['exec', hello])
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout + r.stderr, /Hello from wasmos!/)
       await runCli(home.path, ['rm', '--force', hello])

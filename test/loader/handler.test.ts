@@ -1,12 +1,12 @@
 // The `loader` interface handled natively by the store: answers verified bytes, `bad_cid` for a
 // malformed CID, `not_found` when nothing can supply the bytes.
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from 'vitest'
 import type { NodeHost } from '../../src/kernel/node/host.ts'
 import { loader } from '../../src/interfaces/gen/loader.ts'
 import { Cid, openStore } from '../../src/loader/index.ts'
 import { loaderHandler } from '../../src/loader/handler.ts'
-import { makeWasm, tempHome } from './helpers.ts'
+import { makeWasm, scratchHome } from '../helpers.ts'
 
 /** Sends one `load` to the handler; resolves with the answer the host was given. */
 function ask(handler: ReturnType<ReturnType<typeof loaderHandler>>, answers: Map<number, (a: { status: number; payload: Uint8Array }) => void>, id: number, cid: string) {
@@ -17,7 +17,7 @@ function ask(handler: ReturnType<ReturnType<typeof loaderHandler>>, answers: Map
 
 describe('loader handler', () => {
   it('answers verified bytes, bad_cid and not_found', async () => {
-    const home = tempHome('handler')
+    const home = scratchHome('handler')
     try {
       const store = await openStore({ home: home.path, peers: [] })
       const wasm = makeWasm(500 * 1024)

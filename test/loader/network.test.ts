@@ -5,9 +5,9 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { Cid, openStore } from '../../src/loader/index.ts'
-import { EXEC, helloWasm, MAIN, makeWasm, NODE, runCli, type Served, startServe, tempHome, type TempHome } from './helpers.ts'
+import { CLI, helloWasm, makeWasm, NODE, runCli, scratchHome, type Served, startServe, type TempHome } from '../helpers.ts'
 
 const FIXTURE = join(import.meta.dirname, 'peer-fixture.ts')
 
@@ -38,19 +38,19 @@ describe('serve and fetch between two homes', () => {
   let smallCid: string
   let bigCid: string
 
-  before(async () => {
-    a = tempHome('serve-a')
+  beforeAll(async () => {
+    a = scratchHome('serve-a')
     smallCid = await publish(a.path, small, 'small')
     bigCid = await publish(a.path, big, 'big')
     served = await startServe(a.path)
   })
-  after(async () => {
+  afterAll(async () => {
     await served.stop()
     await a.dispose()
   })
 
   it('fetches a small module from a home that only knows the peer, then reads it offline', async () => {
-    const b = tempHome('fetch-b')
+    const b = scratchHome('fetch-b')
     try {
       const r = await runCli(b.path, ['fetch', smallCid, '--peer', served.multiaddrs[0]!, '--json'])
       assert.equal(r.code, 0, r.stderr)
@@ -65,13 +65,13 @@ describe('serve and fetch between two homes', () => {
   })
 
   it('execs hello from a home that only knows the peer, then offline by prefix', async () => {
-    const b = tempHome('exec-b')
+    const b = scratchHome('exec-b')
     try {
       const hello = await publish(a.path, helloWasm(), 'hello')
-      const r = await runCli(b.path, [...EXEC.slice(1), hello, '--peer', served.multiaddrs[0]!], 30_000, EXEC[0])
+      const r = await runCli(b.path, ['exec', hello, '--peer', served.multiaddrs[0]!])
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout + r.stderr, /Hello from wasmos!/)
-      const offline = await runCli(b.path, [...EXEC.slice(1), hello.slice(0, 16)], 30_000, EXEC[0])
+      const offline = await runCli(b.path, ['exec', hello.slice(0, 16)])
       assert.equal(offline.code, 0, offline.stderr)
       assert.match(offline.stdout + offline.stderr, /Hello from wasmos!/)
     } finally {
@@ -80,7 +80,7 @@ describe('serve and fetch between two homes', () => {
   })
 
   it('fetches a module of several blocks, with peers from config.json', async () => {
-    const b = tempHome('fetch-big')
+    const b = scratchHome('fetch-big')
     try {
       writeFileSync(join(b.path, 'config.json'), JSON.stringify({ peers: served.multiaddrs }))
       const r = await runCli(b.path, ['fetch', bigCid])
@@ -94,7 +94,7 @@ describe('serve and fetch between two homes', () => {
   })
 
   it('times out with a clear error when no peer has the block', async () => {
-    const b = tempHome('timeout')
+    const b = scratchHome('timeout')
     try {
       const missing = Cid.ofBytes(makeWasm(10)).toString()
       const started = performance.now()
@@ -109,7 +109,7 @@ describe('serve and fetch between two homes', () => {
   })
 
   it('reports bad peers, unreachable peers and malformed CIDs in one line', async () => {
-    const b = tempHome('bad')
+    const b = scratchHome('bad')
     try {
       let r = await runCli(b.path, ['fetch', smallCid, '--peer', 'not-a-multiaddr'])
       assert.equal(r.code, 1)
@@ -145,15 +145,15 @@ describe('misbehaving peers', () => {
   let cid: string
   const wasm = makeWasm(2 * 1024 * 1024, 'slow')
 
-  before(async () => {
-    a = tempHome('evil')
+  beforeAll(async () => {
+    a = scratchHome('evil')
     cid = await publish(a.path, wasm, 'slow')
   })
-  after(() => a.dispose())
+  afterAll(() => a.dispose())
 
   it('refuses a peer that sends bytes not matching the CID, and stores nothing', async () => {
     const evil = await startServe(a.path, [FIXTURE, 'tamper'])
-    const b = tempHome('victim')
+    const b = scratchHome('victim')
     try {
       const r = await runCli(b.path, ['fetch', cid, '--peer', evil.multiaddrs[0]!, '--fetch-timeout', '10s'])
       assert.equal(r.code, 1)
@@ -168,11 +168,11 @@ describe('misbehaving peers', () => {
 
   it('with an honest peer besides the bad one, hangs up on the bad one and gets the program', async () => {
     // The bad peer serves a copy of the blocks under its own identity (a fresh datastore).
-    const evilHome = tempHome('evil-copy')
+    const evilHome = scratchHome('evil-copy')
     cpSync(join(a.path, 'blocks'), join(evilHome.path, 'blocks'), { recursive: true })
     const evil = await startServe(evilHome.path, [FIXTURE, 'tamper'])
     const honest = await startServe(a.path)
-    const b = tempHome('mixed')
+    const b = scratchHome('mixed')
     try {
       const r = await runCli(b.path, ['fetch', cid, '--peer', evil.multiaddrs[0]!, '--peer', honest.multiaddrs[0]!, '--fetch-timeout', '10s'])
       assert.equal(r.code, 0, r.stderr)
@@ -187,9 +187,9 @@ describe('misbehaving peers', () => {
 
   it('shows progress on a slow fetch; Ctrl-C leaves nothing behind; fetching again works', async () => {
     const slow = await startServe(a.path, [FIXTURE, 'slow', '1000'])
-    const b = tempHome('interrupted')
+    const b = scratchHome('interrupted')
     try {
-      const child = spawn(NODE, [MAIN, 'fetch', cid, '--peer', slow.multiaddrs[0]!], {
+      const child = spawn(NODE, [CLI, 'fetch', cid, '--peer', slow.multiaddrs[0]!], {
         env: { ...process.env, WASMOS_HOME: b.path },
         stdio: ['ignore', 'pipe', 'pipe'],
       })

@@ -5,12 +5,12 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { afterAll, describe, it } from 'vitest'
 import { FsBlockstore } from 'blockstore-fs'
 import { CID } from 'multiformats/cid'
 import { Cid, LoaderError, openStore } from '../../src/loader/index.ts'
 import { decodeFileNode } from '../../src/loader/unixfs.ts'
-import { makeWasm, NODE, ROOT, tempHome } from './helpers.ts'
+import { makeWasm, NODE, ROOT, scratchHome } from '../helpers.ts'
 
 const isCode = (code: string) => (err: unknown) => {
   assert.ok(err instanceof LoaderError, `expected a LoaderError, got ${String(err)}`)
@@ -31,8 +31,8 @@ function countBlocks(home: string): number {
 }
 
 describe('publish and load', () => {
-  const home = tempHome('store')
-  after(() => home.dispose())
+  const home = scratchHome('store')
+  afterAll(() => home.dispose())
 
   it('a small module is one raw block named by its sha2-256, readable by blockstore-fs', async () => {
     const store = await openStore({ home: home.path })
@@ -105,8 +105,8 @@ describe('publish and load', () => {
 })
 
 describe('pin, unpin, rm, gc', () => {
-  const home = tempHome('gc')
-  after(() => home.dispose())
+  const home = scratchHome('gc')
+  afterAll(() => home.dispose())
 
   it('keeps pinned programs and shared blocks; removes the rest', async () => {
     const store = await openStore({ home: home.path })
@@ -147,9 +147,9 @@ describe('pin, unpin, rm, gc', () => {
 })
 
 describe('CAR export and import', () => {
-  const a = tempHome('car-a')
-  const b = tempHome('car-b')
-  after(async () => {
+  const a = scratchHome('car-a')
+  const b = scratchHome('car-b')
+  afterAll(async () => {
     await a.dispose()
     await b.dispose()
   })
@@ -181,7 +181,7 @@ describe('CAR export and import', () => {
     const bytes = readFileSync(car)
     bytes[bytes.length - 10]! ^= 0xff
     writeFileSync(car, bytes)
-    const c = tempHome('car-c')
+    const c = scratchHome('car-c')
     try {
       const dst = await openStore({ home: c.path })
       await assert.rejects(dst.importCar(car), isCode('ERR_BAD_CAR'))
@@ -195,7 +195,7 @@ describe('CAR export and import', () => {
 
 describe('fast path', () => {
   it('loading a stored program imports neither helia nor libp2p', async () => {
-    const home = tempHome('fast')
+    const home = scratchHome('fast')
     try {
       const store = await openStore({ home: home.path })
       const cid = await store.publish(makeWasm(100))
@@ -220,7 +220,7 @@ describe('fast path', () => {
 
 describe('StoreSource (programs for wasmos exec)', () => {
   it('loads a program by CID prefix, compiled under the CID it was asked by', async () => {
-    const home = tempHome('source')
+    const home = scratchHome('source')
     try {
       const { StoreSource } = await import('../../src/loader/source.ts')
       const store = await openStore({ home: home.path, peers: [] })
@@ -239,8 +239,8 @@ describe('StoreSource (programs for wasmos exec)', () => {
 
 describe('CAR import of an incomplete DAG', () => {
   it('is refused before anything is stored', async () => {
-    const a = tempHome('car-partial-a')
-    const b = tempHome('car-partial-b')
+    const a = scratchHome('car-partial-a')
+    const b = scratchHome('car-partial-b')
     try {
       const src = await openStore({ home: a.path })
       const cid = await src.publish(makeWasm(600 * 1024))
