@@ -1,11 +1,13 @@
 // Build step: the bare-metal kernel. Generates src/kernel/bare-metal/gen/interfaces.ts (every
 // interfaces/*.json's key and digest, so that the kernel never hashes definitions at boot) and
+// gen/<interface>.ts (the handler side: request readers and answer writers its natives use), and
 // compiles src/kernel/bare-metal/main.ts — the kernel core, the interpreter and the bare-metal
 // host adapter in one asc compilation — to build/kernel.wasm. Skipped when up to date.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkDefinition, nameOf } from '../../src/interfaces/definition.ts'
+import { generateAsHandler } from '../../src/interfaces/codegen/typescript.ts'
 import { newest } from '../newest.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -30,6 +32,10 @@ lines.push(`export const NAMES: Array<string> = [${defs.map((d) => `'${d.name}'`
 lines.push(`export const KEYS: Array<string> = [${defs.map((d) => `KEY_${d.name.toUpperCase()}`).join(', ')}]`, '')
 mkdirSync(join(src, 'gen'), { recursive: true })
 write(join(src, 'gen', 'interfaces.ts'), lines.join('\n'))
+for (const def of defs) {
+  write(join(src, 'gen', `${def.name}.ts`),
+    generateAsHandler(def, nameOf(def), '../../../../programs/sdk/as/msgpack', 'scripts/build.d/65-kernel-wasm.ts'))
+}
 
 const inputs = Math.max(newest(src), newest(join(root, 'src', 'kernel', 'core')), newest(join(root, 'src', 'kernel', 'interp')),
   statSync(join(root, 'programs', 'sdk', 'as', 'msgpack.ts')).mtimeMs, statSync(import.meta.filename).mtimeMs)

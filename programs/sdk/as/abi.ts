@@ -2,6 +2,7 @@
 // `call`, one-way `notify`, `respond` for handlers and the notification loop. Generated interface
 // clients (./gen/*) are built on these; programs import ./wasmos, which adds conveniences.
 import { Reader, Writer } from './msgpack'
+import * as codes from './gen/codes'
 
 // ---- the ABI
 
@@ -14,23 +15,22 @@ declare function sys_answer (id: u64, status: i32, buf: usize, len: usize): i32
 @external('wasmos', 'wait')
 export declare function sys_wait (ids: usize, count: u32, out: usize, cap: u32, flags: u32): i32
 
-export const OK: i32 = 0
-export const DENIED: i32 = 1
-export const NO_HANDLER: i32 = 2
-export const BAD_POINTER: i32 = 3
-export const TOO_LARGE: i32 = 4
-export const QUEUE_FULL: i32 = 5
-export const UNKNOWN_MESSAGE: i32 = 6
+// The numbers are the kernel core's (src/kernel/core/codes.ts), copied into ./gen/codes at build
+// time; flags and kinds keep the unsigned types of the parameters and fields they go into.
+export {
+  OK, DENIED, NO_HANDLER, BAD_POINTER, TOO_LARGE, QUEUE_FULL, UNKNOWN_MESSAGE, ALREADY_HANDLED, BAD_REQUEST,
+  ANSWER_HEADER, MESSAGE_HEADER, ENDED_SIZE
+} from './gen/codes'
 /** Status the SDK gives when an answer does not decode as the interface says. */
 export const BAD_ANSWER: i32 = -1
 
-export const SEND_ANSWER: u32 = 1
-export const SEND_WAIT_HANDLER: u32 = 2
-export const WAIT_BLOCK: u32 = 1
+export const SEND_ANSWER: u32 = <u32>codes.SEND_ANSWER
+export const SEND_WAIT_HANDLER: u32 = <u32>codes.SEND_WAIT_HANDLER
+export const WAIT_BLOCK: u32 = <u32>codes.WAIT_BLOCK
 
-export const KIND_ANSWER: u8 = 1
-export const KIND_MESSAGE: u8 = 2
-export const KIND_ENDED: u8 = 3
+export const KIND_ANSWER: u8 = <u8>codes.KIND_ANSWER
+export const KIND_MESSAGE: u8 = <u8>codes.KIND_MESSAGE
+export const KIND_ENDED: u8 = <u8>codes.KIND_ENDED
 
 // ---- the notification buffer: grown when `wait` says a notification needs more room
 
@@ -99,7 +99,7 @@ export function writer (): Writer {
 export function sendRequest (iface: StaticArray<u8>, w: Writer, flags: u32 = 0): u64 {
   const code = sys_send(changetype<usize>(iface), w.dataStart, w.length, SEND_ANSWER | flags, scratch)
   lastStatus = code
-  if (code != OK) return 0
+  if (code != codes.OK) return 0
   return load<u64>(scratch)
 }
 
@@ -112,7 +112,7 @@ export function awaitReply (id: u64): Reply {
   take(scratch + 8, 1)
   reply.status = load<i32>(buf, 4)
   reply.len = load<u32>(buf, 16)
-  reply.ptr = buf + 24
+  reply.ptr = buf + <usize>codes.ANSWER_HEADER
   return reply
 }
 
@@ -201,11 +201,11 @@ export function next (): Notification {
   n.emitter = 0
   n.len = 0
   if (n.kind == KIND_ANSWER) {
-    n.ptr = buf + 24
+    n.ptr = buf + <usize>codes.ANSWER_HEADER
     n.len = load<u32>(buf, 16)
   } else if (n.kind == KIND_MESSAGE) {
     n.emitter = load<u64>(buf, 16)
-    n.ptr = buf + 64
+    n.ptr = buf + <usize>codes.MESSAGE_HEADER
     n.len = load<u32>(buf, 56)
   }
   return n

@@ -28,15 +28,11 @@ WASMOS_IMPORT("answer") int32_t wasmos_answer(uint64_t id, int32_t status, const
 /* Takes the next notification; returns 0, its size, the size needed (> cap), or -code. */
 WASMOS_IMPORT("wait") int32_t wasmos_wait(const uint64_t *ids, uint32_t count, void *out, uint32_t cap, uint32_t flags);
 
-enum {
-  WASMOS_OK = 0, WASMOS_DENIED = 1, WASMOS_NO_HANDLER = 2, WASMOS_BAD_POINTER = 3, WASMOS_TOO_LARGE = 4,
-  WASMOS_QUEUE_FULL = 5, WASMOS_UNKNOWN_MESSAGE = 6, WASMOS_BAD_REQUEST = 9,
-  /* The SDK's own: an answer that does not decode as the interface says. */
-  WASMOS_BAD_ANSWER = -1
-};
-enum { WASMOS_SEND_ANSWER = 1, WASMOS_SEND_WAIT_HANDLER = 2 };
-enum { WASMOS_WAIT_BLOCK = 1 };
-enum { WASMOS_KIND_ANSWER = 1, WASMOS_KIND_MESSAGE = 2, WASMOS_KIND_ENDED = 3 };
+/* The ABI's numbers (WASMOS_OK, WASMOS_SEND_ANSWER, WASMOS_KIND_MESSAGE, ...): the kernel core's
+   (src/kernel/core/codes.ts), copied into gen/wasmos_codes.h at build time. */
+#include "gen/wasmos_codes.h"
+/* The SDK's own status: an answer that does not decode as the interface says. */
+#define WASMOS_BAD_ANSWER (-1)
 
 /* ---- notifications, as `wait` writes them (little-endian, offsets in bytes) */
 
@@ -63,11 +59,12 @@ typedef struct { /* kind 3: a process that had messaged this one ended */
 } wasmos_ended_note;
 
 _Static_assert(offsetof(wasmos_answer_note, status) == 4 && offsetof(wasmos_answer_note, id) == 8 &&
-  offsetof(wasmos_answer_note, len) == 16 && sizeof(wasmos_answer_note) == 24, "answer layout");
+  offsetof(wasmos_answer_note, len) == 16 && sizeof(wasmos_answer_note) == WASMOS_ANSWER_HEADER, "answer layout");
 _Static_assert(offsetof(wasmos_message_note, flags) == 4 && offsetof(wasmos_message_note, id) == 8 &&
   offsetof(wasmos_message_note, emitter) == 16 && offsetof(wasmos_message_note, iface) == 24 &&
-  offsetof(wasmos_message_note, len) == 56 && sizeof(wasmos_message_note) == 64, "message layout");
-_Static_assert(offsetof(wasmos_ended_note, status) == 4 && offsetof(wasmos_ended_note, pid) == 8, "ended layout");
+  offsetof(wasmos_message_note, len) == 56 && sizeof(wasmos_message_note) == WASMOS_MESSAGE_HEADER, "message layout");
+_Static_assert(offsetof(wasmos_ended_note, status) == 4 && offsetof(wasmos_ended_note, pid) == 8 &&
+  sizeof(wasmos_ended_note) == WASMOS_ENDED_SIZE, "ended layout");
 
 /* ---- memory: freestanding programs grow linear memory; with a libc, malloc */
 
@@ -302,7 +299,7 @@ static inline uint64_t wasmos_send_request(const uint8_t iface[32], const wasmos
 static inline wasmos_reply wasmos_await(uint64_t id) {
   wasmos_take(&id, 1);
   const wasmos_answer_note *a = (const wasmos_answer_note *)wasmos_buf;
-  wasmos_reply reply = { (int32_t)a->status, wasmos_reader_on(wasmos_buf + 24, a->len) };
+  wasmos_reply reply = { (int32_t)a->status, wasmos_reader_on(wasmos_buf + WASMOS_ANSWER_HEADER, a->len) };
   return reply;
 }
 

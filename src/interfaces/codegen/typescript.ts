@@ -1,6 +1,7 @@
 // Code generation from interface definitions: typed codecs for the host (TypeScript, over
-// codec.ts and msgpackr) and client/handler code for AssemblyScript programs (over the SDK's
-// msgpack.ts and wasmos.ts). Run by scripts/build.d/10-interfaces.ts.
+// codec.ts and msgpackr), client/handler code for AssemblyScript programs (over the SDK's
+// msgpack.ts and wasmos.ts), and the handler side alone for the bare-metal kernel's natives.
+// Run by scripts/build.d/10-interfaces.ts and 65-kernel-wasm.ts.
 import type { FieldDef, InterfaceDef, InterfaceName, MessageDef } from '../definition.ts'
 
 const pascal = (s: string): string => s.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
@@ -132,7 +133,11 @@ function asClient (m: MessageDef, index: number): string {
   return `${cls}${doc}export function ${ident(camel(m.name))} (${params}): ${P}Answer {\n${body}${read}}\n`
 }
 
-function asHandler (m: MessageDef): string {
+/**
+ * The handler side of one message: its request class and reader, and (when it has an answer) a
+ * writer of the answer's fields; `answer<Message>` over the SDK's `respond` when `sdk` is set.
+ */
+function asHandler (m: MessageDef, sdk: boolean): string {
   const P = pascal(m.name)
   let out = `/** The parameters of ${m.name}. */\nexport class ${P}Request {\n`
   out += m.params.map((f) => `  ${f.name}: ${asType(f.type)} = ${asDefault(f.type)}\n`).join('') + '}\n\n'
@@ -140,12 +145,27 @@ function asHandler (m: MessageDef): string {
   out += `export function read${P} (r: Reader): ${P}Request {\n  const q = new ${P}Request()\n`
   out += m.params.map((f) => asRead(f.type, `q.${f.name}`, '  ')).join('') + '  return q\n}\n'
   if (m.answer !== undefined) {
-    const params = ['id: u64', ...m.answer.map((f) => `${f.name}: ${asType(f.type)}`)].join(', ')
-    out += `\n/** Answers ${m.name} with success. */\nexport function answer${P} (${params}): i32 {\n`
-    out += `  const w = writer()\n  w.arrayHeader(${m.answer.length})\n`
+    const fields = m.answer.map((f) => `${f.name}: ${asType(f.type)}`)
+    out += `\n/** Writes the fields of a successful answer to ${m.name} into \`w\`; returns \`w\`. */\n`
+    out += `export function write${P}Answer (${['w: Writer', ...fields].join(', ')}): Writer {\n`
+    out += `  w.arrayHeader(${m.answer.length})\n`
     out += m.answer.map((f) => asWrite(f.type, f.name, '  ')).join('')
-    out += '  return respond(id, 0, w)\n}\n'
+    out += '  return w\n}\n'
+    if (sdk) {
+      const args = ['writer()', ...m.answer.map((f) => f.name)].join(', ')
+      out += `\n/** Answers ${m.name} with success. */\n`
+      out += `export function answer${P} (${['id: u64', ...fields].join(', ')}): i32 {\n`
+      out += `  return respond(id, 0, write${P}Answer(${args}))\n}\n`
+    }
   }
+  return out
+}
+
+/** Message indices and the interface's named error codes. */
+function asCodes (def: InterfaceDef): string {
+  let out = ''
+  def.messages.forEach((m, i) => { out += `export const MSG_${m.name.toUpperCase()}: u32 = ${i}\n` })
+  for (const e of def.errors ?? []) out += `export const ERR_${e.name.toUpperCase()}: i32 = ${e.code}\n`
   return out
 }
 
@@ -168,11 +188,32 @@ ${lines.join(',\n')}
 ]
 
 `
-  def.messages.forEach((m, i) => { out += `export const MSG_${m.name.toUpperCase()}: u32 = ${i}\n` })
-  for (const e of def.errors ?? []) out += `export const ERR_${e.name.toUpperCase()}: i32 = ${e.code}\n`
+  out += asCodes(def)
   out += '\n// ---- client\n\n'
   out += def.messages.map((m, i) => asClient(m, i)).join('\n')
   out += '\n// ---- handler\n\n'
-  out += def.messages.map((m) => asHandler(m)).join('\n')
+  out += def.messages.map((m) => asHandler(m, true)).join('\n')
+  return out
+}
+
+/**
+ * The handler side alone, for a kernel that implements the interface natively (the bare-metal
+ * host adapter): message indices, error codes, request readers and answer writers over the
+ * msgpack module at `msgpack`, with no SDK import (the kernel has no wasmos imports).
+ */
+export function generateAsHandler (def: InterfaceDef, name: InterfaceName, msgpack: string, by: string): string {
+  tmp = 0
+  let out = `// Generated from interfaces/${def.name}.json by ${by}. Do not edit.
+// ${def.doc ?? ''}
+import { Reader, Writer } from '${msgpack}'
+
+export const NAME = '${def.name}'
+/** The interface's key: hex of its digest. */
+export const KEY = '${name.key}'
+
+`
+  out += asCodes(def)
+  out += '\n'
+  out += def.messages.map((m) => asHandler(m, false)).join('\n')
   return out
 }

@@ -7,8 +7,10 @@ import { KERNEL_PID } from '../core/index.ts'
 import { assemble, Car, joinParts, readCar } from './car'
 import { klog } from './console'
 import { BootConfig, parseConfig } from './config'
-import { externalWork, initInterrupts, NATIVE_KEYS, serviceInterrupts, setCar, setConfig } from './natives'
-import { drain, guests, instructions, kernel, lastPid, runNext, runUntilBlocked, spawn } from './scheduler'
+import { boot as bootModules, guests, kernel } from './context'
+import { installNatives } from './natives/index'
+import { natives } from './natives/native'
+import { drain, instructions, lastPid, runNext, runUntilBlocked, spawn } from './scheduler'
 import { exit, idle, module_count, module_name, module_read, module_size, ticks, tick_hz } from './stub'
 
 const nameBuf = memory.data(256)
@@ -39,7 +41,7 @@ function boot (): void {
     if (name.endsWith('.car')) {
       const c = readCar(moduleBytes(i), name)
       if (c.error.length > 0) klog('boot module ' + c.error + ': refused')
-      else { car = c; setCar(c) }
+      else { car = c; bootModules.car = c }
     } else if (name == 'boot.cfg') {
       config = parseConfig(String.UTF8.decode(moduleBytes(i).buffer))
     }
@@ -47,7 +49,7 @@ function boot (): void {
   if (config === null) { klog('no boot.cfg boot module: nothing to start'); return }
   const cfg = config!
   if (cfg.error.length > 0) { klog(cfg.error + ': nothing started'); return }
-  setConfig(cfg)
+  bootModules.config = cfg
   if (car === null) { klog('no CAR boot module (programs.car): nothing to start'); return }
   for (let i = 0; i < cfg.programs.length; i++) {
     const p = cfg.programs[i]
@@ -69,15 +71,16 @@ function halt (t0: u64): void {
 
 export function kmain (): void {
   const t0 = ticks()
-  initInterrupts()
-  for (let i = 0; i < NATIVE_KEYS.length; i++) kernel.registerNative(NATIVE_KEYS[i])
+  installNatives()
+  const keys = natives.keys()
+  for (let i = 0; i < keys.length; i++) kernel.registerNative(keys[i])
   klog('kernel core + interpreter ready')
   boot()
   drain()
   klog('started ' + guests.size.toString() + ' program' + (guests.size == 1 ? '' : 's') +
     ' in ' + ((ticks() - t0) * 1000 / <u64>tick_hz()).toString() + ' ms')
   for (;;) {
-    serviceInterrupts()
+    natives.service()
     drain()
     if (runNext()) continue
     if (guests.size == 0) {
@@ -85,7 +88,7 @@ export function kmain (): void {
       halt(t0)
       return
     }
-    if (!externalWork()) {
+    if (!natives.busy()) {
       klog('every program waits for a message that cannot come (' + guests.size.toString() + ' left): halting')
       halt(t0)
       return

@@ -6,115 +6,28 @@
 // core says ACTION_WAKE. Traps, memory exhaustion and CPU limits end the guest, not the kernel.
 import {
   Action, ACTION_ANSWER, ACTION_ASK_GRANT, ACTION_DELIVER, ACTION_DENIED, ACTION_ENDED,
-  ACTION_REGISTERED, ACTION_WAKE, BAD_POINTER, GRANT_HANDLE, GRANT_SEND, Kernel, KernelConfig,
-  KERNEL_PID, OK, SEND_ANSWER, TOO_LARGE, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
+  ACTION_REGISTERED, ACTION_WAKE, BAD_POINTER, GRANT_HANDLE, GRANT_SEND, KERNEL_PID, KILLED_STATUS, OK,
+  SEND_ANSWER, TOO_LARGE, TRAP_STATUS, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
 } from '../core/index.ts'
 import {
-  Decoder, FuncType, Store, Instance, Thread, Extern, K_FUNC, T_I32, T_I64,
+  Decoder, FuncType, Store, Thread, Extern, K_FUNC, T_I32, T_I64,
   ST_DONE, ST_FUEL, ST_HOST
 } from '../interp/index'
 import { klog } from './console'
 import { ProgramConfig } from './config'
-import { KEY_LOG, KEY_PROCESS, KEY_REGISTRY, KEY_STDIO, KEYS, NAMES } from './gen/interfaces'
-import { deliver, noteSpawned, processEnded, registered } from './natives'
+import { G_BLOCKED, G_ENDED, G_READY, Guest, guestLabel, guests, ifaceName, kernel } from './context'
+import { KEY_LOG, KEY_PROCESS, KEY_REGISTRY, KEY_STDIO } from './gen/interfaces'
+import { natives } from './natives/native'
 import { ticks, tick_hz } from './stub'
-
-/** Exit status of a guest that trapped or was ended by the kernel (as on Node). */
-export const TRAP_STATUS: i32 = -1
-export const KILLED_STATUS: i32 = -9
 
 const HOST_SEND: i32 = 0
 const HOST_ANSWER: i32 = 1
 const HOST_WAIT: i32 = 2
 
-const G_READY: i32 = 0
-const G_BLOCKED: i32 = 1
-const G_ENDED: i32 = 2
-
 /** Instructions run between two looks at the clock. */
 const FUEL: i64 = 20000
 /** A slice lasts at most this many timer ticks (ms at the stub's 1000 Hz). */
 const SLICE_TICKS: u64 = 10
-
-/**
- * Limits sized for a machine where every queued payload lives in kernel.wasm's own memory: a
- * flooded handler holds at most 256 messages of at most 512 KiB (128 MiB), not the Node host's
- * 1024 × 16 MiB. 512 KiB leaves room for a whole 256 KiB program block in a loader answer.
- */
-function bareMetalConfig (): KernelConfig {
-  const c = new KernelConfig()
-  c.queueLimit = 256
-  c.maxMessageSize = 512 * 1024
-  return c
-}
-
-export const kernel = new Kernel(bareMetalConfig())
-const HEXCHARS = '0123456789abcdef'
-
-export class Guest {
-  pid: f64 = 0
-  config: ProgramConfig
-  store: Store
-  inst: Instance
-  thread: Thread
-  state: i32 = G_READY
-  /** A `wait` that blocked: its filter and output buffer, retried when the core wakes us. */
-  inWait: bool = false
-  waitIds: Array<f64> = new Array<f64>()
-  waitOut: u32 = 0
-  waitCap: u32 = 0
-  /** Ticks of CPU since the guest last blocked (the `cpu` limit). */
-  cpuSinceBlock: u64 = 0
-  cpuTotal: u64 = 0
-  /** The thread's fuelUsed already added to `instructions`. */
-  fuelCounted: i64 = 0
-  /** When it was last queued to run. */
-  readySince: u64 = 0
-  /** The last interface digest seen by `send`, and its key. */
-  lastDigest: Uint8Array = new Uint8Array(32)
-  lastKey: string = ''
-  u8: Uint8Array = new Uint8Array(0)
-  view: DataView = new DataView(new ArrayBuffer(0))
-  viewOf: ArrayBuffer | null = null
-
-  constructor (config: ProgramConfig, store: Store, inst: Instance, thread: Thread) {
-    this.config = config
-    this.store = store
-    this.inst = inst
-    this.thread = thread
-  }
-
-  get name (): string { return this.config.name }
-
-  /** Views of the guest's memory, refreshed when it grew (a new buffer). */
-  views (): void {
-    const buf = this.inst.mem!.buf
-    if (this.viewOf !== buf) {
-      this.viewOf = buf
-      this.u8 = Uint8Array.wrap(buf)
-      this.view = new DataView(buf)
-    }
-  }
-
-  /** The key of the digest at `p` (kernel address); `lastDigest` then holds a copy of it. */
-  keyAt (p: usize): string {
-    if (this.lastKey.length > 0 && memory.compare(this.lastDigest.dataStart, p, 32) == 0) return this.lastKey
-    // A new array, not overwritten later: the core keeps digests in queued messages.
-    const d = new Uint8Array(32)
-    memory.copy(d.dataStart, p, 32)
-    this.lastDigest = d
-    const chars = new StaticArray<u16>(64)
-    for (let i = 0; i < 32; i++) {
-      const b = load<u8>(p + <usize>i)
-      chars[i * 2] = <u16>HEXCHARS.charCodeAt(b >> 4)
-      chars[i * 2 + 1] = <u16>HEXCHARS.charCodeAt(b & 15)
-    }
-    this.lastKey = String.UTF16.decodeUnsafe(changetype<usize>(chars), 128)
-    return this.lastKey
-  }
-}
-
-export const guests = new Map<f64, Guest>()
 
 /** A FIFO of guests that can run. */
 class Queue {
@@ -140,17 +53,6 @@ const STARVE_TICKS: u64 = 20
 const one = new StaticArray<u64>(1)
 /** The pid `spawn` gave last. */
 export let lastPid: f64 = 0
-
-/** The printable name of an interface key: its definition's name when known. */
-export function ifaceName (key: string): string {
-  const i = KEYS.indexOf(key)
-  return i >= 0 ? NAMES[i] : key.substring(0, 12) + '…'
-}
-
-export function guestLabel (pid: f64): string {
-  if (!guests.has(pid)) return 'pid ' + (<i64>pid).toString()
-  return guests.get(pid).name + '[' + (<i64>pid).toString() + ']'
-}
 
 function makeReady (g: Guest): void {
   g.readySince = ticks()
@@ -211,7 +113,7 @@ export function spawn (config: ProgramConfig, bytes: Uint8Array, parent: f64 = K
   const g = new Guest(config, store, inst!, thread)
   g.pid = kernel.spawn(parent)
   lastPid = g.pid
-  noteSpawned(g.pid, parent)
+  natives.spawned(g.pid, parent)
   guests.set(g.pid, g)
   // No prompt on bare metal: the boot configuration's grants, and what every process may use.
   kernel.decide(g.pid, KEY_LOG, GRANT_SEND, true)
@@ -256,7 +158,7 @@ function act (a: Action): void {
     const g = guests.get(a.pid)
     if (g.state == G_BLOCKED) { g.state = G_READY; makeReady(g) }
   } else if (a.kind == ACTION_DELIVER) {
-    deliver(a)
+    natives.deliver(a)
   } else if (a.kind == ACTION_ASK_GRANT) {
     // Not in the boot configuration: denied (the core then reports it once, ACTION_DENIED).
     kernel.decide(a.pid, a.iface, a.grant, false)
@@ -264,9 +166,9 @@ function act (a: Action): void {
     klog(guestLabel(a.pid) + ' may not ' + (a.grant == GRANT_SEND ? 'send to ' : 'handle ') + ifaceName(a.iface) +
       ': not granted by the boot configuration')
   } else if (a.kind == ACTION_REGISTERED) {
-    registered(a.id, a.status)
+    natives.registered(a.id, a.status)
   } else if (a.kind == ACTION_ENDED) {
-    processEnded(a.pid, a.status)
+    natives.ended(a.pid, a.status)
   } else if (a.kind == ACTION_ANSWER) {
     // The kernel sends nothing that expects an answer yet.
   }
