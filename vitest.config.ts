@@ -25,7 +25,8 @@ const E2E = [
 /** In process although in an end-to-end folder: V8 stand-ins for QEMU, handlers over loopback. */
 const UNIT_IN_E2E_FOLDERS = [
   'test/bare-metal/kernel-node.test.ts',
-  'test/host-io/tcp-handler.test.ts'
+  'test/host-io/tcp-handler.test.ts',
+  'test/host-io/cleanup.test.ts'
 ]
 
 /** The end-to-end files, listed, so one project's exclude is exactly the other's include. */

@@ -2,7 +2,7 @@
 // of several requests, Ctrl-C, the up-front list of a program that declares its interfaces, the
 // game staying playable when tcp is denied, a forged program name, a child that tries to exceed
 // its parent's grants.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'

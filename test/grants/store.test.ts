@@ -1,7 +1,7 @@
 // Grants without a terminal: the deny-and-name-the-flag path, `--no-prompt`, remembered decisions
 // across runs and `wasmos grants`, a child exceeding its parent, handling without a grant,
 // `wasmos inspect` and the `wasmos.interfaces` section, the sanitiser.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

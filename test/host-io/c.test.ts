@@ -1,6 +1,6 @@
 // C programs on the wasmos ABI, built with the C SDK (programs/sdk/c) and Debian's clang: a client
 // (hello-c) and a handler (kv-server-c), each talking to AssemblyScript programs and to each other.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { program, wasmos } from '../helpers.ts'
 

@@ -1,6 +1,6 @@
 // When a program ends, whatever it held is closed: here it traps while holding a listener, a
 // connection and an open file, and the host (which goes on running) must have closed all three.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { createServer, connect } from 'node:net'

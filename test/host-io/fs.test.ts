@@ -1,7 +1,7 @@
 // The fs and env interfaces through a real program (fsh): files under --dir, every way out
 // refused (.., absolute paths, symbolic links to files and directories, creating through a
 // dangling link), and only the --env variables visible.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'

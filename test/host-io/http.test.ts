@@ -1,7 +1,7 @@
 // The http-server program (AssemblyScript, wasm) serving a granted directory to curl and to raw
 // sockets: contents and headers, keep-alive, HEAD, 404, many concurrent clients, clients that
 // go away midway, and path escapes refused.
-import { after, before, test } from 'node:test'
+import { afterAll, beforeAll, test } from 'vitest'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,7 @@ let server: Server
 const big = randomBytes(3 * 1024 * 1024 + 123)
 const site = mkdtempSync(join(tmpdir(), 'wasmos-site-'))
 
-before(async () => {
+beforeAll(async () => {
   const outside = mkdtempSync(join(tmpdir(), 'wasmos-outside-'))
   writeFileSync(join(outside, 'secret.txt'), 'secret\n')
   writeFileSync(join(site, 'index.html'), '<h1>home</h1>\n')
@@ -31,7 +31,7 @@ before(async () => {
   server = await startServer(['--allow', 'tcp,fs', '--dir', `${site}:/www`, program('http-server'), '--port', '0', '--root', '/www'])
 })
 
-after(async () => { await server.stop() })
+afterAll(async () => { await server.stop() })
 
 function curl (args: string[]): Promise<{ code: number | null, stdout: Buffer, stderr: string }> {
   return runTool('curl', ['-s', '--max-time', '20', ...args])

@@ -1,6 +1,6 @@
 // Two programs over a program-defined interface, reached over the network: kv-net (tcp front end)
 // asks kv-server (which handles `kv`); clients are nc and concurrent Node sockets.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { program } from '../helpers.ts'

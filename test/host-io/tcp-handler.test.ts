@@ -1,6 +1,6 @@
 // The tcp native handler's semantics, driven through the kernel (as pid 0) against Node sockets:
 // every message, end of stream, shutdown, and each error as an answer code.
-import { after, test } from 'node:test'
+import { afterAll, test } from 'vitest'
 import assert from 'node:assert/strict'
 import { createServer, connect } from 'node:net'
 import type { Socket } from 'node:net'
@@ -12,7 +12,7 @@ import { createLogger } from '../../src/kernel/node/logger.ts'
 
 const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: { known: () => true, decide: () => true } })
 host.addNative(tcpHandler(host))
-after(async () => { await host.close() })
+afterAll(async () => { await host.close() })
 
 /** Sends a tcp request; resolves with the status and the decoded answer. */
 async function call<K extends keyof TcpAnswers & string> (req: Extract<TcpRequest, { name: K }>): Promise<{ status: number, answer: TcpAnswers[K] | null }> {

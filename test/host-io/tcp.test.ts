@@ -1,5 +1,5 @@
 // The tcp interface end to end: the echo server (a wasm program) against Node sockets and nc.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'

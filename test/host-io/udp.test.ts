@@ -1,5 +1,5 @@
 // The udp interface: a wasm program (udp-echo) answers Node datagram sockets.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { createSocket } from 'node:dgram'
 import { program, wasmos } from '../helpers.ts'

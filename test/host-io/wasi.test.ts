@@ -1,7 +1,7 @@
 // WASI programs (C built against Debian's wasi-libc, AssemblyScript built with
 // @assemblyscript/wasi-shim) under `wasmos run`: arguments, --env, standard input, output that
 // streams while the program runs, and proc_exit as the exit status.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { CLI, NODE, ROOT, program, tempHome, wasmos } from '../helpers.ts'

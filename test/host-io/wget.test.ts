@@ -1,6 +1,6 @@
 // The wget program (wasm, tcp + fs) fetching from a Node HTTP server on loopback into a granted
 // directory: Content-Length and chunked bodies, errors, and no partial file on failure.
-import { after, before, test } from 'node:test'
+import { afterAll, beforeAll, test } from 'vitest'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
@@ -14,7 +14,7 @@ const body = randomBytes(2 * 1024 * 1024 + 77)
 let server: Server
 let base = ''
 
-before(async () => {
+beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/file.bin') {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length })
@@ -37,7 +37,7 @@ before(async () => {
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
 })
 
-after(() => { server.close() })
+afterAll(() => { server.close() })
 
 function wget (dir: string, ...args: string[]): ReturnType<typeof wasmos> {
   return wasmos(['run', '--allow', 'tcp,fs', '--dir', `${dir}:/out`, program('wget'), ...args])

@@ -1,6 +1,6 @@
 // Limits on Node, end to end through the CLI with real programs: a program stuck in a loop no
 // longer freezes the others, a CPU limit ends it, memory is capped, a flood is bounded.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { program, wasmos } from '../helpers.ts'
 

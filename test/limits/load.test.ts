@@ -2,7 +2,7 @@
 // Every refuel call costs an event-loop turn, so a rewrite that throws fuel away shows up here as
 // thousands of slices per second of CPU (the http-server made ~20 per request and lost half its
 // throughput) while compute benchmarks look fine.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,15 +24,15 @@ function get (agent: Agent, port: number): Promise<number> {
   })
 }
 
-test('http-server under load makes few refuel calls per second of CPU', async (t) => {
+test('http-server under load makes few refuel calls per second of CPU', async ({ annotate, onTestFinished }) => {
   const site = mkdtempSync(join(tmpdir(), 'wasmos-load-'))
-  t.after(() => rmSync(site, { recursive: true, force: true }))
+  onTestFinished(() => rmSync(site, { recursive: true, force: true }))
   writeFileSync(join(site, 'f.bin'), Buffer.alloc(4097, 7))
   const child = spawn(NODE, [CLI, 'run', '--stats', '--timeout', '5', '--allow', 'tcp,fs', '--dir', `${site}:/www`,
     program('http-server'), '--port', '0', '--root', '/www'], {
     cwd: ROOT, env: { ...process.env, WASMOS_HOME: tempHome(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   })
-  t.after(() => child.kill('SIGKILL'))
+  onTestFinished(() => child.kill('SIGKILL'))
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
@@ -63,6 +63,6 @@ test('http-server under load makes few refuel calls per second of CPU', async (t
   const slices = Number(row[3])
   assert.ok(done >= 500, `only ${done} requests answered`)
   // a slice is 200 M fuel units, ~10 ms of work: allow 1 ms on average, plus start-up
-  t.diagnostic(`${done} requests, ${slices} slices, ${cpuMs.toFixed(0)} ms of CPU`)
+  await annotate(`${done} requests, ${slices} slices, ${cpuMs.toFixed(0)} ms of CPU`)
   assert.ok(slices <= 10 + cpuMs, `${slices} slices in ${cpuMs.toFixed(0)} ms of CPU for ${done} requests`)
 })

@@ -1,5 +1,5 @@
 // `wasmos run` end to end: the built CLI runs real programs built from programs/.
-import { test } from 'node:test'
+import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
