@@ -1,7 +1,7 @@
 // bare-metal/Makefile with a kernel.wasm other than the test kernel: a minimal hand-written one
 // boots with no boot module and exits with its own status; kernels the stub cannot run are
 // refused at build time with a one-line reason.
-import { describe, it, after } from 'node:test'
+import { afterAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { boot, root, skipReason } from './vm.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmos-bm-build-'))
-after(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function wasm(name: string, wat: string): string {
   writeFileSync(join(dir, `${name}.wat`), wat)
@@ -25,7 +25,7 @@ function make(target: string, vars: Record<string, string>): { status: number | 
   return { status: r.status, output: r.stdout + r.stderr }
 }
 
-describe('bare-metal build with another kernel.wasm', { skip: skipReason }, () => {
+describe.skipIf(skipReason !== false)('bare-metal build with another kernel.wasm', () => {
   it('boots a minimal kernel without boot modules and exits with its status', async () => {
     const kernel = wasm('exit5', `(module
       (import "stub" "serial_write" (func $write (param i32 i32)))

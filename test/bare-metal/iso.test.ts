@@ -1,6 +1,6 @@
 // buildIso (bare-metal/iso.ts): builds a GRUB ISO from the stub's kernel ELF and boot modules,
 // boots it to check the kernel sees the modules and command line, and checks the errors.
-import { describe, it, before, after } from 'node:test'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,10 +10,10 @@ import { boot, make, skipReason, testBuild } from './vm.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmos-iso-test-'))
 const kernelElf = join(testBuild, 'kernel.elf')
-after(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('buildIso', { skip: skipReason }, () => {
-  before(() => make('elf'))
+describe.skipIf(skipReason !== false)('buildIso', () => {
+  beforeAll(() => make('elf'))
 
   it('makes a bootable ISO whose kernel sees the modules, in order, and the command line', async () => {
     writeFileSync(join(dir, 'a.bin'), 'first module')

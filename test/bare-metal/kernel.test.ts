@@ -5,7 +5,7 @@
 // a trapping / looping / memory-hungry guest contained, time/random/loader/io/pci and their grants,
 // interrupt-driven input (serial IRQ 4 echoed; a PS/2 keyboard driver on IRQ 1 with keys sent
 // through QEMU's monitor), a corrupted CAR block refused, and the `wasmos iso` command itself.
-import { describe, it, before, after } from 'node:test'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -35,10 +35,10 @@ async function run (name: string, programs: IsoProgram[], limitSeconds = 60): Pr
   return { out: vm.output(), status }
 }
 
-after(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('kernel.wasm on bare metal', { skip }, () => {
-  before(() => { kernelElf() })
+describe.skipIf(skip !== false)('kernel.wasm on bare metal', () => {
+  beforeAll(() => { kernelElf() })
 
   it('boots hello: the greeting, then every program has ended and the machine exits 0', async () => {
     const { out, status } = await run('hello', [program('hello')])

@@ -2,7 +2,7 @@
 // QEMU and checks everything kernel.wasm does through the stub's imports: serial output, PCI
 // configuration space, the boot module's bytes and the command line, timer ticks and idle,
 // IRQ-driven serial input, isa-debug-exit, wasm traps, AssemblyScript aborts, CPU exceptions.
-import { describe, it, before, after } from 'node:test'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,25 +23,25 @@ function fnv1a(bytes: Uint8Array): string {
   return h.toString(16).padStart(8, '0')
 }
 
-before(() => {
+beforeAll(() => {
   if (skipReason) return
   writeFileSync(join(dir, 'guest.bin'), moduleBytes)
   makeIso({ ISO: iso, MODULES: join(dir, 'guest.bin'), CMDLINE: `wasmos.test nonce=${nonce}` })
 })
-after(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('bare-metal stub with the test kernel', { skip: skipReason }, () => {
+describe.skipIf(skipReason !== false)('bare-metal stub with the test kernel', () => {
   let vm: Vm
-  before(async () => {
+  beforeAll(async () => {
     vm = boot(iso)
     await vm.waitFor(/^ready$/m)
   })
-  after(() => vm.kill())
+  afterAll(() => vm.kill())
 
-  it('prints the stub banner, then the greeting from kernel.wasm', async (t) => {
+  it('prints the stub banner, then the greeting from kernel.wasm', async ({ annotate }) => {
     assert.match(vm.output(), /^wasmos stub: booted by multiboot2, cmdline "wasmos\.test nonce=[0-9a-f]+"$/m)
     assert.match(vm.output(), /^wasmos test kernel: hello from kernel\.wasm$/m)
-    t.diagnostic(`first serial byte after ${(await vm.firstByteMs).toFixed(0)} ms`)
+    await annotate(`first serial byte after ${(await vm.firstByteMs).toFixed(0)} ms`)
   })
 
   it('hands the command line to the kernel', () => {
@@ -105,7 +105,7 @@ describe('bare-metal stub with the test kernel', { skip: skipReason }, () => {
   })
 })
 
-describe('bare-metal stub failures', { skip: skipReason }, () => {
+describe.skipIf(skipReason !== false)('bare-metal stub failures', () => {
   it('reports a CPU exception (page fault) with its vector on serial and halts', async () => {
     const vm = boot(iso)
     try {
