@@ -1,6 +1,5 @@
 // A thread's state and all of it outside the dispatch loop: calls, frames, host calls, traps, rare ops.
 
-import { Func } from './module'
 import { Instance, FuncInst, Store, OOB_TABLE, memoryInit, tableInit } from './store'
 
 export const ST_DONE: i32 = 0
