@@ -1,123 +1,96 @@
-// The WASI adapter: programs importing `wasi_snapshot_preview1` run with @wasmer/wasi supplying
-// the WASI imports, except standard I/O and exit. Writes to fds 1 and 2 and reads of fd 0 go
-// through the kernel's stdio interface as they happen (they are JSPI-suspending imports, so the
-// program waits for the answer and output streams live, interleaved with everyone else's), and
-// `proc_exit` ends the process with its status. Arguments are the process's; the environment is
-// the run's `--env` variables, nothing else.
-import { stdio } from '../interfaces/gen/stdio.ts'
-import { ExitSignal } from '../kernel/node/host.ts'
+// The WASI adapter: instantiates programs that import `wasi_snapshot_preview1` with wasmos's own
+// WASI (imports.ts), their file descriptors set up per process: 0–2 standard I/O, then one per
+// `--dir` preopen (only once the process is granted `fs`), then one per `--listen` listener (opened
+// through the tcp interface as the process, so only with a `tcp` grant). Everything is released
+// when the process ends. Programs importing only the older `wasi_unstable` go to legacy.ts.
+import { fs } from '../interfaces/gen/fs.ts'
+import { tcp } from '../interfaces/gen/tcp.ts'
+import { openRoot } from '../interfaces/native/safe-path.ts'
+import type { Mount } from '../interfaces/native/fs.ts'
 import type { NodeHost, Proc, WasiAdapter } from '../kernel/node/host.ts'
+import { RIGHTS_ALL, RIGHTS_DIR, RIGHTS_SOCKET, RIGHTS_STDIO, R } from './constants.ts'
+import { FdTable } from './fds.ts'
+import { wasiImports } from './imports.ts'
+import { LegacyWasi } from './legacy.ts'
+import { DENIED, ProcLink } from './link.ts'
+import { Mem } from './memory.ts'
 
-const ERRNO_SUCCESS = 0
-const ERRNO_BADF = 8
-const ERRNO_FAULT = 21
-const ERRNO_IO = 29
+/** A listener to pre-open for WASI programs (`--listen host:port`). */
+export interface Listen { host: string, port: number }
 
-let ready: Promise<typeof import('@wasmer/wasi').WASI> | null = null
-
-/** Reads the iovec array at `iovs` (pairs of u32 pointer, u32 length), checked against memory. */
-function iovecs (view: DataView, iovs: number, count: number): Array<[number, number]> | null {
-  const size = view.byteLength
-  if (iovs < 0 || count < 0 || iovs + count * 8 > size) return null
-  const out: Array<[number, number]> = []
-  for (let i = 0; i < count; i++) {
-    const ptr = view.getUint32(iovs + i * 8, true)
-    const len = view.getUint32(iovs + i * 8 + 4, true)
-    if (ptr + len > size) return null
-    out.push([ptr, len])
-  }
-  return out
+export interface WasiOptions {
+  env?: Map<string, string>
+  /** Directories granted with --dir (host side resolved). */
+  mounts?: Mount[]
+  listen?: Listen[]
 }
 
 export class WasiRunner implements WasiAdapter {
-  readonly #env: Record<string, string>
+  readonly #env: Map<string, string>
+  readonly #mounts: Mount[]
+  readonly #listen: Listen[]
+  readonly #legacy: LegacyWasi
   #host: NodeHost | null = null
 
-  constructor (env: Map<string, string> = new Map()) {
-    this.#env = Object.fromEntries(env)
+  constructor (opts: WasiOptions = {}) {
+    this.#env = opts.env ?? new Map()
+    this.#mounts = opts.mounts ?? []
+    this.#listen = opts.listen ?? []
+    this.#legacy = new LegacyWasi(this.#env)
   }
 
-  /** The host whose stdio programs write to: set once the host exists (see `bind`). */
+  /** The host the programs run on: set once the host exists. */
   bind (host: NodeHost): void {
     this.#host = host
+    this.#legacy.bind(host)
   }
 
   async instantiate (proc: Proc, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
-    // @wasmer/wasi is loaded only when a WASI program runs: it is large, and most runs have none.
-    ready ??= import('@wasmer/wasi').then(async (m) => { await m.init(); return m.WASI })
-    const WASI = await ready
     const host = this.#host
     if (host === null) throw new Error('the WASI adapter is not bound to a host')
     const module = proc.program.module
-    const wasi = new WASI({ args: proc.args, env: this.#env })
-    const wasiImports = wasi.getImports(module) as Record<string, Record<string, unknown>>
-    const own = wasiImports.wasi_snapshot_preview1 ?? wasiImports.wasi_unstable ?? {}
-    let memory: WebAssembly.Memory | null = null
-    const view = (): DataView => new DataView(memory!.buffer)
-
-    const callStdio = async (req: Parameters<typeof stdio.encode>[0]): Promise<{ status: number, payload: Uint8Array }> =>
-      await host.call(stdio.key, stdio.digest, stdio.encode(req))
-
-    const fdWrite = own.fd_write as (fd: number, iovs: number, n: number, out: number) => number
-    const fdRead = own.fd_read as (fd: number, iovs: number, n: number, out: number) => number
-    const overrides: Record<string, unknown> = {
-      fd_write: new WebAssembly.Suspending(async (fd: number, iovs: number, n: number, out: number): Promise<number> => {
-        if (fd !== 1 && fd !== 2) return fdWrite(fd, iovs, n, out)
-        const v = view()
-        const list = iovecs(v, iovs, n)
-        if (list === null || out < 0 || out + 4 > v.byteLength) return ERRNO_FAULT
-        let total = 0
-        for (const [, len] of list) total += len
-        const data = new Uint8Array(total)
-        let at = 0
-        const u8 = new Uint8Array(memory!.buffer)
-        for (const [ptr, len] of list) { data.set(u8.subarray(ptr, ptr + len), at); at += len }
-        if (total > 0) {
-          const r = await callStdio({ name: 'write', fd, data })
-          if (r.status !== 0) return r.status === stdio.error('bad_fd') ? ERRNO_BADF : ERRNO_IO
+    if (!WebAssembly.Module.imports(module).some((i) => i.module === 'wasi_snapshot_preview1')) {
+      return await this.#legacy.instantiate(proc, imports)
+    }
+    const mem = new Mem()
+    const table = new FdTable()
+    const link = new ProcLink(host, proc)
+    let ended = false
+    void proc.exited.then(() => { ended = true; table.closeAll(); link.close() })
+    for (const n of [0, 1, 2] as const) {
+      table.set(n, { kind: 'stdio', n, incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
+    }
+    if (this.#mounts.length > 0) {
+      // The process asks for its fs grant with a real message, as the process: flags, stored
+      // decisions and the prompt decide exactly as for any program; denied, it sees no preopens.
+      const r = await link.call(fs.key, fs.digest, fs.encode({ name: 'stat', path: '/' }))
+      if (r.status !== DENIED && !ended) {
+        for (const m of this.#mounts) {
+          table.add({ kind: 'dir', fd: openRoot(m.host), preopen: m.guest, listing: null, flags: 0, rights: RIGHTS_DIR | R.FD_FILESTAT_GET, inheriting: RIGHTS_ALL })
         }
-        new DataView(memory!.buffer).setUint32(out, total, true)
-        return ERRNO_SUCCESS
-      }),
-      fd_read: new WebAssembly.Suspending(async (fd: number, iovs: number, n: number, out: number): Promise<number> => {
-        if (fd !== 0) return fdRead(fd, iovs, n, out)
-        let list = iovecs(view(), iovs, n)
-        if (list === null || out < 0 || out + 4 > view().byteLength) return ERRNO_FAULT
-        let max = 0
-        for (const [, len] of list) max += len
-        let got: Uint8Array = new Uint8Array(0)
-        if (max > 0) {
-          const r = await callStdio({ name: 'read', max })
-          if (r.status !== 0) return ERRNO_IO
-          got = stdio.decodeAnswer('read', r.payload).data
-        }
-        // Memory may have grown (a new buffer) while waiting: look again.
-        list = iovecs(view(), iovs, n)!
-        const u8 = new Uint8Array(memory!.buffer)
-        let at = 0
-        for (const [ptr, len] of list) {
-          if (at >= got.length) break
-          const k = Math.min(len, got.length - at)
-          u8.set(got.subarray(at, at + k), ptr)
-          at += k
-        }
-        new DataView(memory!.buffer).setUint32(out, at, true)
-        return ERRNO_SUCCESS
-      }),
-      proc_exit: (status: number): never => {
-        throw new ExitSignal(status)
       }
     }
-    const merged: WebAssembly.Imports = { ...imports }
-    for (const mod of ['wasi_snapshot_preview1', 'wasi_unstable']) {
-      if (wasiImports[mod] !== undefined) merged[mod] = { ...wasiImports[mod], ...overrides } as WebAssembly.ModuleImports
+    for (const l of this.#listen) {
+      const r = await link.call(tcp.key, tcp.digest, tcp.encode({ name: 'listen', host: l.host, port: l.port, backlog: 128 }))
+      if (r.status === DENIED || ended) break
+      if (r.status !== 0) throw new Error(`--listen ${l.host}:${l.port}: could not listen (status ${r.status})`)
+      const { handle, port } = tcp.decodeAnswer('listen', r.payload)
+      table.add({ kind: 'listener', handle, address: `${l.host}:${port}`, accepted: [], pending: null, flags: 0, rights: RIGHTS_SOCKET, inheriting: RIGHTS_SOCKET })
     }
+    const env = [...this.#env.entries()]
+    const wasi = wasiImports({
+      args: proc.args,
+      env,
+      table,
+      mem,
+      link,
+      onInternalError: (call, err) => host.internalError(`wasi ${call}`, err)
+    })
+    const merged: WebAssembly.Imports = { ...imports, wasi_snapshot_preview1: wasi }
     const instance = await WebAssembly.instantiate(module, merged)
-    const mem = instance.exports.memory
-    if (!(mem instanceof WebAssembly.Memory)) throw new Error('a WASI program must export its memory')
-    memory = mem
-    // Binds @wasmer/wasi to this instance's memory; the host calls _start itself (through JSPI).
-    wasi.instantiate(instance, {})
+    const memory = instance.exports.memory
+    if (!(memory instanceof WebAssembly.Memory)) throw new Error('a WASI program must export its memory')
+    mem.bind(memory)
     return instance
   }
 }
