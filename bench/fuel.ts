@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildFuelFixtures } from './fuel-fixtures.ts'
 import { rewriteCached } from '../src/kernel/node/limits/cache.ts'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../src/kernel/node/limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../src/kernel/node/limits/rewrite/index.ts'
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '7' }, json: { type: 'boolean', default: false } } })
 const reps = Number(values.reps)

@@ -6,7 +6,7 @@
 // throughput), too few means work went uncounted (a program could outrun preemption).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { counter, instantiate, wat } from './helpers.ts'
 
 const BUDGET = 100_000

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, t
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fuelCacheDir, fuelCacheKey, rewriteCached } from '../../src/kernel/node/limits/cache.ts'
-import { rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { fixture, kernel } from './helpers.ts'
 
 const opts = { maxMemoryPages: 4096 }

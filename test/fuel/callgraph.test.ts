@@ -2,7 +2,7 @@
 // fuel-passing clones of self-recursive functions: same results, still preempted.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { counter, instantiate, toWat, wat } from './helpers.ts'
 
 const rw = (bytes: Uint8Array): Uint8Array => rewriteModule(bytes, { maxMemoryPages: 16 })

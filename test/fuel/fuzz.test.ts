@@ -4,7 +4,7 @@
 // the mutated input, it accepts the rewritten output too.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { FuelRewriteError, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { FuelRewriteError, rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { fixture, kernel } from './helpers.ts'
 
 function prng (seed: number): () => number {

@@ -6,7 +6,7 @@ import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { setImmediate as tick } from 'node:timers/promises'
 import { refuelImports } from '../../src/kernel/node/imports/refuel.ts'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { type Decision, FuelScheduler, type ProgramStats } from '../../src/kernel/node/limits/scheduler.ts'
 import { fixture, kernel, wat } from './helpers.ts'
 

@@ -3,7 +3,7 @@
 // keeps its memory.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { counter, fixture, instantiate, toWat, wat } from './helpers.ts'
 
 const PAGE = 65536

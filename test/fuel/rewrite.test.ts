@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   FUEL_SECTION, FuelRewriteError, REFUEL_MODULE, REFUEL_NAME, rewriteModule,
-} from '../../src/kernel/node/limits/rewrite.ts'
+} from '../../src/kernel/node/limits/rewrite/index.ts'
 import { counter, fixture, instantiate, kernel, toWat, wat } from './helpers.ts'
 
 const CAP = 4096 // 256 MiB

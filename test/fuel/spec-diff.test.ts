@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { convertWast } from '../spec/wast.ts'
-import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME, rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const suite = process.env.WASM_TESTSUITE ?? join(root, '..', 'shared', 'wasm-testsuite')

@@ -12,7 +12,7 @@
 // promise resolves to is returned. Either may throw to end the program (e.g. its CPU limit). The
 // host's poll returns a budget whenever the program is not running under `promising` (its start
 // function), and 0 when it should let others (or the event loop) run.
-import { REFUEL_MODULE, REFUEL_NAME } from '../limits/rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME } from '../limits/rewrite/index.ts'
 
 // wat2wasm of the function above, with imports h.poll and h.block.
 const ADAPTER = new Uint8Array([

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite.ts'
+import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
 
 export interface CacheOptions {
   /** WASMOS_HOME; defaults to $WASMOS_HOME, then ~/.wasmos. */

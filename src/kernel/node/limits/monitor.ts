@@ -1,5 +1,5 @@
-// Limits of programs on Node (issue 7): programs are rewritten before they are compiled so that
-// they count down fuel (src/kernel/fuel/rewrite.ts) and call `wasmos_sched.refuel` when it runs
+// Limits of programs on Node: programs are rewritten before they are compiled so that
+// they count down fuel (src/kernel/node/limits/rewrite/) and call `wasmos_sched.refuel` when it runs
 // out; there the host charges the slice's CPU time, ends a program past its CPU limit, and
 // otherwise suspends it (JSPI) until the event loop's next turn, so every other runnable program,
 // timers and I/O run in between: a program stuck in a loop no longer freezes the others. Memory
@@ -11,7 +11,7 @@ import type { HostMonitor, Proc } from '../host.ts'
 import type { LoadOptions } from '../program.ts'
 import { rewriteCached } from './cache.ts'
 import { refuelImports } from '../imports/refuel.ts'
-import { REFUEL_MODULE, REFUEL_NAME } from './rewrite.ts'
+import { REFUEL_MODULE, REFUEL_NAME } from './rewrite/index.ts'
 import { FuelScheduler, formatStats } from './scheduler.ts'
 import type { ProgramStats } from './scheduler.ts'
 

@@ -1,7 +1,7 @@
-// Parsing of the per-program limits given on the command line (issue 7): `--max-memory <size>`,
+// Parsing of the per-program limits given on the command line: `--max-memory <size>`,
 // `--cpu-limit <duration>` and `--slice <duration>`, with their defaults. One-line errors with a
 // code, for the CLI to print.
-import { PAGE_SIZE } from './rewrite.ts'
+import { PAGE_SIZE } from './rewrite/index.ts'
 
 /** Default memory cap: 256 MiB. */
 export const DEFAULT_MAX_MEMORY_PAGES = 4096
@@ -10,8 +10,8 @@ export const MAX_MEMORY_PAGES = 65536
 /** Default target length of a slice. */
 export const DEFAULT_SLICE_MS = 10
 /**
- * Starting fuel of a slice before the scheduler adapts it to DEFAULT_SLICE_MS. Measured on the
- * bench kernels (bench/fuel.ts): 14–25 million fuel units per ms of CPU on this machine.
+ * Starting fuel of a slice before the scheduler adapts it to DEFAULT_SLICE_MS: of the order of what
+ * the bench kernels (bench/fuel.ts) burn in a millisecond; each program's budget then adapts.
  */
 export const DEFAULT_SLICE_FUEL = 20_000_000
 
