@@ -1,10 +1,23 @@
-// Makes a bootable wasmos ISO (GRUB, Multiboot2, BIOS) from the stub's kernel ELF and the boot
-// modules (the CAR file with the guest programs, ...): the logic behind `wasmos iso`. Uses
-// Debian's grub-mkrescue (grub-pc-bin, grub-common) and xorriso; the ISO is written to a
-// temporary file and renamed, so `out` is either the complete new image or untouched.
+// Makes a bootable wasmos ISO from the stub's kernel ELF and the boot modules (the CAR file with
+// the guest programs, ...): the logic behind `wasmos iso`. One hybrid image booted by the vendored
+// Limine 8.2.0 (limine/): BIOS from a CD, BIOS from a disk or USB stick, UEFI. Needs xorriso and a
+// C compiler for Limine's host tool; no network. The ISO is written to a temporary file and
+// renamed, so `out` is either the complete new image or untouched.
+import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
+
+/** bare-metal/ of the checkout, found upwards: this file may run from its source or bundled in dist/. */
+function findHere (): string {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'limine', 'limine.c'))) return dir
+    if (existsSync(join(dir, 'bare-metal', 'limine', 'limine.c'))) return join(dir, 'bare-metal')
+    if (dirname(dir) === dir) return import.meta.dirname
+  }
+}
+const HERE = findHere()
+const LIMINE = join(HERE, 'limine')
 
 export type IsoErrorCode =
   | 'ISO_TOOL_MISSING' | 'ISO_INPUT_MISSING' | 'ISO_BAD_NAME' | 'ISO_BAD_CMDLINE' | 'ISO_FAILED' | 'ABORT_ERR'
@@ -36,30 +49,28 @@ export interface BuildIsoOptions {
   signal?: AbortSignal
 }
 
-// The GRUB modules the image needs: a BIOS image with only these is under 1 MB.
-const GRUB_MODULES = 'multiboot2 normal iso9660 biosdisk part_msdos'
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,100}$/
 const SAFE_WORD = /^[A-Za-z0-9._,:=/+-]+$/
 
 /** The tools buildIso needs that are not on PATH. */
 export function missingIsoTools (): string[] {
-  return ['grub-mkrescue', 'xorriso'].filter((t) => process.getBuiltinModule('node:child_process').spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
+  return ['xorriso', 'make', 'cc'].filter((t) => process.getBuiltinModule('node:child_process').spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
 }
 
-/** The grub.cfg for a kernel at /boot/kernel.elf and modules at /boot/modules/<name>. */
-export function grubConfig (cmdline: string, moduleNames: string[]): string {
+/** The limine.conf (Limine 8.x spelling) for a kernel at /boot/kernel.elf and modules at /boot/modules/<name>. */
+export function limineConfig (cmdline: string, moduleNames: string[]): string {
   const words = cmdline.trim() === '' ? [] : cmdline.trim().split(/\s+/)
   for (const w of words) {
-    if (!SAFE_WORD.test(w)) throw new IsoError('ISO_BAD_CMDLINE', `kernel command line word ${JSON.stringify(w)} has characters GRUB would reinterpret`)
+    if (!SAFE_WORD.test(w)) throw new IsoError('ISO_BAD_CMDLINE', `kernel command line word ${JSON.stringify(w)} has characters the boot loader could reinterpret`)
   }
   return [
-    'set timeout=0',
-    'set default=0',
-    'menuentry "wasmos" {',
-    `  multiboot2 /boot/kernel.elf${words.map((w) => ' ' + w).join('')}`,
-    ...moduleNames.map((n) => `  module2 /boot/modules/${n} ${n}`),
-    '  boot',
-    '}',
+    'timeout: 0',
+    'quiet: yes',
+    '/wasmos',
+    '    protocol: limine',
+    '    kernel_path: boot():/boot/kernel.elf',
+    `    cmdline: ${words.join(' ')}`,
+    ...moduleNames.flatMap((n) => [`    module_path: boot():/boot/modules/${n}`, `    module_cmdline: ${n}`]),
     '',
   ].join('\n')
 }
@@ -97,7 +108,7 @@ export async function buildIso (opts: BuildIsoOptions): Promise<void> {
   if (signal?.aborted) throw new IsoError('ABORT_ERR', 'ISO build aborted')
   const missing = missingIsoTools()
   if (missing.length > 0) {
-    throw new IsoError('ISO_TOOL_MISSING', `making an ISO needs ${missing.join(' and ')} (Debian: grub-pc-bin grub-common xorriso)`)
+    throw new IsoError('ISO_TOOL_MISSING', `making an ISO needs ${missing.join(' and ')} (Debian: xorriso make gcc)`)
   }
   const modules = (opts.modules ?? []).map((m) => typeof m === 'string' ? { path: m, name: basename(m) } : { path: m.path, name: m.name ?? basename(m.path) })
   const names = new Set<string>()
@@ -106,23 +117,39 @@ export async function buildIso (opts: BuildIsoOptions): Promise<void> {
     if (names.has(m.name)) throw new IsoError('ISO_BAD_NAME', `two modules are named ${m.name}`)
     names.add(m.name)
   }
-  const config = grubConfig(opts.cmdline ?? '', modules.map((m) => m.name))
+  const config = limineConfig(opts.cmdline ?? '', modules.map((m) => m.name))
   await requireFile(kernelElf, 'kernel')
   for (const m of modules) await requireFile(m.path, 'module')
 
+  const tool = await limineTool(signal)
   const stage = await mkdtemp(join(tmpdir(), 'wasmos-iso-'))
   const tmpOut = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
   try {
-    await mkdir(join(stage, 'boot', 'grub'), { recursive: true })
+    await mkdir(join(stage, 'boot', 'limine'), { recursive: true })
     await mkdir(join(stage, 'boot', 'modules'))
+    await mkdir(join(stage, 'EFI', 'BOOT'), { recursive: true })
     await copyFile(kernelElf, join(stage, 'boot', 'kernel.elf'))
     for (const m of modules) await copyFile(m.path, join(stage, 'boot', 'modules', m.name))
-    await writeFile(join(stage, 'boot', 'grub', 'grub.cfg'), config)
+    await writeFile(join(stage, 'boot', 'limine', 'limine.conf'), config)
+    for (const f of ['limine-bios.sys', 'limine-bios-cd.bin', 'limine-uefi-cd.bin']) await copyFile(join(LIMINE, f), join(stage, 'boot', 'limine', f))
+    await copyFile(join(LIMINE, 'BOOTX64.EFI'), join(stage, 'EFI', 'BOOT', 'BOOTX64.EFI'))
     await mkdir(dirname(out), { recursive: true })
-    await run('grub-mkrescue', ['-o', tmpOut, `--install-modules=${GRUB_MODULES}`, '--fonts=', '--locales=', '--themes=', stage], signal)
+    await run('xorriso', ['-as', 'mkisofs', '-R', '-r', '-J', '-b', 'boot/limine/limine-bios-cd.bin', '-no-emul-boot',
+      '-boot-load-size', '4', '-boot-info-table', '-hfsplus', '-apm-block-size', '2048',
+      '--efi-boot', 'boot/limine/limine-uefi-cd.bin', '-efi-boot-part', '--efi-boot-image', '--protective-msdos-label',
+      stage, '-o', tmpOut], signal)
+    await run(tool, ['bios-install', tmpOut], signal)
     await rename(tmpOut, out)
   } finally {
     await rm(stage, { recursive: true, force: true })
     await rm(tmpOut, { force: true })
   }
+}
+
+/** Builds Limine's host tool (bios-install) from the vendored source when it is missing or stale; returns its path. */
+async function limineTool (signal?: AbortSignal): Promise<string> {
+  const build = join(HERE, '..', 'build')
+  await mkdir(build, { recursive: true })
+  await run('flock', [join(build, 'limine.lock'), 'make', '-s', '-C', HERE, 'limine-tool'], signal)
+  return join(build, 'limine', 'limine')
 }

@@ -1,11 +1,11 @@
-// Build step: the bare-metal stub with the AssemblyScript test kernel and its GRUB ISO
+// Build step: the bare-metal stub with the AssemblyScript test kernel and its Limine ISO
 // (build/bare-metal/wasmos.iso), through bare-metal/Makefile, which rebuilds only what changed.
 // Skipped, with one line on stderr, when the C/ISO toolchain is not installed.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
-const tools = ['make', 'gcc', 'ld', 'wasm2c', 'grub-mkrescue', 'xorriso']
+const tools = ['make', 'gcc', 'cc', 'ld', 'wasm2c', 'xorriso']
 const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
 if (missing.length > 0) {
   console.error(`build: 60-bare-metal skipped (needs ${missing.join(', ')})`)

@@ -1,11 +1,11 @@
-// buildIso (bare-metal/iso.ts): builds a GRUB ISO from the stub's kernel ELF and boot modules,
+// buildIso (bare-metal/iso.ts): builds a Limine ISO from the stub's kernel ELF and boot modules,
 // boots it to check the kernel sees the modules and command line, and checks the errors.
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildIso, grubConfig, IsoError } from '../../bare-metal/iso.ts'
+import { buildIso, IsoError, limineConfig } from '../../bare-metal/iso.ts'
 import { boot, make, skipReason, testBuild } from './vm.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmos-iso-test-'))
@@ -25,7 +25,7 @@ describe.skipIf(skipReason !== false)('buildIso', () => {
       cmdline: 'grants=log,time  mode=test',
       out,
     })
-    assert.ok(statSync(out).size < 2_000_000, 'a BIOS image with few GRUB modules stays small')
+    assert.ok(statSync(out).size < 5_000_000, 'a BIOS and UEFI image stays small')
     assert.deepEqual(readdirSync(join(dir, 'out')), ['wasmos.iso'], 'no temporary file left')
     const vm = boot(out)
     try {
@@ -48,7 +48,7 @@ describe.skipIf(skipReason !== false)('buildIso', () => {
     assert.equal(existsSync(out), false)
   })
 
-  it('rejects module names and command lines GRUB would misread', async () => {
+  it('rejects module names and command lines the boot loader would misread', async () => {
     writeFileSync(join(dir, 'm.bin'), 'x')
     const out = join(dir, 'bad.iso')
     await assert.rejects(buildIso({ kernelElf, modules: [{ path: join(dir, 'm.bin'), name: 'a b' }], out }),
@@ -70,9 +70,9 @@ describe.skipIf(skipReason !== false)('buildIso', () => {
   })
 })
 
-it('grubConfig lists the kernel with its command line, then the modules', () => {
-  assert.equal(grubConfig(' a=1  b ', ['x.car']), [
-    'set timeout=0', 'set default=0', 'menuentry "wasmos" {',
-    '  multiboot2 /boot/kernel.elf a=1 b', '  module2 /boot/modules/x.car x.car', '  boot', '}', '',
+it('limineConfig lists the kernel with its command line, then the modules (Limine 8.x keys)', () => {
+  assert.equal(limineConfig(' a=1  b ', ['x.car']), [
+    'timeout: 0', 'quiet: yes', '/wasmos', '    protocol: limine', '    kernel_path: boot():/boot/kernel.elf',
+    '    cmdline: a=1 b', '    module_path: boot():/boot/modules/x.car', '    module_cmdline: x.car', '',
   ].join('\n'))
 })

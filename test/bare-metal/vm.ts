@@ -6,7 +6,7 @@ import { join } from 'node:path'
 
 export const root = join(import.meta.dirname, '..', '..')
 
-const tools = ['make', 'flock', 'gcc', 'ld', 'wasm2c', 'wat2wasm', 'grub-mkrescue', 'xorriso', 'qemu-system-x86_64']
+const tools = ['make', 'flock', 'gcc', 'ld', 'wasm2c', 'wat2wasm', 'cc', 'xorriso', 'qemu-system-x86_64']
 const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
 /** A reason to skip, or false when every tool the bare-metal build needs is installed. */
 export const skipReason: string | false = missing.length > 0 ? `needs ${missing.join(', ')}` : false

@@ -1,8 +1,9 @@
 // `wasmos iso`: packs programs into a bootable bare-metal image. The programs go into a CAR
 // (one raw block each, named by its CID, which kernel.wasm re-hashes at boot) and a boot
 // configuration `boot.cfg` says which start, with what arguments and grants (no prompt on bare
-// metal: whatever is not granted is denied). Both become GRUB boot modules next to the stub ELF
-// linked with build/kernel.wasm (bare-metal/Makefile, bare-metal/iso.ts).
+// metal: whatever is not granted is denied). Both become boot modules next to the stub ELF
+// linked with build/kernel.wasm, in one hybrid Limine ISO for BIOS and UEFI (bare-metal/Makefile,
+// bare-metal/iso.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -160,8 +161,8 @@ export function kernelElf (opts: KernelElfOptions = {}): string {
   const r = process.getBuiltinModule('node:child_process').spawnSync('flock', [`${buildDir}.lock`, ...make], { encoding: 'utf8' })
   if (r.error !== undefined) throw new WasmosError('ERR_TOOL_MISSING', `cannot run make: ${r.error.message}`)
   if (r.status !== 0) throw new WasmosError('ERR_STUB_BUILD', `building the bare-metal stub failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' / ')}`)
-  // The ISO carries a stripped copy (≈0.5 MB instead of ≈4 MB of debug information, which GRUB
-  // would read from the CD at every boot); the unstripped ELF stays in buildDir for debugging.
+  // The ISO carries a stripped copy (≈0.5 MB instead of ≈4 MB of debug information, which the
+  // boot loader would read from the CD at every boot); the unstripped ELF stays in buildDir for debugging.
   const elf = join(buildDir, 'kernel.elf')
   const stripped = join(buildDir, 'kernel.stripped.elf')
   const s = process.getBuiltinModule('node:child_process').spawnSync('flock', [`${buildDir}.lock`, 'strip', '-o', stripped, elf], { encoding: 'utf8' })
@@ -291,7 +292,7 @@ export function applyGrants (programs: IsoProgram[], flags: { handler?: string[]
 
 export function registerIsoCommands (program: Command): void {
   program.command('iso')
-    .description('build a bootable bare-metal image (GRUB ISO) with programs, their grants and kernel.wasm')
+    .description('build a bootable bare-metal image (Limine ISO for BIOS and UEFI, CD or USB stick) with programs, their grants and kernel.wasm')
     .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: hello, lspci, the ping-pong pair, serial-echo, ps2-keyboard)', collect)
     .option('--file <file|cid>', 'a program packed but not started, for process.spawn by name or CID (repeatable)', collect)
     .option('--handler <iface=program>', 'the program handles this interface; the others may send to it (repeatable)', collect)
