@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4) for the bare-metal kernel: every block of the boot CAR is hashed and
-// compared with its CID before anything in it runs (adapted from bench/kernels/sha256.ts).
+// SHA-256 (FIPS 180-4), the one AssemblyScript implementation: the bare-metal kernel hashes every
+// block of the boot CAR against its CID with it, and bench/kernels/sha256.ts times it.
 const K: StaticArray<u32> = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
