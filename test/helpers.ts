@@ -129,6 +129,16 @@ export interface Served {
   stop (): Promise<void>
 }
 
+/** Ends a child with SIGINT (as Ctrl-C would) and waits for it to exit. */
+function interrupt (child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.removeAllListeners('exit')
+    child.once('exit', () => resolve())
+    child.kill('SIGINT')
+  })
+}
+
 /**
  * Starts a Node process in `home` (default: `wasmos serve --json`; a test may pass a fixture
  * script instead) and resolves with the multiaddrs of its first JSON line.
@@ -156,13 +166,7 @@ export function startServe (home: string, args: string[] = [CLI, 'serve', '--jso
       resolve({
         child,
         multiaddrs,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done()
-            child.removeAllListeners('exit')
-            child.once('exit', () => done())
-            child.kill('SIGINT')
-          })
+        stop: () => interrupt(child)
       })
     })
   })
