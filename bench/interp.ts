@@ -1,9 +1,10 @@
 // Bench: the same compute kernels (AssemblyScript, asc -O3) run by V8 directly and by the
 // kernel's WebAssembly interpreter, itself running as wasm on V8 and, when wabt's wasm2c and a C
 // compiler are present, as the wasm2c-compiled C build run natively (gcc -O2 as on bare metal,
-// with aligned labels: see interp-native.ts). Prints a table of times and
-// slowdowns; checks that every engine computes the same result.
-// Usage: node bench/interp.ts [--quick]
+// with aligned labels: see interp-native.ts). Prints a table of times and slowdowns (or, with
+// --json, one JSON object: per kernel the times in ms and `nativeSlowdown` = interpreter native
+// time / V8 time, null without a native build); checks that every engine computes the same result.
+// Usage: node bench/interp.ts [--quick] [--json]   (--quick: smaller inputs, fewer repetitions)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ import { buildNative, NATIVE_BIN, NATIVE_CC } from './interp-native.ts'
 const root = join(import.meta.dirname, '..')
 const out = join(root, 'build', 'interp', 'kernels')
 const quick = process.argv.includes('--quick')
+const json = process.argv.includes('--json')
 
 export const KERNELS: { name: string, src: string, n: number }[] = [
   { name: 'fib', src: join(root, 'bench', 'kernels', 'fib.ts'), n: quick ? 22 : 27 },
@@ -21,18 +23,18 @@ export const KERNELS: { name: string, src: string, n: number }[] = [
   { name: 'msgpack', src: join(root, 'bench', 'interp-kernels', 'msgpack.ts'), n: quick ? 5_000 : 50_000 },
 ]
 
-export function buildKernel(name: string, src: string): string {
+export function buildKernel (name: string, src: string): string {
   const wasm = join(out, `${name}.wasm`)
   if (!existsSync(wasm) || statSync(wasm).mtimeMs < statSync(src).mtimeMs) {
     mkdirSync(out, { recursive: true })
     const tmp = `${wasm}.${process.pid}.tmp`
-    execFileSync(join(root, 'node_modules', '.bin', 'asc'), [src, '-O3', '--runtime', 'stub', '-o', tmp], { stdio: 'inherit' })
+    execFileSync(join(root, 'node_modules', '.bin', 'asc'), [src, '-O3', '--runtime', 'stub', '-o', tmp], { stdio: ['ignore', process.stderr, process.stderr] })
     renameSync(tmp, wasm)
   }
   return wasm
 }
 
-function v8Run(bytes: Uint8Array<ArrayBuffer>, n: number): { result: number, ms: number } {
+function v8Run (bytes: Uint8Array<ArrayBuffer>, n: number): { result: number, ms: number } {
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { abort: () => { throw new Error('abort') } },
   })
@@ -43,7 +45,7 @@ function v8Run(bytes: Uint8Array<ArrayBuffer>, n: number): { result: number, ms:
 }
 
 // Runs kernel `run(n)` on the interpreter; env.abort is a host function that must not be called.
-export function interpRun(i: Interp, bytes: Uint8Array, n: number): { result: number, ms: number } {
+export function interpRun (i: Interp, bytes: Uint8Array, n: number): { result: number, ms: number } {
   const mid = i.load(bytes)
   if (typeof mid === 'string') throw new Error(`load: ${mid}`)
   const abort = i.hostFunc([T_I32, T_I32, T_I32, T_I32], [], 1)
@@ -69,13 +71,13 @@ export function interpRun(i: Interp, bytes: Uint8Array, n: number): { result: nu
   return { result: Number(BigInt.asUintN(32, i.x.result(0))), ms }
 }
 
-function nativeRun(wasm: string, n: number): { result: number, ms: number } | undefined {
+function nativeRun (wasm: string, n: number): { result: number, ms: number } | undefined {
   if (!existsSync(NATIVE_BIN)) return undefined
   const outp = execFileSync(NATIVE_BIN, [wasm, String(n)], { encoding: 'utf8' }).trim().split(/\s+/)
   return { result: Number(outp[0]) >>> 0, ms: Number(outp[1]) }
 }
 
-function best<T extends { ms: number }>(k: number, f: () => T): T {
+function best<T extends { ms: number }> (k: number, f: () => T): T {
   let b = f()
   for (let j = 1; j < k; j++) {
     const r = f()
@@ -84,26 +86,58 @@ function best<T extends { ms: number }>(k: number, f: () => T): T {
   return b
 }
 
+/** One kernel's measurements: best times in ms, and slowdowns relative to V8. */
+interface KernelResult {
+  name: string
+  n: number
+  result: number
+  v8Ms: number
+  interpOnV8Ms: number
+  interpOnV8Slowdown: number
+  nativeMs: number | null
+  nativeSlowdown: number | null
+}
+
 if (import.meta.main) {
   await import('../scripts/build.d/40-interp.ts')
   const native = buildNative()
-  const rows: string[] = []
-  rows.push(`| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c, ${NATIVE_CC} -O2) | slowdown |`)
-  rows.push('|---|---|---|---|---|---|')
+  // repetitions: the best of k runs
+  const reps = quick ? { v8: 3, interp: 1, native: 2 } : { v8: 5, interp: 3, native: 3 }
+  const kernels: KernelResult[] = []
   let mismatch = false
   for (const k of KERNELS) {
     const wasm = buildKernel(k.name, k.src)
     const bytes = new Uint8Array(readFileSync(wasm))
-    const v = best(5, () => v8Run(bytes, k.n))
-    const i = best(3, () => interpRun(new Interp({ maxPages: 1024 }), bytes, k.n))
-    const nat = native ? best(3, () => nativeRun(wasm, k.n)!) : undefined
+    const v = best(reps.v8, () => v8Run(bytes, k.n))
+    const i = best(reps.interp, () => interpRun(new Interp({ maxPages: 1024 }), bytes, k.n))
+    const nat = native ? best(reps.native, () => nativeRun(wasm, k.n)!) : undefined
     if (i.result !== v.result || (nat !== undefined && nat.result !== v.result)) {
       mismatch = true
       console.error(`${k.name}: results differ: V8 ${v.result}, interpreter ${i.result}, native ${nat?.result}`)
     }
-    const f = (ms: number): string => `${ms.toFixed(1)} ms`
-    rows.push(`| ${k.name}(${k.n}) | ${f(v.ms)} | ${f(i.ms)} | ${(i.ms / v.ms).toFixed(1)}× | ${nat ? f(nat.ms) : 'n/a'} | ${nat ? `${(nat.ms / v.ms).toFixed(1)}×` : 'n/a'} |`)
+    const round = (x: number): number => Math.round(x * 100) / 100
+    kernels.push({
+      name: k.name,
+      n: k.n,
+      result: v.result,
+      v8Ms: round(v.ms),
+      interpOnV8Ms: round(i.ms),
+      interpOnV8Slowdown: round(i.ms / v.ms),
+      nativeMs: nat ? round(nat.ms) : null,
+      nativeSlowdown: nat ? round(nat.ms / v.ms) : null
+    })
   }
-  console.log(rows.join('\n'))
+  if (json) {
+    console.log(JSON.stringify({ bench: 'interp', quick, nativeCompiler: native ? NATIVE_CC : null, resultsAgree: !mismatch, kernels }, null, 2))
+  } else {
+    const f = (ms: number): string => `${ms.toFixed(1)} ms`
+    const rows = [
+      `| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c, ${NATIVE_CC} -O2) | slowdown |`,
+      '|---|---|---|---|---|---|',
+      ...kernels.map((k) => `| ${k.name}(${k.n}) | ${f(k.v8Ms)} | ${f(k.interpOnV8Ms)} | ${k.interpOnV8Slowdown.toFixed(1)}× | ` +
+        `${k.nativeMs !== null ? f(k.nativeMs) : 'n/a'} | ${k.nativeSlowdown !== null ? `${k.nativeSlowdown.toFixed(1)}×` : 'n/a'} |`),
+    ]
+    console.log(rows.join('\n'))
+  }
   if (mismatch) process.exitCode = 1
 }
