@@ -1,41 +1,50 @@
-// Build step: bundles the compiled CLI (dist/src) into one file, dist/wasmos.mjs, which bin/wasmos.mjs
-// loads with V8's compile cache: one file to read and compile instead of hundreds makes
-// `wasmos run` start several times faster. Helia and libp2p stay outside the bundle: they are
-// imported only when a command needs the network or the store.
+// Build step: bundles the CLI (src/cli/main.ts and what it imports) into one file, dist/wasmos.mjs,
+// which bin/wasmos.mjs loads with V8's compile cache: one file to read and compile instead of
+// hundreds makes `wasmos run` start several times faster. esbuild reads the TypeScript sources
+// itself (types are only stripped), so the CLI does not wait for tsc (step 20 type-checks and
+// writes dist/src for the rest). Helia and libp2p stay outside the bundle: they are imported only
+// when a command needs the network or the store. Skipped when the bundle is newer than its inputs.
 import { build } from 'esbuild'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { newest } from '../newest.ts'
 
 const root = join(import.meta.dirname, '..', '..')
-await build({
-  entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
-  outfile: join(root, 'dist', 'wasmos.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  logLevel: 'warning',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  external: ['helia', '@helia/*', 'libp2p', '@libp2p/*', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', 'blockstore-fs', 'datastore-fs',
-    '@wasmer/wasi', 'binaryen', 'assemblyscript', 'ipfs-unixfs-importer', 'ipfs-unixfs-exporter', '@ipld/car'],
-  plugins: [{
-    // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
-    // use: a stand-in that refuses keeps worker_threads out of every start.
-    name: 'no-pino-transports',
-    setup (b) {
-      b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'wasmos-stub' }))
-      b.onLoad({ filter: /.*/, namespace: 'wasmos-stub' }, () => ({
-        contents: "module.exports = class ThreadStream { constructor () { throw new Error('pino transports are not available in wasmos') } }",
-        loader: 'js'
-      }))
-    }
-  }, {
-    // msgpackr's Node entry probes for a native addon (spawning `ldd` to tell musl from glibc):
-    // milliseconds at every start for no gain on our small messages. Use its plain-JS entry.
-    name: 'msgpackr-js',
-    setup (b) {
-      b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
-    }
-  }],
-  banner: { js: "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url);" }
-})
+const outfile = join(root, 'dist', 'wasmos.mjs')
+const inputs = Math.max(newest(join(root, 'src')), statSync(join(root, 'bare-metal', 'iso.ts')).mtimeMs,
+  statSync(import.meta.filename).mtimeMs, statSync(join(root, 'package.json')).mtimeMs)
+if (!existsSync(outfile) || statSync(outfile).mtimeMs < inputs) {
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    logLevel: 'warning',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: ['helia', '@helia/*', 'libp2p', '@libp2p/*', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', 'blockstore-fs', 'datastore-fs',
+      '@wasmer/wasi', 'binaryen', 'assemblyscript', 'ipfs-unixfs-importer', 'ipfs-unixfs-exporter', '@ipld/car'],
+    plugins: [{
+      // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
+      // use: a stand-in that refuses keeps worker_threads out of every start.
+      name: 'no-pino-transports',
+      setup (b) {
+        b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'wasmos-stub' }))
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-stub' }, () => ({
+          contents: "module.exports = class ThreadStream { constructor () { throw new Error('pino transports are not available in wasmos') } }",
+          loader: 'js'
+        }))
+      }
+    }, {
+      // msgpackr's Node entry probes for a native addon (spawning `ldd` to tell musl from glibc):
+      // milliseconds at every start for no gain on our small messages. Use its plain-JS entry.
+      name: 'msgpackr-js',
+      setup (b) {
+        b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
+      }
+    }],
+    banner: { js: "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url);" }
+  })
+}

@@ -1,9 +1,14 @@
 // Build step: compiles every AssemblyScript program (programs/<name>/main.ts) with the SDK into
-// programs/build/<name>.wasm. A program is rebuilt when it or the SDK changed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+// programs/build/<name>.wasm, or only those named with `--programs a,b`. A program is rebuilt when
+// it or the SDK changed. One compiler per thread, loaded once for many programs: with three or
+// more to build and two cores, a worker thread (this same module) takes every other one.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { newest } from '../newest.ts'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { newest, wantedPrograms } from '../newest.ts'
+import type { Transform } from 'assemblyscript/transform'
 
 /** Collects asc's output, shown only when a compilation fails. */
 class TextStream extends Writable {
@@ -15,10 +20,16 @@ class NullStream extends Writable {
   override _write (_chunk: Buffer, _enc: string, done: () => void): void { done() }
 }
 
+class BuildError extends Error {
+  readonly code = 'ERR_BUILD'
+}
+
+interface Failure { name: string, message: string, output: string }
+interface Shared { todo: string[], next: SharedArrayBuffer }
+
 const root = join(import.meta.dirname, '..', '..')
 const programs = join(root, 'programs')
 const out = join(programs, 'build')
-mkdirSync(out, { recursive: true })
 
 /** Appends a name section naming the module, so that logs, prompts and `wasmos ls` can name it. */
 function nameModule (path: string, name: string): void {
@@ -31,34 +42,77 @@ function nameModule (path: string, name: string): void {
   writeFileSync(path, Buffer.concat([bytes, Buffer.from([0, ...leb(payload.length), ...payload])]))
 }
 
-const sdk = newest(join(programs, 'sdk', 'as'))
-const todo = readdirSync(programs, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && existsSync(join(programs, e.name, 'main.ts')))
-  .map((e) => e.name)
-  .filter((name) => {
-    const target = join(out, `${name}.wasm`)
-    return !existsSync(target) || statSync(target).mtimeMs < Math.max(sdk, newest(join(programs, name)))
-  })
-
-if (todo.length > 0) {
+/**
+ * Compiles programs from the shared list until none is left: each thread takes the next index
+ * from one shared counter. Output is written under a temporary name and renamed, so a test
+ * reading programs/build meanwhile sees the old module or the new one, never half of one.
+ */
+async function compileShare ({ todo, next }: Shared): Promise<Failure[]> {
   const { default: asc } = await import('assemblyscript/asc')
   // Writes the `wasmos.interfaces` section from the program's needs(…) calls (programs/sdk/as/declare.ts).
   const { DeclareInterfaces } = await import('../../programs/sdk/as/transform/declare.ts')
-  for (const name of todo) {
+  const counter = new Int32Array(next)
+  const failures: Failure[] = []
+  for (let i = Atomics.add(counter, 0, 1); i < todo.length; i = Atomics.add(counter, 0, 1)) {
+    const name = todo[i]
+    const tmp = join('programs', 'build', `${name}.wasm.${process.pid}.${i}.tmp`)
     const stderr = new TextStream()
+    // asc takes transform classes as well as instances (its types list only instances).
     const { error } = await asc.main([
       join('programs', name, 'main.ts'),
-      '--outFile', join('programs', 'build', `${name}.wasm`),
+      '--outFile', tmp,
       '--optimizeLevel', '3', '--shrinkLevel', '0', '--converge',
       '--runtime', 'incremental',
       '--exportStart', '_start',
       '--use', 'abort=programs/sdk/as/wasmos/abort',
       '--noAssert'
-    ], { stdout: new NullStream(), stderr, transforms: [DeclareInterfaces] })
+    ], { stdout: new NullStream(), stderr, transforms: [DeclareInterfaces as unknown as Transform] })
     if (error != null) {
-      console.error(stderr.toString())
-      throw new Error(`build: program ${name} failed to compile: ${error.message}`)
+      failures.push({ name, message: error.message, output: stderr.toString() })
+      continue
     }
-    nameModule(join(out, `${name}.wasm`), name)
+    nameModule(join(root, tmp), name)
+    renameSync(join(root, tmp), join(out, `${name}.wasm`))
+  }
+  return failures
+}
+
+if (!isMainThread && (workerData as { wasmosPrograms?: Shared } | null)?.wasmosPrograms !== undefined) {
+  parentPort?.postMessage(await compileShare((workerData as { wasmosPrograms: Shared }).wasmosPrograms))
+} else {
+  mkdirSync(out, { recursive: true })
+  const wanted = wantedPrograms()
+  const sdk = newest(join(programs, 'sdk', 'as'))
+  const todo = readdirSync(programs, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(programs, e.name, 'main.ts')))
+    .map((e) => e.name)
+    .filter((name) => wanted === null || wanted.has(name))
+    .filter((name) => {
+      const target = join(out, `${name}.wasm`)
+      return !existsSync(target) || statSync(target).mtimeMs < Math.max(sdk, newest(join(programs, name)))
+    })
+
+  if (todo.length > 0) {
+    // asc resolves its arguments against the working directory.
+    const cwd = process.cwd()
+    process.chdir(root)
+    try {
+      const shared: Shared = { todo, next: new SharedArrayBuffer(4) }
+      const helper = todo.length >= 3 && availableParallelism() >= 2
+        ? new Promise<Failure[]>((resolve, reject) => {
+          const w = new Worker(new URL(import.meta.url), { workerData: { wasmosPrograms: shared } })
+          w.once('message', (f: Failure[]) => resolve(f))
+          w.once('error', reject)
+          w.once('exit', (code) => { if (code !== 0) reject(new BuildError(`build: the compiler thread exited with ${code}`)) })
+        })
+        : Promise.resolve([])
+      const failures = [...await compileShare(shared), ...await helper]
+      if (failures.length > 0) {
+        for (const f of failures) console.error(f.output)
+        throw new BuildError(`build: ${failures.map((f) => `program ${f.name} failed to compile: ${f.message}`).join('; ')}`)
+      }
+    } finally {
+      process.chdir(cwd)
+    }
   }
 }

@@ -1,9 +1,10 @@
 // Build step: compiles AssemblyScript WASI programs (programs/<name>/wasi-main.ts) with
 // @assemblyscript/wasi-shim into programs/build/<name>.wasm. They use WASI only, not the wasmos
-// SDK, hence their own entry name, which step 30 does not pick up.
+// SDK, hence their own entry name, which step 30 does not pick up. `--programs a,b` limits it to those.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { Writable } from 'node:stream'
+import { wantedPrograms } from '../newest.ts'
 
 class TextStream extends Writable {
   text = ''
@@ -15,9 +16,11 @@ const programs = join(root, 'programs')
 const out = join(programs, 'build')
 mkdirSync(out, { recursive: true })
 
+const wanted = wantedPrograms()
 const todo = readdirSync(programs, { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(programs, e.name, 'wasi-main.ts')))
   .map((e) => e.name)
+  .filter((name) => wanted === null || wanted.has(name))
   .filter((name) => {
     const target = join(out, `${name}.wasm`)
     return !existsSync(target) || statSync(target).mtimeMs < statSync(join(programs, name, 'wasi-main.ts')).mtimeMs
