@@ -115,7 +115,7 @@ if (import.meta.main) {
       mismatch = true
       console.error(`${k.name}: results differ: V8 ${v.result}, interpreter ${i.result}, native ${nat?.result}`)
     }
-    const round = (x: number): number => Math.round(x * 100) / 100
+    const round = (x: number): number => Math.round(x * 1000) / 1000
     kernels.push({
       name: k.name,
       n: k.n,
