@@ -1,5 +1,5 @@
-/* The C library the wasm2c output and runtime need: memory functions (rep movsb/stosb, which
-   also keeps gcc from turning them into calls to themselves) and malloc & co over mem.c. */
+/* The C library the wasm2c output and runtime need: memory and string functions (rep movsb/stosb,
+   which also keeps gcc from turning them into calls to themselves); malloc & co are in mem.c. */
 #include "stub.h"
 #include <string.h>
 
@@ -48,17 +48,4 @@ int strncmp(const char *a, const char *b, size_t n) {
     if (!a[i]) return 0;
   }
   return 0;
-}
-
-/* malloc & co. Assume: mem_init ran; not called from interrupt handlers. */
-void *malloc(size_t n) { return heap_alloc(n); }
-void free(void *p) { heap_free(p); }
-void *realloc(void *p, size_t n) { return heap_realloc(p, n); }
-
-/* Fails (returns 0) when count * size overflows. */
-void *calloc(size_t count, size_t size) {
-  if (size && count > (size_t)-1 / size) return 0;
-  void *p = heap_alloc(count * size);
-  if (p) memset(p, 0, count * size);
-  return p;
 }
