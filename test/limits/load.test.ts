@@ -32,7 +32,7 @@ test('http-server under load makes few refuel calls per second of CPU', async ({
     program('http-server'), '--port', '0', '--root', '/www'], {
     cwd: ROOT, env: { ...process.env, WASMOS_HOME: tempHome(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   })
-  onTestFinished(() => child.kill('SIGKILL'))
+  onTestFinished(() => { child.kill('SIGKILL') })
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
