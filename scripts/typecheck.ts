@@ -11,7 +11,7 @@
 //   spec export layer), kernel.wasm's main, and every program, all programs in one compilation.
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import ts from 'typescript'
 
 const root = join(import.meta.dirname, '..')
@@ -47,6 +47,11 @@ function run (name: string, args: string[]): Promise<Result> {
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js')
 const ascFlags = ['--noEmit', '--runtime', 'incremental', '--disableWarning']
 
+/** asc --noEmit on one entry point (a path relative to the root or absolute), with the given extra options. */
+export function ascCheck (name: string, entry: string, extra: string[] = []): Promise<Result> {
+  return run(name, [asc, entry, ...ascFlags, ...extra])
+}
+
 /** Start offsets and ends of every decorator in a file. */
 function decoratorRanges (file: ts.SourceFile): Array<[number, number]> {
   const ranges: Array<[number, number]> = []
@@ -58,11 +63,10 @@ function decoratorRanges (file: ts.SourceFile): Array<[number, number]> {
   return ranges
 }
 
-/** tsc over the AssemblyScript sources (tsconfig.as.json), without the diagnostics inside decorators. */
-function assemblyScriptTsc (): { ok: boolean, output: string } {
-  const configPath = join(root, 'tsconfig.as.json')
+/** tsc over the AssemblyScript sources of a tsconfig (tsconfig.as.json), without the diagnostics inside decorators. */
+export function assemblyScriptTsc (configPath = join(root, 'tsconfig.as.json')): { ok: boolean, output: string } {
   const config = ts.readConfigFile(configPath, ts.sys.readFile)
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, configPath)
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, dirname(configPath), undefined, configPath)
   const program = ts.createProgram(parsed.fileNames, parsed.options)
   const ranges = new Map<ts.SourceFile, Array<[number, number]>>()
   const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].filter((d) => {
@@ -80,14 +84,14 @@ function assemblyScriptTsc (): { ok: boolean, output: string } {
 
 const jobs: Array<{ name: string, start: () => Promise<Result> }> = [
   { name: 'tsc TypeScript (tsconfig.json)', start: () => run('tsc TypeScript (tsconfig.json)', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']) },
-  { name: 'asc interpreter', start: () => run('asc interpreter', [asc, 'src/kernel/interp/spec-exports.ts', ...ascFlags]) },
+  { name: 'asc interpreter', start: () => ascCheck('asc interpreter', 'src/kernel/interp/spec-exports.ts') },
   {
     name: 'asc kernel.wasm',
-    start: () => run('asc kernel.wasm', [asc, 'src/kernel/bare-metal/main.ts', ...ascFlags, '--use', 'abort=src/kernel/bare-metal/stub/abort'])
+    start: () => ascCheck('asc kernel.wasm', 'src/kernel/bare-metal/main.ts', ['--use', 'abort=src/kernel/bare-metal/stub/abort'])
   },
   {
     name: 'asc programs',
-    start: () => run('asc programs', [asc, programsEntry('main.ts', 'programs.ts'), ...ascFlags, '--use', 'abort=programs/sdk/as/wasmos/abort'])
+    start: () => ascCheck('asc programs', programsEntry('main.ts', 'programs.ts'), ['--use', 'abort=programs/sdk/as/wasmos/abort'])
   },
   {
     name: 'asc WASI programs',
@@ -97,26 +101,26 @@ const jobs: Array<{ name: string, start: () => Promise<Result> }> = [
   { name: 'tsc AssemblyScript (tsconfig.as.json)', start: () => run('tsc AssemblyScript (tsconfig.as.json)', [import.meta.filename, '--as-tsc']) },
 ]
 
-if (process.argv[2] === '--as-tsc') {
+if (import.meta.main && process.argv[2] === '--as-tsc') {
   // the AssemblyScript tsc check, run as one of the jobs
   const r = assemblyScriptTsc()
   if (r.output !== '') console.error(r.output)
   process.exit(r.ok ? 0 : 1)
-}
-
-const filters = process.argv.slice(2)
-const chosen = jobs.filter((j) => filters.length === 0 || filters.some((f) => j.name.includes(f)))
-if (chosen.length === 0) {
-  console.error(`wasmos: typecheck: no check matches ${filters.join(', ')} (checks: ${jobs.map((j) => j.name).join('; ')})`)
-  process.exit(2)
-}
-const results = await Promise.all(chosen.map((j) => j.start()))
-let failed = 0
-for (const r of results) {
-  if (!r.ok) {
-    failed++
-    console.error(r.output)
+} else if (import.meta.main) {
+  const filters = process.argv.slice(2)
+  const chosen = jobs.filter((j) => filters.length === 0 || filters.some((f) => j.name.includes(f)))
+  if (chosen.length === 0) {
+    console.error(`wasmos: typecheck: no check matches ${filters.join(', ')} (checks: ${jobs.map((j) => j.name).join('; ')})`)
+    process.exit(2)
   }
-  console.log(`typecheck: ${r.name}: ${r.ok ? 'ok' : 'FAILED'} (${(r.ms / 1000).toFixed(1)} s)`)
+  const results = await Promise.all(chosen.map((j) => j.start()))
+  let failed = 0
+  for (const r of results) {
+    if (!r.ok) {
+      failed++
+      console.error(r.output)
+    }
+    console.log(`typecheck: ${r.name}: ${r.ok ? 'ok' : 'FAILED'} (${(r.ms / 1000).toFixed(1)} s)`)
+  }
+  if (failed > 0) process.exitCode = 1
 }
-if (failed > 0) process.exitCode = 1
