@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `wasmos` command. Each command group lives in src/cli/commands and registers itself here.
-// Only the group of the command being run is loaded (all of them for help or an unknown word):
-// starting `wasmos run` should not pay for the store, the ISO builder or the grant commands.
+// Only the group of the command being run is loaded (all of them for an unknown word, none for
+// the overview): starting `wasmos run` should not pay for the store, the ISO builder or the grant commands.
 import { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
 
@@ -21,8 +21,47 @@ const GROUPS: Array<{ commands: string[], load: () => Promise<Register> }> = [
   { commands: ['iso'], load: async () => (await import('./commands/iso.ts')).registerIsoCommands }
 ]
 
+/**
+ * What `wasmos` alone (or `wasmos --help`) prints: the commands grouped as in the README, one
+ * example each, so that a first look teaches how to start.
+ */
+const OVERVIEW = `wasmos: run WebAssembly programs named by the hash of their bytes
+
+Run programs
+  run <file.wasm> [args…]     run a program from a file
+      $ wasmos run hello.wasm
+  exec <cid> [args…]          run a program by CID (or a unique prefix): from the store, else from a peer
+      $ wasmos exec bafkrei… --peer /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…
+  Options go before the program, e.g. --allow=kv, --handler kv=kv-server.wasm, --timeout 5 (wasmos run --help)
+
+The program store (in WASMOS_HOME, default ~/.wasmos)
+  publish <file.wasm>         add a program to the store; prints its CID
+      $ wasmos publish hello.wasm
+  serve | fetch | ls | pin | unpin | rm | gc | export | import
+                              share the store with peers (serve prints the address for --peer), list, keep, move
+      $ wasmos serve
+
+Grants and programs
+  grants | inspect            remembered grant decisions; what a program is and the interfaces it declares
+      $ wasmos grants allow kv-client.wasm kv
+  interfaces [--json]         the known interfaces and their CIDs
+      $ wasmos interfaces
+
+Bare metal
+  iso                         a bootable ISO of the bare-metal kernel with programs and their grants
+      $ wasmos iso --program hello.wasm -o wasmos.iso
+
+wasmos <command> --help       every option of a command
+wasmos --version              the version
+`
+
+if (process.argv.length === 2 || (process.argv.length === 3 && ['--help', '-h', 'help'].includes(process.argv[2]))) {
+  process.stdout.write(OVERVIEW)
+  process.exit(0)
+}
+
 if (typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') {
-  process.stderr.write(`wasmos: needs Node 24 or later (JSPI); this is Node ${process.versions.node}\n`)
+  process.stderr.write(`wasmos: needs Node 24 or later (JSPI); this is Node ${process.versions.node} (install Node 24; in a clone of wasmos, npm install brings it as node_modules/.bin/node)\n`)
   process.exit(1)
 }
 

@@ -98,7 +98,7 @@ export class FileSource implements ProgramSource {
       bytes = await readFile(path)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') throw new WasmosError('ERR_NOT_FOUND', `${name}: no such file`)
+      if (code === 'ENOENT') throw new WasmosError('ERR_NOT_FOUND', `${name}: no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(name) ? ' (run npm run build to build the programs)' : ''}`)
       if (code === 'EISDIR') throw new WasmosError('ERR_NOT_FOUND', `${name}: is a directory`)
       throw new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
     }

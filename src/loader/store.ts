@@ -185,7 +185,7 @@ export class Store {
 
   async unpin(cid: Cid): Promise<ProgramEntry> {
     const entry = await this.local.getEntry(cid)
-    if (!entry) throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally`)
+    if (!entry) throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally (\`wasmos ls\` lists what is)`)
     const unpinned = { ...entry, pinned: false }
     await this.local.putEntry(unpinned)
     return unpinned
@@ -197,7 +197,7 @@ export class Store {
    */
   async remove(cid: Cid, options: { force?: boolean } = {}): Promise<GcResult> {
     const entry = await this.local.getEntry(cid)
-    if (!entry && !(await this.local.hasBlock(cid))) throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally`)
+    if (!entry && !(await this.local.hasBlock(cid))) throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally (\`wasmos ls\` lists what is)`)
     if (entry?.pinned && !options.force) {
       throw new LoaderError('ERR_PINNED', `${cid} is pinned: run \`wasmos unpin ${cid}\` first, or use --force`)
     }
@@ -260,7 +260,7 @@ export class Store {
         const bytes = await this.local.readBlock(cid)
         if (bytes) return bytes
         if (lenient) return new Uint8Array(0)
-        throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally`)
+        throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally (run \`wasmos fetch ${cid}\` to fetch and pin it)`)
       },
     }
   }

@@ -153,13 +153,13 @@ export interface KernelElfOptions {
 /** Builds the stub linked with kernel.wasm (bare-metal/Makefile) and returns the ELF's path. */
 export function kernelElf (opts: KernelElfOptions = {}): string {
   const wasm = opts.kernelWasm ?? join(ROOT, 'build', 'kernel.wasm')
-  if (!existsSync(wasm)) throw new WasmosError('ERR_NO_KERNEL', `${wasm} does not exist: run npm run build first`)
+  if (!existsSync(wasm)) throw new WasmosError('ERR_NO_KERNEL', `${wasm} does not exist: run npm run build -- kernel-wasm`)
   const buildDir = opts.buildDir ?? join(ROOT, 'build', 'bare-metal-kernel')
   // Several builds (tests in parallel) may share the build directory: make runs under a lock.
   mkdirSync(buildDir, { recursive: true })
   const make = ['make', '-s', '-C', join(ROOT, 'bare-metal'), `KERNEL_WASM=${wasm}`, `BUILD=${buildDir}`, 'elf']
   const r = process.getBuiltinModule('node:child_process').spawnSync('flock', [`${buildDir}.lock`, ...make], { encoding: 'utf8' })
-  if (r.error !== undefined) throw new WasmosError('ERR_TOOL_MISSING', `cannot run make: ${r.error.message}`)
+  if (r.error !== undefined) throw new WasmosError('ERR_TOOL_MISSING', `cannot run make: ${r.error.message} (Debian: apt-get install make gcc binutils wabt)`)
   if (r.status !== 0) throw new WasmosError('ERR_STUB_BUILD', `building the bare-metal stub failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' / ')}`)
   // The ISO carries a stripped copy (≈0.5 MB instead of ≈4 MB of debug information, which the
   // boot loader would read from the CD at every boot); the unstripped ELF stays in buildDir for debugging.
@@ -196,7 +196,7 @@ export function defaultPrograms (): IsoProgram[] {
   const build = join(ROOT, 'programs', 'build')
   const load = (n: string): Uint8Array => {
     const p = join(build, `${n}.wasm`)
-    if (!existsSync(p)) throw new WasmosError('ERR_NO_PROGRAM', `${p} does not exist: run npm run build first`)
+    if (!existsSync(p)) throw new WasmosError('ERR_NO_PROGRAM', `${p} does not exist: run npm run build -- programs`)
     return readFileSync(p)
   }
   return [

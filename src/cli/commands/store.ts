@@ -147,7 +147,7 @@ export function registerStoreCommands(program: Command): void {
       try {
         bytes = await readFile(file)
       } catch (err) {
-        throw new LoaderError('ERR_IO', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+        throw new LoaderError('ERR_IO', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(file) ? ' (run npm run build to build the programs)' : ''}` : (err as Error).message}`)
       }
       if (!validateWasm(bytes)) throw new LoaderError('ERR_BAD_BLOCK', `${file} is not a valid WebAssembly module`)
       const interfaces = await readDefinitions(flags.interface ?? [])
