@@ -4,11 +4,12 @@
 // exit_code, stdout, stderr); `root` is copied to a scratch directory first (tests write into it)
 // and preopened as the guest's `/`; the environment holds only the given variables.
 // Prints one line per failure and ends with `wasi: N passed, N failed`; exits 1 on any failure.
-// `--cli <path>` runs another build of wasmos (default: the sources, src/cli/main.ts).
+// `--cli <path>` runs another build of wasmos (default: the shipped bin/wasmos.mjs once built, else
+// the sources, src/cli/main.ts).
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 export const DEFAULT_SUITE = join(ROOT, '..', 'shared', 'wasi-testsuite', 'tests')
@@ -92,7 +93,8 @@ export async function runTest (wasm: string, spec: Spec, cli: string[]): Promise
 /** The command line that runs wasmos: `--cli <path>` or the sources. */
 export function cliCommand (path?: string): string[] {
   const node = existsSync(join(ROOT, 'node_modules', '.bin', 'node')) ? join(ROOT, 'node_modules', '.bin', 'node') : process.execPath
-  return [node, path ?? join(ROOT, 'src', 'cli', 'main.ts')]
+  const shipped = join(ROOT, 'bin', 'wasmos.mjs')
+  return [node, path !== undefined ? resolve(path) : existsSync(join(ROOT, 'dist', 'wasmos.mjs')) ? shipped : join(ROOT, 'src', 'cli', 'main.ts')]
 }
 
 export async function runSuite (dir: string, cli: string[], concurrency = 2): Promise<Outcome[]> {

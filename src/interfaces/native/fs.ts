@@ -1,11 +1,10 @@
 // The `fs` interface, handled natively: files under the directories the user granted with
-// `--dir host[:guest]`. A guest path is normalised (so `..` never climbs above /), matched to the
-// longest granted guest directory, then resolved with realpath on the host: whatever it resolves
-// to, through symbolic links included, must still lie inside that granted directory, else the
-// answer is `denied`. The final open adds O_NOFOLLOW, so a link swapped in after the check is not
-// followed either. (The check and the open are not one atomic step, but programs cannot make links
-// through this interface: only another host process racing with it could exploit the gap.) Only
-// regular files can be opened. Open files are held per process and closed when it ends.
+// `--dir host[:guest]`. A guest path is normalised (so `..` never climbs above /) and matched to
+// the longest granted guest directory; the rest is resolved by safe-path.ts one component at a
+// time from a handle on that directory, symbolic links walked under the same rules, so nothing
+// outside it can be reached through `..`, an absolute link, or a directory swapped for a link
+// while we resolve (the final step acts on /proc/self/fd/<dir>/<name> without following links).
+// Only regular files can be opened. Open files are held per process and closed when it ends.
 //
 // Metadata operations and reads and writes up to SYNC_LIMIT run synchronously on the kernel's
 // thread: on local disks they take microseconds, far less than a round trip through libuv's
@@ -13,15 +12,17 @@
 // pool so that the kernel keeps serving everyone else meanwhile.
 import {
   closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, read as readAsync, readdirSync, readSync,
-  realpathSync, renameSync, rmdirSync, statSync, unlinkSync, write as writeAsync, writeSync
+  renameSync, rmdirSync, unlinkSync, write as writeAsync, writeSync
 } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
-import { basename, dirname, join, posix, resolve as resolvePath, sep } from 'node:path'
+import { basename, posix, resolve as resolvePath } from 'node:path'
 import { WasmosError } from '../../kernel/node/errors.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
 import { fs } from '../gen/fs.ts'
+import { at, openRoot, resolveBeneath } from './safe-path.ts'
+import type { Resolved } from './safe-path.ts'
 
 const MAX_READ = 4 * 1024 * 1024
 const SYNC_LIMIT = 64 * 1024
@@ -90,17 +91,13 @@ function statusOf (err: unknown): number {
   switch ((err as NodeJS.ErrnoException).code) {
     case 'ENOENT': return E.notFound
     case 'EEXIST': return E.exists
-    case 'EACCES': case 'EPERM': case 'ELOOP': case 'EXDEV': case 'EROFS': return E.denied
+    case 'EACCES': case 'EPERM': case 'ELOOP': case 'EXDEV': case 'EROFS': case 'ENOTCAPABLE': return E.denied
     case 'ENOTDIR': return E.notDir
     case 'EISDIR': return E.isDir
     case 'ENOTEMPTY': return E.notEmpty
     case 'EINVAL': case 'ENAMETOOLONG': return E.invalid
     default: return E.io
   }
-}
-
-function within (path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
 }
 
 /** Runs a synchronous operation, turning Node errors into interface errors. */
@@ -126,11 +123,18 @@ interface Open {
   busy: Promise<unknown> | null
 }
 
-/** Where a guest path leads: a mount and the host path inside it. */
-interface Place { mount: Mount, host: string, isMountRoot: boolean }
+/** Where a guest path leads: a mount and the path relative to it ('' for the mount itself). */
+interface Place { mount: Mount, rel: string, isMountRoot: boolean }
 
 export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandler {
   const mounts = [...mountList].sort((a, b) => b.guest.length - a.guest.length)
+  /** A handle on each granted directory, opened when first used: every path is resolved from one. */
+  const roots = new Map<Mount, number>()
+  const rootOf = (m: Mount): number => {
+    let fd = roots.get(m)
+    if (fd === undefined) { fd = openRoot(m.host); roots.set(m, fd) }
+    return fd
+  }
   const tables = new Map<number, Map<number, Open>>()
   let nextHandle = 3
 
@@ -141,44 +145,40 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
     return p
   }
 
-  /** The mount and unresolved host path of a guest path; `denied` outside every mount. */
+  /** The mount and relative path of a guest path; `denied` outside every mount. */
   const place = (path: string): Place => {
     const p = normal(path)
     for (const m of mounts) {
       if (p === m.guest || m.guest === '/' || p.startsWith(m.guest + '/')) {
         const rel = m.guest === '/' ? p.slice(1) : p.slice(m.guest.length + 1)
-        return { mount: m, host: rel === '' ? m.host : join(m.host, ...rel.split('/')), isMountRoot: rel === '' }
+        return { mount: m, rel, isMountRoot: rel === '' }
       }
     }
     throw new InterfaceError(E.denied)
   }
 
   /**
-   * The real host path of a place, checked to be inside its mount. A path that does not exist
-   * yet (to be created) resolves through its parent; a dangling link in its place is refused.
+   * Resolves a place inside its mount and runs `op` on where it led (a directory handle and a
+   * name, see safe-path.ts); `follow`: a link as the last component is followed too.
    */
-  const real = (pl: Place): string => {
+  const within = <T>(pl: Place, follow: boolean, op: (r: Resolved) => T): T => {
+    let r: Resolved
     try {
-      const r = realpathSync(pl.host)
-      if (!within(r, pl.mount.host)) throw new InterfaceError(E.denied)
-      return r
+      r = resolveBeneath(rootOf(pl.mount), pl.rel, follow)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      // A link whose target is missing is refused like one pointing outside: it is not clear
+      // what the program meant to reach.
+      if ((err as { viaLink?: boolean }).viaLink === true) throw new InterfaceError(E.denied)
+      throw err
     }
-    const parent = realpathSync(dirname(pl.host))
-    if (!within(parent, pl.mount.host)) throw new InterfaceError(E.denied)
-    let exists = true
-    try { lstatSync(pl.host) } catch { exists = false }
-    if (exists) throw new InterfaceError(E.denied)
-    return join(parent, basename(pl.host))
+    try { return op(r) } finally { r.release() }
   }
 
-  /** The real parent directory of a place and its own name: for operations on the entry itself. */
-  const entry = (pl: Place): string => {
-    const parent = realpathSync(dirname(pl.host))
-    if (!within(parent, pl.mount.host)) throw new InterfaceError(E.denied)
-    return join(parent, basename(pl.host))
-  }
+  /** Runs `op` with a descriptor of the directory a place names, opened without following links. */
+  const withDir = <T>(pl: Place, op: (dir: string) => T): T => within(pl, true, (r) => {
+    const fd = openSync(at(r.dir, r.name), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW)
+    try { return op(at(fd)) } finally { closeSync(fd) }
+  })
 
   const handleOf = (pid: number, h: number): Open => {
     const o = tables.get(pid)?.get(h)
@@ -227,25 +227,29 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
         const writable = (f & (OPEN_WRITE | OPEN_APPEND)) !== 0
         const readable = (f & OPEN_READ) !== 0
         const pl = place(req.path)
-        if (pl.isMountRoot && writable) throw new InterfaceError(E.isDir)
-        const path = real(pl)
-        // Only regular files: opening a FIFO or a device could block the kernel's thread.
-        let existing: ReturnType<typeof statSync> | undefined
-        try { existing = statSync(path) } catch { existing = undefined }
-        if (existing !== undefined && existing.isDirectory()) throw new InterfaceError(E.isDir)
-        if (existing !== undefined && !existing.isFile()) throw new InterfaceError(E.invalid)
-        let flags = constants.O_NOFOLLOW | constants.O_NONBLOCK | (readable && writable ? constants.O_RDWR : writable ? constants.O_WRONLY : constants.O_RDONLY)
-        if ((f & OPEN_CREATE) !== 0) flags |= constants.O_CREAT
-        if ((f & OPEN_TRUNCATE) !== 0) flags |= constants.O_TRUNC
-        if ((f & OPEN_APPEND) !== 0) flags |= constants.O_APPEND
-        if ((f & OPEN_EXCLUSIVE) !== 0) flags |= constants.O_EXCL
-        const fd = openSync(path, flags, 0o644)
-        if (fstatSync(fd).isDirectory()) { closeSync(fd); throw new InterfaceError(E.isDir) }
-        const h = nextHandle++
-        let t = tables.get(call.pid)
-        if (t === undefined) { t = new Map(); tables.set(call.pid, t) }
-        t.set(h, { fd, position: 0, readable, writable, append: (f & OPEN_APPEND) !== 0, busy: null })
-        return { handle: h }
+        if (pl.isMountRoot) throw new InterfaceError(E.isDir)
+        return within(pl, true, (r) => {
+          const path = at(r.dir, r.name)
+          if (r.name === '.') throw new InterfaceError(E.isDir)
+          // Only regular files: opening a FIFO or a device could block the kernel's thread.
+          let existing: ReturnType<typeof lstatSync> | undefined
+          try { existing = lstatSync(path) } catch { existing = undefined }
+          if (existing === undefined && r.viaLink) throw new InterfaceError(E.denied)
+          if (existing !== undefined && existing.isDirectory()) throw new InterfaceError(E.isDir)
+          if (existing !== undefined && !existing.isFile()) throw new InterfaceError(existing.isSymbolicLink() ? E.denied : E.invalid)
+          let flags = constants.O_NOFOLLOW | constants.O_NONBLOCK | (readable && writable ? constants.O_RDWR : writable ? constants.O_WRONLY : constants.O_RDONLY)
+          if ((f & OPEN_CREATE) !== 0) flags |= constants.O_CREAT
+          if ((f & OPEN_TRUNCATE) !== 0) flags |= constants.O_TRUNC
+          if ((f & OPEN_APPEND) !== 0) flags |= constants.O_APPEND
+          if ((f & OPEN_EXCLUSIVE) !== 0) flags |= constants.O_EXCL
+          const fd = openSync(path, flags, 0o644)
+          if (fstatSync(fd).isDirectory()) { closeSync(fd); throw new InterfaceError(E.isDir) }
+          const h = nextHandle++
+          let t = tables.get(call.pid)
+          if (t === undefined) { t = new Map(); tables.set(call.pid, t) }
+          t.set(h, { fd, position: 0, readable, writable, append: (f & OPEN_APPEND) !== 0, busy: null })
+          return { handle: h }
+        })
       })
     },
     read (req, call) {
@@ -320,7 +324,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
           if (ancestorNames(req.path) !== null) return { kind: 2, size: 0, modified_ms: 0 }
           throw err
         }
-        const st = statSync(real(pl))
+        const st = pl.isMountRoot ? fstatSync(rootOf(pl.mount)) : within(pl, true, (r) => lstatSync(at(r.dir, r.name)))
         return { kind: kindOf(st), size: st.size, modified_ms: Math.max(0, Math.floor(st.mtimeMs)) }
       })
     },
@@ -331,7 +335,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
         let pl: Place | null = null
         try { pl = place(req.path) } catch (err) { if (virtual === null) throw err }
         if (pl !== null) {
-          for (const e of readdirSync(real(pl), { withFileTypes: true })) found.set(e.name, kindOf(e))
+          withDir(pl, (dir) => { for (const e of readdirSync(dir, { withFileTypes: true })) found.set(e.name, kindOf(e)) })
         }
         for (const v of virtual ?? []) if (!found.has(v)) found.set(v, 2)
         const names = [...found.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -342,7 +346,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
       return sync(() => {
         const pl = place(req.path)
         if (pl.isMountRoot) throw new InterfaceError(E.exists)
-        mkdirSync(real(pl))
+        within(pl, false, (r) => mkdirSync(at(r.dir, r.name)))
         return {}
       })
     },
@@ -350,10 +354,13 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
       return sync(() => {
         const pl = place(req.path)
         if (pl.isMountRoot) throw new InterfaceError(E.denied)
-        // The entry itself is removed, not what a link points to: its parent is checked, not it.
-        const path = entry(pl)
-        if (lstatSync(path).isDirectory()) rmdirSync(path)
-        else unlinkSync(path)
+        // The entry itself is removed, not what a link points to.
+        within(pl, false, (r) => {
+          const path = at(r.dir, r.name)
+          if (r.name === '.') throw new InterfaceError(E.denied)
+          if (lstatSync(path).isDirectory()) rmdirSync(path)
+          else unlinkSync(path)
+        })
         return {}
       })
     },
@@ -362,7 +369,10 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
         const from = place(req.from)
         const to = place(req.to)
         if (from.isMountRoot || to.isMountRoot || from.mount !== to.mount) throw new InterfaceError(E.denied)
-        renameSync(entry(from), entry(to))
+        within(from, false, (a) => within(to, false, (b) => {
+          if (a.name === '.' || b.name === '.') throw new InterfaceError(E.denied)
+          renameSync(at(a.dir, a.name), at(b.dir, b.name))
+        }))
         return {}
       })
     },
@@ -383,6 +393,8 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
     close () {
       for (const t of tables.values()) closeAll(t)
       tables.clear()
+      for (const fd of roots.values()) { try { closeSync(fd) } catch { /* already closed */ } }
+      roots.clear()
     }
   })
 }

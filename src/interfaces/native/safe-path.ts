@@ -23,7 +23,9 @@ export class PathError extends Error {
 
 /** The path under which the kernel resolves `name` inside the directory handle `fd`. */
 export function at (fd: number, name = '.'): string {
-  return name === '.' ? `/proc/self/fd/${fd}` : `/proc/self/fd/${fd}/${name}`
+  // `<fd>/.` rather than `<fd>`: the /proc link is then crossed, not the last component, so
+  // O_NOFOLLOW on the result does not refuse the link itself.
+  return `/proc/self/fd/${fd}/${name}`
 }
 
 /** Opens a directory as a handle to resolve paths from (O_PATH | O_DIRECTORY). */
@@ -39,6 +41,8 @@ export interface Resolved {
   name: string
   /** The path ended with '/': it must be a directory. */
   trailingSlash: boolean
+  /** The last component came from a symbolic link's target (a link was followed to get there). */
+  viaLink: boolean
   /** Closes the handles this resolution opened. */
   release: () => void
 }
@@ -72,12 +76,13 @@ export function resolveBeneath (start: number, path: string, follow: boolean): R
         closeSync(opened.pop()!)
         continue
       }
-      if (last && !follow && !trailingSlash) return { dir: cur(), name: c, trailingSlash, release }
+      if (last && !follow && !trailingSlash) return { dir: cur(), name: c, trailingSlash, viaLink: links > 0, release }
       let fd: number
       try {
         fd = openSync(at(cur(), c), O_PATH | constants.O_NOFOLLOW)
       } catch (err) {
-        if (last && (err as NodeJS.ErrnoException).code === 'ENOENT') return { dir: cur(), name: c, trailingSlash, release }
+        if (last && (err as NodeJS.ErrnoException).code === 'ENOENT') return { dir: cur(), name: c, trailingSlash, viaLink: links > 0, release }
+        if (links > 0) Object.assign(err as object, { viaLink: true })
         throw err
       }
       let st
@@ -98,16 +103,16 @@ export function resolveBeneath (start: number, path: string, follow: boolean): R
       if (last && !st.isDirectory()) {
         closeSync(fd)
         if (trailingSlash) throw new PathError('ENOTDIR', `${path}: not a directory`)
-        return { dir: cur(), name: c, trailingSlash, release }
+        return { dir: cur(), name: c, trailingSlash, viaLink: links > 0, release }
       }
       if (!st.isDirectory()) { closeSync(fd); throw new PathError('ENOTDIR', `${path}: not a directory`) }
       if (last) {
         closeSync(fd)
-        return { dir: cur(), name: c, trailingSlash, release }
+        return { dir: cur(), name: c, trailingSlash, viaLink: links > 0, release }
       }
       opened.push(fd)
     }
-    return { dir: cur(), name: '.', trailingSlash, release }
+    return { dir: cur(), name: '.', trailingSlash, viaLink: links > 0, release }
   } catch (err) {
     release()
     throw err
