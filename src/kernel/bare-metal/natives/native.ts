@@ -1,6 +1,6 @@
 // The contract of an interface the bare-metal kernel handles itself, and the table (interface key
 // → handler) the scheduler dispatches to. Handlers read requests and write answers with the code
-// generated from interfaces/*.json (../gen/<interface>.ts); see README.md for adding one.
+// generated from interfaces/*.json (../gen/<interface>.ts); ../README.md says how to add one.
 import { Action, BAD_REQUEST, KERNEL_PID, OK, SEND_ANSWER, TOO_LARGE } from '../../core/index.ts'
 import { Reader, Writer } from '../../../../programs/sdk/as/msgpack'
 import { kernel } from '../context'
