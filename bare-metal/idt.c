@@ -68,6 +68,11 @@ void trap(struct trapframe *tf) {
     pit_tick();                         /* the stub owns the PIT: no ack needed */
   } else if (irq == 4) {
     serial_intr();                      /* the stub owns COM1: bytes wait in its buffer */
+  } else if (irq == 1 && !kbd_claimed) {
+    kbd_intr();                         /* console keyboard: its bytes join COM1's, and the */
+    irq_pending |= 1u << 4;             /* kernel hears of them as serial input */
+    pic_eoi(irq);
+    return;
   } else {
     pic_mask(irq);                      /* level-triggered devices would fire again until the
                                            kernel has serviced them; it unmasks with irq_ack */

@@ -1,6 +1,6 @@
 /* Limine boot protocol entry (C side): the requests the bootloader answers (base revision,
-   memory map, higher-half direct map, modules, the kernel file for its command line), turned
-   into `bootinfo`. Linked higher-half (limine.ld) and built with -mcmodel=kernel. */
+   memory map, higher-half direct map, modules, the kernel file for its command line, the
+   framebuffer for the screen console), turned into `bootinfo`. Linked higher-half (limine.ld) and built with -mcmodel=kernel. */
 #include "stub.h"
 #include "x86.h"
 
@@ -19,6 +19,14 @@ struct limine_memmap_response { uint64_t revision, entry_count; struct limine_me
 struct limine_hhdm_response { uint64_t revision, offset; };
 struct limine_module_response { uint64_t revision, module_count; struct limine_file **modules; };
 struct limine_file_response { uint64_t revision; struct limine_file *file; };
+struct limine_framebuffer {
+  void *address;
+  uint64_t width, height, pitch;
+  uint16_t bpp;
+  uint8_t memory_model, red_mask_size, red_mask_shift, green_mask_size, green_mask_shift,
+    blue_mask_size, blue_mask_shift;
+};
+struct limine_framebuffer_response { uint64_t revision, framebuffer_count; struct limine_framebuffer **framebuffers; };
 
 struct request { uint64_t id[4]; uint64_t revision; void *response; };
 
@@ -30,6 +38,7 @@ REQUEST uint64_t base_revision[3] = { 0xf9562b2d5c95a6c8, 0x6a7b384944536bdc, 2 
 REQUEST struct request memmap_request = { { COMMON_MAGIC, 0x67cf3d9d378a806f, 0xe304acdfc50c3c62 }, 0, 0 };
 REQUEST struct request hhdm_request = { { COMMON_MAGIC, 0x48dcf1cb8ad2b852, 0x63984e959a98244b }, 0, 0 };
 REQUEST struct request module_request = { { COMMON_MAGIC, 0x3e7e279702be32af, 0xca1c4f3bd1280cee }, 0, 0 };
+REQUEST struct request framebuffer_request = { { COMMON_MAGIC, 0x9d5827dcd881dd75, 0xa3148604f6fab11b }, 0, 0 };
 REQUEST struct request kernel_file_request = { { COMMON_MAGIC, 0xad97e90e83f1ed67, 0x31eb5d1c5ff23b69 }, 0, 0 };
 __attribute__((used, section(".limine_requests_end"))) static volatile uint64_t requests_end[2] = {
   0xadc0e0531bb10d03, 0x9572709f31764c62 };
@@ -42,6 +51,14 @@ __attribute__((used, section(".limine_requests_end"))) static volatile uint64_t 
    the command line) and the kernel and modules are never overwritten. */
 void limine_main(void) {
   serial_init();
+  struct limine_framebuffer_response *fbr = framebuffer_request.response;
+  if (fbr && fbr->framebuffer_count > 0) {
+    struct limine_framebuffer *f = fbr->framebuffers[0];
+    struct screen_mode m = { f->width, f->height, f->pitch, f->bpp, f->red_mask_size, f->red_mask_shift,
+                             f->green_mask_size, f->green_mask_shift, f->blue_mask_size, f->blue_mask_shift };
+    if (screen_init(f->address, &m) == 0)
+      kprintf("wasmos stub: screen %lux%lu, %d x %d characters\n", f->width, f->height, screen_cols(), screen_rows());
+  }
   if (base_revision[2] != 0) panic("the bootloader does not support Limine base revision 2\n");
   struct limine_hhdm_response *hhdm = hhdm_request.response;
   struct limine_memmap_response *mm = memmap_request.response;

@@ -14,6 +14,8 @@ void stub_main(void) {
   idt_init();
   pic_init();
   pic_unmask(4);                        /* COM1 receive */
+  kbd_init();
+  pic_unmask(1);                        /* the console keyboard, until a driver claims it */
   pit_init();
   mem_init();
   kprintf("wasmos stub: heap %lu KiB, %d boot module(s)\n", heap_total() >> 10, bootinfo.nmodules);

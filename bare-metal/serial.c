@@ -1,4 +1,5 @@
-/* COM1 (16550 UART at 0x3f8): polled output, interrupt-driven input into a ring buffer. */
+/* COM1 (16550 UART at 0x3f8): polled output (mirrored on the screen console), interrupt-driven
+   input into a ring buffer that the keyboard feeds too. */
 #include "stub.h"
 #include "x86.h"
 
@@ -21,10 +22,11 @@ void serial_init(void) {
   (void)inb(COM1 + 0);
 }
 
-/* Assumes: serial_init ran. Busy-waits on the transmitter. */
+/* Assumes: serial_init ran. Busy-waits on the transmitter; the screen shows the byte too. */
 void serial_putc(char c) {
   while (!(inb(COM1 + 5) & 0x20)) {}
   outb(COM1, (uint8_t)c);
+  screen_putc(c);
 }
 
 /* As serial_putc; bytes go out raw. */
@@ -33,15 +35,17 @@ void serial_write(const void *buf, size_t n) {
   for (size_t i = 0; i < n; i++) serial_putc(p[i]);
 }
 
-/* Assumes: called from the IRQ 4 handler with interrupts off. Drops bytes when the buffer is full. */
-void serial_intr(void) {
-  while (inb(COM1 + 5) & 0x01) {
-    uint8_t b = inb(COM1);
-    if (rhead - rtail < RBUF) {
-      rbuf[rhead % RBUF] = b;
-      rhead++;
-    }
+/* Assumes: interrupts are off (called from an IRQ handler). Drops the byte when the buffer is full. */
+void console_input(uint8_t b) {
+  if (rhead - rtail < RBUF) {
+    rbuf[rhead % RBUF] = b;
+    rhead++;
   }
+}
+
+/* Assumes: called from the IRQ 4 handler with interrupts off. */
+void serial_intr(void) {
+  while (inb(COM1 + 5) & 0x01) console_input(inb(COM1));
 }
 
 /* Assumes: not called from an interrupt handler. */

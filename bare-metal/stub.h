@@ -31,7 +31,24 @@ void serial_init(void);
 void serial_putc(char c);
 void serial_write(const void *buf, size_t n);
 void serial_intr(void);
+void console_input(uint8_t b);          /* queue a byte as if received on COM1 */
 size_t serial_read(void *buf, size_t cap);
+
+/* screen.c: the framebuffer console (mode as the boot loader reported it) */
+struct screen_mode {
+  uint64_t width, height, pitch;
+  uint16_t bpp;
+  uint8_t red_size, red_shift, green_size, green_shift, blue_size, blue_shift;
+};
+int screen_init(void *addr, const struct screen_mode *m);
+void screen_putc(char c);
+int screen_cols(void);
+int screen_rows(void);
+
+/* kbd.c: the PS/2 keyboard as console input until a kernel driver claims IRQ 1 */
+void kbd_init(void);
+void kbd_intr(void);
+extern volatile int kbd_claimed;
 
 /* printf.c */
 int kprintf(const char *fmt, ...);

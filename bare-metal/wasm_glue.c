@@ -72,7 +72,12 @@ u32 Z_stubZ_irq_take(struct Z_stub_instance_t *s) {
   return __atomic_exchange_n(&irq_pending, 0, __ATOMIC_SEQ_CST);
 }
 void Z_stubZ_irq_mask(struct Z_stub_instance_t *s, u32 irq) { (void)s; if (irq < 16 && irq != 2) pic_mask((int)irq); }
-void Z_stubZ_irq_unmask(struct Z_stub_instance_t *s, u32 irq) { (void)s; if (irq < 16) pic_unmask((int)irq); }
+/* Unmasking IRQ 1 means a keyboard driver took the line: the stub's console keyboard stops. */
+void Z_stubZ_irq_unmask(struct Z_stub_instance_t *s, u32 irq) {
+  (void)s;
+  if (irq == 1) kbd_claimed = 1;
+  if (irq < 16) pic_unmask((int)irq);
+}
 /* The stub masks a kernel-owned line when it fires; acknowledging unmasks it. IRQ 0 (PIT) and 4
    (COM1) are serviced by the stub and never masked, so acknowledging them does nothing. */
 void Z_stubZ_irq_ack(struct Z_stub_instance_t *s, u32 irq) {
