@@ -1,7 +1,7 @@
 // One linter and formatter for the whole tree: neostandard (the `standard` style, with
 // typescript-eslint for .ts files), the style the code was written in from the start.
 // AssemblyScript sources get a processor that blanks asc's function decorators (`@inline`,
-// `@external(…)`, `@lazy`), which TypeScript's parser rejects; blanks keep every position.
+// `@external(…)`, `@lazy`), which TypeScript's parser rejects; same-length comments keep every position.
 import neostandard, { plugins, resolveIgnoresFromGitignore } from 'neostandard'
 
 const tsPlugin = plugins['typescript-eslint'].plugin
@@ -26,7 +26,9 @@ const assemblyscript = {
     decorators: {
       meta: { name: 'wasmos-assemblyscript-decorators' },
       supportsAutofix: true,
-      preprocess: (text) => [text.replace(AS_DECORATOR, (m) => m.replace(/[^\n]/g, ' '))],
+      // a block comment of the same length, not blanks: --fix must not see trailing spaces or
+      // a wrong indent there, or it deletes the decorator from the source
+      preprocess: (text) => [text.replace(AS_DECORATOR, (m, indent) => `${indent}/*${' '.repeat(m.length - indent.length - 4)}*/`)],
       postprocess: (messages) => messages.flat()
     }
   }
