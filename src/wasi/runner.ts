@@ -66,7 +66,7 @@ export class WasiRunner implements WasiAdapter {
       const r = await link.call(fs.key, fs.digest, fs.encode({ name: 'stat', path: '/' }))
       if (r.status !== DENIED && !ended) {
         for (const m of this.#mounts) {
-          table.add({ kind: 'dir', fd: openRoot(m.host), preopen: m.guest, listing: null, flags: 0, rights: RIGHTS_DIR | R.FD_FILESTAT_GET, inheriting: RIGHTS_ALL })
+          table.add({ kind: 'dir', fd: openRoot(m.host), preopen: m.preopen ?? m.guest, listing: null, flags: 0, rights: RIGHTS_DIR | R.FD_FILESTAT_GET, inheriting: RIGHTS_ALL })
         }
       }
     }

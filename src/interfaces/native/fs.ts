@@ -50,17 +50,20 @@ const E = {
 export interface Mount {
   host: string
   guest: string
+  /** The name WASI programs see for it, when not `guest`: `.` (`--dir host:.`), as older toolchains expect. */
+  preopen?: string
 }
 
 /**
  * Parses `--dir host[:guest]`. The guest path defaults to `/` + the host directory's name; it must
- * be absolute. The host directory must exist (checked by `resolveMounts`).
+ * be absolute, or `.`: then programs see it as `/`, and WASI programs as the preopen `.`. The host directory must exist (checked by `resolveMounts`).
  */
 export function parseDir (spec: string): Mount {
   const i = spec.indexOf(':')
   const host = i < 0 ? spec : spec.slice(0, i)
   let guest = i < 0 ? '/' + basename(resolvePath(host)) : spec.slice(i + 1)
   if (host === '') throw new WasmosError('ERR_BAD_DIR', `--dir ${spec}: no host directory given`)
+  if (guest === '.') return { host, guest: '/', preopen: '.' }
   if (!guest.startsWith('/')) guest = '/' + guest
   guest = posix.normalize(guest)
   if (guest.length > 1 && guest.endsWith('/')) guest = guest.slice(0, -1)
@@ -80,7 +83,7 @@ export async function resolveMounts (mounts: Mount[]): Promise<Mount[]> {
       throw new WasmosError('ERR_BAD_DIR', `--dir ${m.host}: no such directory`)
     }
     if (out.some((o) => o.guest === m.guest)) throw new WasmosError('ERR_BAD_DIR', `--dir: ${m.guest} is granted twice`)
-    out.push({ host: real, guest: m.guest })
+    out.push({ ...m, host: real })
   }
   return out
 }

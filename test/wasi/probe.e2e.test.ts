@@ -1,0 +1,171 @@
+// WASI preview 1 under `wasmos run`, beyond what wasi-testsuite covers: a C program
+// (fixtures/probe.c, built here with clang and wasi-libc) exercising symlinks, rights, a large
+// file, fd_readdir cookies, poll_oneoff on clocks and stdin, bad pointers, sockets on a --listen
+// listener, the fs and tcp grants, and escapes from the preopen, a swap race included — through
+// WASI and through the fs interface (programs/build/fsh.wasm).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CLI, NODE, ROOT, program, tempHome, wasmos } from '../helpers.ts'
+import { raceFixture } from './race.ts'
+
+const work = mkdtempSync(join(tmpdir(), 'wasi-probe-'))
+const probe = join(work, 'probe.wasm')
+
+beforeAll(() => {
+  const r = spawnSync('clang', ['--target=wasm32-wasi', '-O2', '-Wall', '-Werror', '-o', probe, join(import.meta.dirname, 'fixtures', 'probe.c')], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`clang: ${r.error?.message ?? r.stderr}`)
+})
+afterAll(() => { rmSync(work, { recursive: true, force: true }) })
+
+function dataDir (): string {
+  const d = mkdtempSync(join(work, 'data-'))
+  return d
+}
+
+async function probeRun (dir: string, args: string[], input?: string): Promise<string[]> {
+  const r = await wasmos(['run', '--allow', 'fs', '--dir', `${dir}:/data`, probe, ...args], { input, timeoutMs: 60_000 })
+  expect(r.code, r.stderr).toBe(0)
+  return r.stdout.trimEnd().split('\n')
+}
+
+describe('files', () => {
+  test('symlinks inside work; absolute ones cannot be made; link, rename, unlink, mkdir, rmdir', async () => {
+    expect(await probeRun(dataDir(), ['symlinks'])).toEqual([
+      'symlink relative: 0', 'symlink absolute: 76', 'readlink: 10 target.txt',
+      '/data/lnk: opened (16 bytes: through the link)', 'lstat is link: 1', 'stat is file: 1',
+      'link: 0', 'nlink: 2', 'rename: 0', 'unlink: 0', 'mkdir: 0', 'mkdir again: 20', 'rmdir: 0'
+    ])
+  })
+
+  test('rights: dropped rights are gone for good and enforced (ENOTCAPABLE); a write-only file is not readable', async () => {
+    const dir = dataDir()
+    writeFileSync(join(dir, 'target.txt'), 'x')
+    expect(await probeRun(dir, ['rights'])).toEqual([
+      'read before: 1', 'has read right: 1', 'drop read: 0', 'add it back: 76', 'read after: 76',
+      'write-only read: -1 errno 8', 'append write: 1'
+    ])
+    expect(readFileSync(join(dir, 'target.txt'), 'utf8')).toBe('x!')
+  })
+
+  test('a 40 MB file: written, sought, read back at offsets, truncated', async () => {
+    const dir = dataDir()
+    expect(await probeRun(dir, ['big', String(40_000_000)])).toEqual([
+      'end: 40000000', 'pread mismatches: 0', 'ftruncate: 0', 'size after truncate: 20000000'
+    ])
+  })
+
+  test('fd_readdir with cookies over many calls lists every entry once', async () => {
+    expect(await probeRun(dataDir(), ['listing', '400'])).toEqual(['entries: 400 dots: 2'])
+  })
+
+  test('bad pointers give EFAULT, never a host exception', async () => {
+    expect(await probeRun(dataDir(), ['faults'])).toEqual([
+      'fd_write bad iovec: 21', 'fd_write bad buffer: 21', 'random_get bad: 21', 'clock bad out: 21',
+      'fd_close bad fd: 8', 'still alive'
+    ])
+  })
+})
+
+describe('poll_oneoff', () => {
+  test('a clock subscription waits its time; clocks have nanosecond resolution', async () => {
+    expect(await probeRun(dataDir(), ['poll'])).toEqual([
+      'poll: 0 events 1 userdata 42 waited>=50: 1', 'monotonic res ns: 1', 'bad clock: 28'
+    ])
+  })
+
+  test('standard input becomes ready before the clock', async () => {
+    expect(await probeRun(dataDir(), ['poll-stdin'], 'typed\n')).toEqual(['ready: 1 first userdata 1', 'read 6: typed'])
+  })
+})
+
+describe('escapes', () => {
+  test('.., absolute paths and links out of the preopen are refused', async () => {
+    const base = mkdtempSync(join(work, 'esc-'))
+    const dir = join(base, 'data')
+    mkdirSync(dir)
+    writeFileSync(join(base, 'secret.txt'), 'SECRET')
+    const { symlinkSync } = await import('node:fs')
+    symlinkSync(join(base, 'secret.txt'), join(dir, 'abs'))
+    symlinkSync('../secret.txt', join(dir, 'rel'))
+    symlinkSync(base, join(dir, 'updir'))
+    const out = await probeRun(dir, ['open', '/data/../secret.txt', '/data/abs', '/data/rel', '/data/updir/secret.txt', `${base}/secret.txt`, '/etc/passwd'])
+    expect(out).toEqual([
+      '/data/../secret.txt: errno 76', '/data/abs: errno 76', '/data/rel: errno 76', '/data/updir/secret.txt: errno 76',
+      `${base}/secret.txt: errno 76`, '/etc/passwd: errno 76'
+    ])
+  })
+
+  test('a directory swapped with a link to outside: 0 escapes in thousands of reads (WASI and the fs interface)', async () => {
+    const race = raceFixture()
+    try {
+      await race.start()
+      const wasi = await wasmos(['run', '--allow', 'fs', '--dir', `${race.root}:/data`, probe, 'race', '/data/sub/passwd', '3000'], { timeoutMs: 120_000 })
+      const reads = Array.from({ length: 1500 }, () => ['cat', '/data/sub/passwd']).flat()
+      const fsh = await wasmos(['run', '--allow', 'fs', '--dir', `${race.root}:/data`, program('fsh'), ...reads], { timeoutMs: 120_000 })
+      expect(await race.stop()).toBeGreaterThan(0)
+      expect(wasi.code, wasi.stderr).toBe(0)
+      const m = /secret=(\d+) inside=(\d+) errors=(\d+)/.exec(wasi.stdout)
+      expect(m, wasi.stdout).not.toBeNull()
+      expect(Number(m![1])).toBe(0)
+      expect(Number(m![2])).toBeGreaterThan(0)
+      expect(Number(m![3])).toBeGreaterThan(0)
+      expect(fsh.stdout).not.toContain('SECRET')
+      expect(fsh.stdout).toContain('inside')
+    } finally {
+      await race.stop()
+      race.dispose()
+    }
+  })
+})
+
+describe('grants', () => {
+  test('without the fs grant a WASI program sees no preopen; the warning names the flag', async () => {
+    const dir = dataDir()
+    const r = await wasmos(['run', '--no-prompt', '--dir', `${dir}:/data`, probe, 'open', '/data/x'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('/data/x: errno 76\n')
+    expect(r.stderr).toMatch(/may not use fs .*allow it with --allow=fs/)
+  })
+
+  test('without the tcp grant a --listen listener is not there', async () => {
+    const r = await wasmos(['run', '--no-prompt', '--listen', '127.0.0.1:0', probe, 'serve', '3', '1'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('accept: 8')
+    expect(r.stderr).toMatch(/may not use tcp .*allow it with --allow=tcp/)
+  })
+})
+
+describe('sockets', () => {
+  test('sock_accept, sock_recv, sock_send, sock_shutdown on a --listen listener', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const child = spawn(NODE, [CLI, 'run', '--allow', 'tcp', '--listen', `127.0.0.1:${port}`, probe, 'serve', '3', '2'], {
+      cwd: ROOT, env: { ...process.env, WASMOS_HOME: tempHome() }
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not listening: ${out}`)), 20_000)
+      const check = (): void => { if (out.includes('listening')) { clearTimeout(timer); resolve() } }
+      child.stdout.on('data', check)
+      check()
+    })
+    const exchange = (text: string): Promise<string> => new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1')
+      let got = ''
+      s.on('data', (d) => { got += d.toString() })
+      s.on('end', () => resolve(got))
+      s.on('error', reject)
+      s.end(text)
+    })
+    expect(await exchange('hello socket')).toBe('HELLO SOCKET')
+    expect(await exchange('x'.repeat(3000))).toBe('X'.repeat(3000))
+    expect(await exited).toBe(0)
+    expect(out).toContain('served 12 bytes (send 0, 12 sent)')
+    expect(out).toContain('shutdown on a file: 57')
+  })
+})
