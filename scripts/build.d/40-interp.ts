@@ -10,7 +10,7 @@ const out = join(root, 'build', 'interp', 'spec.wasm')
 
 const newestInput = Math.max(
   ...readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(src, f)).mtimeMs),
-  statSync(import.meta.filename).mtimeMs,
+  statSync(import.meta.filename).mtimeMs
 )
 if (!existsSync(out) || statSync(out).mtimeMs < newestInput) {
   mkdirSync(join(root, 'build', 'interp'), { recursive: true })

@@ -13,7 +13,7 @@ import { EMPTY, V_CONST, V_LOCAL, V_TEMP, isRef } from './validate'
 export class BodyCompiler extends Compiler {
   hasDataCountSection: bool = false
 
-  memarg(maxAlign: u32): u32 {
+  memarg (maxAlign: u32): u32 {
     const align = this.u32()
     const offset = this.u32()
     if (this.m.mems.length == 0) this.fail('unknown memory')
@@ -21,10 +21,10 @@ export class BodyCompiler extends Compiler {
     return offset
   }
 
-  codeEntry(f: Func): void {
+  codeEntry (f: Func): void {
     const size = this.u32()
     if (this.err !== null) return
-    if (<u64>this.pos + size > <u64>this.end) { this.fail('unexpected end'); return }
+    if (<u64> this.pos + size > <u64> this.end) { this.fail('unexpected end'); return }
     const bodyEnd = this.pos + <i32>size
     const savedEnd = this.end
     this.end = bodyEnd
@@ -68,18 +68,18 @@ export class BodyCompiler extends Compiler {
     f.code = code
   }
 
-  local(): u8 {
+  local (): u8 {
     const x = this.u32()
-    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return T_I32 }
+    if (x >= <u32> this.numLocals) { this.fail('unknown local'); return T_I32 }
     this.emit(<i32>x)
     return this.localTypes[x]
   }
 
-  body(f: Func): void {
+  body (f: Func): void {
     const m = this.m
     while (this.err === null) {
       if (this.pos >= this.end) { this.fail('unexpected end of section or function'); return }
-      const op = <i32>this.byte()
+      const op = <i32> this.byte()
       if (this.lazy(op)) continue
       if (op >= 0x45 && op <= 0xc4) {
         if (!this.binop3(op) && !this.unop3(op)) {
@@ -93,7 +93,7 @@ export class BodyCompiler extends Compiler {
       // everything else works on the run-time stack
       const own = op <= 0x05 || op == 0x0b || op == 0x0c || op == 0x0d || op == 0x0f || op == 0x10 || op == 0x11 || op == 0x23 || op == 0x24 || (op >= 0x28 && op <= 0x3e)
       if (!own) this.flush()
-      if (op == 0x00 || !own && op != 0x21) this.begin()
+      if (op == 0x00 || (!own && op != 0x21)) this.begin()
       this.keepRsp = false
       switch (op) {
         case 0x00: this.emit(op); this.unreachable(); break
@@ -118,7 +118,7 @@ export class BodyCompiler extends Compiler {
           this.popT(T_I32)
           for (let i = bt.params.length - 1; i >= 0; i--) this.popT(bt.params[i])
           const inv = !cj && this.takeEqz()
-          const fused = cj || !inv && this.fuseCmpJump(false)
+          const fused = cj || (!inv && this.fuseCmpJump(false))
           const c = this.openCtrl(0x04, bt.params, bt.results)
           if (!fused) {
             this.begin()
@@ -277,7 +277,7 @@ export class BodyCompiler extends Compiler {
           this.popT(T_I32)
           const a = this.pop()
           const b = this.pop()
-          if (isRef(a) && a != T_ANY || isRef(b) && b != T_ANY) { this.fail('type mismatch'); return }
+          if ((isRef(a) && a != T_ANY) || (isRef(b) && b != T_ANY)) { this.fail('type mismatch'); return }
           if (a != b && a != T_ANY && b != T_ANY) { this.fail('type mismatch'); return }
           this.push(a == T_ANY ? b : a)
           this.emit(OP_SELECT)
@@ -297,7 +297,7 @@ export class BodyCompiler extends Compiler {
         case 0x20: { this.emit(0x20); const t = this.local(); this.push(t); break }
         case 0x21: {
           const x = this.u32()
-          if (x >= <u32>this.numLocals) { this.fail('unknown local'); return }
+          if (x >= <u32> this.numLocals) { this.fail('unknown local'); return }
           this.popT(this.localTypes[x])
           const l1 = this.last
           const code = this.code
@@ -404,13 +404,13 @@ export class BodyCompiler extends Compiler {
           this.emit(op)
           break
         }
-        case 0x41: this.push(T_I32); this.emit(0x41); this.emit(<i32>this.sleb(32)); break
+        case 0x41: this.push(T_I32); this.emit(0x41); this.emit(<i32> this.sleb(32)); break
         case 0x42: {
           const v = this.sleb(64)
           this.push(T_I64); this.emit(0x42); this.emit(<i32>v); this.emit(<i32>(v >> 32))
           break
         }
-        case 0x43: this.push(T_F32); this.emit(0x41); this.emit(<i32>this.f32bits()); break
+        case 0x43: this.push(T_F32); this.emit(0x41); this.emit(<i32> this.f32bits()); break
         case 0x44: {
           const v = this.f64bits()
           this.push(T_F64); this.emit(0x42); this.emit(<i32>v); this.emit(<i32>(v >> 32))
@@ -440,7 +440,7 @@ export class BodyCompiler extends Compiler {
     }
   }
 
-  load(op: i32, align: u32): void {
+  load (op: i32, align: u32): void {
     const off = this.memarg(align)
     let t = T_I32
     if (op == 0x29 || (op >= 0x30 && op <= 0x35)) t = T_I64
@@ -454,7 +454,7 @@ export class BodyCompiler extends Compiler {
       const a = n - 1
       if (this.vk[a] == V_LOCAL && this.rsp == this.numLocals + a && (op == 0x28 || op == 0x29 || op == 0x2d)) {
         this.begin()
-        this.emit(FUSE_LOAD + op - 0x28); this.emit(<i32>this.vx[a]); this.emit(<i32>off)
+        this.emit(FUSE_LOAD + op - 0x28); this.emit(<i32> this.vx[a]); this.emit(<i32>off)
         this.pop()
         this.push(t)
         this.rsp++
@@ -494,7 +494,7 @@ export class BodyCompiler extends Compiler {
     this.emit(<i32>off)
   }
 
-  store(op: i32, align: u32): void {
+  store (op: i32, align: u32): void {
     const off = this.memarg(align)
     let t = T_I32
     if (op == 0x37 || op == 0x3c || op == 0x3d || op == 0x3e) t = T_I64
@@ -525,7 +525,7 @@ export class BodyCompiler extends Compiler {
         // the address on top of the run-time stack, the value a local or a constant
         this.begin()
         this.emit((constVal ? FUSE_STC : FUSE_STL) + op - 0x36)
-        this.emit(<i32>this.vx[v])
+        this.emit(<i32> this.vx[v])
         this.emit(<i32>off)
         this.pop()
         this.pop()
@@ -536,7 +536,7 @@ export class BodyCompiler extends Compiler {
       this.begin()
       this.emit((constVal ? OP_STRC : OP_STR) + op - 0x36)
       this.emit(this.slotOf(a))
-      this.emit(constVal ? <i32>this.vx[v] : this.slotOf(v))
+      this.emit(constVal ? <i32> this.vx[v] : this.slotOf(v))
       this.emit(<i32>off)
       this.pop()
       this.pop()
@@ -551,10 +551,10 @@ export class BodyCompiler extends Compiler {
     this.emit(<i32>off)
   }
 
-  un(a: u8, r: u8): void { this.popT(a); this.push(r) }
-  bin(a: u8, r: u8): void { this.popT(a); this.popT(a); this.push(r) }
+  un (a: u8, r: u8): void { this.popT(a); this.push(r) }
+  bin (a: u8, r: u8): void { this.popT(a); this.popT(a); this.push(r) }
 
-  numeric(op: i32): void {
+  numeric (op: i32): void {
     const l1 = this.last
     if (op == 0xa7 || (op >= 0xbc && op <= 0xbf)) {
       // i32.wrap_i64 and the reinterpretations leave the slot's bits as they are: no code
@@ -579,29 +579,31 @@ export class BodyCompiler extends Compiler {
     else if (op <= 0x98) this.bin(T_F32, T_F32)
     else if (op <= 0x9f) this.un(T_F64, T_F64)
     else if (op <= 0xa6) this.bin(T_F64, T_F64)
-    else switch (op) {
-      case 0xa7: this.un(T_I64, T_I32); break
-      case 0xa8: case 0xa9: this.un(T_F32, T_I32); break
-      case 0xaa: case 0xab: this.un(T_F64, T_I32); break
-      case 0xac: case 0xad: this.un(T_I32, T_I64); break
-      case 0xae: case 0xaf: this.un(T_F32, T_I64); break
-      case 0xb0: case 0xb1: this.un(T_F64, T_I64); break
-      case 0xb2: case 0xb3: this.un(T_I32, T_F32); break
-      case 0xb4: case 0xb5: this.un(T_I64, T_F32); break
-      case 0xb6: this.un(T_F64, T_F32); break
-      case 0xb7: case 0xb8: this.un(T_I32, T_F64); break
-      case 0xb9: case 0xba: this.un(T_I64, T_F64); break
-      case 0xbb: this.un(T_F32, T_F64); break
-      case 0xbc: this.un(T_F32, T_I32); break
-      case 0xbd: this.un(T_F64, T_I64); break
-      case 0xbe: this.un(T_I32, T_F32); break
-      case 0xbf: this.un(T_I64, T_F64); break
-      case 0xc0: case 0xc1: this.un(T_I32, T_I32); break
-      default: this.un(T_I64, T_I64); break
+    else {
+      switch (op) {
+        case 0xa7: this.un(T_I64, T_I32); break
+        case 0xa8: case 0xa9: this.un(T_F32, T_I32); break
+        case 0xaa: case 0xab: this.un(T_F64, T_I32); break
+        case 0xac: case 0xad: this.un(T_I32, T_I64); break
+        case 0xae: case 0xaf: this.un(T_F32, T_I64); break
+        case 0xb0: case 0xb1: this.un(T_F64, T_I64); break
+        case 0xb2: case 0xb3: this.un(T_I32, T_F32); break
+        case 0xb4: case 0xb5: this.un(T_I64, T_F32); break
+        case 0xb6: this.un(T_F64, T_F32); break
+        case 0xb7: case 0xb8: this.un(T_I32, T_F64); break
+        case 0xb9: case 0xba: this.un(T_I64, T_F64); break
+        case 0xbb: this.un(T_F32, T_F64); break
+        case 0xbc: this.un(T_F32, T_I32); break
+        case 0xbd: this.un(T_F64, T_I64); break
+        case 0xbe: this.un(T_I32, T_F32); break
+        case 0xbf: this.un(T_I64, T_F64); break
+        case 0xc0: case 0xc1: this.un(T_I32, T_I32); break
+        default: this.un(T_I64, T_I64); break
+      }
     }
   }
 
-  prefixed(): void {
+  prefixed (): void {
     const m = this.m
     const sub = this.u32()
     if (this.err !== null) return
@@ -669,8 +671,7 @@ export class BodyCompiler extends Compiler {
         const x = this.u32()
         if (x >= <u32>m.tables.length) { this.fail('unknown table ' + x.toString()); return }
         const et = m.tables[x].elem
-        if (sub == 15) { this.popT(T_I32); this.popT(et); this.push(T_I32) }
-        else if (sub == 16) this.push(T_I32)
+        if (sub == 15) { this.popT(T_I32); this.popT(et); this.push(T_I32) } else if (sub == 16) this.push(T_I32)
         else { this.popT(T_I32); this.popT(et); this.popT(T_I32) }
         this.emit(op); this.emit(<i32>x)
       }

@@ -26,10 +26,10 @@ export class Compiler extends Validator {
   last5: i32 = -1
   barrier: i32 = 0
 
-  emit(w: i32): void { this.code.push(w) }
+  emit (w: i32): void { this.code.push(w) }
 
   // Marks the start of an instruction (for the peephole optimizer).
-  begin(): void {
+  begin (): void {
     this.last5 = this.last4
     this.last4 = this.last3
     this.last3 = this.last2
@@ -40,7 +40,7 @@ export class Compiler extends Validator {
   }
 
   // Replaces the instructions from `from` on with a fused one; returns true.
-  refuse(from: i32, op: i32, a: i32, b: i32, words: i32): bool {
+  refuse (from: i32, op: i32, a: i32, b: i32, words: i32): bool {
     this.code.length = from
     this.code.push(op)
     if (words > 0) this.code.push(a)
@@ -51,7 +51,7 @@ export class Compiler extends Validator {
   }
 
   // Fuses `local.get; i32.const; op`, `local.get; local.get; op` and `i32.const; op`.
-  fuseBinop(op: i32): bool {
+  fuseBinop (op: i32): bool {
     const k = binopIndex(op)
     if (k < 0) return this.fuseBinop64(op)
     const code = this.code
@@ -72,7 +72,7 @@ export class Compiler extends Validator {
   }
 
   // i64: `local.get; local.get; op` and `local.get; op`.
-  fuseBinop64(op: i32): bool {
+  fuseBinop64 (op: i32): bool {
     const k = binopIndex64(op)
     if (k < 0) return false
     const code = this.code
@@ -85,7 +85,7 @@ export class Compiler extends Validator {
 
   // Turns a preceding fused compare (local op const|local) into a compare-and-jump; the caller
   // then emits the target. Returns false when there is nothing to fuse.
-  fuseCmpJump(ifTrue: bool): bool {
+  fuseCmpJump (ifTrue: bool): bool {
     const l1 = this.last
     const code = this.code
     if (l1 < 0 || l1 < this.barrier || code.length != l1 + 3) return false
@@ -100,7 +100,7 @@ export class Compiler extends Validator {
 
   // True (and drops it) when the previous instruction is an i32.eqz that can be folded into
   // the conditional jump being emitted.
-  takeEqz(): bool {
+  takeEqz (): bool {
     const l1 = this.last
     if (l1 < 0 || l1 < this.barrier || this.code.length != l1 + 1 || this.code[l1] != 0x45) return false
     this.code.length = l1
@@ -117,26 +117,24 @@ export class Compiler extends Validator {
   // which stores the pending operands in their slots and sets the stack pointer, so that
   // stack-based instructions find the state they expect.
 
-  slotOf(d: i32): i32 {
-    return this.vk[d] == V_LOCAL ? <i32>this.vx[d] : this.numLocals + d
+  slotOf (d: i32): i32 {
+    return this.vk[d] == V_LOCAL ? <i32> this.vx[d] : this.numLocals + d
   }
 
-  is64(t: u8): bool { return t == T_I64 || t == T_F64 }
+  is64 (t: u8): bool { return t == T_I64 || t == T_F64 }
 
   // Stores pending operand d in its slot, without using the stack pointer.
-  store1(d: i32): void {
+  store1 (d: i32): void {
     const k = this.vk[d]
     if (k == V_TEMP) return
     const slot = this.numLocals + d
     this.begin()
-    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(slot) }
-    else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) }
-    else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32>this.vx[d]) }
+    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32> this.vx[d]); this.emit(slot) } else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32> this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32> this.vx[d]) }
     this.vk[d] = V_TEMP
     this.npending--
   }
 
-  flush(): void {
+  flush (): void {
     const n = this.vals.length
     const base = this.numLocals
     if (this.npending > 0) {
@@ -146,9 +144,7 @@ export class Compiler extends Validator {
         if (this.rsp == base + d) {
           // on top of the run-time stack: push it (the stack-based peepholes know these)
           this.begin()
-          if (k == V_LOCAL) { this.emit(0x20); this.emit(<i32>this.vx[d]) }
-          else if (this.is64(this.vals[d])) { this.emit(0x42); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) }
-          else { this.emit(0x41); this.emit(<i32>this.vx[d]) }
+          if (k == V_LOCAL) { this.emit(0x20); this.emit(<i32> this.vx[d]) } else if (this.is64(this.vals[d])) { this.emit(0x42); this.emit(<i32> this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(0x41); this.emit(<i32> this.vx[d]) }
           this.vk[d] = V_TEMP
           this.npending--
           this.rsp++
@@ -159,7 +155,7 @@ export class Compiler extends Validator {
   }
 
   // Sets the run-time stack pointer to slot `top` unless it is known to be there already.
-  syncSp(top: i32): void {
+  syncSp (top: i32): void {
     if (this.rsp == top) return
     this.begin()
     this.emit(OP_SETSP)
@@ -168,13 +164,13 @@ export class Compiler extends Validator {
   }
 
   // Stores every pending operand in its slot (the stack pointer stays as it is).
-  materialize(): void {
+  materialize (): void {
     if (this.npending == 0) return
     for (let d = 0; d < this.vals.length; d++) this.store1(d)
   }
 
   // 3-address i32.eqz, i64.eqz, i64.extend_i32_s/u on the top operand; false if not applicable.
-  unop3(op: i32): bool {
+  unop3 (op: i32): bool {
     const c = this.ctrls[this.ctrls.length - 1]
     const n = this.vals.length
     if (c.unreachable || n <= c.height) return false
@@ -184,15 +180,13 @@ export class Compiler extends Validator {
     let res: u8 = T_I32
     if (op == 0x45 && t == T_I32) r = OP_EQZ
     else if (op == 0x50 && t == T_I64) r = OP_EQZ64
-    else if (op == 0xac && t == T_I32) { r = OP_EXT_S; res = T_I64 }
-    else if (op == 0xad && t == T_I32) { r = OP_EXT_U; res = T_I64 }
-    else return false
+    else if (op == 0xac && t == T_I32) { r = OP_EXT_S; res = T_I64 } else if (op == 0xad && t == T_I32) { r = OP_EXT_U; res = T_I64 } else return false
     if (this.vk[d] == V_CONST) this.store1(d)
     this.begin()
     if (this.vk[d] == V_TEMP && this.rsp == this.numLocals + n) {
       this.emit(op) // in place on top of the run-time stack
     } else if (r >= OP_EXT_S && this.vk[d] == V_LOCAL && this.rsp == this.numLocals + d) {
-      this.emit(FUSE_EXT + r - OP_EXT_S); this.emit(<i32>this.vx[d])
+      this.emit(FUSE_EXT + r - OP_EXT_S); this.emit(<i32> this.vx[d])
       this.rsp++
     } else {
       this.emit(r); this.emit(this.slotOf(d)); this.emit(this.numLocals + d)
@@ -206,7 +200,7 @@ export class Compiler extends Validator {
   // Conditional jump on the top operand (i32), jumping when it is non-zero (jumpIfTrue) or zero,
   // without the run-time stack: emits all but the target, before the caller validates. A
   // compare or eqz that just computed the condition becomes the jump. False if not applicable.
-  condJump(jumpIfTrue: bool): bool {
+  condJump (jumpIfTrue: bool): bool {
     const c = this.ctrls[this.ctrls.length - 1]
     const n = this.vals.length
     if (c.unreachable || n <= c.height || this.vals[n - 1] != T_I32) return false
@@ -248,8 +242,7 @@ export class Compiler extends Validator {
     this.begin()
     if (moved !== null) {
       const p = moved[0]
-      if (p == OP_EQZ) { this.emit(jumpIfTrue ? OP_JZ : OP_JNZ); this.emit(moved[1]) }
-      else {
+      if (p == OP_EQZ) { this.emit(jumpIfTrue ? OP_JZ : OP_JNZ); this.emit(moved[1]) } else {
         if (p >= FUSE64_LXS) this.emit((jumpIfTrue ? FUSE64_JLX_T : FUSE64_JLX_F) + p - FUSE64_LXS)
         else if (p >= FUSE64_LLS) this.emit((jumpIfTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + p - FUSE64_LLS)
         else if (p >= FUSE_LLS) this.emit((jumpIfTrue ? FUSE_JLL_T : FUSE_JLL_F) + p - FUSE_LLS)
@@ -267,7 +260,7 @@ export class Compiler extends Validator {
   }
 
   // 3-address i32/i64 binop on the two top operands; false when it does not apply.
-  binop3(op: i32): bool {
+  binop3 (op: i32): bool {
     let k = binopIndex(op)
     let is64 = false
     if (k < 0) { k = binopIndex64(op); is64 = true }
@@ -309,17 +302,16 @@ export class Compiler extends Validator {
       this.emit(op)
       this.rsp--
     } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
-      if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) }
-      else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
+      if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32> this.vx[b]) } else { this.emit(FUSE_SC + k); this.emit(<i32> this.vx[b]) }
     } else if (ka == V_LOCAL && kb != V_TEMP && this.rsp == dst && (kb == V_LOCAL || !is64)) {
       if (kb == V_LOCAL) this.emit((is64 ? FUSE64_LL : FUSE_LL) + k)
       else this.emit(FUSE_LC + k)
-      this.emit(<i32>this.vx[a]); this.emit(<i32>this.vx[b])
+      this.emit(<i32> this.vx[a]); this.emit(<i32> this.vx[b])
       this.lastPush = true
       this.rsp++
     } else {
       if (kb == V_CONST) {
-        this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
+        this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32> this.vx[b])
       } else if (is64 && kb == V_TEMP && xs >= 0) {
         this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
       } else {
@@ -336,17 +328,17 @@ export class Compiler extends Validator {
 
   // At the last xor of `(x rotr c1 ^ x rotr c2) ^ x rotr|shr_u c3`, all pushed on the run-time
   // stack (begin() just ran for the xor): replaces the five instructions with one OP_SIGMA_*.
-  sigma(): bool {
+  sigma (): bool {
     const code = this.code
     // starts of: rotate c3, first xor, rotate c2, rotate c1
-    const r3 = this.last2, x1 = this.last3, r2 = this.last4, r1 = this.last5
+    const r3 = this.last2; const x1 = this.last3; const r2 = this.last4; const r1 = this.last5
     if (r1 < 0 || r1 < this.barrier || r2 != r1 + 3 || x1 != r2 + 3 || r3 != x1 + 1 || code.length != r3 + 3) return false
     const ROTR = FUSE_LC + 20
     const c = code[r3]
     if ((c != ROTR && c != FUSE_LC + 18) || code[x1] != 0x73 || code[r1] != ROTR || code[r2] != ROTR) return false
     const x = code[r1 + 1]
     if (code[r2 + 1] != x || code[r3 + 1] != x) return false
-    const c1 = code[r1 + 2], c2 = code[r2 + 2], c3 = code[r3 + 2]
+    const c1 = code[r1 + 2]; const c2 = code[r2 + 2]; const c3 = code[r3 + 2]
     code.length = r1
     code.push(c == ROTR ? OP_SIGMA_R : OP_SIGMA_S)
     code.push(x); code.push(c1); code.push(c2); code.push(c3)
@@ -361,7 +353,7 @@ export class Compiler extends Validator {
 
   // Opens a block at the current code position: where a loop jumps back to, and a barrier that
   // no fusion crosses (the start of a block is a branch target).
-  openCtrl(op: u8, params: StaticArray<u8>, results: StaticArray<u8>): Ctrl {
+  openCtrl (op: u8, params: StaticArray<u8>, results: StaticArray<u8>): Ctrl {
     const c = this.pushCtrl(op, params, results)
     c.loopPc = this.code.length
     this.barrier = this.code.length
@@ -369,7 +361,7 @@ export class Compiler extends Validator {
   }
 
   // Branch to label depth `d`: emits the target (or records a fixup), arity and height.
-  emitTarget(d: u32): void {
+  emitTarget (d: u32): void {
     const c = this.ctrls[this.ctrls.length - 1 - <i32>d]
     if (c.op == 0x03) this.emit(c.loopPc)
     else {
@@ -383,7 +375,7 @@ export class Compiler extends Validator {
   // target, so that an iteration costs one conditional jump instead of a jump and a conditional
   // jump. Only when no value moves (a plain jump) and the compare reads locals, constants or
   // slots below the loop, which the loop body does not change. False if not applicable.
-  rotateLoop(d: u32): bool {
+  rotateLoop (d: u32): bool {
     const i = this.ctrls.length - 1 - <i32>d
     const l = this.ctrls[i]
     if (l.op != 0x03 || l.params.length != 0 || this.vals.length != l.height || i + 1 >= this.ctrls.length) return false
@@ -403,8 +395,7 @@ export class Compiler extends Validator {
     else if (op >= FUSE64_JLL_F && op < FUSE64_JLL_F + 10) inv = op - FUSE64_JLL_F + FUSE64_JLL_T
     else if (op >= FUSE64_JLX_T && op < FUSE64_JLX_T + 10) inv = op - FUSE64_JLX_T + FUSE64_JLX_F
     else if (op >= FUSE64_JLX_F && op < FUSE64_JLX_F + 10) inv = op - FUSE64_JLX_F + FUSE64_JLX_T
-    else if (op == OP_JZ || op == OP_JNZ) { inv = op == OP_JZ ? OP_JNZ : OP_JZ; len = 3 }
-    else return false
+    else if (op == OP_JZ || op == OP_JNZ) { inv = op == OP_JZ ? OP_JNZ : OP_JZ; len = 3 } else return false
     // it must be the if's own jump: the instruction at the loop start ends with the if's target
     if (f.ifFix != p + len - 1) return false
     code.push(inv)
@@ -416,7 +407,7 @@ export class Compiler extends Validator {
     return true
   }
 
-  emitBranch(op: i32, d: u32): void {
+  emitBranch (op: i32, d: u32): void {
     const c = this.ctrls[this.ctrls.length - 1 - <i32>d]
     const arity = this.labelTypes(c).length
     const height = this.numLocals + c.height
@@ -447,10 +438,10 @@ export class Compiler extends Validator {
 
   // local.get, constants, local.set/tee, drop and the no-op conversions in register form;
   // false for every other instruction.
-  lazy(op: i32): bool {
+  lazy (op: i32): bool {
     if (op == 0x20) {
       const x = this.u32()
-      if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
+      if (x >= <u32> this.numLocals) { this.fail('unknown local'); return true }
       this.pushLazy(this.localTypes[x], V_LOCAL, <i64>x)
       return true
     }
@@ -486,7 +477,7 @@ export class Compiler extends Validator {
 
   // A global.get, load or extend of a local that pushed the value being stored in local x:
   // rewritten to write x directly. False if the last instruction is none of those.
-  retargetPush(code: Array<i32>, x: i32): bool {
+  retargetPush (code: Array<i32>, x: i32): bool {
     const l = this.last
     const p = code[l]
     if (p == 0x23 && code.length == l + 2) code[l] = OP_GGET
@@ -498,10 +489,10 @@ export class Compiler extends Validator {
   }
 
   // local.set / local.tee x of the top operand (which is in the current block, see lazy()).
-  setLocal(tee: bool): bool {
+  setLocal (tee: bool): bool {
     const x = this.u32()
     if (this.err !== null) return true
-    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
+    if (x >= <u32> this.numLocals) { this.fail('unknown local'); return true }
     const t = this.localTypes[x]
     const n = this.vals.length
     const d = n - 1
@@ -541,16 +532,15 @@ export class Compiler extends Validator {
         }
         this.emit(OP_COPY); this.emit(slot); this.emit(<i32>x)
       } else if (k == V_LOCAL) {
-        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(<i32>x) }
+        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32> this.vx[d]); this.emit(<i32>x) }
       } else if (this.is64(t)) {
-        this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
+        this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32> this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
       } else {
-        this.emit(OP_SETC); this.emit(<i32>x); this.emit(<i32>this.vx[d])
+        this.emit(OP_SETC); this.emit(<i32>x); this.emit(<i32> this.vx[d])
       }
     }
     this.pop()
     if (tee) this.pushLazy(t, V_LOCAL, <i64>x)
     return true
   }
-
 }

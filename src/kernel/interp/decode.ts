@@ -11,38 +11,34 @@ import { BodyCompiler } from './body'
 // Decoder splits it by concern over files (AssemblyScript has no partial classes); no method is
 // overridden, so every call stays direct.
 export class Decoder extends BodyCompiler {
-  constructor(b: Uint8Array) {
-    super(b)
-  }
-
-  limits(): Limits {
+  limits (): Limits {
     const l = new Limits()
     const flag = this.byte()
     if (flag > 1) { this.fail('integer too large'); return l }
     l.min = this.u32()
-    if (flag == 1) l.max = <u64>this.u32()
+    if (flag == 1) l.max = <u64> this.u32()
     return l
   }
 
-  tableType(): TableType {
+  tableType (): TableType {
     const t = new TableType()
     t.elem = this.refType()
     t.limits = this.limits()
-    if (t.limits.max != NO_MAX && <u64>t.limits.min > t.limits.max) this.fail('size minimum must not be greater than maximum')
+    if (t.limits.max != NO_MAX && <u64 > t.limits.min > t.limits.max) this.fail('size minimum must not be greater than maximum')
     return t
   }
 
-  memType(): Limits {
+  memType (): Limits {
     const l = this.limits()
     if (l.min > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
     if (l.max != NO_MAX) {
       if (l.max > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
-      if (<u64>l.min > l.max) this.fail('size minimum must not be greater than maximum')
+      if (<u64 > l.min > l.max) this.fail('size minimum must not be greater than maximum')
     }
     return l
   }
 
-  globalType(): GlobalType {
+  globalType (): GlobalType {
     const g = new GlobalType()
     g.type = this.valType()
     const m = this.byte()
@@ -52,15 +48,15 @@ export class Decoder extends BodyCompiler {
   }
 
   // Constant expression of type t; `declare` records ref.func targets as declared references.
-  constExpr(t: u8): ConstExpr {
+  constExpr (t: u8): ConstExpr {
     const e = new ConstExpr()
     const op = this.byte()
     let type: u8 = 0
     const m = this.m
     switch (op) {
-      case 0x41: e.value = <u64><u32><i32>this.sleb(32); type = T_I32; break
-      case 0x42: e.value = <u64>this.sleb(64); type = T_I64; break
-      case 0x43: e.value = <u64>this.f32bits(); type = T_F32; break
+      case 0x41: e.value = <u64><u32><i32> this.sleb(32); type = T_I32; break
+      case 0x42: e.value = <u64> this.sleb(64); type = T_I64; break
+      case 0x43: e.value = <u64> this.f32bits(); type = T_F32; break
       case 0x44: e.value = this.f64bits(); type = T_F64; break
       case 0xd0: e.op = CE_REF_NULL; type = this.refType(); break
       case 0xd2: {
@@ -96,7 +92,7 @@ export class Decoder extends BodyCompiler {
     return e
   }
 
-  decode(): Module | null {
+  decode (): Module | null {
     const m = this.m
     if (this.end < 4 || load<u32>(this.b.dataStart) != 0x6d736100) { this.fail('magic header not detected'); return null }
     if (this.end < 8 || load<u32>(this.b.dataStart + 4) != 1) { this.fail('unknown binary version'); return null }
@@ -108,7 +104,7 @@ export class Decoder extends BodyCompiler {
       const id = this.byte()
       const size = this.u32()
       if (this.err !== null) break
-      if (<u64>this.pos + size > <u64>this.end) { this.fail('section size mismatch: unexpected end'); break }
+      if (<u64> this.pos + size > <u64> this.end) { this.fail('section size mismatch: unexpected end'); break }
       const sectionEnd = this.pos + <i32>size
       const savedEnd = this.end
       this.end = sectionEnd
@@ -147,7 +143,7 @@ export class Decoder extends BodyCompiler {
           break
         }
         case 9: this.elemSection(); break
-        case 12: m.dataCount = <i32>this.u32(); this.hasDataCountSection = true; break
+        case 12: m.dataCount = <i32> this.u32(); this.hasDataCountSection = true; break
         case 10: {
           codeSeen = true
           const n = this.count()
@@ -168,7 +164,7 @@ export class Decoder extends BodyCompiler {
     return m
   }
 
-  typeSection(): void {
+  typeSection (): void {
     const n = this.count()
     for (let i = 0; i < n && this.err === null; i++) {
       if (this.byte() != 0x60) { this.fail('integer representation too long'); return }
@@ -182,7 +178,7 @@ export class Decoder extends BodyCompiler {
     }
   }
 
-  importSection(): void {
+  importSection (): void {
     const m = this.m
     const n = this.count()
     for (let i = 0; i < n && this.err === null; i++) {
@@ -208,7 +204,7 @@ export class Decoder extends BodyCompiler {
     }
   }
 
-  functionSection(): i32 {
+  functionSection (): i32 {
     const m = this.m
     const n = this.count()
     for (let i = 0; i < n && this.err === null; i++) {
@@ -225,7 +221,7 @@ export class Decoder extends BodyCompiler {
     return n
   }
 
-  globalSection(): void {
+  globalSection (): void {
     const m = this.m
     const n = this.count()
     for (let i = 0; i < n && this.err === null; i++) {
@@ -236,7 +232,7 @@ export class Decoder extends BodyCompiler {
     }
   }
 
-  exportSection(): void {
+  exportSection (): void {
     const m = this.m
     const n = this.count()
     const seen = new Set<string>()
@@ -259,7 +255,7 @@ export class Decoder extends BodyCompiler {
     }
   }
 
-  elemSection(): void {
+  elemSection (): void {
     const m = this.m
     const n = this.count()
     for (let i = 0; i < n && this.err === null; i++) {
@@ -297,7 +293,7 @@ export class Decoder extends BodyCompiler {
     }
   }
 
-  dataSection(): void {
+  dataSection (): void {
     const m = this.m
     const n = this.count()
     if (m.dataCount >= 0 && n != m.dataCount) { this.fail('data count and data section have inconsistent lengths'); return }
@@ -314,11 +310,10 @@ export class Decoder extends BodyCompiler {
       }
       const len = this.u32()
       if (this.err !== null) return
-      if (<u64>this.pos + len > <u64>this.end) { this.fail('unexpected end of section or function'); return }
+      if (<u64> this.pos + len > <u64> this.end) { this.fail('unexpected end of section or function'); return }
       s.bytes = this.b.slice(this.pos, this.pos + <i32>len)
       this.pos += <i32>len
       m.datas.push(s)
     }
   }
-
 }

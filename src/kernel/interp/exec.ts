@@ -5,20 +5,16 @@ import {
   OP_JMP, OP_JMP_IF, OP_JMP_IFZ, OP_COPY, OP_GSET_ADD, OP_SETSP, OP_SETC, OP_SETC64,
   OP_JZ, OP_JNZ, OP_GGET, OP_GSET, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, FUSE_EXT, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_SELECT,
 } from './opcodes'
-import { FuncInst, Instance, Memory, Global, Store, OOB_MEM } from './store'
+import { FuncInst, Instance, Memory, Global, OOB_MEM } from './store'
 import { ThreadState, FRAME, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, ST_TRAP } from './thread'
 import { f2iOk, satI32, satU32, satI64, satU64 } from './convert'
 
 // An execution context: one call from the embedder at a time, resumable after fuel runs out
 // or a host call (state and calls in ThreadState, thread.ts).
 export class Thread extends ThreadState {
-  constructor(store: Store, stackSlots: i32, maxDepth: i32) {
-    super(store, stackSlots, maxDepth)
-  }
-
   // Runs at most `fuel` instructions. Returns ST_DONE (results via result()), ST_FUEL,
   // ST_HOST (see hostFunc / hostArg, then finishHost and run again) or ST_TRAP (trapReason).
-  run(fuel: i64): i32 {
+  run (fuel: i64): i32 {
     if (this.status != ST_RUN && this.status != ST_FUEL) return this.status
     if (this.func === null) { this.status = ST_DONE; return ST_DONE }
     // f, inst and mem are raw pointers, and calls and returns read fields with raw loads: the
@@ -255,7 +251,7 @@ export class Thread extends ThreadState {
         case 0x6c: sp -= 8; store<i32>(sp - 8, load<i32>(sp - 8) * load<i32>(sp)); break
         case 0x6d: {
           sp -= 8
-          const b = load<i32>(sp), a = load<i32>(sp - 8)
+          const b = load<i32>(sp); const a = load<i32>(sp - 8)
           if (b == 0) return this.trap('integer divide by zero')
           if (a == i32.MIN_VALUE && b == -1) return this.trap('integer overflow')
           store<i32>(sp - 8, a / b)
@@ -299,7 +295,7 @@ export class Thread extends ThreadState {
         case 0x7e: sp -= 8; store<i64>(sp - 8, load<i64>(sp - 8) * load<i64>(sp)); break
         case 0x7f: {
           sp -= 8
-          const b = load<i64>(sp), a = load<i64>(sp - 8)
+          const b = load<i64>(sp); const a = load<i64>(sp - 8)
           if (b == 0) return this.trap('integer divide by zero')
           if (a == i64.MIN_VALUE && b == -1) return this.trap('integer overflow')
           store<i64>(sp - 8, a / b)
@@ -406,14 +402,14 @@ export class Thread extends ThreadState {
         case 0xe9 /* FC_BASE + 9 */: this.tableOp(op, pc, sp, inst); pc += 4; break
         case 0xea /* FC_BASE + 10 */: { // memory.copy
           sp -= 24
-          const d = <u64>load<u32>(sp), s = <u64>load<u32>(sp, 8), n = <u64>load<u32>(sp, 16)
+          const d = <u64>load<u32>(sp); const s = <u64>load<u32>(sp, 8); const n = <u64>load<u32>(sp, 16)
           if (s + n > ms || d + n > ms) return this.trap(OOB_MEM)
           memory.copy(mb + <usize>d, mb + <usize>s, <usize>n)
           break
         }
         case 0xeb /* FC_BASE + 11 */: { // memory.fill
           sp -= 24
-          const d = <u64>load<u32>(sp), n = <u64>load<u32>(sp, 16)
+          const d = <u64>load<u32>(sp); const n = <u64>load<u32>(sp, 16)
           if (d + n > ms) return this.trap(OOB_MEM)
           memory.fill(mb + <usize>d, load<u8>(sp, 8), <usize>n)
           break
@@ -425,172 +421,172 @@ export class Thread extends ThreadState {
         case 0xf0 /* FC_BASE + 16 */: this.tableOp(op, pc, sp, inst); pc += 4; sp += 8; break
         case 0xf1 /* FC_BASE + 17 */: if (this.tableOp(op, pc, sp, inst)) return ST_TRAP; pc += 4; sp -= 24; break
         // ---- fused i32 binops (Compiler.fuseBinop); generated, one line per op and form ----
-        case 0x100 /* FUSE_SC + 0 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
-        case 0x115 /* FUSE_LC + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
-        case 0x12a /* FUSE_LL + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
-        case 0x101 /* FUSE_SC + 1 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
-        case 0x116 /* FUSE_LC + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
-        case 0x12b /* FUSE_LL + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
-        case 0x102 /* FUSE_SC + 2 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
-        case 0x117 /* FUSE_LC + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
-        case 0x12c /* FUSE_LL + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
-        case 0x103 /* FUSE_SC + 3 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
-        case 0x118 /* FUSE_LC + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
-        case 0x12d /* FUSE_LL + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
-        case 0x104 /* FUSE_SC + 4 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
-        case 0x119 /* FUSE_LC + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
-        case 0x12e /* FUSE_LL + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
-        case 0x105 /* FUSE_SC + 5 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a > <u32>b)); pc += 4; break }
-        case 0x11a /* FUSE_LC + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a > <u32>b)); sp += 8; pc += 8; break }
-        case 0x12f /* FUSE_LL + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a > <u32>b)); sp += 8; pc += 8; break }
-        case 0x106 /* FUSE_SC + 6 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
-        case 0x11b /* FUSE_LC + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
-        case 0x130 /* FUSE_LL + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
-        case 0x107 /* FUSE_SC + 7 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
-        case 0x11c /* FUSE_LC + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
-        case 0x131 /* FUSE_LL + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
-        case 0x108 /* FUSE_SC + 8 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
-        case 0x11d /* FUSE_LC + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
-        case 0x132 /* FUSE_LL + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
-        case 0x109 /* FUSE_SC + 9 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
-        case 0x11e /* FUSE_LC + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
-        case 0x133 /* FUSE_LL + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
-        case 0x10a /* FUSE_SC + 10 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a + b); pc += 4; break }
-        case 0x11f /* FUSE_LC + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a + b); sp += 8; pc += 8; break }
-        case 0x134 /* FUSE_LL + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a + b); sp += 8; pc += 8; break }
-        case 0x10b /* FUSE_SC + 11 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a - b); pc += 4; break }
-        case 0x120 /* FUSE_LC + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a - b); sp += 8; pc += 8; break }
-        case 0x135 /* FUSE_LL + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a - b); sp += 8; pc += 8; break }
-        case 0x10c /* FUSE_SC + 12 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a * b); pc += 4; break }
-        case 0x121 /* FUSE_LC + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a * b); sp += 8; pc += 8; break }
-        case 0x136 /* FUSE_LL + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a * b); sp += 8; pc += 8; break }
-        case 0x10d /* FUSE_SC + 13 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a & b); pc += 4; break }
-        case 0x122 /* FUSE_LC + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a & b); sp += 8; pc += 8; break }
-        case 0x137 /* FUSE_LL + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a & b); sp += 8; pc += 8; break }
-        case 0x10e /* FUSE_SC + 14 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a | b); pc += 4; break }
-        case 0x123 /* FUSE_LC + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a | b); sp += 8; pc += 8; break }
-        case 0x138 /* FUSE_LL + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a | b); sp += 8; pc += 8; break }
-        case 0x10f /* FUSE_SC + 15 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a ^ b); pc += 4; break }
-        case 0x124 /* FUSE_LC + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
-        case 0x139 /* FUSE_LL + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
-        case 0x110 /* FUSE_SC + 16 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a << b); pc += 4; break }
-        case 0x125 /* FUSE_LC + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a << b); sp += 8; pc += 8; break }
-        case 0x13a /* FUSE_LL + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a << b); sp += 8; pc += 8; break }
-        case 0x111 /* FUSE_SC + 17 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, a >> b); pc += 4; break }
-        case 0x126 /* FUSE_LC + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
-        case 0x13b /* FUSE_LL + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
-        case 0x112 /* FUSE_SC + 18 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
-        case 0x127 /* FUSE_LC + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
-        case 0x13c /* FUSE_LL + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
-        case 0x113 /* FUSE_SC + 19 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
-        case 0x128 /* FUSE_LC + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
-        case 0x13d /* FUSE_LL + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
-        case 0x114 /* FUSE_SC + 20 */: { const a = load<i32>(sp - 8), b = load<i32>(pc); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
-        case 0x129 /* FUSE_LC + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
-        case 0x13e /* FUSE_LL + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
-        case 0x145 /* FUSE_LCS + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case 0x15a /* FUSE_LLS + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case 0x146 /* FUSE_LCS + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case 0x15b /* FUSE_LLS + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case 0x147 /* FUSE_LCS + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case 0x15c /* FUSE_LLS + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case 0x148 /* FUSE_LCS + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
-        case 0x15d /* FUSE_LLS + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
-        case 0x149 /* FUSE_LCS + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case 0x15e /* FUSE_LLS + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case 0x14a /* FUSE_LCS + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a > <u32>b)); pc += 12; break }
-        case 0x15f /* FUSE_LLS + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a > <u32>b)); pc += 12; break }
-        case 0x14b /* FUSE_LCS + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case 0x160 /* FUSE_LLS + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case 0x14c /* FUSE_LCS + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
-        case 0x161 /* FUSE_LLS + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
-        case 0x14d /* FUSE_LCS + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case 0x162 /* FUSE_LLS + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case 0x14e /* FUSE_LCS + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
-        case 0x163 /* FUSE_LLS + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
-        case 0x14f /* FUSE_LCS + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case 0x164 /* FUSE_LLS + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case 0x150 /* FUSE_LCS + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case 0x165 /* FUSE_LLS + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case 0x151 /* FUSE_LCS + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case 0x166 /* FUSE_LLS + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case 0x152 /* FUSE_LCS + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case 0x167 /* FUSE_LLS + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case 0x153 /* FUSE_LCS + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case 0x168 /* FUSE_LLS + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case 0x154 /* FUSE_LCS + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case 0x169 /* FUSE_LLS + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case 0x155 /* FUSE_LCS + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case 0x16a /* FUSE_LLS + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case 0x156 /* FUSE_LCS + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case 0x16b /* FUSE_LLS + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case 0x157 /* FUSE_LCS + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
-        case 0x16c /* FUSE_LLS + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
-        case 0x158 /* FUSE_LCS + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
-        case 0x16d /* FUSE_LLS + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
-        case 0x159 /* FUSE_LCS + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
-        case 0x16e /* FUSE_LLS + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
-        case 0x16f /* FUSE_JLC_T + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x179 /* FUSE_JLC_F + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x183 /* FUSE_JLL_T + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x18d /* FUSE_JLL_F + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x170 /* FUSE_JLC_T + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x17a /* FUSE_JLC_F + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x184 /* FUSE_JLL_T + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x18e /* FUSE_JLL_F + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x171 /* FUSE_JLC_T + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x17b /* FUSE_JLC_F + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x185 /* FUSE_JLL_T + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x18f /* FUSE_JLL_F + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x172 /* FUSE_JLC_T + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x17c /* FUSE_JLC_F + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x186 /* FUSE_JLL_T + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x190 /* FUSE_JLL_F + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x173 /* FUSE_JLC_T + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x17d /* FUSE_JLC_F + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x187 /* FUSE_JLL_T + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x191 /* FUSE_JLL_F + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x174 /* FUSE_JLC_T + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x17e /* FUSE_JLC_F + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x188 /* FUSE_JLL_T + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x192 /* FUSE_JLL_F + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x175 /* FUSE_JLC_T + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x17f /* FUSE_JLC_F + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x189 /* FUSE_JLL_T + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x193 /* FUSE_JLL_F + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x176 /* FUSE_JLC_T + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x180 /* FUSE_JLC_F + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x18a /* FUSE_JLL_T + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x194 /* FUSE_JLL_F + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x177 /* FUSE_JLC_T + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x181 /* FUSE_JLC_F + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x18b /* FUSE_JLL_T + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x195 /* FUSE_JLL_F + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x178 /* FUSE_JLC_T + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x182 /* FUSE_JLC_F + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(pc, 4); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x18c /* FUSE_JLL_T + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x196 /* FUSE_JLL_F + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)), b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x197 /* FUSE_SL + 0 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
-        case 0x198 /* FUSE_SL + 1 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
-        case 0x199 /* FUSE_SL + 2 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
-        case 0x19a /* FUSE_SL + 3 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
-        case 0x19b /* FUSE_SL + 4 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
-        case 0x19c /* FUSE_SL + 5 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a > <u32>b)); pc += 4; break }
-        case 0x19d /* FUSE_SL + 6 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
-        case 0x19e /* FUSE_SL + 7 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
-        case 0x19f /* FUSE_SL + 8 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
-        case 0x1a0 /* FUSE_SL + 9 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
-        case 0x1a1 /* FUSE_SL + 10 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a + b); pc += 4; break }
-        case 0x1a2 /* FUSE_SL + 11 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a - b); pc += 4; break }
-        case 0x1a3 /* FUSE_SL + 12 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a * b); pc += 4; break }
-        case 0x1a4 /* FUSE_SL + 13 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a & b); pc += 4; break }
-        case 0x1a5 /* FUSE_SL + 14 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a | b); pc += 4; break }
-        case 0x1a6 /* FUSE_SL + 15 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a ^ b); pc += 4; break }
-        case 0x1a7 /* FUSE_SL + 16 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a << b); pc += 4; break }
-        case 0x1a8 /* FUSE_SL + 17 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a >> b); pc += 4; break }
-        case 0x1a9 /* FUSE_SL + 18 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
-        case 0x1aa /* FUSE_SL + 19 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
-        case 0x1ab /* FUSE_SL + 20 */: { const a = load<i32>(sp - 8), b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
+        case 0x100 /* FUSE_SC + 0 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case 0x115 /* FUSE_LC + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case 0x12a /* FUSE_LL + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case 0x101 /* FUSE_SC + 1 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case 0x116 /* FUSE_LC + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case 0x12b /* FUSE_LL + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case 0x102 /* FUSE_SC + 2 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case 0x117 /* FUSE_LC + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case 0x12c /* FUSE_LL + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case 0x103 /* FUSE_SC + 3 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
+        case 0x118 /* FUSE_LC + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
+        case 0x12d /* FUSE_LL + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a < <u32>b)); sp += 8; pc += 8; break }
+        case 0x104 /* FUSE_SC + 4 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case 0x119 /* FUSE_LC + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case 0x12e /* FUSE_LL + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case 0x105 /* FUSE_SC + 5 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(<u32 > a > <u32>b)); pc += 4; break }
+        case 0x11a /* FUSE_LC + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(<u32 > a > <u32>b)); sp += 8; pc += 8; break }
+        case 0x12f /* FUSE_LL + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32 > a > <u32>b)); sp += 8; pc += 8; break }
+        case 0x106 /* FUSE_SC + 6 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case 0x11b /* FUSE_LC + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case 0x130 /* FUSE_LL + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case 0x107 /* FUSE_SC + 7 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
+        case 0x11c /* FUSE_LC + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
+        case 0x131 /* FUSE_LL + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a <= <u32>b)); sp += 8; pc += 8; break }
+        case 0x108 /* FUSE_SC + 8 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case 0x11d /* FUSE_LC + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case 0x132 /* FUSE_LL + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case 0x109 /* FUSE_SC + 9 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
+        case 0x11e /* FUSE_LC + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
+        case 0x133 /* FUSE_LL + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u32>a >= <u32>b)); sp += 8; pc += 8; break }
+        case 0x10a /* FUSE_SC + 10 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a + b); pc += 4; break }
+        case 0x11f /* FUSE_LC + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a + b); sp += 8; pc += 8; break }
+        case 0x134 /* FUSE_LL + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a + b); sp += 8; pc += 8; break }
+        case 0x10b /* FUSE_SC + 11 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a - b); pc += 4; break }
+        case 0x120 /* FUSE_LC + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a - b); sp += 8; pc += 8; break }
+        case 0x135 /* FUSE_LL + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a - b); sp += 8; pc += 8; break }
+        case 0x10c /* FUSE_SC + 12 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a * b); pc += 4; break }
+        case 0x121 /* FUSE_LC + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a * b); sp += 8; pc += 8; break }
+        case 0x136 /* FUSE_LL + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a * b); sp += 8; pc += 8; break }
+        case 0x10d /* FUSE_SC + 13 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a & b); pc += 4; break }
+        case 0x122 /* FUSE_LC + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a & b); sp += 8; pc += 8; break }
+        case 0x137 /* FUSE_LL + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a & b); sp += 8; pc += 8; break }
+        case 0x10e /* FUSE_SC + 14 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a | b); pc += 4; break }
+        case 0x123 /* FUSE_LC + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a | b); sp += 8; pc += 8; break }
+        case 0x138 /* FUSE_LL + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a | b); sp += 8; pc += 8; break }
+        case 0x10f /* FUSE_SC + 15 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a ^ b); pc += 4; break }
+        case 0x124 /* FUSE_LC + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
+        case 0x139 /* FUSE_LL + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a ^ b); sp += 8; pc += 8; break }
+        case 0x110 /* FUSE_SC + 16 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a << b); pc += 4; break }
+        case 0x125 /* FUSE_LC + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a << b); sp += 8; pc += 8; break }
+        case 0x13a /* FUSE_LL + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a << b); sp += 8; pc += 8; break }
+        case 0x111 /* FUSE_SC + 17 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, a >> b); pc += 4; break }
+        case 0x126 /* FUSE_LC + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
+        case 0x13b /* FUSE_LL + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, a >> b); sp += 8; pc += 8; break }
+        case 0x112 /* FUSE_SC + 18 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
+        case 0x127 /* FUSE_LC + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
+        case 0x13c /* FUSE_LL + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, <i32>(<u32>a >>> <u32>b)); sp += 8; pc += 8; break }
+        case 0x113 /* FUSE_SC + 19 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
+        case 0x128 /* FUSE_LC + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x13d /* FUSE_LL + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotl<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x114 /* FUSE_SC + 20 */: { const a = load<i32>(sp - 8); const b = load<i32>(pc); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
+        case 0x129 /* FUSE_LC + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x13e /* FUSE_LL + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, rotr<i32>(a, b)); sp += 8; pc += 8; break }
+        case 0x145 /* FUSE_LCS + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x15a /* FUSE_LLS + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x146 /* FUSE_LCS + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x15b /* FUSE_LLS + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x147 /* FUSE_LCS + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x15c /* FUSE_LLS + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x148 /* FUSE_LCS + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
+        case 0x15d /* FUSE_LLS + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a < <u32>b)); pc += 12; break }
+        case 0x149 /* FUSE_LCS + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x15e /* FUSE_LLS + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x14a /* FUSE_LCS + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32 > a > <u32>b)); pc += 12; break }
+        case 0x15f /* FUSE_LLS + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32 > a > <u32>b)); pc += 12; break }
+        case 0x14b /* FUSE_LCS + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x160 /* FUSE_LLS + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x14c /* FUSE_LCS + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
+        case 0x161 /* FUSE_LLS + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a <= <u32>b)); pc += 12; break }
+        case 0x14d /* FUSE_LCS + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x162 /* FUSE_LLS + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x14e /* FUSE_LCS + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
+        case 0x163 /* FUSE_LLS + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u32>a >= <u32>b)); pc += 12; break }
+        case 0x14f /* FUSE_LCS + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x164 /* FUSE_LLS + 10 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x150 /* FUSE_LCS + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x165 /* FUSE_LLS + 11 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x151 /* FUSE_LCS + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x166 /* FUSE_LLS + 12 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x152 /* FUSE_LCS + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x167 /* FUSE_LLS + 13 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x153 /* FUSE_LCS + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x168 /* FUSE_LLS + 14 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x154 /* FUSE_LCS + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x169 /* FUSE_LLS + 15 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x155 /* FUSE_LCS + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x16a /* FUSE_LLS + 16 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x156 /* FUSE_LCS + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x16b /* FUSE_LLS + 17 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x157 /* FUSE_LCS + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
+        case 0x16c /* FUSE_LLS + 18 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), <i32>(<u32>a >>> <u32>b)); pc += 12; break }
+        case 0x158 /* FUSE_LCS + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
+        case 0x16d /* FUSE_LLS + 19 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i32>(a, b)); pc += 12; break }
+        case 0x159 /* FUSE_LCS + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
+        case 0x16e /* FUSE_LLS + 20 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i32>(a, b)); pc += 12; break }
+        case 0x16f /* FUSE_JLC_T + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x179 /* FUSE_JLC_F + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x183 /* FUSE_JLL_T + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18d /* FUSE_JLL_F + 0 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x170 /* FUSE_JLC_T + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17a /* FUSE_JLC_F + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x184 /* FUSE_JLL_T + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18e /* FUSE_JLL_F + 1 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x171 /* FUSE_JLC_T + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17b /* FUSE_JLC_F + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x185 /* FUSE_JLL_T + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18f /* FUSE_JLL_F + 2 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x172 /* FUSE_JLC_T + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17c /* FUSE_JLC_F + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x186 /* FUSE_JLL_T + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a < <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x190 /* FUSE_JLL_F + 3 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a < <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x173 /* FUSE_JLC_T + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17d /* FUSE_JLC_F + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x187 /* FUSE_JLL_T + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x191 /* FUSE_JLL_F + 4 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x174 /* FUSE_JLC_T + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (<u32 > a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17e /* FUSE_JLC_F + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(<u32 > a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x188 /* FUSE_JLL_T + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32 > a > <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x192 /* FUSE_JLL_F + 5 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32 > a > <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x175 /* FUSE_JLC_T + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x17f /* FUSE_JLC_F + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x189 /* FUSE_JLL_T + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x193 /* FUSE_JLL_F + 6 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x176 /* FUSE_JLC_T + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x180 /* FUSE_JLC_F + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18a /* FUSE_JLL_T + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a <= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x194 /* FUSE_JLL_F + 7 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a <= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x177 /* FUSE_JLC_T + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x181 /* FUSE_JLC_F + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18b /* FUSE_JLL_T + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x195 /* FUSE_JLL_F + 8 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x178 /* FUSE_JLC_T + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x182 /* FUSE_JLC_F + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(pc, 4); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x18c /* FUSE_JLL_T + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u32>a >= <u32>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x196 /* FUSE_JLL_F + 9 */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u32>a >= <u32>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x197 /* FUSE_SL + 0 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case 0x198 /* FUSE_SL + 1 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case 0x199 /* FUSE_SL + 2 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case 0x19a /* FUSE_SL + 3 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a < <u32>b)); pc += 4; break }
+        case 0x19b /* FUSE_SL + 4 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case 0x19c /* FUSE_SL + 5 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32 > a > <u32>b)); pc += 4; break }
+        case 0x19d /* FUSE_SL + 6 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case 0x19e /* FUSE_SL + 7 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a <= <u32>b)); pc += 4; break }
+        case 0x19f /* FUSE_SL + 8 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case 0x1a0 /* FUSE_SL + 9 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u32>a >= <u32>b)); pc += 4; break }
+        case 0x1a1 /* FUSE_SL + 10 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a + b); pc += 4; break }
+        case 0x1a2 /* FUSE_SL + 11 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a - b); pc += 4; break }
+        case 0x1a3 /* FUSE_SL + 12 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a * b); pc += 4; break }
+        case 0x1a4 /* FUSE_SL + 13 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a & b); pc += 4; break }
+        case 0x1a5 /* FUSE_SL + 14 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a | b); pc += 4; break }
+        case 0x1a6 /* FUSE_SL + 15 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a ^ b); pc += 4; break }
+        case 0x1a7 /* FUSE_SL + 16 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a << b); pc += 4; break }
+        case 0x1a8 /* FUSE_SL + 17 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, a >> b); pc += 4; break }
+        case 0x1a9 /* FUSE_SL + 18 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, <i32>(<u32>a >>> <u32>b)); pc += 4; break }
+        case 0x1aa /* FUSE_SL + 19 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotl<i32>(a, b)); pc += 4; break }
+        case 0x1ab /* FUSE_SL + 20 */: { const a = load<i32>(sp - 8); const b = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, rotr<i32>(a, b)); pc += 4; break }
         case OP_JZ: if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) == 0) pc = cb + (<usize>load<i32>(pc, 4) << 2); else pc += 8; break
         case OP_JNZ: if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) != 0) pc = cb + (<usize>load<i32>(pc, 4) << 2); else pc += 8; break
         case OP_GGET: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))); pc += 8; break
@@ -603,89 +599,89 @@ export class Thread extends ThreadState {
         case OP_SETC: store<i32>(fp + (<usize>load<i32>(pc) << 3), load<i32>(pc, 4)); pc += 8; break
         case OP_SETC64: store<i64>(fp + (<usize>load<i32>(pc) << 3), load<i64>(pc, 4)); pc += 12; break
         case OP_COPY: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break
-        case 0x1ad /* FUSE64_LL + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
-        case 0x1c2 /* FUSE64_SL + 0 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
-        case 0x1d7 /* FUSE64_LLS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case 0x1ae /* FUSE64_LL + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
-        case 0x1c3 /* FUSE64_SL + 1 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
-        case 0x1d8 /* FUSE64_LLS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case 0x1af /* FUSE64_LL + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
-        case 0x1c4 /* FUSE64_SL + 2 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
-        case 0x1d9 /* FUSE64_LLS + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case 0x1b0 /* FUSE64_LL + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a < <u64>b)); sp += 8; pc += 8; break }
-        case 0x1c5 /* FUSE64_SL + 3 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a < <u64>b)); pc += 4; break }
-        case 0x1da /* FUSE64_LLS + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
-        case 0x1b1 /* FUSE64_LL + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
-        case 0x1c6 /* FUSE64_SL + 4 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
-        case 0x1db /* FUSE64_LLS + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case 0x1b2 /* FUSE64_LL + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a > <u64>b)); sp += 8; pc += 8; break }
-        case 0x1c7 /* FUSE64_SL + 5 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a > <u64>b)); pc += 4; break }
-        case 0x1dc /* FUSE64_LLS + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a > <u64>b)); pc += 12; break }
-        case 0x1b3 /* FUSE64_LL + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
-        case 0x1c8 /* FUSE64_SL + 6 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
-        case 0x1dd /* FUSE64_LLS + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case 0x1b4 /* FUSE64_LL + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a <= <u64>b)); sp += 8; pc += 8; break }
-        case 0x1c9 /* FUSE64_SL + 7 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a <= <u64>b)); pc += 4; break }
-        case 0x1de /* FUSE64_LLS + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
-        case 0x1b5 /* FUSE64_LL + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
-        case 0x1ca /* FUSE64_SL + 8 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
-        case 0x1df /* FUSE64_LLS + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case 0x1b6 /* FUSE64_LL + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a >= <u64>b)); sp += 8; pc += 8; break }
-        case 0x1cb /* FUSE64_SL + 9 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a >= <u64>b)); pc += 4; break }
-        case 0x1e0 /* FUSE64_LLS + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
-        case 0x1b7 /* FUSE64_LL + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a + b); sp += 8; pc += 8; break }
-        case 0x1cc /* FUSE64_SL + 10 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a + b); pc += 4; break }
-        case 0x1e1 /* FUSE64_LLS + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case 0x1b8 /* FUSE64_LL + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a - b); sp += 8; pc += 8; break }
-        case 0x1cd /* FUSE64_SL + 11 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a - b); pc += 4; break }
-        case 0x1e2 /* FUSE64_LLS + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case 0x1b9 /* FUSE64_LL + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a * b); sp += 8; pc += 8; break }
-        case 0x1ce /* FUSE64_SL + 12 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a * b); pc += 4; break }
-        case 0x1e3 /* FUSE64_LLS + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case 0x1ba /* FUSE64_LL + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a & b); sp += 8; pc += 8; break }
-        case 0x1cf /* FUSE64_SL + 13 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a & b); pc += 4; break }
-        case 0x1e4 /* FUSE64_LLS + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case 0x1bb /* FUSE64_LL + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a | b); sp += 8; pc += 8; break }
-        case 0x1d0 /* FUSE64_SL + 14 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a | b); pc += 4; break }
-        case 0x1e5 /* FUSE64_LLS + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case 0x1bc /* FUSE64_LL + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a ^ b); sp += 8; pc += 8; break }
-        case 0x1d1 /* FUSE64_SL + 15 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a ^ b); pc += 4; break }
-        case 0x1e6 /* FUSE64_LLS + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case 0x1bd /* FUSE64_LL + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a << b); sp += 8; pc += 8; break }
-        case 0x1d2 /* FUSE64_SL + 16 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a << b); pc += 4; break }
-        case 0x1e7 /* FUSE64_LLS + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case 0x1be /* FUSE64_LL + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a >> b); sp += 8; pc += 8; break }
-        case 0x1d3 /* FUSE64_SL + 17 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a >> b); pc += 4; break }
-        case 0x1e8 /* FUSE64_LLS + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case 0x1bf /* FUSE64_LL + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, <i64>(<u64>a >>> <u64>b)); sp += 8; pc += 8; break }
-        case 0x1d4 /* FUSE64_SL + 18 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, <i64>(<u64>a >>> <u64>b)); pc += 4; break }
-        case 0x1e9 /* FUSE64_LLS + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
-        case 0x1c0 /* FUSE64_LL + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotl<i64>(a, b)); sp += 8; pc += 8; break }
-        case 0x1d5 /* FUSE64_SL + 19 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotl<i64>(a, b)); pc += 4; break }
-        case 0x1ea /* FUSE64_LLS + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
-        case 0x1c1 /* FUSE64_LL + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotr<i64>(a, b)); sp += 8; pc += 8; break }
-        case 0x1d6 /* FUSE64_SL + 20 */: { const a = load<i64>(sp - 8), b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotr<i64>(a, b)); pc += 4; break }
-        case 0x1eb /* FUSE64_LLS + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
-        case 0x1ec /* FUSE64_JLL_T + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f6 /* FUSE64_JLL_F + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1ed /* FUSE64_JLL_T + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f7 /* FUSE64_JLL_F + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1ee /* FUSE64_JLL_T + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f8 /* FUSE64_JLL_F + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1ef /* FUSE64_JLL_T + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f9 /* FUSE64_JLL_F + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f0 /* FUSE64_JLL_T + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1fa /* FUSE64_JLL_F + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f1 /* FUSE64_JLL_T + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1fb /* FUSE64_JLL_F + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f2 /* FUSE64_JLL_T + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1fc /* FUSE64_JLL_F + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f3 /* FUSE64_JLL_T + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1fd /* FUSE64_JLL_F + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f4 /* FUSE64_JLL_T + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1fe /* FUSE64_JLL_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1f5 /* FUSE64_JLL_T + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x1ff /* FUSE64_JLL_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ad /* FUSE64_LL + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
+        case 0x1c2 /* FUSE64_SL + 0 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }
+        case 0x1d7 /* FUSE64_LLS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x1ae /* FUSE64_LL + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a != b)); sp += 8; pc += 8; break }
+        case 0x1c3 /* FUSE64_SL + 1 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a != b)); pc += 4; break }
+        case 0x1d8 /* FUSE64_LLS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x1af /* FUSE64_LL + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a < b)); sp += 8; pc += 8; break }
+        case 0x1c4 /* FUSE64_SL + 2 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a < b)); pc += 4; break }
+        case 0x1d9 /* FUSE64_LLS + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x1b0 /* FUSE64_LL + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a < <u64>b)); sp += 8; pc += 8; break }
+        case 0x1c5 /* FUSE64_SL + 3 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a < <u64>b)); pc += 4; break }
+        case 0x1da /* FUSE64_LLS + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
+        case 0x1b1 /* FUSE64_LL + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a > b)); sp += 8; pc += 8; break }
+        case 0x1c6 /* FUSE64_SL + 4 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a > b)); pc += 4; break }
+        case 0x1db /* FUSE64_LLS + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x1b2 /* FUSE64_LL + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64 > a > <u64>b)); sp += 8; pc += 8; break }
+        case 0x1c7 /* FUSE64_SL + 5 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64 > a > <u64>b)); pc += 4; break }
+        case 0x1dc /* FUSE64_LLS + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64 > a > <u64>b)); pc += 12; break }
+        case 0x1b3 /* FUSE64_LL + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a <= b)); sp += 8; pc += 8; break }
+        case 0x1c8 /* FUSE64_SL + 6 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a <= b)); pc += 4; break }
+        case 0x1dd /* FUSE64_LLS + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x1b4 /* FUSE64_LL + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a <= <u64>b)); sp += 8; pc += 8; break }
+        case 0x1c9 /* FUSE64_SL + 7 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a <= <u64>b)); pc += 4; break }
+        case 0x1de /* FUSE64_LLS + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
+        case 0x1b5 /* FUSE64_LL + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a >= b)); sp += 8; pc += 8; break }
+        case 0x1ca /* FUSE64_SL + 8 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a >= b)); pc += 4; break }
+        case 0x1df /* FUSE64_LLS + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x1b6 /* FUSE64_LL + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(<u64>a >= <u64>b)); sp += 8; pc += 8; break }
+        case 0x1cb /* FUSE64_SL + 9 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(<u64>a >= <u64>b)); pc += 4; break }
+        case 0x1e0 /* FUSE64_LLS + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
+        case 0x1b7 /* FUSE64_LL + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a + b); sp += 8; pc += 8; break }
+        case 0x1cc /* FUSE64_SL + 10 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a + b); pc += 4; break }
+        case 0x1e1 /* FUSE64_LLS + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x1b8 /* FUSE64_LL + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a - b); sp += 8; pc += 8; break }
+        case 0x1cd /* FUSE64_SL + 11 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a - b); pc += 4; break }
+        case 0x1e2 /* FUSE64_LLS + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x1b9 /* FUSE64_LL + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a * b); sp += 8; pc += 8; break }
+        case 0x1ce /* FUSE64_SL + 12 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a * b); pc += 4; break }
+        case 0x1e3 /* FUSE64_LLS + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x1ba /* FUSE64_LL + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a & b); sp += 8; pc += 8; break }
+        case 0x1cf /* FUSE64_SL + 13 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a & b); pc += 4; break }
+        case 0x1e4 /* FUSE64_LLS + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x1bb /* FUSE64_LL + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a | b); sp += 8; pc += 8; break }
+        case 0x1d0 /* FUSE64_SL + 14 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a | b); pc += 4; break }
+        case 0x1e5 /* FUSE64_LLS + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x1bc /* FUSE64_LL + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a ^ b); sp += 8; pc += 8; break }
+        case 0x1d1 /* FUSE64_SL + 15 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a ^ b); pc += 4; break }
+        case 0x1e6 /* FUSE64_LLS + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x1bd /* FUSE64_LL + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a << b); sp += 8; pc += 8; break }
+        case 0x1d2 /* FUSE64_SL + 16 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a << b); pc += 4; break }
+        case 0x1e7 /* FUSE64_LLS + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x1be /* FUSE64_LL + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, a >> b); sp += 8; pc += 8; break }
+        case 0x1d3 /* FUSE64_SL + 17 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, a >> b); pc += 4; break }
+        case 0x1e8 /* FUSE64_LLS + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x1bf /* FUSE64_LL + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, <i64>(<u64>a >>> <u64>b)); sp += 8; pc += 8; break }
+        case 0x1d4 /* FUSE64_SL + 18 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, <i64>(<u64>a >>> <u64>b)); pc += 4; break }
+        case 0x1e9 /* FUSE64_LLS + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
+        case 0x1c0 /* FUSE64_LL + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotl<i64>(a, b)); sp += 8; pc += 8; break }
+        case 0x1d5 /* FUSE64_SL + 19 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotl<i64>(a, b)); pc += 4; break }
+        case 0x1ea /* FUSE64_LLS + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
+        case 0x1c1 /* FUSE64_LL + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(sp, rotr<i64>(a, b)); sp += 8; pc += 8; break }
+        case 0x1d6 /* FUSE64_SL + 20 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i64>(sp - 8, rotr<i64>(a, b)); pc += 4; break }
+        case 0x1eb /* FUSE64_LLS + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
+        case 0x1ec /* FUSE64_JLL_T + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f6 /* FUSE64_JLL_F + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ed /* FUSE64_JLL_T + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f7 /* FUSE64_JLL_F + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ee /* FUSE64_JLL_T + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f8 /* FUSE64_JLL_F + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ef /* FUSE64_JLL_T + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f9 /* FUSE64_JLL_F + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f0 /* FUSE64_JLL_T + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fa /* FUSE64_JLL_F + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f1 /* FUSE64_JLL_T + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64 > a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fb /* FUSE64_JLL_F + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64 > a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f2 /* FUSE64_JLL_T + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fc /* FUSE64_JLL_F + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f3 /* FUSE64_JLL_T + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fd /* FUSE64_JLL_F + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f4 /* FUSE64_JLL_T + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1fe /* FUSE64_JLL_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1f5 /* FUSE64_JLL_T + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x1ff /* FUSE64_JLL_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         case FUSE_EXT: store<i64>(sp, <i64>load<i32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
         case 0x201 /* FUSE_EXT + 1 */: store<u64>(sp, <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3))); sp += 8; pc += 4; break
         // ---- end of generated cases ----
@@ -745,47 +741,47 @@ export class Thread extends ThreadState {
         case 0x26f /* OP_SIGMA_R */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12))); sp += 8; pc += 16; break }
         case 0x270 /* OP_SIGMA_S */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12))); sp += 8; pc += 16; break }
         // i64 binops whose second operand is an i32 slot, sign-extended (i64.extend_i32_s)
-        case 0x246 /* FUSE64_LXS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
-        case 0x247 /* FUSE64_LXS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
-        case 0x248 /* FUSE64_LXS + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
-        case 0x249 /* FUSE64_LXS + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
-        case 0x24a /* FUSE64_LXS + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
-        case 0x24b /* FUSE64_LXS + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a > <u64>b)); pc += 12; break }
-        case 0x24c /* FUSE64_LXS + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
-        case 0x24d /* FUSE64_LXS + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
-        case 0x24e /* FUSE64_LXS + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
-        case 0x24f /* FUSE64_LXS + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
-        case 0x250 /* FUSE64_LXS + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
-        case 0x251 /* FUSE64_LXS + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
-        case 0x252 /* FUSE64_LXS + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
-        case 0x253 /* FUSE64_LXS + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
-        case 0x254 /* FUSE64_LXS + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
-        case 0x255 /* FUSE64_LXS + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
-        case 0x256 /* FUSE64_LXS + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
-        case 0x257 /* FUSE64_LXS + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
-        case 0x258 /* FUSE64_LXS + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
-        case 0x259 /* FUSE64_LXS + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
-        case 0x25a /* FUSE64_LXS + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
-        case 0x25b /* FUSE64_JLX_T + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x25c /* FUSE64_JLX_T + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x25d /* FUSE64_JLX_T + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x25e /* FUSE64_JLX_T + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x25f /* FUSE64_JLX_T + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x260 /* FUSE64_JLX_T + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x261 /* FUSE64_JLX_T + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x262 /* FUSE64_JLX_T + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x263 /* FUSE64_JLX_T + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x264 /* FUSE64_JLX_T + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x265 /* FUSE64_JLX_F + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x266 /* FUSE64_JLX_F + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x267 /* FUSE64_JLX_F + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x268 /* FUSE64_JLX_F + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x269 /* FUSE64_JLX_F + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x26a /* FUSE64_JLX_F + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x26b /* FUSE64_JLX_F + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x26c /* FUSE64_JLX_F + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x26d /* FUSE64_JLX_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
-        case 0x26e /* FUSE64_JLX_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)), b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x246 /* FUSE64_LXS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
+        case 0x247 /* FUSE64_LXS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
+        case 0x248 /* FUSE64_LXS + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a < b)); pc += 12; break }
+        case 0x249 /* FUSE64_LXS + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a < <u64>b)); pc += 12; break }
+        case 0x24a /* FUSE64_LXS + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a > b)); pc += 12; break }
+        case 0x24b /* FUSE64_LXS + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64 > a > <u64>b)); pc += 12; break }
+        case 0x24c /* FUSE64_LXS + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a <= b)); pc += 12; break }
+        case 0x24d /* FUSE64_LXS + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a <= <u64>b)); pc += 12; break }
+        case 0x24e /* FUSE64_LXS + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a >= b)); pc += 12; break }
+        case 0x24f /* FUSE64_LXS + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(<u64>a >= <u64>b)); pc += 12; break }
+        case 0x250 /* FUSE64_LXS + 10 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a + b); pc += 12; break }
+        case 0x251 /* FUSE64_LXS + 11 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a - b); pc += 12; break }
+        case 0x252 /* FUSE64_LXS + 12 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a * b); pc += 12; break }
+        case 0x253 /* FUSE64_LXS + 13 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a & b); pc += 12; break }
+        case 0x254 /* FUSE64_LXS + 14 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a | b); pc += 12; break }
+        case 0x255 /* FUSE64_LXS + 15 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a ^ b); pc += 12; break }
+        case 0x256 /* FUSE64_LXS + 16 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a << b); pc += 12; break }
+        case 0x257 /* FUSE64_LXS + 17 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), a >> b); pc += 12; break }
+        case 0x258 /* FUSE64_LXS + 18 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), <i64>(<u64>a >>> <u64>b)); pc += 12; break }
+        case 0x259 /* FUSE64_LXS + 19 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotl<i64>(a, b)); pc += 12; break }
+        case 0x25a /* FUSE64_LXS + 20 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), rotr<i64>(a, b)); pc += 12; break }
+        case 0x25b /* FUSE64_JLX_T + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a == b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25c /* FUSE64_JLX_T + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a != b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25d /* FUSE64_JLX_T + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a < b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25e /* FUSE64_JLX_T + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a < <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x25f /* FUSE64_JLX_T + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a > b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x260 /* FUSE64_JLX_T + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64 > a > <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x261 /* FUSE64_JLX_T + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a <= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x262 /* FUSE64_JLX_T + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a <= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x263 /* FUSE64_JLX_T + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (a >= b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x264 /* FUSE64_JLX_T + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (<u64>a >= <u64>b) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x265 /* FUSE64_JLX_F + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a == b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x266 /* FUSE64_JLX_F + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a != b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x267 /* FUSE64_JLX_F + 2 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a < b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x268 /* FUSE64_JLX_F + 3 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a < <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x269 /* FUSE64_JLX_F + 4 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a > b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26a /* FUSE64_JLX_F + 5 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64 > a > <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26b /* FUSE64_JLX_F + 6 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a <= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26c /* FUSE64_JLX_F + 7 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a <= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26d /* FUSE64_JLX_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
+        case 0x26e /* FUSE64_JLX_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         // unused numbers, listed so that the switch stays one dense br_table
         case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x12: case 0x13:
         case 0x14: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x27: case 0x43:
@@ -799,4 +795,3 @@ export class Thread extends ThreadState {
     return ST_TRAP
   }
 }
-

@@ -14,13 +14,13 @@ export const K_TABLE: u8 = 1
 export const K_MEMORY: u8 = 2
 export const K_GLOBAL: u8 = 3
 
-export const NO_MAX: u64 = 0xffffffffffffffff
+export const NO_MAX: u64 = u64.MAX_VALUE
 
 export class FuncType {
   params: StaticArray<u8>
   results: StaticArray<u8>
   key: string
-  constructor(params: StaticArray<u8>, results: StaticArray<u8>) {
+  constructor (params: StaticArray<u8>, results: StaticArray<u8>) {
     this.params = params
     this.results = results
     let k = ''

@@ -63,14 +63,14 @@ export const OP_SIGMA_S: i32 = 0x270
 export const OP_MAX: i32 = 0x271
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
-export function mirrorIndex(k: i32): i32 {
+export function mirrorIndex (k: i32): i32 {
   if (k == 0 || k == 1 || k == 10 || (k >= 12 && k <= 15)) return k
   if (k >= 2 && k <= 9) return k <= 5 ? (k <= 3 ? k + 2 : k - 2) : (k <= 7 ? k + 2 : k - 2)
   return -1
 }
 
 // Index of a fusable i64 binop in 0..20 (compares first, like binopIndex).
-export function binopIndex64(op: i32): i32 {
+export function binopIndex64 (op: i32): i32 {
   if (op >= 0x51 && op <= 0x5a) return op - 0x51
   if (op >= 0x7c && op <= 0x7e) return op - 0x7c + 10
   if (op >= 0x83 && op <= 0x8a) return op - 0x83 + 13
@@ -78,7 +78,7 @@ export function binopIndex64(op: i32): i32 {
 }
 
 // Index of a fusable i32 binop (compare, add/sub/mul, bitwise, shifts, rotates) in 0..20.
-export function binopIndex(op: i32): i32 {
+export function binopIndex (op: i32): i32 {
   if (op >= 0x46 && op <= 0x4f) return op - 0x46
   if (op >= 0x6a && op <= 0x6c) return op - 0x6a + 10
   if (op >= 0x71 && op <= 0x78) return op - 0x71 + 13

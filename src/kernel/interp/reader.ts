@@ -2,12 +2,12 @@
 
 import { T_I32, T_I64, T_F32, T_F64, T_FUNCREF, T_EXTERNREF } from './module'
 
-export function isValType(b: u8): bool {
+export function isValType (b: u8): bool {
   return b == T_I32 || b == T_I64 || b == T_F32 || b == T_F64 || b == T_FUNCREF || b == T_EXTERNREF
 }
 
 // Valid UTF-8 per the Unicode standard (no overlongs, surrogates or > U+10FFFF).
-export function validUtf8(b: Uint8Array, start: i32, end: i32): bool {
+export function validUtf8 (b: Uint8Array, start: i32, end: i32): bool {
   let i = start
   while (i < end) {
     const c = <u32>b[i]
@@ -15,10 +15,7 @@ export function validUtf8(b: Uint8Array, start: i32, end: i32): bool {
     let n = 0
     let cp: u32 = 0
     let lo: u32 = 0
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; lo = 0x80 }
-    else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; lo = 0x800 }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; lo = 0x10000 }
-    else return false
+    if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; lo = 0x80 } else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; lo = 0x800 } else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; lo = 0x10000 } else return false
     if (i + n >= end) return false
     for (let k = 1; k <= n; k++) {
       if (i + k >= end) return false
@@ -39,16 +36,16 @@ export class Reader {
   end: i32
   err: string | null = null
 
-  constructor(b: Uint8Array) {
+  constructor (b: Uint8Array) {
     this.b = b
     this.end = b.length
   }
 
-  fail(msg: string): void {
+  fail (msg: string): void {
     if (this.err === null) this.err = msg
   }
 
-  byte(): u8 {
+  byte (): u8 {
     if (this.pos >= this.end) {
       this.fail('unexpected end')
       return 0
@@ -56,7 +53,7 @@ export class Reader {
     return unchecked(this.b[this.pos++])
   }
 
-  u32(): u32 {
+  u32 (): u32 {
     let result: u32 = 0
     let shift: u32 = 0
     while (true) {
@@ -73,7 +70,7 @@ export class Reader {
   }
 
   // Signed LEB128 of `bits` (32, 33 or 64) into an i64.
-  sleb(bits: i32): i64 {
+  sleb (bits: i32): i64 {
     let result: i64 = 0
     let shift: i32 = 0
     const maxBytes = (bits + 6) / 7
@@ -99,44 +96,44 @@ export class Reader {
     }
   }
 
-  f32bits(): u32 {
+  f32bits (): u32 {
     if (this.pos + 4 > this.end) { this.fail('unexpected end'); this.pos = this.end; return 0 }
     const v = load<u32>(this.b.dataStart + this.pos)
     this.pos += 4
     return v
   }
 
-  f64bits(): u64 {
+  f64bits (): u64 {
     if (this.pos + 8 > this.end) { this.fail('unexpected end'); this.pos = this.end; return 0 }
     const v = load<u64>(this.b.dataStart + this.pos)
     this.pos += 8
     return v
   }
 
-  name(): string {
+  name (): string {
     const len = this.u32()
     if (this.err !== null) return ''
-    if (<u64>this.pos + len > <u64>this.end) { this.fail('unexpected end'); return '' }
+    if (<u64> this.pos + len > <u64> this.end) { this.fail('unexpected end'); return '' }
     const s = this.pos
     this.pos += len
     if (!validUtf8(this.b, s, s + len)) { this.fail('malformed UTF-8 encoding'); return '' }
     return String.UTF8.decodeUnsafe(this.b.dataStart + s, len)
   }
 
-  count(): i32 {
+  count (): i32 {
     const n = this.u32()
     // every element takes at least one byte
-    if (<u64>n > <u64>(this.end - this.pos)) { this.fail('unexpected end'); return 0 }
+    if (<u64 > n > <u64>(this.end - this.pos)) { this.fail('unexpected end'); return 0 }
     return <i32>n
   }
 
-  valType(): u8 {
+  valType (): u8 {
     const t = this.byte()
     if (!isValType(t)) { this.fail('malformed value type'); return T_I32 }
     return t
   }
 
-  refType(): u8 {
+  refType (): u8 {
     const t = this.byte()
     if (t != T_FUNCREF && t != T_EXTERNREF) { this.fail('malformed reference type'); return T_FUNCREF }
     return t

@@ -15,7 +15,7 @@ export class FuncInst {
   hostId: i32 = -1 // >= 0: a host function, the embedder's own number
   inst: Instance | null = null
   func: Func | null = null
-  constructor(type: FuncType) { this.type = type }
+  constructor (type: FuncType) { this.type = type }
 }
 
 export class Memory {
@@ -24,19 +24,20 @@ export class Memory {
   pages: u32
   max: u64 // declared maximum (NO_MAX if none)
   limit: u32 // the kernel's maximum, pages
-  constructor(pages: u32, max: u64, limit: u32) {
+  constructor (pages: u32, max: u64, limit: u32) {
     this.pages = pages
     this.max = max
     this.limit = limit
     this.buf = new ArrayBuffer(<i32>(<u64>pages * PAGE))
   }
-  get base(): usize { return changetype<usize>(this.buf) }
-  get byteLength(): u64 { return <u64>this.pages * PAGE }
+
+  get base (): usize { return changetype<usize>(this.buf) }
+  get byteLength (): u64 { return <u64> this.pages * PAGE }
   // Returns the old size in pages, or -1.
-  grow(delta: u32): i32 {
+  grow (delta: u32): i32 {
     const old = this.pages
     const n = <u64>old + <u64>delta
-    if (n > 65536 || n > this.max || n > <u64>this.limit) return -1
+    if (n > 65536 || n > this.max || n > <u64> this.limit) return -1
     if (delta == 0) return <i32>old
     const nb = new ArrayBuffer(<i32>(n * PAGE))
     memory.copy(changetype<usize>(nb), changetype<usize>(this.buf), <usize>(<u64>old * PAGE))
@@ -52,16 +53,17 @@ export class Table {
   type: u8
   max: u64
   limit: u32
-  constructor(type: u8, size: u32, max: u64, limit: u32) {
+  constructor (type: u8, size: u32, max: u64, limit: u32) {
     this.type = type
     this.max = max
     this.limit = limit
     this.elems = new Array<i64>(<i32>size)
   }
-  grow(delta: u32, init: i64): i32 {
-    const old = <u32>this.elems.length
+
+  grow (delta: u32, init: i64): i32 {
+    const old = <u32> this.elems.length
     const n = <u64>old + <u64>delta
-    if (n > this.max || n > <u64>this.limit) return -1
+    if (n > this.max || n > <u64> this.limit) return -1
     for (let i: u32 = 0; i < delta; i++) this.elems.push(init)
     return <i32>old
   }
@@ -71,7 +73,7 @@ export class Global {
   addr: i32 = 0
   value: u64 = 0
   type: GlobalType
-  constructor(type: GlobalType, value: u64) { this.type = type; this.value = value }
+  constructor (type: GlobalType, value: u64) { this.type = type; this.value = value }
 }
 
 export class Instance {
@@ -83,23 +85,25 @@ export class Instance {
   elems: Array<StaticArray<i64>> = []
   datas: Array<Uint8Array> = []
   typeIds: StaticArray<i32> // store-wide id of each of the module's types, for call_indirect
-  constructor(m: Module) { this.module = m; this.typeIds = new StaticArray<i32>(m.types.length) }
+  constructor (m: Module) { this.module = m; this.typeIds = new StaticArray<i32>(m.types.length) }
 
   // Guest memory for the embedder (the kernel copies messages in and out): the address in the
   // interpreter's own memory of guest bytes [addr, addr + len), or 0 when out of bounds. Valid
   // until the guest next runs (memory.grow moves it).
-  memoryPtr(addr: u32, len: u32): usize {
+  memoryPtr (addr: u32, len: u32): usize {
     const m = this.mem
     if (m === null || <u64>addr + <u64>len > m.byteLength) return 0
     return m.base + <usize>addr
   }
-  readMemory(addr: u32, dst: usize, len: u32): bool {
+
+  readMemory (addr: u32, dst: usize, len: u32): bool {
     const p = this.memoryPtr(addr, len)
     if (p == 0) return false
     memory.copy(dst, p, len)
     return true
   }
-  writeMemory(addr: u32, src: usize, len: u32): bool {
+
+  writeMemory (addr: u32, src: usize, len: u32): bool {
     const p = this.memoryPtr(addr, len)
     if (p == 0) return false
     memory.copy(p, src, len)
@@ -111,7 +115,7 @@ export class Instance {
 export class Extern {
   kind: u8
   addr: i32
-  constructor(kind: u8, addr: i32) { this.kind = kind; this.addr = addr }
+  constructor (kind: u8, addr: i32) { this.kind = kind; this.addr = addr }
 }
 
 export class Store {
@@ -126,16 +130,16 @@ export class Store {
 
   // maxPages: the kernel's limit on every guest memory, at most 16383 pages (an AssemblyScript
   // ArrayBuffer holds < 1 GiB).
-  constructor(maxPages: u32) { this.maxPages = maxPages > 16383 ? 16383 : maxPages }
+  constructor (maxPages: u32) { this.maxPages = maxPages > 16383 ? 16383 : maxPages }
 
-  typeId(t: FuncType): i32 {
+  typeId (t: FuncType): i32 {
     if (this.typeIds.has(t.key)) return this.typeIds.get(t.key)
     const id = this.typeIds.size
     this.typeIds.set(t.key, id)
     return id
   }
 
-  addFunc(f: FuncInst): i32 {
+  addFunc (f: FuncInst): i32 {
     f.addr = this.funcs.length
     f.typeId = this.typeId(f.type)
     this.funcs.push(f)
@@ -143,24 +147,27 @@ export class Store {
   }
 
   // Host-provided externals (what an embedder offers as imports).
-  hostFunc(type: FuncType, hostId: i32): i32 {
+  hostFunc (type: FuncType, hostId: i32): i32 {
     const f = new FuncInst(type)
     f.hostId = hostId
     return this.addFunc(f)
   }
-  hostTable(type: u8, min: u32, max: u64): i32 {
+
+  hostTable (type: u8, min: u32, max: u64): i32 {
     const t = new Table(type, min, max, this.maxTableSize)
     t.addr = this.tables.length
     this.tables.push(t)
     return t.addr
   }
-  hostMemory(min: u32, max: u64): i32 {
+
+  hostMemory (min: u32, max: u64): i32 {
     const m = new Memory(min, max, this.maxPages)
     m.addr = this.mems.length
     this.mems.push(m)
     return m.addr
   }
-  hostGlobal(type: u8, mutable: bool, value: u64): i32 {
+
+  hostGlobal (type: u8, mutable: bool, value: u64): i32 {
     const gt = new GlobalType()
     gt.type = type
     gt.mutable = mutable
@@ -170,12 +177,12 @@ export class Store {
     return g.addr
   }
 
-  fail(msg: string): Instance | null {
+  fail (msg: string): Instance | null {
     this.err = msg
     return null
   }
 
-  evalConst(inst: Instance, e: ConstExpr): u64 {
+  evalConst (inst: Instance, e: ConstExpr): u64 {
     if (e.op == CE_CONST) return e.value
     if (e.op == CE_REF_NULL) return 0
     if (e.op == CE_REF_FUNC) return <u64>inst.funcs[<i32>e.value].addr + 1
@@ -185,7 +192,7 @@ export class Store {
   // Allocates an instance: checks and binds imports, creates its own tables, memory and
   // globals. Segments and the start function are left to `initialize` and the caller, because
   // they can trap (and the start function can call the host).
-  instantiate(m: Module, imports: Array<Extern>): Instance | null {
+  instantiate (m: Module, imports: Array<Extern>): Instance | null {
     if (imports.length != m.imports.length) return this.fail('wrong number of imports')
     const inst = new Instance(m)
     for (let i = 0; i < m.types.length; i++) inst.typeIds[i] = this.typeId(m.types[i])
@@ -224,7 +231,7 @@ export class Store {
     }
     for (let i = m.numImportedTables; i < m.tables.length; i++) {
       const tt = m.tables[i]
-      if (<u64>tt.limits.min > <u64>this.maxTableSize) return this.fail('table exceeds the kernel limit')
+      if (<u64 > tt.limits.min > <u64> this.maxTableSize) return this.fail('table exceeds the kernel limit')
       const t = new Table(tt.elem, tt.limits.min, tt.limits.max, this.maxTableSize)
       t.addr = this.tables.length
       this.tables.push(t)
@@ -247,7 +254,7 @@ export class Store {
     for (let i = 0; i < m.elems.length; i++) {
       const s = m.elems[i]
       const refs = new StaticArray<i64>(s.inits.length)
-      for (let j = 0; j < s.inits.length; j++) refs[j] = <i64>this.evalConst(inst, s.inits[j])
+      for (let j = 0; j < s.inits.length; j++) refs[j] = <i64> this.evalConst(inst, s.inits[j])
       inst.elems.push(refs)
     }
     for (let i = 0; i < m.datas.length; i++) inst.datas.push(m.datas[i].bytes)
@@ -256,12 +263,12 @@ export class Store {
 
   // Runs the active segments in order; returns '' or the trap reason. Writes made before a
   // failing segment stay, as the spec says.
-  initialize(inst: Instance): string {
+  initialize (inst: Instance): string {
     const m = inst.module
     for (let i = 0; i < m.elems.length; i++) {
       const s = m.elems[i]
       if (s.mode == SEG_ACTIVE) {
-        const off = <u32>this.evalConst(inst, s.offset)
+        const off = <u32> this.evalConst(inst, s.offset)
         const r = tableInit(inst, s.table, <u32>i, off, 0, <u32>s.inits.length)
         if (r.length > 0) return r
       }
@@ -270,7 +277,7 @@ export class Store {
     for (let i = 0; i < m.datas.length; i++) {
       const s = m.datas[i]
       if (s.mode == SEG_ACTIVE) {
-        const off = <u32>this.evalConst(inst, s.offset)
+        const off = <u32> this.evalConst(inst, s.offset)
         const r = memoryInit(inst, <u32>i, off, 0, <u32>s.bytes.length)
         if (r.length > 0) return r
         inst.datas[i] = new Uint8Array(0)
@@ -279,7 +286,7 @@ export class Store {
     return ''
   }
 
-  exportOf(inst: Instance, name: string): Extern | null {
+  exportOf (inst: Instance, name: string): Extern | null {
     const ex = inst.module.exports
     for (let i = 0; i < ex.length; i++) {
       const e = ex[i]
@@ -295,7 +302,7 @@ export class Store {
   }
 }
 
-function limitsMatch(size: u32, max: u64, want: Limits): bool {
+function limitsMatch (size: u32, max: u64, want: Limits): bool {
   if (size < want.min) return false
   if (want.max == NO_MAX) return true
   return max != NO_MAX && max <= want.max
@@ -304,7 +311,7 @@ function limitsMatch(size: u32, max: u64, want: Limits): bool {
 export const OOB_TABLE = 'out of bounds table access'
 export const OOB_MEM = 'out of bounds memory access'
 
-export function tableInit(inst: Instance, tableIdx: u32, segIdx: u32, dst: u32, src: u32, n: u32): string {
+export function tableInit (inst: Instance, tableIdx: u32, segIdx: u32, dst: u32, src: u32, n: u32): string {
   const t = inst.tables[<i32>tableIdx]
   const seg = inst.elems[<i32>segIdx]
   if (<u64>src + n > <u64>seg.length || <u64>dst + n > <u64>t.elems.length) return OOB_TABLE
@@ -312,7 +319,7 @@ export function tableInit(inst: Instance, tableIdx: u32, segIdx: u32, dst: u32, 
   return ''
 }
 
-export function memoryInit(inst: Instance, segIdx: u32, dst: u32, src: u32, n: u32): string {
+export function memoryInit (inst: Instance, segIdx: u32, dst: u32, src: u32, n: u32): string {
   const mem = inst.mem!
   const seg = inst.datas[<i32>segIdx]
   if (<u64>src + n > <u64>seg.length || <u64>dst + n > mem.byteLength) return OOB_MEM

@@ -32,7 +32,7 @@ export class ThreadState {
   resultCount: i32 = 0
   fuelUsed: i64 = 0
 
-  constructor(store: Store, stackSlots: i32, maxDepth: i32) {
+  constructor (store: Store, stackSlots: i32, maxDepth: i32) {
     this.store = store
     this.stack = new ArrayBuffer(stackSlots * 8)
     this.frames = new ArrayBuffer(<i32>((<usize>maxDepth + 1) * FRAME))
@@ -44,7 +44,7 @@ export class ThreadState {
   }
 
   // Starts a call: push the arguments with pushArg first.
-  reset(): void {
+  reset (): void {
     this.sp = this.stackBase
     this.depth = 0
     this.status = ST_DONE
@@ -53,14 +53,14 @@ export class ThreadState {
     this.func = null
   }
 
-  pushArg(v: u64): void {
+  pushArg (v: u64): void {
     store<u64>(this.sp, v)
     this.sp += 8
   }
 
   // Sets up a call of the function at store address `addr` with the pushed arguments; then
   // drive it with run().
-  call(addr: i32): i32 {
+  call (addr: i32): i32 {
     if (addr < 0 || addr >= this.store.funcs.length) return this.trap('unknown function')
     const f = this.store.funcs[addr]
     const n = f.type.params.length
@@ -75,7 +75,7 @@ export class ThreadState {
 
   // call_indirect's lookup, out of the dispatch loop (see run): the callee, or 0 after a trap
   @inline(never)
-  indirectCallee(inst: usize, tableIdx: i32, typeIdx: i32, i: u32): usize {
+  indirectCallee (inst: usize, tableIdx: i32, typeIdx: i32, i: u32): usize {
     const tbl = unchecked(changetype<Instance>(inst).tables[tableIdx])
     if (i >= <u32>tbl.elems.length) { this.trap('undefined element'); return 0 }
     const ref = unchecked(tbl.elems[<i32>i])
@@ -89,7 +89,7 @@ export class ThreadState {
   // for the C compiler's register allocation of run()): reads the immediates at pc and the
   // operands below sp; run() then moves pc and sp. True after a trap.
   @inline(never)
-  tableOp(op: i32, pc: usize, sp: usize, inst: usize): bool {
+  tableOp (op: i32, pc: usize, sp: usize, inst: usize): bool {
     switch (op) {
       case 0x25: {
         const t = unchecked(changetype<Instance>(inst).tables[load<i32>(pc)])
@@ -121,12 +121,11 @@ export class ThreadState {
       }
       case 0xed: changetype<Instance>(inst).elems[load<i32>(pc)] = new StaticArray<i64>(0); return false
       case 0xee: { // table.copy dst src
-        const td = changetype<Instance>(inst).tables[load<i32>(pc)], ts = changetype<Instance>(inst).tables[load<i32>(pc, 4)]
+        const td = changetype<Instance>(inst).tables[load<i32>(pc)]; const ts = changetype<Instance>(inst).tables[load<i32>(pc, 4)]
         sp -= 24
-        const d = load<u32>(sp), s = load<u32>(sp, 8), n = load<u32>(sp, 16)
+        const d = load<u32>(sp); const s = load<u32>(sp, 8); const n = load<u32>(sp, 16)
         if (<u64>s + n > <u64>ts.elems.length || <u64>d + n > <u64>td.elems.length) { this.trap(OOB_TABLE); return true }
-        if (d <= s) { for (let i: u32 = 0; i < n; i++) unchecked(td.elems[<i32>(d + i)] = ts.elems[<i32>(s + i)]) }
-        else { for (let i = n; i > 0; i--) unchecked(td.elems[<i32>(d + i - 1)] = ts.elems[<i32>(s + i - 1)]) }
+        if (d <= s) { for (let i: u32 = 0; i < n; i++) unchecked(td.elems[<i32>(d + i)] = ts.elems[<i32>(s + i)]) } else { for (let i = n; i > 0; i--) unchecked(td.elems[<i32>(d + i - 1)] = ts.elems[<i32>(s + i - 1)]) }
         return false
       }
       case 0xef: { // table.grow
@@ -139,7 +138,7 @@ export class ThreadState {
       case 0xf1: { // table.fill
         const t = changetype<Instance>(inst).tables[load<i32>(pc)]
         sp -= 24
-        const d = load<u32>(sp), v = load<i64>(sp, 8), n = load<u32>(sp, 16)
+        const d = load<u32>(sp); const v = load<i64>(sp, 8); const n = load<u32>(sp, 16)
         if (<u64>d + n > <u64>t.elems.length) { this.trap(OOB_TABLE); return true }
         for (let i: u32 = 0; i < n; i++) unchecked(t.elems[<i32>(d + i)] = v)
         return false
@@ -148,21 +147,21 @@ export class ThreadState {
     }
   }
 
-  trap(reason: string): i32 {
+  trap (reason: string): i32 {
     this.trapReason = reason
     this.status = ST_TRAP
     return ST_TRAP
   }
 
   // Pending host call: its arguments.
-  hostArgCount(): i32 { return this.hostFunc!.type.params.length }
-  hostArg(i: i32): u64 {
+  hostArgCount (): i32 { return this.hostFunc!.type.params.length }
+  hostArg (i: i32): u64 {
     const n = this.hostFunc!.type.params.length
     return load<u64>(this.sp - <usize>(n - i) * 8)
   }
 
   // Completes the pending host call with its results; run() then continues the guest.
-  finishHost(results: StaticArray<u64>): i32 {
+  finishHost (results: StaticArray<u64>): i32 {
     const f = this.hostFunc!
     if (results.length != f.type.results.length) return this.trap('wrong number of host results')
     const base = this.sp - <usize>f.type.params.length * 8
@@ -174,12 +173,12 @@ export class ThreadState {
   }
 
   // Same as finishHost: the name the scheduler uses after a blocking host call.
-  resume(results: StaticArray<u64>): i32 { return this.finishHost(results) }
+  resume (results: StaticArray<u64>): i32 { return this.finishHost(results) }
 
-  result(i: i32): u64 { return load<u64>(this.stackBase + <usize>i * 8) }
+  result (i: i32): u64 { return load<u64>(this.stackBase + <usize>i * 8) }
 
   // Calls f: either a host call (returns ST_HOST) or a new frame (returns ST_RUN).
-  enter(f: FuncInst): i32 {
+  enter (f: FuncInst): i32 {
     if (f.hostId >= 0) {
       this.hostFunc = f
       this.status = ST_HOST
@@ -189,11 +188,11 @@ export class ThreadState {
     if (this.depth >= this.maxDepth) return this.trap('call stack exhausted')
     const fp = this.sp - <usize>fn.numParams * 8
     if (fp + <usize>fn.maxStack * 8 > this.stackEnd) return this.trap('call stack exhausted')
-    const fr = this.framesBase + <usize>this.depth * FRAME
+    const fr = this.framesBase + <usize> this.depth * FRAME
     const caller = this.func
     store<usize>(fr, caller === null ? 0 : changetype<usize>(caller))
-    store<u32>(fr, <u32>this.pc, 4)
-    store<u32>(fr, <u32>this.fp, 8)
+    store<u32>(fr, <u32> this.pc, 4)
+    store<u32>(fr, <u32> this.fp, 8)
     this.depth++
     const nz = fn.numLocals - fn.numParams
     if (nz > 0) memory.fill(this.sp, 0, <usize>nz * 8)

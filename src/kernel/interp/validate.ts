@@ -22,7 +22,7 @@ export class Ctrl {
 
 export const EMPTY: StaticArray<u8> = new StaticArray<u8>(0)
 
-export function isRef(t: u8): bool {
+export function isRef (t: u8): bool {
   return t == T_FUNCREF || t == T_EXTERNREF || t == T_ANY
 }
 
@@ -39,7 +39,7 @@ export class Validator extends Reader {
   numLocals: i32 = 0
   localTypes: Array<u8> = []
 
-  push(t: u8): void {
+  push (t: u8): void {
     this.vals.push(t)
     this.vk.push(V_TEMP)
     this.vx.push(0)
@@ -47,7 +47,7 @@ export class Validator extends Reader {
   }
 
   // Pushes an operand that is not in its slot yet: a local's value or a constant.
-  pushLazy(t: u8, kind: u8, x: i64): void {
+  pushLazy (t: u8, kind: u8, x: i64): void {
     this.push(t)
     const d = this.vals.length - 1
     this.vk[d] = kind
@@ -55,7 +55,7 @@ export class Validator extends Reader {
     this.npending++
   }
 
-  pop(): u8 {
+  pop (): u8 {
     const c = this.ctrls[this.ctrls.length - 1]
     if (this.vals.length == c.height) {
       if (c.unreachable) return T_ANY
@@ -67,13 +67,13 @@ export class Validator extends Reader {
     return this.vals.pop()
   }
 
-  popT(t: u8): u8 {
+  popT (t: u8): u8 {
     const a = this.pop()
     if (a != t && a != T_ANY && t != T_ANY) this.fail('type mismatch')
     return a == T_ANY ? t : a
   }
 
-  pushCtrl(op: u8, params: StaticArray<u8>, results: StaticArray<u8>): Ctrl {
+  pushCtrl (op: u8, params: StaticArray<u8>, results: StaticArray<u8>): Ctrl {
     const c = new Ctrl()
     c.op = op
     c.params = params
@@ -84,7 +84,7 @@ export class Validator extends Reader {
     return c
   }
 
-  popCtrl(): Ctrl {
+  popCtrl (): Ctrl {
     const c = this.ctrls[this.ctrls.length - 1]
     for (let i = c.results.length - 1; i >= 0; i--) this.popT(c.results[i])
     if (this.vals.length != c.height) this.fail('type mismatch')
@@ -92,11 +92,11 @@ export class Validator extends Reader {
     return c
   }
 
-  labelTypes(c: Ctrl): StaticArray<u8> {
+  labelTypes (c: Ctrl): StaticArray<u8> {
     return c.op == 0x03 ? c.params : c.results
   }
 
-  unreachable(): void {
+  unreachable (): void {
     const c = this.ctrls[this.ctrls.length - 1]
     for (let d = c.height; d < this.vals.length; d++) if (this.vk[d] != V_TEMP) this.npending--
     this.vals.length = c.height
@@ -105,7 +105,7 @@ export class Validator extends Reader {
     c.unreachable = true
   }
 
-  blockType(): FuncType | null {
+  blockType (): FuncType | null {
     if (this.pos >= this.end) { this.fail('unexpected end'); return null }
     const b = this.b[this.pos]
     if (b == 0x40) { this.pos++; return new FuncType(EMPTY, EMPTY) }
@@ -116,13 +116,12 @@ export class Validator extends Reader {
       return new FuncType(EMPTY, r)
     }
     const x = this.sleb(33)
-    if (x < 0 || x >= <i64>this.m.types.length) { this.fail('unknown type'); return null }
+    if (x < 0 || x >= <i64> this.m.types.length) { this.fail('unknown type'); return null }
     return this.m.types[<i32>x]
   }
 
-  labelAt(d: u32): Ctrl | null {
-    if (d >= <u32>this.ctrls.length) { this.fail('unknown label'); return null }
+  labelAt (d: u32): Ctrl | null {
+    if (d >= <u32> this.ctrls.length) { this.fail('unknown label'); return null }
     return this.ctrls[this.ctrls.length - 1 - <i32>d]
   }
-
 }
