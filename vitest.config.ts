@@ -17,6 +17,7 @@ const E2E = [
   'test/limits/**/*.test.ts',
   'test/loader/cli.test.ts',
   'test/loader/network.test.ts',
+  'test/package/**/*.test.ts',
   'test/run/run.test.ts',
   'test/fuel/fuzz.test.ts',
   'test/fuel/spec-diff.test.ts'
