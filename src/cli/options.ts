@@ -12,6 +12,7 @@ const list = (value: string, previous: string[]): string[] =>
 
 export interface RunFlags {
   allow: string[]
+  allowHandle: string[]
   deny: string[]
   allowAll: boolean
   logLevel: LogLevel
@@ -26,10 +27,11 @@ export interface RunFlags {
 /** Adds the options of a run; `what` says how programs are named (file or CID). */
 export function addRunOptions (cmd: Command, what: string): Command {
   return cmd
-    .option('--allow <interfaces>', 'allow these interfaces (names or CIDs, comma-separated)', list, [])
-    .option('--deny <interfaces>', 'deny these interfaces; deny wins over allow', list, [])
-    .option('--allow-all', 'allow every interface', false)
-    .option('--handler <iface=program>', `start ${what} as the handler of an interface (repeatable)`, collect, [])
+    .option('--allow <interfaces>', 'let programs send to these interfaces (names or CIDs, comma-separated)', list, [])
+    .option('--allow-handle <interfaces>', 'let programs handle these interfaces (register as their handler)', list, [])
+    .option('--deny <interfaces>', 'deny sending to and handling these interfaces; deny wins over allow', list, [])
+    .option('--allow-all', 'allow every interface, to send to and to handle', false)
+    .option('--handler <iface=program>', `start ${what} as the handler of an interface, which nobody else may then handle (repeatable)`, collect, [])
     .option('--program <program>', `make ${what} available to process.spawn (repeatable)`, collect, [])
     .option('--timeout <seconds>', 'end the run after this many seconds')
     .addOption(new Option('--log-level <level>', 'least severe log level shown').choices(LOG_LEVELS).default('info'))
@@ -63,6 +65,7 @@ export type RunSettings = Omit<RunOptions, 'main' | 'args' | 'source'>
 export function runSettings (flags: RunFlags): RunSettings {
   return {
     allow: flags.allow,
+    allowHandle: flags.allowHandle,
     deny: flags.deny,
     allowAll: flags.allowAll,
     logLevel: flags.logLevel,

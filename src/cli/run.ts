@@ -41,6 +41,8 @@ export interface RunOptions extends GrantFlags {
   timeoutSeconds?: number
   queueLimit?: number
   maxMessageSize?: number
+  /** Processes alive at once (`--max-processes`). */
+  maxProcesses?: number
   streams?: StdioStreams
   /** Replaces the flag policy's fallback for undecided grants (the terminal prompt). */
   configurePolicy?: (policy: FlagPolicy) => void
@@ -129,6 +131,7 @@ export async function run (opts: RunOptions): Promise<number> {
     grants: policy as GrantPolicy,
     queueLimit: opts.queueLimit,
     maxMessageSize: opts.maxMessageSize,
+    maxProcesses: opts.maxProcesses,
     wasi: opts.wasi,
     imports: opts.imports,
     monitor: opts.monitor

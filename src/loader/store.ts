@@ -2,6 +2,7 @@
 // program bytes (local blocks first, then explicitly given peers over bitswap), publishing,
 // pinning, removing, garbage collection, CAR export/import. The Helia node is started only
 // when a block is missing, so loading a stored program touches nothing but a few files.
+import stripAnsi from 'strip-ansi'
 import { Cid, RAW } from './cid.ts'
 import type { BlockSource } from './dag.ts'
 import { LoaderError } from './errors.ts'
@@ -168,8 +169,19 @@ export class Store {
     return (await this.local.getEntry(cid))!
   }
 
+  /**
+   * The stored programs. An entry whose block is gone (a corrupt block is removed when read) is
+   * not listed: the program is no longer stored. Names come from the programs themselves, so they
+   * are made printable.
+   */
   async list(): Promise<ProgramEntry[]> {
-    return this.local.entries()
+    const out: ProgramEntry[] = []
+    for (const e of await this.local.entries()) {
+      const cid = Cid.tryParse(e.cid)
+      if (cid === undefined || !(await this.local.hasBlock(cid))) continue
+      out.push(e.name === undefined ? e : { ...e, name: printable(e.name) })
+    }
+    return out
   }
 
   /** Pins a stored program so gc keeps it (the whole DAG must be local). */
@@ -379,6 +391,13 @@ async function makeEntry(cid: Cid, file: Uint8Array, pinned: boolean): Promise<P
     pinned,
     added: new Date().toISOString(),
   }
+}
+
+/** A program-supplied name shown on one terminal line: no escape sequences or control characters. */
+function printable(text: string): string {
+  const clean = stripAnsi(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+  const chars = [...clean]
+  return chars.length <= 80 ? clean : chars.slice(0, 79).join('') + '…'
 }
 
 function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {

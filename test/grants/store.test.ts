@@ -126,12 +126,12 @@ test('a child holds at most its parent\'s grants, whatever is remembered for it'
 })
 
 test('handling an interface needs its own grant', async () => {
-  const r = await wasmos(['run', '--allow=kv', program('kv-server')], { timeoutMs: 10_000 })
+  const r = await wasmos(['run', '--allow-handle=kv', program('kv-server')], { timeoutMs: 10_000 })
   assert.doesNotMatch(r.stderr, /cannot handle kv|may not/, 'allowed by the flag')
   assert.match(r.stderr, /kv-server waits for a notification that can never come/, 'it handles kv, and nobody else runs')
   const env = { WASMOS_HOME: tempHome() }
   const denied = await wasmos(['run', program('kv-server')], { env, timeoutMs: 10_000 })
-  assert.match(denied.stderr, /kv-server may not handle kv \(bafkrei\w+\): no terminal to ask; allow it with --allow=kv/)
+  assert.match(denied.stderr, /kv-server may not handle kv \(bafkrei\w+\): no terminal to ask; allow it with --allow-handle=kv/)
   assert.match(denied.stderr, /kv-server: cannot handle kv/)
   // A send grant is not a handle grant.
   await wasmos(['grants', 'allow', program('kv-server'), 'kv'], { env })

@@ -3,6 +3,7 @@
 // (to measure what preemption costs).
 import { Option } from 'commander'
 import { WasmosError } from '../../kernel/node/errors.ts'
+import { DEFAULT_MAX_PROCESSES } from '../../kernel/node/host.ts'
 import { Limits } from '../../kernel/node/limits/monitor.ts'
 import { DEFAULT_MAX_MEMORY_PAGES, DEFAULT_SLICE_FUEL, DEFAULT_SLICE_MS, LimitError, parseDuration, parseMemorySize } from '../../kernel/node/limits/settings.ts'
 import type { Feature } from './feature.ts'
@@ -25,6 +26,7 @@ export const limits: Feature = {
       .option('--slice <duration>', `CPU time a program runs before others get a turn (default: a fixed budget of about ${DEFAULT_SLICE_MS}ms of work)`)
       .option('--cpu-limit <duration>', 'end a program that uses more CPU time than this (e.g. 30s)')
       .option('--max-memory <size>', 'most memory a program may have (default 256MiB)')
+      .option('--max-processes <n>', `most processes alive at once (default ${DEFAULT_MAX_PROCESSES})`)
       .option('--stats', 'print, at exit, each program\'s CPU time, slices, peak memory and messages', false)
       .addOption(new Option('--no-preempt', 'run programs unmodified: a program in a loop then freezes the others'))
   },
@@ -39,6 +41,11 @@ export const limits: Feature = {
       maxMemoryPages: flags.maxMemory === undefined ? DEFAULT_MAX_MEMORY_PAGES : parse(() => parseMemorySize(String(flags.maxMemory))),
       preempt: flags.preempt !== false
     })
+    if (flags.maxProcesses !== undefined) {
+      const n = Number(flags.maxProcesses)
+      if (!Number.isInteger(n) || n < 1) throw new WasmosError('ERR_BAD_OPTION', `--max-processes: expected a positive integer, got '${String(flags.maxProcesses)}'`)
+      opts.maxProcesses = n
+    }
     opts.load = { ...opts.load, ...limits.loadOptions() }
     const previous = opts.imports
     opts.imports = (proc) => ({ ...previous?.(proc), ...limits.imports(proc) })

@@ -16,6 +16,7 @@ import type { Command } from 'commander'
 import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
 import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
 import type { GrantKind } from '../../kernel/node/grants/store.ts'
+import { allowFlag } from '../../kernel/node/grants/policy.ts'
 import type { FlagPolicy, KnownInterface } from '../../kernel/node/grants/policy.ts'
 import type { GrantRequest, NodeHost } from '../../kernel/node/host.ts'
 import { createLogger } from '../../kernel/node/logger.ts'
@@ -29,6 +30,9 @@ import type { Program } from '../../kernel/node/program.ts'
 import type { Feature, Flags } from './feature.ts'
 
 interface TtyStream { isTTY?: boolean }
+
+/** Bytes of log lines kept while a prompt is open; later ones are dropped (and counted). */
+const MAX_HELD_LOG = 1 << 20
 
 /** Exit status of a run ended at the prompt by Ctrl-C (128 + SIGINT), as a shell reports it. */
 export const INTERRUPTED_STATUS = 130
@@ -53,7 +57,9 @@ export interface GrantSetup {
 export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
   const store = new GrantStore(setup.home)
   const known = knownInterfaces()
-  opts.logger ??= createLogger({ level: opts.logLevel, format: opts.logFormat })
+  // Log lines (programs' included) wait while a prompt is open, like programs' output.
+  const logGate = setup.terminal && opts.logger === undefined ? new OutputGate(process.stderr, MAX_HELD_LOG) : undefined
+  opts.logger ??= createLogger({ level: opts.logLevel, format: opts.logFormat, destination: logGate })
   const logger = opts.logger
   /** Decisions given earlier in this run, by program CID, kind and interface key. */
   const session = new Map<string, boolean>()
@@ -87,7 +93,8 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
     const stdout = new OutputGate(opts.streams?.stdout ?? process.stdout)
     const stderr = new OutputGate(opts.streams?.stderr ?? process.stderr)
     opts.streams = { stdin: gate, stdout, stderr }
-    terminal = new TerminalPrompt({ input: process.stdin, output: process.stderr, gate, outputs: [stdout, stderr], color: process.env.NO_COLOR === undefined })
+    const outputs = logGate === undefined ? [stdout, stderr] : [stdout, stderr, logGate]
+    terminal = new TerminalPrompt({ input: process.stdin, output: process.stderr, gate, outputs, color: process.env.NO_COLOR === undefined })
   }
 
   let host: NodeHost | null = null
@@ -147,7 +154,7 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
       const why = process.stdin.isTTY === true && process.stderr.isTTY === true ? 'prompting is off' : 'no terminal to ask'
       p.ask = (req: GrantRequest) => {
         const flag = known.get(req.key)?.name ?? cidOf(req.key)
-        logger.warn(`${sanitize(req.program.name)} may not ${req.kind === 'send' ? 'use' : 'handle'} ${p.describe(req.key)}: ${why}; allow it with --allow=${flag}`)
+        logger.warn(`${sanitize(req.program.name)} may not ${req.kind === 'send' ? 'use' : 'handle'} ${p.describe(req.key)}: ${why}; allow it with ${allowFlag(req.kind, flag)}`)
         return Promise.resolve(false)
       }
     }

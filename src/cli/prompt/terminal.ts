@@ -114,19 +114,34 @@ export class StdinGate extends Readable {
  */
 export class OutputGate extends Writable {
   readonly #dest: Writable
+  readonly #maxHeld: number
   #held = false
+  #heldBytes = 0
+  #dropped = 0
   #waiting: Array<{ chunk: Buffer, done: (err?: Error | null) => void }> = []
 
-  constructor (dest: Writable) {
+  /**
+   * `maxHeld`: bytes kept while held, for writers that do not wait (the log); past it, what they
+   * write is dropped and counted. Writers that wait (stdio) are held back by backpressure instead.
+   */
+  constructor (dest: Writable, maxHeld = Infinity) {
     super()
     this.#dest = dest
+    this.#maxHeld = maxHeld
+  }
+
+  /** Whether the stream it guards is a terminal (for colours). */
+  get isTTY (): boolean {
+    return (this.#dest as { isTTY?: boolean }).isTTY === true
   }
 
   override _write (chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
     // Not held: straight through and done at once, as when programs write to the stream itself
     // (what a program wrote just before the run ends is not left behind in a buffer).
-    if (this.#held) this.#waiting.push({ chunk, done })
-    else { this.#dest.write(chunk); done() }
+    if (!this.#held) { this.#dest.write(chunk); done(); return }
+    if (this.#heldBytes + chunk.length > this.#maxHeld) { this.#dropped++; done(); return }
+    this.#heldBytes += chunk.length
+    this.#waiting.push({ chunk, done })
   }
 
   hold (): void { this.#held = true }
@@ -135,7 +150,12 @@ export class OutputGate extends Writable {
     this.#held = false
     const waiting = this.#waiting
     this.#waiting = []
+    this.#heldBytes = 0
     for (const w of waiting) { this.#dest.write(w.chunk); w.done() }
+    if (this.#dropped > 0) {
+      this.#dest.write(`(${this.#dropped} more lines written while the prompt was open were dropped)\n`)
+      this.#dropped = 0
+    }
   }
 }
 

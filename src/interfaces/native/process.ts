@@ -1,6 +1,7 @@
 // The `process` interface, handled natively: a program's arguments, its exit, and starting other
 // programs known to this run. A child holds at most its parent's grants (the host checks the
 // parent's grant before asking anyone about the child's).
+import { QUEUE_FULL } from '../../kernel/core/index.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
@@ -32,7 +33,14 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
       }
       if (program === null) throw new InterfaceError(NOT_FOUND)
       if (!(host.process(call.pid) !== undefined)) throw new InterfaceError(NOT_FOUND)
-      const child = await host.spawn(program, req.args, call.pid)
+      let child: Awaited<ReturnType<HostServices['spawn']>>
+      try {
+        child = await host.spawn(program, req.args, call.pid)
+      } catch (err) {
+        // Too many processes: a limit of the run, answered like a full queue.
+        if ((err as { code?: unknown }).code === 'ERR_TOO_MANY_PROCESSES') throw new InterfaceError(QUEUE_FULL)
+        throw err
+      }
       void child.exited.then((status) => { if ((host.process(call.pid) !== undefined)) ended.set(child.pid, { parent: call.pid, status }) })
       return { pid: child.pid }
     },

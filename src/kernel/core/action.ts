@@ -14,6 +14,11 @@ export const ACTION_REGISTERED: i32 = 5
 export const ACTION_ENDED: i32 = 6
 /** A grant was refused for the first time in this run: log it once. Fields: pid, iface, grant. */
 export const ACTION_DENIED: i32 = 7
+/**
+ * A process has more notifications waiting than it may (it does not read its answers): end it.
+ * Fields: pid, status (the bytes queued for it).
+ */
+export const ACTION_OVERFLOW: i32 = 8
 
 export class Action {
   kind: i32 = 0

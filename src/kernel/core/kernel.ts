@@ -5,24 +5,44 @@
 // no unions, no iteration over maps (asc and JS iterate them differently).
 import {
   ALREADY_HANDLED, DENIED, GRANT_HANDLE, GRANT_SEND, KERNEL_PID, KIND_ANSWER, KIND_ENDED,
-  KIND_MESSAGE, NO_HANDLER, OK, PENDING, QUEUE_FULL, SEND_ANSWER, SEND_WAIT_HANDLER, TOO_LARGE,
+  KIND_MESSAGE, MESSAGE_HEADER, NO_HANDLER, OK, PENDING, QUEUE_FULL, SEND_ANSWER, SEND_WAIT_HANDLER, TOO_LARGE,
   UNKNOWN_MESSAGE
 } from './codes.ts'
 import {
   Action, ACTION_ANSWER, ACTION_ASK_GRANT, ACTION_DELIVER, ACTION_DENIED, ACTION_ENDED,
-  ACTION_REGISTERED, ACTION_WAKE
+  ACTION_OVERFLOW, ACTION_REGISTERED, ACTION_WAKE
 } from './action.ts'
 import { Message } from './message.ts'
 import { Notification } from './notification.ts'
 import {
-  GRANT_ALLOWED, GRANT_ASKED, GRANT_DENIED, GRANT_DENIED_REPORTED, GRANT_UNKNOWN, Process
+  GRANT_ALLOWED, GRANT_ASKED, GRANT_DENIED, GRANT_DENIED_REPORTED, GRANT_UNKNOWN, ITEM_OVERHEAD,
+  notificationCost, Process
 } from './process.ts'
 
+// Every queue and every held byte is charged to a process and bounded (count and bytes, per
+// process and in total): past a bound a sender gets QUEUE_FULL, and a process whose queue grows
+// past the hard bound (answers and ended-notifications it does not read) is reported to the host
+// (ACTION_OVERFLOW), which ends it. Nothing a program does can grow the kernel without bound.
 export class KernelConfig {
-  /** Interface messages a process may have queued before senders get QUEUE_FULL. */
+  /**
+   * Interface messages a process may have queued before senders get QUEUE_FULL; also how many
+   * messages one process may have held (grant undecided, or waiting for a handler), and how many
+   * may wait for one interface to get a handler.
+   */
   queueLimit: i32 = 1024
   /** Largest payload of a message or an answer, in bytes. */
   maxMessageSize: i32 = 16 * 1024 * 1024
+  /**
+   * Bytes of notifications a process may have waiting: messages to it past this get QUEUE_FULL, and
+   * so do its own calls (its answers would queue); past four times this it is ended.
+   */
+  maxQueueBytes: f64 = 64 * 1024 * 1024
+  /** Bytes of its messages the kernel may hold for one process (grant undecided, no handler yet). */
+  maxHeldBytes: f64 = 64 * 1024 * 1024
+  /** Calls (messages expecting an answer) one process may have in flight, answers not yet taken. */
+  maxOutstanding: i32 = 4096
+  /** Bytes queued and held for all processes together; past it every send gets QUEUE_FULL. */
+  maxTotalBytes: f64 = 1024 * 1024 * 1024
 }
 
 /** A registration held until the user decides whether the process may handle the interface. */
@@ -54,6 +74,10 @@ export class Kernel {
   lastId: f64 = 0
   /** The notification the last successful `poll` took. */
   taken: Notification | null = null
+  /** Bytes queued and held for all processes (KernelConfig.maxTotalBytes). */
+  totalBytes: f64 = 0
+  /** Interface key → the pid that alone may handle it for the whole run (`reserve`). */
+  reserved: Map<string, f64> = new Map<string, f64>()
 
   constructor (config: KernelConfig) {
     this.config = config
@@ -86,6 +110,7 @@ export class Kernel {
     if (!this.processes.has(pid)) return
     const p = this.processes.get(pid)!
     this.processes.delete(pid)
+    this.totalBytes -= p.queuedBytes
     for (let i = 0; i < p.handles.length; i++) this.handlers.delete(p.handles[i])
     p.handles = new Array<string>()
     const ids = p.receivedIds
@@ -142,6 +167,7 @@ export class Kernel {
       this.held = keep
       for (let i = 0; i < release.length; i++) {
         const m = release[i]
+        this.discharge(m)
         if (allowed) {
           const code = this.route(m, true)
           if (code != OK) this.fail(m, code)
@@ -196,6 +222,7 @@ export class Kernel {
   register (pid: f64, iface: string, digest: Uint8Array | null, token: f64): i32 {
     if (!this.processes.has(pid)) return NO_HANDLER
     const p = this.processes.get(pid)!
+    if (this.reserved.has(iface) && this.reserved.get(iface)! != pid) return ALREADY_HANDLED
     const state = this.grantState(pid, iface, GRANT_HANDLE)
     if (state == GRANT_ALLOWED) return this.doRegister(p, iface, digest)
     if (state == GRANT_DENIED || state == GRANT_DENIED_REPORTED) {
@@ -213,6 +240,14 @@ export class Kernel {
       this.ask(pid, iface, digest, GRANT_HANDLE)
     }
     return PENDING
+  }
+
+  /**
+   * Keeps an interface for one process for the rest of the run: nobody else may register it, even
+   * after that process ends or unregisters (the user chose its handler).
+   */
+  reserve (iface: string, pid: f64): void {
+    this.reserved.set(iface, pid)
   }
 
   /** Stops handling an interface; messages delivered to it and not answered get NO_HANDLER. */
@@ -233,7 +268,7 @@ export class Kernel {
       this.messages.delete(id)
       this.answerTo(m.emitter, m.id, NO_HANDLER, null)
     }
-    p.removeMessagesFor(iface)
+    this.totalBytes -= p.removeMessagesFor(iface)
     return OK
   }
 
@@ -261,19 +296,31 @@ export class Kernel {
         this.reportDenied(p, iface, GRANT_SEND)
         return DENIED
       }
+      const expects = (flags & SEND_ANSWER) != 0
+      // Its answers would queue for it: a caller that does not take them is refused more calls.
+      if (expects && (p.outstanding >= this.config.maxOutstanding || p.queuedBytes >= this.config.maxQueueBytes)) return QUEUE_FULL
+      if (this.totalBytes + ((len + ITEM_OVERHEAD) as f64) > this.config.maxTotalBytes) return QUEUE_FULL
       if (state != GRANT_ALLOWED) {
-        if (this.heldCount(pid) >= this.config.queueLimit) return QUEUE_FULL
+        if (!this.mayHold(p, len)) return QUEUE_FULL
         m.id = this.newId()
         this.lastId = m.id
         this.held.push(m)
+        this.charge(m)
         p.sent += 1
+        if (expects) p.outstanding += 1
         if (state == GRANT_UNKNOWN) {
           p.sendGrants.set(iface, GRANT_ASKED)
           this.ask(pid, iface, digest, GRANT_SEND)
         }
         return OK
       }
-      p.sent += 1
+      const code = this.route(m, false)
+      if (code == OK) {
+        this.lastId = m.id
+        p.sent += 1
+        if (expects) p.outstanding += 1
+      }
+      return code
     }
     const code = this.route(m, false)
     if (code == OK) this.lastId = m.id
@@ -306,6 +353,7 @@ export class Kernel {
     const size = n.size()
     if (size > cap) return size
     p.take(i)
+    this.totalBytes -= notificationCost(n)
     if (n.kind == KIND_MESSAGE) p.pendingMessages -= 1
     this.taken = n
     return size
@@ -369,12 +417,29 @@ export class Kernel {
     this.actions.push(a)
   }
 
-  private heldCount (pid: f64): i32 {
-    let n = 0
-    for (let i = 0; i < this.held.length; i++) {
-      if (this.held[i].emitter == pid) n++
-    }
-    return n
+  /** Whether the kernel may hold one more message of `len` bytes for process `p`. */
+  private mayHold (p: Process, len: i32): bool {
+    return p.heldCount < this.config.queueLimit && p.heldBytes + ((len + ITEM_OVERHEAD) as f64) <= this.config.maxHeldBytes
+  }
+
+  /** Charges a message the kernel holds (grant undecided, no handler yet) to its sender. */
+  private charge (m: Message): void {
+    const cost = (m.payloadLength() + ITEM_OVERHEAD) as f64
+    this.totalBytes += cost
+    if (m.emitter == KERNEL_PID || !this.processes.has(m.emitter)) return
+    const p = this.processes.get(m.emitter)!
+    p.heldCount += 1
+    p.heldBytes += cost
+  }
+
+  /** The kernel no longer holds this message: its sender is no longer charged for it. */
+  private discharge (m: Message): void {
+    const cost = (m.payloadLength() + ITEM_OVERHEAD) as f64
+    this.totalBytes -= cost
+    if (m.emitter == KERNEL_PID || !this.processes.has(m.emitter)) return
+    const p = this.processes.get(m.emitter)!
+    p.heldCount -= 1
+    p.heldBytes -= cost
   }
 
   private doRegister (p: Process, iface: string, digest: Uint8Array | null): i32 {
@@ -395,6 +460,7 @@ export class Kernel {
     this.waiting.delete(iface)
     for (let i = 0; i < list.length; i++) {
       const m = list[i]
+      this.discharge(m)
       if (m.emitter != KERNEL_PID && !this.processes.has(m.emitter)) continue
       const code = this.route(m, true)
       if (code != OK) this.fail(m, code)
@@ -415,9 +481,13 @@ export class Kernel {
         list = new Array<Message>()
         this.waiting.set(m.iface, list)
       }
-      if (!accepted && list.length >= this.config.queueLimit) return QUEUE_FULL
+      if (!accepted) {
+        if (list.length >= this.config.queueLimit) return QUEUE_FULL
+        if (m.emitter != KERNEL_PID && !this.mayHold(this.processes.get(m.emitter)!, m.payloadLength())) return QUEUE_FULL
+      }
       if (m.id == 0) m.id = this.newId()
       list.push(m)
+      this.charge(m)
       if (m.emitter != KERNEL_PID) {
         const e = this.processes.get(m.emitter)!
         if (e.waitingOn.indexOf(m.iface) < 0) e.waitingOn.push(m.iface)
@@ -443,6 +513,7 @@ export class Kernel {
     }
     const p = this.processes.get(h)!
     if (!accepted && p.pendingMessages >= this.config.queueLimit) return QUEUE_FULL
+    if (p.queuedBytes + ((MESSAGE_HEADER + m.payloadLength() + ITEM_OVERHEAD) as f64) > this.config.maxQueueBytes) return QUEUE_FULL
     if (m.id == 0) m.id = this.newId()
     m.handler = h
     if (expects) {
@@ -494,6 +565,15 @@ export class Kernel {
 
   private enqueue (p: Process, n: Notification): void {
     p.push(n)
+    this.totalBytes += notificationCost(n)
+    if (!p.overflowed && p.queuedBytes > 4 * this.config.maxQueueBytes) {
+      // Answers and ended-notifications cannot be refused: a process that lets them pile up ends.
+      p.overflowed = true
+      const o = new Action()
+      o.kind = ACTION_OVERFLOW
+      o.pid = p.pid
+      this.actions.push(o)
+    }
     if (p.blocked && p.wants(n)) {
       p.blocked = false
       const a = new Action()
@@ -507,6 +587,7 @@ export class Kernel {
     const keep = new Array<Message>()
     for (let i = 0; i < this.held.length; i++) {
       if (this.held[i].emitter != pid) keep.push(this.held[i])
+      else this.totalBytes -= (this.held[i].payloadLength() + ITEM_OVERHEAD) as f64
     }
     this.held = keep
     const keepR = new Array<HeldRegistration>()
@@ -522,6 +603,7 @@ export class Kernel {
     const keep = new Array<Message>()
     for (let i = 0; i < list.length; i++) {
       if (list[i].emitter != pid) keep.push(list[i])
+      else this.totalBytes -= (list[i].payloadLength() + ITEM_OVERHEAD) as f64
     }
     if (keep.length == 0) this.waiting.delete(iface)
     else this.waiting.set(iface, keep)

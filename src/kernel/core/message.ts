@@ -11,4 +11,10 @@ export class Message {
   payload: Uint8Array | null = null
   /** The send flags (SEND_ANSWER, SEND_WAIT_HANDLER). */
   flags: i32 = 0
+
+  payloadLength (): i32 {
+    const p = this.payload
+    if (p == null) return 0
+    return p.length
+  }
 }

@@ -13,6 +13,16 @@ export const GRANT_DENIED_REPORTED: i32 = 3
 /** The host was asked and has not decided yet. */
 export const GRANT_ASKED: i32 = 4
 
+/**
+ * What a queued notification or held message costs its process, in bytes: what `wait` writes (or
+ * the payload) plus the objects that keep it, so that many small ones are bounded as well.
+ */
+export const ITEM_OVERHEAD: i32 = 64
+
+export function notificationCost (n: Notification): f64 {
+  return ((n.size() + ITEM_OVERHEAD) as f64)
+}
+
 export class Process {
   pid: f64
   parent: f64
@@ -43,6 +53,15 @@ export class Process {
   handleGrants: Map<string, i32> = new Map<string, i32>()
   sent: f64 = 0
   receivedCount: f64 = 0
+  /** Bytes of the notifications in its queue (notificationCost). */
+  queuedBytes: f64 = 0
+  /** Messages it sent expecting an answer whose answer it has not taken yet. */
+  outstanding: i32 = 0
+  /** Its messages the kernel holds (grant undecided, or waiting for a handler): count and bytes. */
+  heldCount: i32 = 0
+  heldBytes: f64 = 0
+  /** Reported to the host as over its queue bound (ACTION_OVERFLOW), once. */
+  overflowed: bool = false
 
   constructor (pid: f64, parent: f64) {
     this.pid = pid
@@ -67,16 +86,23 @@ export class Process {
     this.messagedList.push(pid)
   }
 
-  /** Drops the queued (not yet taken) messages for an interface it stopped handling. */
-  removeMessagesFor (iface: string): void {
+  /** Drops the queued (not yet taken) messages for an interface it stopped handling; returns their bytes. */
+  removeMessagesFor (iface: string): f64 {
     const keep = new Array<Notification>()
+    let removed: f64 = 0
     for (let i = this.head; i < this.queue.length; i++) {
       const n = this.queue[i]
-      if (n.kind == KIND_MESSAGE && n.iface == iface) this.pendingMessages -= 1
-      else keep.push(n)
+      if (n.kind == KIND_MESSAGE && n.iface == iface) {
+        this.pendingMessages -= 1
+        removed += notificationCost(n)
+      } else {
+        keep.push(n)
+      }
     }
     this.queue = keep
     this.head = 0
+    this.queuedBytes -= removed
+    return removed
   }
 
   length (): i32 {
@@ -85,6 +111,7 @@ export class Process {
 
   push (n: Notification): void {
     this.queue.push(n)
+    this.queuedBytes += notificationCost(n)
   }
 
   /** Index of the first notification `wait` may take with this filter, or -1. */
@@ -105,6 +132,8 @@ export class Process {
   take (index: i32): Notification {
     const q = this.queue
     const n = q[index]
+    this.queuedBytes -= notificationCost(n)
+    if (n.kind == KIND_ANSWER && this.outstanding > 0) this.outstanding -= 1
     if (index == this.head) {
       this.head++
       if (this.head >= 64 && this.head * 2 >= q.length) {

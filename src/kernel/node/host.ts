@@ -1,13 +1,17 @@
 // The Node host: drives the kernel core, runs programs as JSPI coroutines on this thread, and
 // routes messages for natively handled interfaces to their handlers. `wait` with BLOCK is a
 // `WebAssembly.Suspending` import: a blocked program is a pending promise and costs nothing.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import {
-  ACTION_ANSWER, ACTION_ASK_GRANT, ACTION_DELIVER, ACTION_DENIED, ACTION_ENDED, ACTION_REGISTERED,
-  ACTION_WAKE, BAD_POINTER, GRANT_ALLOWED, KILLED_STATUS, PENDING, TRAP_STATUS, GRANT_HANDLE, GRANT_SEND, GRANT_UNKNOWN, KERNEL_PID, Kernel,
-  KernelConfig, NO_HANDLER, OK, SEND_ANSWER, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
+  ACTION_ANSWER, ACTION_ASK_GRANT, ACTION_DELIVER, ACTION_DENIED, ACTION_ENDED, ACTION_OVERFLOW, ACTION_REGISTERED,
+  ACTION_WAKE, ALREADY_HANDLED, BAD_POINTER, GRANT_ALLOWED, KILLED_STATUS, PENDING, TRAP_STATUS, GRANT_HANDLE, GRANT_SEND, GRANT_UNKNOWN, KERNEL_PID, Kernel,
+  KernelConfig, NO_HANDLER, OK, SEND_ANSWER, TOO_LARGE, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
 } from '../core/index.ts'
 import type { Action } from '../core/index.ts'
+import { MUST_BLOCK, MUST_YIELD, syscallImports } from './adapter.ts'
+import { START_EXPORT } from './bounds.ts'
 import { deadlocked, ProcessKilled, timedOut, trapped, WasmosError } from './errors.ts'
+import { sanitize } from './text.ts'
 import type { HostServices, NativeHandler } from './native.ts'
 import type { Program } from './program.ts'
 import type { Logger } from './logger.ts'
@@ -38,6 +42,16 @@ export interface HostOptions {
   grants: GrantPolicy
   queueLimit?: number
   maxMessageSize?: number
+  /** Bytes of notifications one process may have waiting (KernelConfig.maxQueueBytes). */
+  maxQueueBytes?: number
+  /** Bytes of one process's messages the kernel may hold (KernelConfig.maxHeldBytes). */
+  maxHeldBytes?: number
+  /** Calls one process may have in flight (KernelConfig.maxOutstanding). */
+  maxOutstanding?: number
+  /** Bytes queued and held for all processes (KernelConfig.maxTotalBytes). */
+  maxTotalBytes?: number
+  /** Processes alive at once (DEFAULT_MAX_PROCESSES). */
+  maxProcesses?: number
   /** Wraps programs that import WASI (set by the WASI adapter). */
   wasi?: WasiAdapter
   /** More imports for a process beside `wasmos` (e.g. the scheduler's refuel import). */
@@ -67,6 +81,19 @@ interface Pending {
   resolve: (r: { status: number, payload: Uint8Array }) => void
 }
 
+/** Processes alive at once, unless the run says otherwise (`--max-processes`). */
+export const DEFAULT_MAX_PROCESSES = 256
+/** Ids one `wait` may filter on: past this it returns -TOO_LARGE (each id is read and scanned). */
+export const MAX_WAIT_IDS = 4096
+/**
+ * Host work (in bytes copied, ids scanned) a process may cause between two turns of the event
+ * loop: past it, its syscall returns after a turn, so a loop of expensive syscalls cannot stall
+ * other programs, timers or limits however few wasm instructions it runs.
+ */
+export const WORK_SLICE = 4 * 1024 * 1024
+/** Work a syscall costs besides its bytes. */
+const SYSCALL_WORK = 64
+
 /** A running program. */
 export class Proc {
   readonly pid: number
@@ -90,6 +117,8 @@ export class Proc {
   resolveExit!: (status: number) => void
   /** Interfaces whose send grant was settled before the first send (see NodeHost.#settle). */
   readonly settled = new Set<string>()
+  /** Host work since its last turn (WORK_SLICE). */
+  work = 0
   /** Interface keys cached by pointer: programs pass the same digest again and again. */
   readonly keyCache = new Map<number, { bytes: Uint8Array, words: Uint32Array, key: string }>()
 
@@ -120,23 +149,8 @@ export class Proc {
   }
 }
 
-/**
- * A tiny wasm module standing between a program and `wait`: it calls `poll`, a plain import, and
- * only when that says the program must block (-1000) calls `block`, the suspending import. A
- * suspending import costs about 200 ns even when it returns at once; a plain one about 13 ns.
- *   (func (export "wait") (param i32 i32 i32 i32 i32) (result i32)
- *     (local $r i32) (local.set $r (call $poll …))
- *     (if (i32.ne (local.get $r) (i32.const -1000)) (then (return (local.get $r))))
- *     (call $block …))
- */
-const WAIT_ADAPTER = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 10, 1, 96, 5, 127, 127, 127, 127, 127, 1,
-  127, 2, 20, 2, 1, 104, 4, 112, 111, 108, 108, 0, 0, 1, 104, 5, 98, 108, 111, 99, 107, 0, 0, 3, 2, 1, 0, 7, 8,
-  1, 4, 119, 97, 105, 116, 0, 2, 10, 44, 1, 42, 1, 1, 127, 32, 0, 32, 1, 32, 2, 32, 3, 32, 4, 16, 0, 33, 5, 32,
-  5, 65, 152, 120, 71, 4, 64, 32, 5, 15, 11, 32, 0, 32, 1, 32, 2, 32, 3, 32, 4, 16, 1, 11])
-const MUST_BLOCK = -1000
 /** Message ids stay below 2^53 (DESIGN.md): larger ones name no message. */
 const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)
-let waitAdapter: WebAssembly.Module | null = null
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
@@ -161,6 +175,7 @@ export class NodeHost implements HostServices {
   #closed = false
   #wakes = 0
   #lastTurn = performance.now()
+  readonly #maxProcesses: number
   /** Called once per uncaught problem inside a native handler. */
   onInternalError: ((iface: string, err: unknown) => void) | null = null
 
@@ -168,6 +183,11 @@ export class NodeHost implements HostServices {
     const config = new KernelConfig()
     if (opts.queueLimit !== undefined) config.queueLimit = opts.queueLimit
     if (opts.maxMessageSize !== undefined) config.maxMessageSize = opts.maxMessageSize
+    if (opts.maxQueueBytes !== undefined) config.maxQueueBytes = opts.maxQueueBytes
+    if (opts.maxHeldBytes !== undefined) config.maxHeldBytes = opts.maxHeldBytes
+    if (opts.maxOutstanding !== undefined) config.maxOutstanding = opts.maxOutstanding
+    if (opts.maxTotalBytes !== undefined) config.maxTotalBytes = opts.maxTotalBytes
+    this.#maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES
     this.kernel = new Kernel(config)
     this.logger = opts.logger
     this.#grants = opts.grants
@@ -193,12 +213,19 @@ export class NodeHost implements HostServices {
    * still registers them itself). Returns once it is instantiated and its `_start` is running.
    */
   async spawn (program: Program, args: string[], parent = 0, handles: string[] = [], main = false): Promise<Proc> {
+    if (this.procs.size >= this.#maxProcesses) {
+      throw new WasmosError('ERR_TOO_MANY_PROCESSES', `${sanitize(program.name)} cannot start: ${this.#maxProcesses} processes are running (--max-processes)`)
+    }
     const pid = this.kernel.spawn(parent)
     const proc = new Proc(pid, parent, program, [program.name, ...args])
     proc.main = main
     this.procs.set(pid, proc)
     this.#monitor?.spawned(proc)
-    for (const key of handles) this.kernel.decide(pid, key, GRANT_HANDLE, true)
+    // The interfaces the user chose it to handle are its own for the whole run.
+    for (const key of handles) {
+      this.kernel.decide(pid, key, GRANT_HANDLE, true)
+      this.kernel.reserve(key, pid)
+    }
     let instance: WebAssembly.Instance
     try {
       const imports = this.#imports(proc)
@@ -206,15 +233,22 @@ export class NodeHost implements HostServices {
         ? await this.#wasi.instantiate(proc, imports)
         : await WebAssembly.instantiate(program.module, imports)
     } catch (err) {
-      this.#end(proc, TRAP_STATUS, trapped(program.name, (err as Error).message))
+      if (!proc.ended) this.#end(proc, TRAP_STATUS, trapped(sanitize(program.name), sanitize(messageOf(err), 300)))
       return proc
     }
+    if (proc.ended) return proc
     const memory = instance.exports.memory
     if (memory instanceof WebAssembly.Memory) {
       proc.memory = memory
       proc.views()
     }
-    const start = WebAssembly.promising(instance.exports._start as () => void)
+    const entry = instance.exports._start as () => void
+    // The start function (moved to an export before compiling, see bounds.ts) runs here, under
+    // `promising`, so that it can be preempted like any other code.
+    const init = instance.exports[START_EXPORT]
+    const start = typeof init === 'function'
+      ? async () => { await WebAssembly.promising(init as () => void)(); if (!proc.ended) await WebAssembly.promising(entry)() }
+      : WebAssembly.promising(entry)
     proc.started = true
     this.#monitor?.resumed(proc)
     start().then(
@@ -224,7 +258,7 @@ export class NodeHost implements HostServices {
         const exit = exitOf(err)
         if (exit !== null) this.#end(proc, exit, null)
         else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)
-        else this.#end(proc, TRAP_STATUS, trapped(program.name, messageOf(err)))
+        else this.#end(proc, TRAP_STATUS, trapped(sanitize(program.name), sanitize(messageOf(err), 300)))
       }
     )
     return proc
@@ -257,6 +291,9 @@ export class NodeHost implements HostServices {
 
   /** A registration request from the registry interface: resolves with its status. */
   register (pid: number, key: string, digest: Uint8Array, token: number): Promise<number> | number {
+    // An interface the user gave to one program (`--handler`) is nobody else's to take or ask for.
+    const owner = this.kernel.reserved.get(key)
+    if (owner !== undefined && owner !== pid) return ALREADY_HANDLED
     this.settleHandle(pid, key)
     const code = this.kernel.register(pid, key, digest, token)
     if (code !== PENDING) { this.drain(); return code }
@@ -311,7 +348,7 @@ export class NodeHost implements HostServices {
         timer = setTimeout(() => reject(timedOut(timeoutSeconds)), timeoutSeconds * 1000)
         timer.unref()
       }
-      onBeforeExit = () => reject(deadlocked(main.program.name))
+      onBeforeExit = () => reject(deadlocked(sanitize(main.program.name)))
       process.once('beforeExit', onBeforeExit)
     })
     try {
@@ -389,6 +426,13 @@ export class NodeHost implements HostServices {
       case ACTION_DENIED: {
         const req = this.#grantRequest(a.pid, a.iface, a.grant)
         if (req !== null) this.#grants.denied?.(req)
+        return
+      }
+      case ACTION_OVERFLOW: {
+        const proc = this.procs.get(a.pid)
+        if (proc === undefined || proc.ended) return
+        const mib = Math.round(this.kernel.config.maxQueueBytes * 4 / (1 << 20))
+        this.#end(proc, KILLED_STATUS, new ProcessKilled(KILLED_STATUS, `${sanitize(proc.program.name)} ended: more than ${mib} MiB of notifications queued for it that it does not take`))
         return
       }
       case ACTION_ENDED:
@@ -485,7 +529,9 @@ export class NodeHost implements HostServices {
         proc.view.setUint32(idOut + 4, Math.floor(id / 4294967296), true)
       }
       if (kernel.actions.length > 0) this.drain()
-      return code
+      if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
+      yielded = code
+      return MUST_YIELD
     }
     const answer = (id: bigint, status: number, bufPtr: number, bufLen: number): number => {
       if (proc.ended) return UNKNOWN_MESSAGE
@@ -495,7 +541,9 @@ export class NodeHost implements HostServices {
       if (id <= 0n || id > MAX_ID) return UNKNOWN_MESSAGE
       const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
       if (kernel.actions.length > 0) this.drain()
-      return code
+      if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
+      yielded = code
+      return MUST_YIELD
     }
     const noIds: number[] = []
     const oneId: number[] = [0]
@@ -505,10 +553,10 @@ export class NodeHost implements HostServices {
       if (proc.ended) return MUST_BLOCK
       monitor?.running(proc)
       proc.views()
-      if (count < 0 || count > 1 << 20 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) {
-        return -BAD_POINTER
-      }
+      if (count < 0 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) return -BAD_POINTER
+      if (count > MAX_WAIT_IDS) return -TOO_LARGE
       ids = noIds
+      let size = 0
       if (count > 0) {
         // At most one wait is pending per process, so a one-id filter (a call) can reuse its array.
         ids = count === 1 ? oneId : new Array<number>(count)
@@ -516,13 +564,19 @@ export class NodeHost implements HostServices {
         for (let i = 0; i < count; i++) {
           ids[i] = view.getUint32(idsPtr + i * 8 + 4, true) * 4294967296 + view.getUint32(idsPtr + i * 8, true)
         }
+        // Each id is read, and compared with every queued answer.
+        if (count > 1) proc.work += count * (8 + kernel.process(pid).length())
       }
-      const size = kernel.poll(pid, ids, cap)
+      size = kernel.poll(pid, ids, cap)
       if (size > 0) {
         if (size <= cap) encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
-        return size
+      } else if ((flags & WAIT_BLOCK) !== 0) {
+        proc.work = 0
+        return MUST_BLOCK
       }
-      return (flags & WAIT_BLOCK) === 0 ? 0 : MUST_BLOCK
+      if ((proc.work += SYSCALL_WORK + (size <= cap ? size : 0)) < WORK_SLICE || !proc.started) return size
+      yielded = size
+      return MUST_YIELD
     }
     // The suspending half, called only after `poll` said MUST_BLOCK. One pending wait at most per
     // process: its parameters live here, and `retry` (made once) finishes it when woken.
@@ -553,13 +607,22 @@ export class NodeHost implements HostServices {
         monitor?.blocked(proc)
       })
     }
-    waitAdapter ??= new WebAssembly.Module(WAIT_ADAPTER)
-    const adapter = new WebAssembly.Instance(waitAdapter, {
-      h: { poll, block: new WebAssembly.Suspending(block) as unknown as WebAssembly.ImportValue }
-    })
+    // A syscall that used up the process's share of host work returns MUST_YIELD with its result
+    // kept here; the adapter then calls this, which lets everyone else run first.
+    let yielded = 0
+    const yieldTurn = async (): Promise<number> => {
+      const result = yielded
+      proc.work = 0
+      monitor?.blocked(proc)
+      await nextTurn()
+      if (proc.ended) return await new Promise<number>(() => {})
+      monitor?.resumed(proc)
+      monitor?.running(proc)
+      return result
+    }
     return {
       ...this.#extraImports?.(proc),
-      wasmos: { send, answer, wait: adapter.exports.wait }
+      wasmos: syscallImports({ send, answer, poll, block, yield: yieldTurn })
     }
   }
 }

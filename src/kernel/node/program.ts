@@ -3,6 +3,7 @@
 import { basename } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
+import { checkSignatures } from './bounds.ts'
 import { badModule, notWasm } from './errors.ts'
 import { shortCid } from './text.ts'
 import { unixfsCidOf } from './unixfs-cid.ts'
@@ -106,6 +107,7 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
   if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
     throw badModule(source, 'no _start function exported')
   }
+  checkSignatures(bytes, source)
   let wasi = false
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'wasi_snapshot_preview1' || imp.module === 'wasi_unstable') { wasi = true; continue }

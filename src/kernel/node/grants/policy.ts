@@ -1,17 +1,28 @@
-// Who decides grants on Node, short of the prompt: the run's flags (`--allow`, `--deny`,
-// `--allow-all`) and the defaults of DESIGN.md. Deny wins over allow. What no flag decides goes
-// to `ask` (the terminal prompt) or, without one, is denied with a message naming the flag.
+// Who decides grants on Node, short of the prompt: the run's flags (`--allow` to send,
+// `--allow-handle` to handle, `--deny` both, `--allow-all` both) and the defaults of DESIGN.md.
+// Sending to an interface and handling it are separate grants: `--allow kv` never lets a program
+// handle kv. Deny wins over allow. What no flag decides goes to `ask` (the terminal prompt) or,
+// without one, is denied with a message naming the flag.
 import { digestOfCid } from '../names.ts'
 import type { GrantPolicy, GrantRequest } from '../host.ts'
 import type { Logger } from '../logger.ts'
 import { WasmosError } from '../errors.ts'
+import { sanitize } from '../text.ts'
 
 export interface KnownInterface { key: string, name: string, cid: string, summary: string }
 
 export interface GrantFlags {
+  /** Interfaces every program may send to. */
   allow: string[]
+  /** Interfaces every program may handle (register as their handler). */
+  allowHandle?: string[]
   deny: string[]
   allowAll: boolean
+}
+
+/** The flag that would allow a grant of this kind on this interface. */
+export function allowFlag (kind: 'send' | 'handle', name: string): string {
+  return `${kind === 'send' ? '--allow' : '--allow-handle'}=${name}`
 }
 
 /**
@@ -34,6 +45,7 @@ export function resolveInterface (token: string, known: Map<string, KnownInterfa
 
 export class FlagPolicy implements GrantPolicy {
   readonly #allow: Set<string>
+  readonly #allowHandle: Set<string>
   readonly #deny: Set<string>
   readonly #allowAll: boolean
   readonly #defaults: Set<string>
@@ -46,6 +58,7 @@ export class FlagPolicy implements GrantPolicy {
     this.#known = known
     this.#logger = logger
     this.#allow = new Set(flags.allow.map((t) => this.#resolve(t, '--allow')))
+    this.#allowHandle = new Set((flags.allowHandle ?? []).map((t) => this.#resolve(t, '--allow-handle')))
     this.#deny = new Set(flags.deny.map((t) => this.#resolve(t, '--deny')))
     this.#allowAll = flags.allowAll
     const byName = new Map([...known.values()].map((k) => [k.name, k.key]))
@@ -67,8 +80,8 @@ export class FlagPolicy implements GrantPolicy {
 
   known (req: GrantRequest): boolean | null {
     if (this.#deny.has(req.key)) return false
-    if (this.#allowAll || this.#allow.has(req.key)) return true
-    if (req.kind === 'send' && this.#defaults.has(req.key)) return true
+    if (this.#allowAll) return true
+    if (req.kind === 'send' ? this.#allow.has(req.key) || this.#defaults.has(req.key) : this.#allowHandle.has(req.key)) return true
     return this.stored?.(req) ?? null
   }
 
@@ -80,12 +93,12 @@ export class FlagPolicy implements GrantPolicy {
     if (known !== null) return known
     if (this.ask !== null) return this.ask(req, this.#known.get(req.key))
     const verb = req.kind === 'send' ? 'use' : 'handle'
-    this.#logger.warn(`${req.program.name} may not ${verb} ${this.describe(req.key)}: no terminal to ask; allow it with --allow=${this.#flagName(req.key)}`)
+    this.#logger.warn(`${sanitize(req.program.name)} may not ${verb} ${this.describe(req.key)}: no terminal to ask; allow it with ${allowFlag(req.kind, this.#flagName(req.key))}`)
     return false
   }
 
   denied (req: GrantRequest): void {
     const verb = req.kind === 'send' ? 'use' : 'handle'
-    this.#logger.debug(`${req.program.name} was refused: ${verb} ${this.describe(req.key)}`)
+    this.#logger.debug(`${sanitize(req.program.name)} was refused: ${verb} ${this.describe(req.key)}`)
   }
 }

@@ -1,12 +1,12 @@
 // Grant decisions remembered across runs ("always" / "never" at the prompt, `wasmos grants allow|deny`),
 // per program CID, interface CID and kind (send to it, or handle it), in WASMOS_HOME/grants.json.
-// Every change re-reads the file, applies itself and writes the whole file to a temporary file that
-// is then renamed over it: a crash or Ctrl-C never leaves it half-written, and two runs that answer
-// prompts at different moments both keep their answers (each writer re-reads the file first; only
-// writes within the same few microseconds can lose one).
+// Every change takes the lock file (grants.json.lock, created with O_EXCL; one left by a writer that
+// died is taken over), re-reads the file, applies itself and writes the whole file to a temporary
+// file that is then renamed over it: a crash or Ctrl-C never leaves it half-written, and runs that
+// answer prompts at the same moment all keep their answers.
 // File I/O is synchronous on purpose: the grant policy's `known` hook is synchronous, files are tiny,
 // and a write finishes before an interrupted run exits.
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
@@ -64,6 +64,33 @@ function isDecisionMap (v: unknown): v is Record<string, { decision: Decision, a
     const e = d as { decision?: unknown, at?: unknown } | null
     return e !== null && typeof e === 'object' && (e.decision === 'allow' || e.decision === 'deny') && typeof e.at === 'string'
   })
+}
+
+/** How long a writer waits for the lock before giving up. */
+const LOCK_WAIT_MS = 10_000
+/** A lock older than this is taken over whoever holds it: a write takes milliseconds. */
+const LOCK_STALE_MS = 5_000
+
+/** Whether a lock file was left by a writer that died (its pid is gone) or is far too old. */
+function staleLock (lock: string): boolean {
+  let text: string
+  let age: number
+  try {
+    text = readFileSync(lock, 'utf8')
+    age = Date.now() - statSync(lock).mtimeMs
+  } catch {
+    return false
+  }
+  if (age > LOCK_STALE_MS) return true
+  const pid = Number.parseInt(text, 10)
+  // An empty lock is one being written this instant: not stale unless it stays so.
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'
+  }
 }
 
 export class GrantStore {
@@ -148,18 +175,51 @@ export class GrantStore {
   }
 
   #update (change: (f: GrantFile) => void): void {
-    const file = this.#read()
-    change(file)
     const dir = join(this.path, '..')
-    const tmp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     try {
       mkdirSync(dir, { recursive: true })
-      writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 })
-      renameSync(tmp, this.path)
     } catch (err) {
-      try { unlinkSync(tmp) } catch {}
       throw storeError(this.path, `cannot write (${(err as Error).message})`)
     }
-    this.#file = file
+    const lock = `${this.path}.lock`
+    this.#lock(lock)
+    try {
+      const file = this.#read()
+      change(file)
+      const tmp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+      try {
+        writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 })
+        renameSync(tmp, this.path)
+      } catch (err) {
+        try { unlinkSync(tmp) } catch {}
+        throw storeError(this.path, `cannot write (${(err as Error).message})`)
+      }
+      this.#file = file
+    } finally {
+      try { unlinkSync(lock) } catch {}
+    }
+  }
+
+  /** Takes the lock file, waiting for its holder; a lock whose holder died or hung is taken over. */
+  #lock (lock: string): void {
+    const deadline = Date.now() + LOCK_WAIT_MS
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fd = openSync(lock, 'wx', 0o600)
+        writeSync(fd, `${process.pid}\n`)
+        closeSync(fd)
+        return
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw storeError(this.path, `cannot lock (${(err as Error).message})`)
+      }
+      if (staleLock(lock)) {
+        try { unlinkSync(lock) } catch {}
+        continue
+      }
+      if (Date.now() > deadline) throw storeError(lock, 'another wasmos holds this lock')
+      // Synchronous on purpose (see above): a short sleep, longer as the wait goes on.
+      Atomics.wait(pause, 0, 0, Math.min(20, 1 + attempt))
+    }
   }
 }

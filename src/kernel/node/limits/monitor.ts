@@ -6,12 +6,14 @@
 // is capped by the rewrite (`memory.grow` past the cap returns -1). `--stats` figures come from
 // here too.
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import { capTables, exportStart, TABLE_ENTRY_BYTES } from '../bounds.ts'
 import { ProcessKilled } from '../errors.ts'
+import { sanitize } from '../text.ts'
 import type { HostMonitor, Proc } from '../host.ts'
 import type { LoadOptions } from '../program.ts'
 import { rewriteCached } from './cache.ts'
 import { refuelImports } from '../imports/refuel.ts'
-import { REFUEL_MODULE, REFUEL_NAME } from './rewrite/index.ts'
+import { PAGE_SIZE, REFUEL_MODULE, REFUEL_NAME } from './rewrite/index.ts'
 import { FuelScheduler, formatStats } from './scheduler.ts'
 import type { ProgramStats } from './scheduler.ts'
 
@@ -56,9 +58,12 @@ export class Limits implements HostMonitor {
   /** How programs are loaded: rewritten (through the cache, keyed by CID) before they compile. */
   loadOptions (): LoadOptions {
     const { maxMemoryPages, home } = this.#opts
-    if (!this.#opts.preempt) return {}
+    // Tables count against the memory cap: a few bytes of module can declare gigabytes of them.
+    const maxTableEntries = Math.floor(maxMemoryPages * PAGE_SIZE / TABLE_ENTRY_BYTES)
+    if (!this.#opts.preempt) return { rewrite: (bytes) => capTables(bytes, maxTableEntries) }
     return {
-      rewrite: (bytes, cid) => rewriteCached(bytes, { maxMemoryPages }, { home, cid }).bytes,
+      // The start function becomes an export the host calls under JSPI, where it can be preempted.
+      rewrite: (bytes, cid) => exportStart(capTables(rewriteCached(bytes, { maxMemoryPages }, { home, cid }).bytes, maxTableEntries)),
       allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
     }
   }
@@ -70,6 +75,8 @@ export class Limits implements HostMonitor {
     return refuelImports({
       poll: () => {
         const pid = proc.pid
+        // Ended while it ran (a limit, `process.exit` from a handler): it must not run on.
+        if (proc.ended) throw proc.error ?? new ProcessKilled(proc.status, `${proc.program.name} ended`)
         // Its start function runs inside instantiation, where nothing may suspend.
         if (!proc.started) return this.#sched.budget(pid)
         this.running(proc)
@@ -81,6 +88,7 @@ export class Limits implements HostMonitor {
       },
       block: async () => {
         await nextTurn()
+        if (proc.ended) throw proc.error ?? new ProcessKilled(proc.status, `${proc.program.name} ended`)
         this.running(proc)
         return budget
       }
@@ -119,7 +127,7 @@ export class Limits implements HostMonitor {
     if (this.#current === proc) this.#charge(proc, this.#take())
     if (proc.memory !== null) this.#sched.noteMemory(proc.pid, proc.memory.buffer.byteLength)
     const stats = this.#sched.remove(proc.pid)
-    this.#rows.push({ ...stats, sent: counts.sent, received: counts.received, name: proc.program.name })
+    this.#rows.push({ ...stats, sent: counts.sent, received: counts.received, name: sanitize(proc.program.name) })
   }
 
   /** The `--stats` table of every process that ended. */

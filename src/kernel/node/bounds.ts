@@ -1,0 +1,211 @@
+// Checks and small edits of a module's bytes before it is compiled, beside the fuel rewrite: the
+// signatures of the `wasmos` imports and of `_start` (a wrong one is a one-line error before
+// anything runs, not a raw engine message), table sizes bounded like memory (a few hundred bytes
+// can declare gigabytes of tables, which V8 would allocate and die of), and the start function
+// turned into an export so that the host can call it where it can be preempted.
+import { WasmosError } from './errors.ts'
+
+/** Bytes a table entry costs the engine: the bound on table entries is the memory cap / this. */
+export const TABLE_ENTRY_BYTES = 8
+/** The export the start function becomes (a name no compiler emits). */
+export const START_EXPORT = 'wasmos:start'
+
+interface Section { id: number, start: number, end: number }
+
+class Reader {
+  readonly b: Uint8Array
+  pos: number
+  constructor (b: Uint8Array, pos = 0) { this.b = b; this.pos = pos }
+  u8 (): number {
+    if (this.pos >= this.b.length) throw new RangeError('truncated')
+    return this.b[this.pos++]
+  }
+
+  u32 (): number {
+    let result = 0
+    let shift = 0
+    for (;;) {
+      const byte = this.u8()
+      result += (byte & 0x7f) * 2 ** shift
+      shift += 7
+      if ((byte & 0x80) === 0) return result
+      if (shift > 63) throw new RangeError('bad LEB128')
+    }
+  }
+
+  name (): string {
+    const len = this.u32()
+    const s = new TextDecoder().decode(this.b.subarray(this.pos, this.pos + len))
+    this.pos += len
+    return s
+  }
+}
+
+function leb (n: number): number[] {
+  const out: number[] = []
+  do {
+    let b = n % 128
+    n = Math.floor(n / 128)
+    if (n !== 0) b |= 0x80
+    out.push(b)
+  } while (n !== 0)
+  return out
+}
+
+function sections (bytes: Uint8Array): Section[] {
+  const r = new Reader(bytes, 8)
+  const out: Section[] = []
+  while (r.pos < bytes.length) {
+    const id = r.u8()
+    const size = r.u32()
+    out.push({ id, start: r.pos, end: r.pos + size })
+    r.pos += size
+  }
+  return out
+}
+
+function rebuild (bytes: Uint8Array, parts: Array<{ id: number, body: Uint8Array } | Section>): Uint8Array {
+  const chunks: Uint8Array[] = [bytes.subarray(0, 8)]
+  for (const p of parts) {
+    const body = 'body' in p ? p.body : bytes.subarray(p.start, p.end)
+    chunks.push(new Uint8Array([p.id, ...leb(body.length)]), body)
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) { out.set(c, at); at += c.length }
+  return out
+}
+
+/** Moves the start function (if any) to the export START_EXPORT: the host calls it before `_start`. */
+export function exportStart (bytes: Uint8Array): Uint8Array {
+  const list = sections(bytes)
+  const start = list.find((s) => s.id === 8)
+  const exp = list.find((s) => s.id === 7)
+  if (start === undefined || exp === undefined) return bytes
+  const func = new Reader(bytes, start.start).u32()
+  const r = new Reader(bytes, exp.start)
+  const n = r.u32()
+  const entries = bytes.subarray(r.pos, exp.end)
+  const body = new Uint8Array([...leb(n + 1), ...entries, ...leb(START_EXPORT.length), ...new TextEncoder().encode(START_EXPORT), 0, ...leb(func)])
+  return rebuild(bytes, list.filter((s) => s.id !== 8).map((s) => s === exp ? { id: 7, body } : s))
+}
+
+/**
+ * Refuses a module whose tables together start above `maxEntries` entries, and gives every table a
+ * maximum so that `table.grow` cannot take them past it either (it returns -1, as the spec says).
+ */
+export function capTables (bytes: Uint8Array, maxEntries: number): Uint8Array {
+  const list = sections(bytes)
+  const sec = list.find((s) => s.id === 4)
+  if (sec === undefined) return bytes
+  const r = new Reader(bytes, sec.start)
+  const n = r.u32()
+  const tables: Array<{ head: Uint8Array, min: number, max: number | null, wide: boolean }> = []
+  for (let i = 0; i < n; i++) {
+    const at = r.pos
+    const first = r.u8()
+    if (first === 0x40) throw new WasmosError('ERR_BAD_MODULE', 'tables with initialisers are not supported')
+    if (first === 0x63 || first === 0x64) r.u32() // (ref null? ht): heap type, a type index or an abstract type
+    const head = bytes.slice(at, r.pos)
+    const flags = r.u8()
+    const min = r.u32()
+    const max = (flags & 1) !== 0 ? r.u32() : null
+    tables.push({ head, min, max, wide: (flags & 4) !== 0 })
+  }
+  const total = tables.reduce((s, t) => s + t.min, 0)
+  if (total > maxEntries) {
+    throw new WasmosError('ERR_BAD_MODULE', `its tables need ${total} entries, more than the ${maxEntries} allowed (${TABLE_ENTRY_BYTES} bytes each count against --max-memory)`)
+  }
+  const spare = Math.floor((maxEntries - total) / Math.max(1, tables.length))
+  const body: number[] = [...leb(tables.length)]
+  for (const t of tables) {
+    const cap = t.min + spare
+    body.push(...t.head, t.wide ? 5 : 1, ...leb(t.min), ...leb(t.max === null ? cap : Math.min(t.max, cap)))
+  }
+  return rebuild(bytes, list.map((s) => s === sec ? { id: 4, body: new Uint8Array(body) } : s))
+}
+
+const I32 = 0x7f
+const I64 = 0x7e
+const EXPECTED: Record<string, { params: number[], results: number[] }> = {
+  send: { params: [I32, I32, I32, I32, I32], results: [I32] },
+  answer: { params: [I64, I32, I32, I32], results: [I32] },
+  wait: { params: [I32, I32, I32, I32, I32], results: [I32] }
+}
+const TYPE_NAMES: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' }
+
+function show (t: { params: number[], results: number[] }): string {
+  const list = (xs: number[]): string => xs.map((x) => TYPE_NAMES[x] ?? 'ref').join(', ')
+  return `(${list(t.params)}) -> (${list(t.results)})`
+}
+
+function sameType (a: { params: number[], results: number[] }, b: { params: number[], results: number[] }): boolean {
+  return a.params.length === b.params.length && a.results.length === b.results.length &&
+    a.params.every((p, i) => p === b.params[i]) && a.results.every((p, i) => p === b.results[i])
+}
+
+/**
+ * Checks the `wasmos` imports and `_start` against their signatures (DESIGN.md); throws a one-line
+ * error naming the first that differs. Modules using GC type forms are left to the engine.
+ */
+export function checkSignatures (bytes: Uint8Array, source: string): void {
+  const list = sections(bytes)
+  const types: Array<{ params: number[], results: number[] }> = []
+  const typeSec = list.find((s) => s.id === 1)
+  if (typeSec !== undefined) {
+    const r = new Reader(bytes, typeSec.start)
+    const n = r.u32()
+    for (let i = 0; i < n; i++) {
+      if (r.u8() !== 0x60) return
+      const vals = (): number[] => {
+        const count = r.u32()
+        const out: number[] = []
+        for (let j = 0; j < count; j++) {
+          const t = r.u8()
+          if (t === 0x63 || t === 0x64) { r.u32(); out.push(0) } else out.push(t)
+        }
+        return out
+      }
+      const params = vals()
+      types.push({ params, results: vals() })
+    }
+  }
+  const funcTypes: number[] = []
+  const importSec = list.find((s) => s.id === 2)
+  if (importSec !== undefined) {
+    const r = new Reader(bytes, importSec.start)
+    const n = r.u32()
+    for (let i = 0; i < n; i++) {
+      const module = r.name()
+      const name = r.name()
+      const kind = r.u8()
+      if (kind !== 0) return // tables, memories, globals, tags: the engine and loadProgram judge them
+      const t = r.u32()
+      funcTypes.push(t)
+      const want = module === 'wasmos' ? EXPECTED[name] : undefined
+      if (want !== undefined && types[t] !== undefined && !sameType(types[t], want)) {
+        throw new WasmosError('ERR_BAD_MODULE', `${source}: imports wasmos.${name} as ${show(types[t])}, but it is ${show(want)}`)
+      }
+    }
+  }
+  const funcSec = list.find((s) => s.id === 3)
+  if (funcSec !== undefined) {
+    const r = new Reader(bytes, funcSec.start)
+    const n = r.u32()
+    for (let i = 0; i < n; i++) funcTypes.push(r.u32())
+  }
+  const exportSec = list.find((s) => s.id === 7)
+  if (exportSec === undefined) return
+  const r = new Reader(bytes, exportSec.start)
+  const n = r.u32()
+  for (let i = 0; i < n; i++) {
+    const name = r.name()
+    const kind = r.u8()
+    const index = r.u32()
+    if (name !== '_start' || kind !== 0) continue
+    const t = types[funcTypes[index]]
+    if (t !== undefined && (t.params.length !== 0 || t.results.length !== 0)) {
+      throw new WasmosError('ERR_BAD_MODULE', `${source}: _start is ${show(t)}, but it must take and return nothing`)
+    }
+  }
+}
