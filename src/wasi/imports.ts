@@ -75,8 +75,14 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
   const sync = (name: string, fn: Fn): Fn => (...a) => {
     try { return fn(...unsigned(a)) } catch (err) { return fail(name, err) }
   }
-  const suspending = (name: string, fn: AsyncFn): WebAssembly.ImportValue => new WebAssembly.Suspending(async (...a: Array<number | bigint>): Promise<number> => {
-    try { return await fn(...unsigned(a)) } catch (err) { return fail(name, err) }
+  /**
+   * A JSPI-suspending import: the program is suspended only when `fn` returns a promise (a read
+   * that must wait); a call answered at once (a file read) returns its number without suspending.
+   */
+  const suspending = (name: string, fn: AsyncFn): WebAssembly.ImportValue => new WebAssembly.Suspending((...a: Array<number | bigint>): number | Promise<number> => {
+    let r: number | Promise<number>
+    try { r = fn(...unsigned(a)) } catch (err) { return fail(name, err) }
+    return typeof r === 'number' ? r : r.catch((err: unknown) => fail(name, err))
   }) as unknown as WebAssembly.ImportValue
   const u64 = (x: number | bigint): bigint => BigInt.asUintN(64, BigInt(x))
 
@@ -303,7 +309,7 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
       throw new ExitSignal(128 + (sig as number))
     }),
 
-    fd_read: suspending('fd_read', async (fd, iovs, count, outPtr) => {
+    fd_read: suspending('fd_read', (fd, iovs, count, outPtr) => {
       const e = table.get(fd as number)
       if (e === undefined) return E.BADF
       if ((e.rights & R.FD_READ) === 0n) return e.kind === 'dir' ? E.ISDIR : E.NOTCAPABLE
@@ -312,11 +318,11 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
       if (e.kind === 'stdio') {
         if (e.n !== 0) return E.BADF
         const inc = e.incoming ??= new Incoming()
-        return done(await readIncoming(inc, readStdin, (e.flags & FDFLAGS.NONBLOCK) !== 0, iovs as number, count as number), outPtr as number)
+        return readIncoming(inc, readStdin, (e.flags & FDFLAGS.NONBLOCK) !== 0, iovs as number, count as number).then((n) => done(n, outPtr as number))
       }
       if (e.kind === 'conn') {
         if (e.shutRead) return done(0, outPtr as number)
-        return done(await readIncoming(e.incoming, readConn(e), (e.flags & FDFLAGS.NONBLOCK) !== 0, iovs as number, count as number), outPtr as number)
+        return readIncoming(e.incoming, readConn(e), (e.flags & FDFLAGS.NONBLOCK) !== 0, iovs as number, count as number).then((n) => done(n, outPtr as number))
       }
       return E.BADF
     }),
@@ -327,7 +333,7 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
       if (u64(offset) > BigInt(Number.MAX_SAFE_INTEGER)) return E.INVAL
       return done(files.read(f, iovs as number, count as number, Number(u64(offset))), outPtr as number)
     }),
-    fd_write: suspending('fd_write', async (fd, iovs, count, outPtr) => {
+    fd_write: suspending('fd_write', (fd, iovs, count, outPtr) => {
       const e = table.get(fd as number)
       if (e === undefined) return E.BADF
       if ((e.rights & R.FD_WRITE) === 0n) return e.kind === 'dir' ? E.ISDIR : E.NOTCAPABLE
@@ -335,9 +341,9 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
       if (e.kind === 'file') return done(files.write(e, iovs as number, count as number, null), outPtr as number)
       if (e.kind === 'stdio') {
         if (e.n === 0) return E.BADF
-        return done(await writeStdio(e.n, mem.gather(iovs as number, count as number)), outPtr as number)
+        return writeStdio(e.n, mem.gather(iovs as number, count as number)).then((n) => done(n, outPtr as number))
       }
-      if (e.kind === 'conn') return done(await writeConn(e, mem.gather(iovs as number, count as number)), outPtr as number)
+      if (e.kind === 'conn') return writeConn(e, mem.gather(iovs as number, count as number)).then((n) => done(n, outPtr as number))
       return E.BADF
     }),
     fd_pwrite: sync('fd_pwrite', (fd, iovs, count, offset, outPtr) => {
