@@ -191,21 +191,24 @@ export async function writeIso (programs: IsoProgram[], out: string, opts: Kerne
   return image
 }
 
-/** The default set (`npm run iso`): hello, lspci, the ping-pong pair, the serial echo and PS/2 keyboard drivers. */
+/**
+ * The default set (`npm run iso`): hello and the shell `wsh` start; the others are packed for the
+ * shell's `run` and hold at most its grants. Drivers that claim the console's lines (serial-echo:
+ * IRQ 4, ps2-keyboard: IRQ 1) are packed, not started, so that the console keeps its input.
+ */
 export function defaultPrograms (): IsoProgram[] {
   const build = join(ROOT, 'programs', 'build')
   const load = (n: string): Uint8Array => {
     const p = join(build, `${n}.wasm`)
-    if (!existsSync(p)) throw new WasmosError('ERR_NO_PROGRAM', `${p} does not exist: run npm run build -- programs`)
+    if (!existsSync(p)) throw new WasmosError('ERR_NO_PROGRAM', `${p} does not exist: run npm run build first`)
     return readFileSync(p)
   }
+  const packed = (n: string): IsoProgram => ({ name: n, bytes: load(n), start: false })
   return [
-    { name: 'pingpong-server', bytes: load('pingpong-server'), handle: ['pingpong'] },
     { name: 'hello', bytes: load('hello') },
-    { name: 'lspci', bytes: load('lspci'), send: ['pci'] },
-    { name: 'pingpong-client', bytes: load('pingpong-client'), args: ['1000'], send: ['pingpong'] },
-    { name: 'serial-echo', bytes: load('serial-echo'), send: ['interrupts'], irqs: [4] },
-    { name: 'ps2-keyboard', bytes: load('ps2-keyboard'), send: ['interrupts', 'io'], irqs: [1], ports: [[0x60, 1], [0x64, 1]] }
+    { name: 'wsh', bytes: load('wsh'), send: ['system', 'pci', 'pingpong', 'time', 'random', 'loader'], handle: ['pingpong'] },
+    packed('lspci'), packed('pingpong-server'), packed('pingpong-client'), packed('hwprobe'), packed('tictactoe'),
+    packed('serial-echo'), packed('ps2-keyboard')
   ]
 }
 
@@ -293,7 +296,7 @@ export function applyGrants (programs: IsoProgram[], flags: { handler?: string[]
 export function registerIsoCommands (program: Command): void {
   program.command('iso')
     .description('build a bootable bare-metal image (Limine ISO for BIOS and UEFI, CD or USB stick) with programs, their grants and kernel.wasm')
-    .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: hello, lspci, the ping-pong pair, serial-echo, ps2-keyboard)', collect)
+    .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: hello and the shell wsh, with lspci, ping-pong, hwprobe, tictactoe and the drivers packed for it)', collect)
     .option('--file <file|cid>', 'a program packed but not started, for process.spawn by name or CID (repeatable)', collect)
     .option('--handler <iface=program>', 'the program handles this interface; the others may send to it (repeatable)', collect)
     .option('--allow <iface[=program]>', 'programs (or one) may send to this interface (repeatable)', collect)

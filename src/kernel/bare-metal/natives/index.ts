@@ -10,6 +10,7 @@ import { Process } from './process'
 import { Random } from './random'
 import { Registry } from './registry'
 import { Stdio } from './stdio'
+import { System } from './system'
 import { Time } from './time'
 
 /** Fills the table the scheduler dispatches to; called once at boot. */
@@ -24,4 +25,5 @@ export function installNatives (): void {
   natives.add(new Interrupts())
   natives.add(new Io())
   natives.add(new Loader())
+  natives.add(new System())
 }
