@@ -2,25 +2,27 @@
 // byte) and boot-to-greeting (hello's log line, i.e. kernel.wasm + the interpreter running a
 // guest), over several boots; then ping-pong round trips per second between the same two programs
 // on bare metal and on Node. Round trips are timed as the difference between N and 1 round trips,
-// so boot and program start-up cancel out. `--json` prints JSON instead of the table.
+// so boot and program start-up cancel out.
+// Run: node bench/bare-metal.ts [--json] [--quick]   (needs qemu-system-x86_64 and npm run build)
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BenchError, benchFlags, median, report, requireTool, target } from './report.ts'
 import { writeIso, type IsoProgram } from '../src/cli/commands/iso.ts'
 
+const flags = benchFlags()
 const root = join(import.meta.dirname, '..')
-const json = process.argv.includes('--json')
+requireTool('qemu-system-x86_64', 'qemu-system-x86')
+requireTool('timeout', 'coreutils')
 const dir = mkdtempSync(join(tmpdir(), 'wasmos-bench-bm-'))
-const BOOTS = 5
-const N_BARE = 20000
-const N_NODE = 200000
+const BOOTS = flags.quick ? 1 : 5
+const N_BARE = flags.quick ? 1000 : 20000
+const N_NODE = flags.quick ? 10000 : 200000
 
 function program (name: string, extra: Partial<IsoProgram> = {}): IsoProgram {
   return { name, bytes: readFileSync(join(root, 'programs', 'build', `${name}.wasm`)), ...extra }
 }
-
-interface Marks { [pattern: string]: number }
 
 /** Boots an ISO; returns when each pattern first appeared (ms after QEMU was spawned). */
 function bootTimes (iso: string, patterns: RegExp[], limitSeconds = 120): Promise<{ first: number, marks: number[], out: string }> {
@@ -39,13 +41,11 @@ function bootTimes (iso: string, patterns: RegExp[], limitSeconds = 120): Promis
       patterns.forEach((p, i) => { if (marks[i] < 0 && p.test(out)) marks[i] = now })
     })
     child.on('close', () => {
-      if (marks.some((m) => m < 0)) reject(new Error(`bare-metal bench: missing ${patterns.filter((_, i) => marks[i] < 0).join(', ')} in:\n${out}`))
+      if (marks.some((m) => m < 0)) reject(new BenchError('boot-failed', `bare-metal bench: missing ${patterns.filter((_, i) => marks[i] < 0).join(', ')} in:\n${out}`))
       else resolve({ first, marks, out })
     })
   })
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** Milliseconds from the programs' start to the total, and the guest instructions the kernel counted. */
 async function pingpongBare (n: number): Promise<{ ms: number, instructions: number }> {
@@ -58,9 +58,9 @@ async function pingpongBare (n: number): Promise<{ ms: number, instructions: num
 
 function pingpongNode (n: number): number {
   const t = performance.now()
-  const out = execFileSync(join(root, 'node_modules', '.bin', 'node'), ['src/cli/main.ts', 'run', '--allow=pingpong', '--handler',
+  const out = execFileSync(process.execPath, ['bin/wasmos.mjs', 'run', '--allow=pingpong', '--handler',
     'pingpong=programs/build/pingpong-server.wasm', 'programs/build/pingpong-client.wasm', String(n)], { cwd: root, encoding: 'utf8' })
-  if (!out.includes(`total: ${n * (n + 1) / 2}`)) throw new Error(`node ping-pong: unexpected output ${out}`)
+  if (!out.includes(`total: ${n * (n + 1) / 2}`)) throw new BenchError('pingpong-failed', `node ping-pong: unexpected output ${out}`)
   return performance.now() - t
 }
 
@@ -88,9 +88,10 @@ try {
       node: { roundTrips: N_NODE, ms: Math.round(nodeMs), perSecond: Math.round(N_NODE / (nodeMs / 1000)) }
     }
   }
-  if (json) {
-    console.log(JSON.stringify(result, null, 2))
-  } else {
+  const targets = [
+    target(`QEMU (TCG) start to the first serial byte, median of ${BOOTS}`, { value: result.firstOutputMs.median, unit: 'ms' }, '<=', 2000, '≤ 2 s'),
+  ]
+  report(flags, { bench: 'bare-metal', ...result, targets }, () => {
     const rows = [
       ['measure', 'value'],
       [`boot to first serial byte (QEMU TCG, median of ${BOOTS})`, `${result.firstOutputMs.median} ms (${result.firstOutputMs.min}–${result.firstOutputMs.max})`],
@@ -100,9 +101,9 @@ try {
       [`ping-pong on Node (V8, JSPI; ${N_NODE} round trips)`, `${result.pingpong.node.perSecond} round trips/s`]
     ]
     const w = Math.max(...rows.map((r) => r[0].length))
-    console.log('bare metal (kernel.wasm under the stub, QEMU -accel tcg)')
-    for (const [a, b] of rows) console.log(`  ${a.padEnd(w)}  ${b}`)
-  }
+    return [`bare metal (kernel.wasm under the stub, QEMU -accel tcg)${flags.quick ? ' (quick)' : ''}`,
+      ...rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`)].join('\n')
+  })
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -1,26 +1,22 @@
-// Benchmark of the kernel on Node (issue 2): the round trip of a call between two wasm programs
-// (median and p99, over batches of calls timed from inside the client), one-way messages per
-// second, and for comparison the round trip between two Node worker threads with postMessage —
-// all in one run. Run: node bench/kernel.ts [--json]
+// Benchmark of the kernel on Node: the round trip of a call between two wasm programs (median
+// and p99, over batches of calls timed from inside the client), one-way messages per second, and
+// for comparison the round trip between two Node worker threads with postMessage — all in one
+// run. Run: node bench/kernel.ts [--json] [--quick]
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
+import { BenchError, benchFlags, quantile, report, round, target } from './report.ts'
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } })
+const flags = benchFlags()
 const root = join(import.meta.dirname, '..')
 const cli = join(root, 'bin', 'wasmos.mjs')
 const build = (name: string): string => join(root, 'programs', 'build', `${name}.wasm`)
 
-const BATCHES = 400
+const BATCHES = flags.quick ? 50 : 400
 const BATCH = 200
-const ONEWAY = 4_000_000
+const ONEWAY = flags.quick ? 200_000 : 4_000_000
 const WINDOW = 512
-
-function quantile (xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
-}
+const WORKER_BATCHES = flags.quick ? 40 : 220
 
 function client (...args: string[]): string {
   return clientWith([], ...args)
@@ -29,7 +25,7 @@ function client (...args: string[]): string {
 function clientWith (flags: string[], ...args: string[]): string {
   const r = spawnSync(process.execPath, [cli, 'run', ...flags, '--allow=pingpong,time', `--handler=pingpong=${build('pingpong-server')}`,
     build('bench-client'), ...args], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`bench-client ${args.join(' ')} failed: ${r.stderr}`)
+  if (r.status !== 0) throw new BenchError('client-failed', `bench-client ${args.join(' ')} failed: ${r.stderr}`)
   return r.stdout.trim()
 }
 
@@ -55,25 +51,30 @@ const echo = (n: number): Promise<void> => new Promise((resolve) => {
   worker.postMessage(left)
 })
 const workerBatches: number[] = []
-for (let i = 0; i < 220; i++) {
+for (let i = 0; i < WORKER_BATCHES; i++) {
   const t0 = performance.now()
   await echo(50)
-  if (i >= 20) workerBatches.push((performance.now() - t0) * 1000 / 50)
+  if (i >= WORKER_BATCHES / 10) workerBatches.push((performance.now() - t0) * 1000 / 50)
 }
 await worker.terminate()
 
+const workerMedian = quantile(workerBatches, 0.5)
 const rows = [
-  { name: 'call round trip, wasm ↔ wasm (median)', value: rttMedian, unit: 'µs', target: '≤ 2 µs' },
-  { name: `call round trip, wasm ↔ wasm (p99 of ${BATCH}-call batches)`, value: rttP99, unit: 'µs', target: '' },
-  { name: 'call round trip, --no-preempt (median)', value: rttPlain, unit: 'µs', target: '(comparison)' },
-  { name: 'one-way messages per second', value: perSecond / 1e6, unit: 'M/s', target: '≥ 2 M/s' },
-  { name: 'worker threads postMessage round trip (median)', value: quantile(workerBatches, 0.5), unit: 'µs', target: '(comparison)' },
-  { name: 'worker threads postMessage round trip (p99 of 50)', value: quantile(workerBatches, 0.99), unit: 'µs', target: '(comparison)' }
+  { name: 'call round trip, wasm ↔ wasm (median)', value: rttMedian, unit: 'µs' },
+  { name: `call round trip, wasm ↔ wasm (p99 of ${BATCH}-call batches)`, value: rttP99, unit: 'µs' },
+  { name: 'call round trip, --no-preempt (median)', value: rttPlain, unit: 'µs' },
+  { name: 'one-way messages per second', value: perSecond / 1e6, unit: 'M/s' },
+  { name: 'worker threads postMessage round trip (median)', value: workerMedian, unit: 'µs' },
+  { name: 'worker threads postMessage round trip (p99 of 50)', value: quantile(workerBatches, 0.99), unit: 'µs' },
+].map((r) => ({ ...r, value: round(r.value) }))
+
+const targets = [
+  target('call round trip, wasm ↔ wasm (median)', { value: rttMedian, unit: 'µs' }, '<=', 2, '≤ 2 µs',
+    { measure: 'worker threads postMessage round trip', value: workerMedian, unit: 'µs' }),
+  target('one-way messages per second', { value: perSecond / 1e6, unit: 'M/s' }, '>=', 2, '≥ 2 M/s'),
 ]
 
-if (values.json) {
-  console.log(JSON.stringify({ bench: 'kernel', node: process.versions.node, rows }, null, 2))
-} else {
-  console.log(`kernel on Node ${process.versions.node}`)
-  for (const r of rows) console.log(`  ${r.name.padEnd(56)} ${r.value.toFixed(2).padStart(8)} ${r.unit.padEnd(4)} ${r.target}`)
-}
+report(flags, { bench: 'kernel', setup: { batches: BATCHES, batch: BATCH, oneway: ONEWAY, window: WINDOW }, rows, targets }, () => [
+  `kernel on Node ${process.versions.node}${flags.quick ? ' (quick)' : ''}`,
+  ...rows.map((r) => `  ${r.name.padEnd(56)} ${r.value.toFixed(2).padStart(8)} ${r.unit}`),
+].join('\n'))

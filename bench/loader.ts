@@ -1,31 +1,35 @@
-// Benchmarks of the program store. Prints a table:
+// Benchmarks of the program store, each next to its comparison measured in the same run:
 //  - whole-process wall time of loading a stored hello by CID prefix (what `wasmos exec` does
-//    before running it), of `wasmos publish` and `wasmos exec` (bin/wasmos.mjs), next to `node -e 0`
-//    measured in the same run (target: exec ≤ 1.5× node -e 0);
+//    before running it), of `wasmos publish` and `wasmos exec` (the shipped CLI, bin/wasmos.mjs),
+//    next to `node -e 0` (target: exec ≤ 1.5× node -e 0);
 //  - fetch of a 1 MiB module from a loopback peer: in process with the node started and the
 //    peer dialled (target ≤ 150 ms), from a cold start (node start + dial + fetch), and a whole
 //    `wasmos fetch` process.
-// Run: node_modules/.bin/node bench/loader.ts [runs]
+// Run: node bench/loader.ts [--runs N] [--json] [--quick]   (needs npm run build)
 import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { BenchError, benchFlags, median, report, round, table, target } from './report.ts'
 import { openStore } from '../src/loader/index.ts'
 import { serve } from '../src/loader/serve.ts'
 
+const flags = benchFlags({ runs: '' })
 const ROOT = join(import.meta.dirname, '..')
-const NODE = join(ROOT, 'node_modules', '.bin', 'node')
-const RUNS = Number(process.argv[2] ?? 15)
+const NODE = process.execPath
+const RUNS = flags.runs !== '' ? Number(flags.runs) : flags.quick ? 3 : 21
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new BenchError('bad-option', `--runs must be a positive integer, got ${flags.runs}`)
+// Modules fetched: the first cold, the last by a `wasmos fetch` process, the others warm.
+const FETCHES = flags.quick ? 3 : 6
 // The shipped command: the bundled CLI loaded with V8's compile cache (npm run build).
 const CLI = join(ROOT, 'bin', 'wasmos.mjs')
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
+const HELLO = join(ROOT, 'programs', 'build', 'hello.wasm')
+for (const f of [CLI, join(ROOT, 'dist', 'wasmos.mjs'), HELLO]) {
+  if (!existsSync(f)) throw new BenchError('not-built', `${f} is missing: run npm run build first`)
 }
 
-function timeProcess(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+function timeProcess (args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const times: number[] = []
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now()
@@ -35,8 +39,8 @@ function timeProcess(args: string[], env: NodeJS.ProcessEnv = process.env): numb
   return median(times)
 }
 
-/** A module of `size` bytes of data (random, so no two runs share blocks) and a name. */
-function wasmOf(size: number): Uint8Array {
+/** A module of `size` bytes of data (random, so no two runs share blocks). */
+function wasmOf (size: number): Uint8Array {
   const data = new Uint8Array(size).map(() => (Math.random() * 256) | 0)
   const len = (n: number): number[] => {
     const out: number[] = []
@@ -56,75 +60,82 @@ function wasmOf(size: number): Uint8Array {
   ])
 }
 
-const rows: Array<[string, string, string]> = []
+interface Row { measure: string, ms: number, note: string }
+const rows: Row[] = []
 const homeA = mkdtempSync(join(tmpdir(), 'wasmos-bench-a-'))
 const homeB = mkdtempSync(join(tmpdir(), 'wasmos-bench-b-'))
+let nodeE0 = 0
+let exec = 0
+let warmFetch = 0
 try {
   // Local exec path.
-  const hello = existsSync(join(ROOT, 'programs/build/hello.wasm')) ? readFileSync(join(ROOT, 'programs/build/hello.wasm')) : wasmOf(100)
+  const hello = readFileSync(HELLO)
   const storeA = await openStore({ home: homeA })
   const helloCid = (await storeA.publish(hello)).toString()
   const env = { ...process.env, WASMOS_HOME: homeA }
-  const nodeE0 = timeProcess(['-e', '0'])
-  rows.push(['node -e 0', `${nodeE0.toFixed(1)} ms`, 'baseline'])
-  // The installed CLI runs tsc's output (dist/); running .ts makes Node strip types first.
-  const compiled = join(ROOT, 'dist/src/loader/index.js')
-  for (const [label, entry] of [
-    ['dist (tsc output)', compiled],
-    ['.ts (type stripping)', join(ROOT, 'src/loader/index.ts')],
-  ] as const) {
-    if (!existsSync(entry)) continue
-    const loadScript = `const { openStore } = await import(${JSON.stringify(entry)}); await (await openStore()).load(${JSON.stringify(helloCid.slice(0, 16))})`
-    const load = timeProcess(['--input-type=module', '-e', loadScript], env)
-    rows.push([`process: load stored hello by prefix, ${label}`, `${load.toFixed(1)} ms`, `${(load / nodeE0).toFixed(2)}× node -e 0`])
-  }
+  nodeE0 = timeProcess(['-e', '0'])
+  rows.push({ measure: 'node -e 0', ms: nodeE0, note: 'baseline' })
+  // The store alone, from the sources (type stripping), without the CLI around it.
+  const loadScript = `const { openStore } = await import(${JSON.stringify(join(ROOT, 'src/loader/index.ts'))}); ` +
+    `await (await openStore()).load(${JSON.stringify(helloCid.slice(0, 16))})`
+  const load = timeProcess(['--input-type=module', '-e', loadScript], env)
+  rows.push({ measure: 'process: load stored hello by prefix (src/loader, .ts)', ms: load, note: `${(load / nodeE0).toFixed(2)}× node -e 0` })
   const helloFile = join(homeA, 'hello.wasm')
   writeFileSync(helloFile, hello)
   const publish = timeProcess([CLI, 'publish', helloFile], env)
-  rows.push(['wasmos publish <hello>', `${publish.toFixed(1)} ms`, `${(publish / nodeE0).toFixed(2)}× node -e 0`])
-  const exec = timeProcess([CLI, 'exec', helloCid.slice(0, 16)], env)
-  rows.push(['wasmos exec <stored hello>', `${exec.toFixed(1)} ms`, `${(exec / nodeE0).toFixed(2)}× node -e 0 (target ≤ 1.5×)`])
+  rows.push({ measure: 'wasmos publish <hello>', ms: publish, note: `${(publish / nodeE0).toFixed(2)}× node -e 0` })
+  exec = timeProcess([CLI, 'exec', helloCid.slice(0, 16)], env)
+  rows.push({ measure: 'wasmos exec <stored hello>', ms: exec, note: `${(exec / nodeE0).toFixed(2)}× node -e 0` })
 
   // Fetching from a loopback peer.
   const MiB = 1024 * 1024
-  const modules = Array.from({ length: 6 }, () => wasmOf(MiB))
   const cids: string[] = []
-  for (const m of modules) cids.push((await storeA.publish(m)).toString())
+  for (let i = 0; i < FETCHES; i++) cids.push((await storeA.publish(wasmOf(MiB))).toString())
   const server = await serve({ home: homeA })
-  const cold = performance.now()
-  const storeB = await openStore({ home: homeB, peers: server.multiaddrs })
-  await storeB.load(cids[0]!)
-  rows.push(['fetch 1 MiB, cold (node start + dial + fetch)', `${(performance.now() - cold).toFixed(1)} ms`, 'in process'])
-  const warm: number[] = []
-  for (const cid of cids.slice(1, 5)) {
-    const t = performance.now()
-    await storeB.load(cid)
-    warm.push(performance.now() - t)
-  }
-  rows.push(['fetch 1 MiB, node started and dialled', `${median(warm).toFixed(1)} ms`, 'median of 4 (target ≤ 150 ms)'])
-  await storeB.close()
-  const t = performance.now()
-  const homeC = mkdtempSync(join(tmpdir(), 'wasmos-bench-c-'))
   try {
-    // Asynchronously: the serving node lives in this process and must keep answering.
-    await promisify(execFile)(NODE, [CLI, 'fetch', cids[5]!, '--peer', server.multiaddrs[0]!], { env: { ...process.env, WASMOS_HOME: homeC } })
+    const cold = performance.now()
+    const storeB = await openStore({ home: homeB, peers: server.multiaddrs })
+    try {
+      await storeB.load(cids[0])
+      rows.push({ measure: 'fetch 1 MiB, cold (node start + dial + fetch)', ms: performance.now() - cold, note: 'in process' })
+      const warm: number[] = []
+      for (const cid of cids.slice(1, -1)) {
+        const t = performance.now()
+        await storeB.load(cid)
+        warm.push(performance.now() - t)
+      }
+      warmFetch = median(warm)
+      rows.push({ measure: 'fetch 1 MiB, node started and dialled', ms: warmFetch, note: `median of ${warm.length}` })
+    } finally {
+      await storeB.close()
+    }
+    const homeC = mkdtempSync(join(tmpdir(), 'wasmos-bench-c-'))
+    const t = performance.now()
+    try {
+      // Asynchronously: the serving node lives in this process and must keep answering.
+      await promisify(execFile)(NODE, [CLI, 'fetch', cids[cids.length - 1], '--peer', server.multiaddrs[0]], { env: { ...process.env, WASMOS_HOME: homeC } })
+    } finally {
+      rmSync(homeC, { recursive: true, force: true })
+    }
+    rows.push({ measure: 'process: wasmos fetch 1 MiB', ms: performance.now() - t, note: 'includes loading helia/libp2p' })
   } finally {
-    rmSync(homeC, { recursive: true, force: true })
+    await server.stop()
   }
-  rows.push(['process: wasmos fetch 1 MiB', `${(performance.now() - t).toFixed(1)} ms`, 'includes loading helia/libp2p'])
-  await server.stop()
-} catch (err) {
-  const e = err as Error & { stderr?: Buffer }
-  process.stderr.write(`bench failed: ${e.message}\n${e.stderr?.toString() ?? ''}`)
-  process.exitCode = 1
+  await storeA.close()
 } finally {
   rmSync(homeA, { recursive: true, force: true })
   rmSync(homeB, { recursive: true, force: true })
 }
 
-const w0 = Math.max(...rows.map((r) => r[0].length))
-const w1 = Math.max(...rows.map((r) => r[1].length))
-const table = rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`).join('\n')
-process.stdout.write(table + '\n')
-if (process.env['BENCH_OUT']) writeFileSync(process.env['BENCH_OUT'], table + '\n')
-process.exit(process.exitCode ?? 0)
+const targets = [
+  target('wasmos exec <stored hello>, whole process', { value: exec, unit: 'ms' }, '<=', 1.5, '≤ 1.5× node -e 0',
+    { measure: 'node -e 0', value: nodeE0, unit: 'ms', relative: true }),
+  target('fetch 1 MiB from a loopback peer, node started and dialled', { value: warmFetch, unit: 'ms' }, '<=', 150, '≤ 150 ms'),
+]
+
+report(flags, { bench: 'loader', runs: RUNS, rows: rows.map((r) => ({ ...r, ms: round(r.ms) })), targets }, () => [
+  `program store: whole processes median of ${RUNS}${flags.quick ? ' (quick)' : ''}`,
+  table(['measure', 'ms', ''], rows.map((r) => [r.measure, r.ms.toFixed(1), r.note]), 'lrl'),
+].join('\n'))
+// the Helia nodes may leave timers behind
+process.exit(0)

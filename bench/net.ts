@@ -2,31 +2,43 @@
 // `wasmos run`) against a plain Node `http` server serving the same file, with the same load
 // generator (wrk, Debian's), in one run; then echo throughput (MB/s) of the wasm echo-server
 // against a plain Node `net` echo server, with the same client. The wasm servers run as programs
-// normally do (preemptible) and, when the CLI has it, with --no-preempt (no fuel rewrite).
-// `--json` prints JSON instead of the table. Uses the built CLI (npm run build).
+// normally do (preemptible) and with --no-preempt (no fuel rewrite).
+// Run: node bench/net.ts [--json] [--quick]   (needs wrk and npm run build)
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BenchError, benchFlags, report, requireTool, round, table, target } from './report.ts'
 
+const flags = benchFlags()
 const root = join(import.meta.dirname, '..')
 const cli = join(root, 'bin', 'wasmos.mjs')
-const json = process.argv.includes('--json')
-const SECONDS = 5
+const SECONDS = flags.quick ? 1 : 5
 const CONNECTIONS = 32
-const ECHO_MB = 128
+const ECHO_MB = flags.quick ? 16 : 128
 const ECHO_CONNECTIONS = 4
+requireTool('wrk')
 
 const site = mkdtempSync(join(tmpdir(), 'wasmos-bench-net-'))
+const homes: string[] = []
+const children = new Set<ChildProcess>()
+// whatever happens, no server outlives the bench
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL')
+  for (const d of [site, ...homes]) rmSync(d, { recursive: true, force: true })
+})
 const page = Buffer.from('<!doctype html><title>bench</title>\n' + 'wasmos '.repeat(580) + '\n')
 writeFileSync(join(site, 'index.html'), page)
 
 /** Starts a server process and resolves with its port once it printed "listening on …:PORT". */
 function start (args: string[]): Promise<{ port: number, child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WASMOS_HOME: mkdtempSync(join(tmpdir(), 'wasmos-bench-home-')) } })
+    const home = mkdtempSync(join(tmpdir(), 'wasmos-bench-home-'))
+    homes.push(home)
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WASMOS_HOME: home } })
+    children.add(child)
     let out = ''
     let err = ''
     child.stderr!.on('data', (d: Buffer) => { err += d.toString() })
@@ -35,20 +47,21 @@ function start (args: string[]): Promise<{ port: number, child: ChildProcess }> 
       const m = /listening on (?:http:\/\/)?[\d.]+:(\d+)/.exec(out)
       if (m !== null) resolve({ port: Number(m[1]), child })
     })
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)))
+    child.on('exit', (code) => reject(new BenchError('server-exited', `server exited (${code}): ${err}`)))
   })
 }
 
 function stop (child: ChildProcess): void {
   child.removeAllListeners('exit')
   child.kill('SIGKILL')
+  children.delete(child)
 }
 
 function wrk (url: string): number {
   const r = spawnSync('wrk', ['-t', '1', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, url], { encoding: 'utf8' })
-  if (r.error != null) throw new Error(`wrk: ${r.error.message} (install Debian's wrk)`)
+  if (r.error != null) throw new BenchError('wrk-failed', `wrk: ${r.error.message} (install Debian's wrk)`)
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout)
-  if (m === null || /Non-2xx|Socket errors/.test(r.stdout)) throw new Error(`wrk failed:\n${r.stdout}${r.stderr}`)
+  if (m === null || /Non-2xx|Socket errors/.test(r.stdout)) throw new BenchError('wrk-failed', `wrk failed:\n${r.stdout}${r.stderr}`)
   return Number(m[1])
 }
 
@@ -72,7 +85,7 @@ async function echoRate (port: number): Promise<number> {
       pump()
     })
     s.on('data', (d: Buffer) => { got += d.length })
-    s.on('end', () => { if (got === per) resolve(); else reject(new Error(`echo: ${got} of ${per} bytes came back`)) })
+    s.on('end', () => { if (got === per) resolve(); else reject(new BenchError('echo-short', `echo: ${got} of ${per} bytes came back`)) })
     s.on('error', reject)
   })))
   return ECHO_MB / ((performance.now() - t0) / 1000)
@@ -93,9 +106,7 @@ const NODE_ECHO = `
 const server = require('node:net').createServer({ allowHalfOpen: true }, (s) => s.pipe(s))
 server.listen(0, '127.0.0.1', () => console.log('listening on 127.0.0.1:' + server.address().port))`
 
-const help = spawnSync(process.execPath, [cli, 'run', '--help'], { encoding: 'utf8' }).stdout
-const modes: Array<{ label: string, flags: string[] }> = [{ label: 'wasm', flags: [] }]
-if (help.includes('--no-preempt')) modes.push({ label: 'wasm --no-preempt', flags: ['--no-preempt'] })
+const modes: Array<{ label: string, flags: string[] }> = [{ label: 'wasm', flags: [] }, { label: 'wasm --no-preempt', flags: ['--no-preempt'] }]
 
 interface Row { what: string, server: string, value: number, unit: string, ratio: number | null }
 const rows: Row[] = []
@@ -122,13 +133,15 @@ for (const m of modes) {
   rows.push({ what: 'echo throughput', server: `${m.label} echo-server`, value: mbs, unit: 'MB/s', ratio: mbs / nodeMBs })
 }
 
-const setup = { file_bytes: page.length, wrk: `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s`, echo: `${ECHO_MB} MB over ${ECHO_CONNECTIONS} connections` }
-if (json) {
-  console.log(JSON.stringify({ setup, rows }, null, 2))
-} else {
-  console.log(`net: one ${page.length}-byte file with ${setup.wrk}; echo of ${setup.echo}`)
-  console.log('benchmark         server                          result        vs node')
-  for (const r of rows) {
-    console.log(`${r.what.padEnd(17)} ${r.server.padEnd(31)} ${r.value.toFixed(r.unit === 'MB/s' ? 1 : 0).padStart(8)} ${r.unit.padEnd(5)} ${r.ratio === null ? '' : `${(r.ratio * 100).toFixed(0).padStart(5)} %`}`)
-  }
-}
+const setup = { fileBytes: page.length, wrk: `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s`, echo: `${ECHO_MB} MB over ${ECHO_CONNECTIONS} connections` }
+const httpWasm = rows.find((r) => r.server === 'wasm http-server')!
+const targets = [
+  target('http requests/s, wasm http-server (preemptible)', { value: httpWasm.value, unit: 'req/s' }, '>=', 0.5, '≥ 50 % of Node',
+    { measure: 'node http + readFile', value: nodeRps, unit: 'req/s', relative: true }),
+]
+report(flags, { bench: 'net', setup, rows: rows.map((r) => ({ ...r, value: round(r.value), ratio: r.ratio === null ? null : round(r.ratio) })), targets }, () => [
+  `net: one ${page.length}-byte file with ${setup.wrk}; echo of ${setup.echo}${flags.quick ? ' (quick)' : ''}`,
+  table(['benchmark', 'server', 'result', 'vs node'], rows.map((r) => [
+    r.what, r.server, `${r.value.toFixed(r.unit === 'MB/s' ? 1 : 0)} ${r.unit}`, r.ratio === null ? '' : `${(r.ratio * 100).toFixed(0)} %`,
+  ]), 'llrr'),
+].join('\n'))

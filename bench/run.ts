@@ -1,22 +1,90 @@
-// `npm run bench`: every benchmark in one run, each printing its table (or, with --json, one
-// JSON document gathering them all). Each bench is a script in bench/ that takes --json.
+// `npm run bench`: every benchmark in bench/ in one run, each printing its table; with --json one
+// JSON document on stdout, an object keyed by bench name; with --quick small sizes and few runs
+// (what CI runs, so a broken bench fails CI). Names given select benches: `npm run bench -- fuel`.
+// A bench is any bench/*.ts that is not a helper below; each takes --json and --quick.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { BenchError, target, type TargetResult } from './report.ts'
 
-const BENCHES = ['kernel', 'fuel', 'loader', 'interp', 'net', 'bare-metal']
-const json = process.argv.includes('--json')
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
-const results: Record<string, unknown> = {}
-let failed = false
-for (const name of BENCHES) {
-  if (only.length > 0 && !only.includes(name)) continue
-  const file = join(import.meta.dirname, `${name}.ts`)
-  if (!existsSync(file)) continue
-  const r = spawnSync(process.execPath, [file, ...(json ? ['--json'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  if (r.status !== 0) { failed = true; console.error(`bench ${name} failed`); continue }
-  if (json) results[name] = JSON.parse(r.stdout)
-  else process.stdout.write(`${r.stdout}\n`)
+// In this order; then any other bench file, by name.
+const KNOWN = ['kernel', 'fuel', 'loader', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
+// Modules of bench/ that are not benches: shared code, and interp-count (a tool that counts
+// instructions under valgrind to compare two versions of the interpreter, not a timing).
+const HELPERS = new Set(['run', 'report', 'fuel-fixtures', 'interp-native', 'interp-count'])
+
+const { values, positionals } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+  allowPositionals: true,
+})
+const dir = import.meta.dirname
+const found = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts')).filter((n) => !HELPERS.has(n))
+const benches = [...KNOWN.filter((n) => found.includes(n)), ...found.filter((n) => !KNOWN.includes(n)).sort()]
+for (const name of positionals) {
+  if (!benches.includes(name)) {
+    console.error(`wasmos: no bench named ${name} (there are: ${benches.join(', ')})`)
+    process.exit(2)
+  }
 }
-if (json) console.log(JSON.stringify(results, null, 2))
-process.exit(failed ? 1 : 0)
+const selected = positionals.length > 0 ? benches.filter((n) => positionals.includes(n)) : benches
+
+/**
+ * Targets of a bench that does not list its own: the interpreter's slowdown against V8, natively
+ * as on bare metal (README, Benchmarks). A missing native build is an error, not a skipped target.
+ */
+function derivedTargets (name: string, result: Record<string, unknown>): TargetResult[] {
+  if (name !== 'interp') return []
+  const kernels = result.kernels as Array<{ name: string, n: number, v8Ms: number, nativeMs: number | null }> | undefined
+  if (!Array.isArray(kernels)) throw new BenchError('bad-result', 'the interp bench gave no kernels')
+  return kernels.map((k) => {
+    if (k.nativeMs === null) throw new BenchError('bad-result', `interp: no native build of the interpreter for ${k.name} (needs wasm2c and gcc)`)
+    return target(`${k.name}(${k.n}), interpreter native vs V8`, { value: k.nativeMs, unit: 'ms' }, '<=', 8, '≤ 8× V8',
+      { measure: 'V8', value: k.v8Ms, unit: 'ms', relative: true })
+  })
+}
+
+const results: Record<string, unknown> = {}
+const failed: string[] = []
+const started = performance.now()
+for (const name of selected) {
+  const file = join(dir, `${name}.ts`)
+  if (!existsSync(file)) continue
+  const args = [file, ...(values.json ? ['--json'] : []), ...(values.quick ? ['--quick'] : [])]
+  const t = performance.now()
+  // stderr always goes through; stdout is a table to pass on, or the bench's JSON to gather.
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', values.json ? 'pipe' : 'inherit', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: (values.quick ? 5 : 30) * 60_000,
+  })
+  const wallMs = Math.round(performance.now() - t)
+  if (r.status !== 0) {
+    const why = r.error !== undefined ? r.error.message : r.signal !== null ? `killed by ${r.signal}` : `exit status ${r.status}`
+    console.error(`bench ${name} failed: ${why}`)
+    failed.push(name)
+    results[name] = { bench: name, error: why, wallMs }
+    continue
+  }
+  if (!values.json) {
+    console.error(`bench ${name}: ${(wallMs / 1000).toFixed(1)} s`)
+    process.stdout.write('\n')
+    continue
+  }
+  try {
+    const result = JSON.parse(r.stdout) as Record<string, unknown>
+    if (result === null || typeof result !== 'object' || Array.isArray(result)) throw new BenchError('bad-result', 'not a JSON object')
+    const targets = Array.isArray(result.targets) ? result.targets as TargetResult[] : derivedTargets(name, result)
+    results[name] = { ...result, targets, wallMs }
+    console.error(`bench ${name}: ${(wallMs / 1000).toFixed(1)} s, targets met ${targets.filter((x) => x.met).length} of ${targets.length}`)
+  } catch (err) {
+    console.error(`bench ${name} failed: its --json output is unusable: ${(err as Error).message}`)
+    failed.push(name)
+    results[name] = { bench: name, error: `unusable --json output: ${(err as Error).message}`, wallMs }
+  }
+}
+if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
+console.error(`benches: ${selected.length - failed.length} ran, ${failed.length} failed${failed.length > 0 ? ` (${failed.join(', ')})` : ''}` +
+  ` in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+process.exit(failed.length > 0 ? 1 : 0)

@@ -1,0 +1,136 @@
+// What every bench shares: its flags (--json, --quick), tool checks, the target lines with their
+// comparison and verdict, and the one way a result is printed (a table, or JSON alone on stdout).
+import { spawnSync } from 'node:child_process'
+import { parseArgs } from 'node:util'
+
+export interface BenchFlags {
+  /** Print one JSON document on stdout and nothing else there. */
+  json: boolean
+  /** Small sizes and few runs: checks the bench works, figures are rough. */
+  quick: boolean
+}
+
+/** Parses --json and --quick (and any extra string options a bench declares). */
+export function benchFlags<T extends Record<string, string>> (extra: T = {} as T): BenchFlags & { [K in keyof T]: string } {
+  const options: Record<string, { type: 'string' | 'boolean', default: string | boolean }> = {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+  }
+  for (const [name, def] of Object.entries(extra)) options[name] = { type: 'string', default: def }
+  const { values } = parseArgs({ options, strict: true, allowPositionals: false })
+  return values as BenchFlags & { [K in keyof T]: string }
+}
+
+export class BenchError extends Error {
+  readonly code: string
+  constructor (code: string, message: string) {
+    super(message)
+    this.name = 'BenchError'
+    this.code = code
+  }
+}
+
+/** Fails unless `cmd` is on PATH: a bench needing a tool says so rather than skipping. */
+export function requireTool (cmd: string, pkg = cmd): void {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
+  if (r.status !== 0) throw new BenchError('missing-tool', `${cmd} is not installed (Debian package ${pkg}); this bench needs it`)
+}
+
+/** A measured value with its unit. */
+export interface Measure { value: number, unit: string }
+
+/** One target line: what was measured, what it is compared with (same run), the target, the verdict. */
+export interface TargetResult {
+  measure: string
+  value: number
+  unit: string
+  /** The comparison measured in the same run, when the target is relative to it. */
+  comparison: { measure: string, value: number, unit: string } | null
+  /** The value the target is about: `value` itself, or `value / comparison` for a relative target. */
+  checked: number
+  target: string
+  met: boolean
+}
+
+/** What a target line is compared with: measured in the same run. */
+export interface Comparison extends Measure {
+  measure: string
+  /** The target is on value / comparison (e.g. exec time / `node -e 0`); else it only informs. */
+  relative?: boolean
+}
+
+/** A target `checked op limit`: `checked` is the value, or its ratio to a relative comparison. */
+export function target (measure: string, m: Measure, op: '<=' | '>=', limit: number, limitText: string,
+  comparison: Comparison | null = null): TargetResult {
+  const checked = comparison?.relative === true ? m.value / comparison.value : m.value
+  return {
+    measure,
+    value: round(m.value),
+    unit: m.unit,
+    comparison: comparison === null ? null : { measure: comparison.measure, value: round(comparison.value), unit: comparison.unit },
+    checked: round(checked),
+    target: limitText,
+    met: op === '<=' ? checked <= limit : checked >= limit,
+  }
+}
+
+/** Rounds to 4 significant digits: enough for any bench, short in JSON. */
+export function round (x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x
+  return Number(x.toPrecision(4))
+}
+
+export function median (xs: number[]): number {
+  if (xs.length === 0) throw new BenchError('no-samples', 'median of no samples')
+  const s = [...xs].sort((a, b) => a - b)
+  return s[s.length >> 1]
+}
+
+export function quantile (xs: number[], q: number): number {
+  if (xs.length === 0) throw new BenchError('no-samples', 'quantile of no samples')
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
+}
+
+/** Aligns rows of cells into columns; `align` has an l or r per column (default: first l, others r). */
+export function table (head: string[], body: string[][], align = ''): string {
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)))
+  const left = (i: number): boolean => (align[i] ?? (i === 0 ? 'l' : 'r')) === 'l'
+  return [head, ...body].map((r) => r.map((c, i) => (left(i) ? (c ?? '').padEnd(w[i]) : (c ?? '').padStart(w[i]))).join('  ').trimEnd()).join('\n')
+}
+
+function show (x: number, unit: string): string {
+  const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2
+  return `${x.toFixed(digits)} ${unit}`.trim()
+}
+
+function comparisonText (t: TargetResult): string {
+  if (t.comparison === null) return ''
+  const ratio = t.checked !== t.value ? ` (ratio ${t.checked})` : ''
+  return `${t.comparison.measure}: ${show(t.comparison.value, t.comparison.unit)}${ratio}`
+}
+
+/** The targets as a table: measure, value, comparison, target, verdict. */
+export function targetTable (targets: TargetResult[]): string {
+  return table(['measure', 'value', 'compared with (same run)', 'target', 'verdict'], targets.map((t) => [
+    t.measure,
+    show(t.value, t.unit),
+    comparisonText(t),
+    t.target,
+    t.met ? 'met' : 'NOT MET',
+  ]), 'lrlll')
+}
+
+/**
+ * Prints a bench's result: with --json the object alone (one document on stdout), else `text()`
+ * followed by the targets table.
+ */
+export function report (flags: BenchFlags, result: { bench: string, targets: TargetResult[] } & Record<string, unknown>, text: () => string): void {
+  const doc = { ...result, quick: flags.quick, node: process.versions.node }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    return
+  }
+  process.stdout.write(`${text()}\n`)
+  if (result.targets.length > 0) process.stdout.write(`\n${targetTable(result.targets)}\n`)
+}
