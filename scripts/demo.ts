@@ -167,8 +167,7 @@ async function main (): Promise<void> {
   else console.log(dim('  No terminal here, so nobody can be asked: it is denied, and the warning names the flag.'))
   show('', ['run', ...kv])
   await wasmos(homes.here, ['run', ...kv], { terminal })
-  console.log(dim('  (status 1 = denied; the program was told so and carried on)'))
-  if (!terminal) console.log(dim('  On a terminal, wasmos asks instead: [y/n/A/N].'))
+  if (!terminal) console.log(dim('  (status 1 = denied: the program was told so and carried on. On a terminal, wasmos asks instead: [y/n/A/N].)'))
 
   step('The key-value pair, with the grant given up front')
   const kvAll = ['run', '--allow=kv', ...kv, 'list']
