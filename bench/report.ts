@@ -1,6 +1,7 @@
 // What every bench shares: its flags (--json, --quick), tool checks, the target lines with their
 // comparison and verdict, and the one way a result is printed (a table, or JSON alone on stdout).
-import { spawnSync } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
+import { delimiter, join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 export interface BenchFlags {
@@ -18,6 +19,11 @@ export function benchFlags<T extends Record<string, string>> (extra: T = {} as T
   }
   for (const [name, def] of Object.entries(extra)) options[name] = { type: 'string', default: def }
   const { values } = parseArgs({ options, strict: true, allowPositionals: false })
+  // A bench that cannot run (a tool missing, a server that failed) says why in one line.
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(err instanceof BenchError ? `bench: ${err.message}\n` : `${err.stack ?? String(err)}\n`)
+    process.exit(1)
+  })
   return values as BenchFlags & { [K in keyof T]: string }
 }
 
@@ -30,10 +36,16 @@ export class BenchError extends Error {
   }
 }
 
-/** Fails unless `cmd` is on PATH: a bench needing a tool says so rather than skipping. */
+/** Fails unless `cmd` is an executable on PATH: a bench needing a tool says so rather than skipping. */
 export function requireTool (cmd: string, pkg = cmd): void {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
-  if (r.status !== 0) throw new BenchError('missing-tool', `${cmd} is not installed (Debian package ${pkg}); this bench needs it`)
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue
+    try {
+      accessSync(join(dir, cmd), constants.X_OK)
+      return
+    } catch {}
+  }
+  throw new BenchError('missing-tool', `${cmd} is not installed (Debian package ${pkg}); this bench needs it`)
 }
 
 /** A measured value with its unit. */
