@@ -38,7 +38,7 @@ const waitFlood = (): string => wat(`
       (drop (call $wait (i32.const 0) (i32.const 4096) (i32.const 65536) (i32.const 64) (i32.const 0)))
       (br $l))))`)
 
-describe('preemption and time limits', () => {
+describe('preemption and time limits', { timeout: 60_000 }, () => {
   test('a start function that loops is ended by --timeout', async () => {
     const r = await wasmos(['run', '--timeout', '2', startLoop()], { timeoutMs: 15_000 })
     expect(r.code).toBe(124)
