@@ -114,8 +114,13 @@ export class Files {
           if ((base & (R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE)) !== 0n && (base & RIGHTS_FILE) !== RIGHTS_FILE && (base & R.FD_READ) === 0n) return E.ISDIR
           const fd = openSync(where, O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW)
           const entry: DirFd = {
-            kind: 'dir', fd, preopen: null, listing: null, flags: fdflags,
-            rights: base & dir.inheriting & (RIGHTS_DIR | R.FD_FILESTAT_GET), inheriting: inheriting & dir.inheriting
+            kind: 'dir',
+            fd,
+            preopen: null,
+            listing: null,
+            flags: fdflags,
+            rights: base & dir.inheriting & (RIGHTS_DIR | R.FD_FILESTAT_GET),
+            inheriting: inheriting & dir.inheriting
           }
           this.#mem.setU32(outPtr, this.#t.add(entry))
           return E.SUCCESS
@@ -150,8 +155,15 @@ export class Files {
       if (!readable) rights &= ~R.FD_READ
       if (!writable) rights &= ~(R.FD_WRITE | RIGHTS_WRITING)
       const entry: FileFd = {
-        kind: 'file', fd, position: 0, filetype: filetypeOfStats(fst), readable, writable, flags: fdflags,
-        rights, inheriting: inheriting & dir.inheriting
+        kind: 'file',
+        fd,
+        position: 0,
+        filetype: filetypeOfStats(fst),
+        readable,
+        writable,
+        flags: fdflags,
+        rights,
+        inheriting: inheriting & dir.inheriting
       }
       this.#mem.setU32(outPtr, this.#t.add(entry))
       return E.SUCCESS

@@ -144,7 +144,7 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
     return E.SUCCESS
   }
   const closeSocket = (e: Entry): void => {
-    if (e.kind === 'conn' || e.kind === 'listener') void link.call(tcp.key, tcp.digest, tcp.encode({ name: 'close', handle: e.handle }))
+    if (e.kind === 'conn' || e.kind === 'listener') link.call(tcp.key, tcp.digest, tcp.encode({ name: 'close', handle: e.handle }))
   }
 
   // ---- poll_oneoff
@@ -459,8 +459,14 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
       const got = e.accepted.shift()!
       if ('errno' in got) return got.errno
       const conn: ConnFd = {
-        kind: 'conn', handle: got.handle, incoming: new Incoming(), shutRead: false, shutWrite: false,
-        flags: flags as number, rights: RIGHTS_SOCKET & ~R.SOCK_ACCEPT, inheriting: 0n
+        kind: 'conn',
+        handle: got.handle,
+        incoming: new Incoming(),
+        shutRead: false,
+        shutWrite: false,
+        flags: flags as number,
+        rights: RIGHTS_SOCKET & ~R.SOCK_ACCEPT,
+        inheriting: 0n
       }
       mem.setU32(outPtr as number, table.add(conn))
       return E.SUCCESS
@@ -509,4 +515,3 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
   }
   return imports as Record<string, WebAssembly.ImportValue>
 }
-

@@ -56,7 +56,7 @@ export class WasiRunner implements WasiAdapter {
     const table = new FdTable()
     const link = new ProcLink(host, proc)
     let ended = false
-    void proc.exited.then(() => { ended = true; table.closeAll(); link.close() })
+    proc.exited.then(() => { ended = true; table.closeAll(); link.close() })
     for (const n of [0, 1, 2] as const) {
       table.set(n, { kind: 'stdio', n, incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
     }

@@ -218,7 +218,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
 
   const closeAll = (t: Map<number, Open>): void => {
     for (const o of t.values()) {
-      if (o.busy === null) { try { closeSync(o.fd) } catch { /* already closed */ } } else void o.busy.then(() => { try { closeSync(o.fd) } catch { /* already closed */ } })
+      if (o.busy === null) { try { closeSync(o.fd) } catch { /* already closed */ } } else o.busy.then(() => { try { closeSync(o.fd) } catch { /* already closed */ } })
     }
   }
 
