@@ -1,5 +1,6 @@
 // Test entry for test/sdk-as/codes.test.ts: the ABI numbers as AssemblyScript programs see them
 // through programs/sdk/as/abi.ts, one exported getter each.
+/* eslint-disable camelcase -- each getter is named after the ABI constant it returns */
 import * as abi from '../../programs/sdk/as/abi'
 
 export function get_OK (): i32 { return abi.OK }

@@ -48,7 +48,7 @@ function grow (size: u32): void {
 /** Takes the next notification (answers to `ids` only when count > 0), blocking. */
 function take (ids: usize, count: u32): u32 {
   let n = sys_wait(ids, count, buf, cap, WAIT_BLOCK)
-  while (n < 0 || <u32>n > cap) {
+  while (n < 0 || (n as u32) > cap) {
     if (n < 0) unreachable()
     grow(<u32>n)
     n = sys_wait(ids, count, buf, cap, WAIT_BLOCK)
@@ -76,7 +76,7 @@ export class Reply {
 
   /** A reader over the payload, in place. */
   reader (): Reader {
-    return replyReader.reset(this.ptr, <i32>this.len)
+    return replyReader.reset(this.ptr, this.len as i32)
   }
 
   /** A copy of the payload. */
@@ -172,7 +172,7 @@ export class Notification {
 
   /** A reader over the payload, in place. */
   reader (): Reader {
-    return noteReader.reset(this.ptr, <i32>this.len)
+    return noteReader.reset(this.ptr, this.len as i32)
   }
 
   /** A copy of the payload. */
@@ -210,4 +210,3 @@ export function next (): Notification {
   }
   return n
 }
-

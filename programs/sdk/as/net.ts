@@ -1,6 +1,6 @@
 // Asynchronous tcp calls for the reactor (./reactor): accept, read and write with a task that gets
 // the decoded answer. The blocking calls (listen, connect, close, shutdown) are in ./gen/tcp.
-import { Reader, Writer } from './msgpack'
+import { Reader } from './msgpack'
 import { writer, BAD_ANSWER } from './abi'
 import { Reactor, Task } from './reactor'
 import * as tcp from './gen/tcp'

@@ -134,7 +134,6 @@ export function readCar (bytes: Uint8Array, name: string): Car {
   return car
 }
 
-
 // ---- UnixFS files over dag-pb
 
 /** The largest file `assemble` rebuilds (a program and its copy live in kernel memory). */
@@ -152,6 +151,7 @@ class Proto {
     this.c.pos = start
     this.end = end
   }
+
   get bad (): bool { return this.c.bad }
   /** Reads the next field's key; false at the end. */
   next (): bool {
@@ -161,15 +161,17 @@ class Proto {
     this.wire = <u32>(key & 7)
     return !this.c.bad
   }
+
   varint (): u64 { return this.c.varint() }
   /** A length-delimited field's [start, end) in the buffer. */
   bytes (): i32 {
     const len = this.c.varint()
-    if (this.c.bad || <u64>this.c.pos + len > <u64>this.end) { this.c.bad = true; return 0 }
+    if (this.c.bad || (this.c.pos as u64) + len > (this.end as u64)) { this.c.bad = true; return 0 }
     const start = this.c.pos
     this.c.pos += <i32>len
     return start
   }
+
   skip (): void {
     if (this.wire == 0) this.c.varint()
     else if (this.wire == 2) this.bytes()

@@ -15,9 +15,11 @@ export function put (s: string): void {
       if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++ }
     }
     if (n > OUT_CAP - 8) { serial_write(out, n); n = 0 }
-    if (c == 10) { store<u8>(out + n++, 13); store<u8>(out + n++, 10) }
-    else if (c < 0x80) store<u8>(out + n++, <u8>c)
-    else if (c < 0x800) {
+    if (c == 10) {
+      store<u8>(out + n++, 13); store<u8>(out + n++, 10)
+    } else if (c < 0x80) {
+      store<u8>(out + n++, <u8>c)
+    } else if (c < 0x800) {
       store<u8>(out + n++, <u8>(0xc0 | (c >> 6))); store<u8>(out + n++, <u8>(0x80 | (c & 63)))
     } else if (c < 0x10000) {
       store<u8>(out + n++, <u8>(0xe0 | (c >> 12))); store<u8>(out + n++, <u8>(0x80 | ((c >> 6) & 63)))

@@ -38,8 +38,13 @@ class Queue {
   peek (): Guest { return this.items[this.head] }
   shift (): Guest {
     const g = this.items[this.head++]
-    if (this.head == this.items.length) { this.items.length = 0; this.head = 0 }
-    else if (this.head >= 256 && this.head * 2 >= this.items.length) { this.items.splice(0, this.head); this.head = 0 }
+    if (this.head == this.items.length) {
+      this.items.length = 0
+      this.head = 0
+    } else if (this.head >= 256 && this.head * 2 >= this.items.length) {
+      this.items.splice(0, this.head)
+      this.head = 0
+    }
     return g
   }
 }
@@ -90,9 +95,16 @@ export function spawn (config: ProgramConfig, bytes: Uint8Array, parent: f64 = K
     const t = mod.types[imp.typeIdx]
     let id = -1
     let want = ''
-    if (imp.name == 'send') { id = HOST_SEND; want = 'iiiii>i' }
-    else if (imp.name == 'answer') { id = HOST_ANSWER; want = 'Iiii>i' }
-    else if (imp.name == 'wait') { id = HOST_WAIT; want = 'iiiii>i' }
+    if (imp.name == 'send') {
+      id = HOST_SEND
+      want = 'iiiii>i'
+    } else if (imp.name == 'answer') {
+      id = HOST_ANSWER
+      want = 'Iiii>i'
+    } else if (imp.name == 'wait') {
+      id = HOST_WAIT
+      want = 'iiiii>i'
+    }
     if (id < 0) return 'imports ' + what + ', which is not part of the wasmos ABI'
     if (sig(t) != want) return 'imports ' + what + ' with the wrong signature'
     imports.push(new Extern(K_FUNC, store.hostFunc(t, id)))

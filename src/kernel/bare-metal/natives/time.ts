@@ -47,7 +47,7 @@ let epochAtBoot: f64 = -1
 /** Wall-clock ms since 1970 from the CMOS real-time clock (read once, then advanced by ticks). */
 function wallMs (): f64 {
   if (epochAtBoot < 0) {
-    while ((cmos(0x0a) & 0x80) != 0) {} // an update is in progress: its values are not stable
+    while ((cmos(0x0a) & 0x80) != 0) { /* an update is in progress: its values are not stable */ }
     const b = cmos(0x0b)
     const binary = (b & 4) != 0
     const sec = bcd(cmos(0x00), binary)
