@@ -72,6 +72,8 @@ export default defineConfig({
       include: ['src/**/*.ts', 'bare-metal/*.ts'],
       exclude: ['src/kernel/interp/**', 'src/kernel/bare-metal/**'],
       reporter: ['text-summary', 'json-summary', 'html'],
+      // The figure is still worth seeing when a test fails.
+      reportOnFailure: true,
       reportsDirectory: 'build/coverage'
     }
   }
