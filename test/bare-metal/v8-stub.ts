@@ -19,9 +19,9 @@ export async function modulesOf (programs: IsoProgram[]): Promise<BootModule[]> 
   return [{ name: 'programs.car', data: image.car }, { name: 'boot.cfg', data: Buffer.from(image.config) }]
 }
 
-/** Boots kernel.wasm with these boot modules; returns the console ("\n" line ends) and exit code. */
-export async function bootInV8 (modules: BootModule[]): Promise<{ out: string, code: number }> {
-  if (!existsSync(kernelPath)) throw new Error('no build/kernel.wasm: run npm run build -- kernel-wasm')
+/** Boots kernel.wasm (or `kernel`) with these boot modules; returns the console ("\n" line ends) and exit code. */
+export async function bootInV8 (modules: BootModule[], kernel = kernelPath): Promise<{ out: string, code: number }> {
+  if (!existsSync(kernel)) throw new Error(`no ${kernel}: run npm run build -- kernel-wasm`)
   let memory: WebAssembly.Memory | null = null
   const u8 = (): Uint8Array => new Uint8Array(memory!.buffer)
   const t0 = performance.now()
@@ -64,7 +64,7 @@ export async function bootInV8 (modules: BootModule[]): Promise<{ out: string, c
     abort: () => { throw new Error('kernel.wasm aborted') },
     exit: (code: number) => { throw new MachineExit(code) }
   }
-  const { instance } = await WebAssembly.instantiate(readFileSync(kernelPath), { stub })
+  const { instance } = await WebAssembly.instantiate(readFileSync(kernel), { stub })
   memory = instance.exports.memory as WebAssembly.Memory
   try {
     (instance.exports.kmain as () => void)()
