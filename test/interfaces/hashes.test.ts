@@ -25,6 +25,7 @@ const PINNED: Record<string, string> = {
   random: 'bafkreiet6a3ha4ngdvzxmzd73i4js2whczobsicmtu2heqrmhzzs455jhq',
   registry: 'bafkreightdcrib7u26stmxioufzwtpp7ommlzv634ndai6kahjy4uw3idy',
   stdio: 'bafkreiewmsaltewust2ahbejyxczdw445no2wngff3bwf2v7mnqq7elgqe',
+  system: 'bafkreig6tpx4qgddz2ufay6u3gb3bqwmhildhdymt4jmxvfyv5ujgwu4hq',
   tcp: 'bafkreiczbbz4qsg37lkpmczcknzh7wwd54pekll3fnt5uqpjnepjkrkmmu',
   time: 'bafkreibfi54xzy7e5tqqfedtgiscsbgy4h2irzneoikedymuardlo6bgr4',
   udp: 'bafkreihhj2lcdjvnox6ejtm52aerjgay5nbfyuugthn6cjjgzmkeizx22y'
