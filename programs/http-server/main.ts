@@ -4,18 +4,30 @@
 // memory (up to 16 MiB in all) and answered from there while `stat` reports the same size and
 // modification time; larger files are sent in 64 KiB pieces, each read after the previous piece
 // was taken by the connection, so memory stays bounded whatever the file size or client's speed.
-// Usage: http-server [--host 127.0.0.1] [--port 8080] [--root /site]   (--root as the program
-// sees it: a directory granted with `wasmos run --dir host:guest`)
+// A connection that sends nothing for --idle seconds while the server waits for its next request
+// is closed (default 30; 0 never); the clock is the `time` interface, so this needs `--allow time`
+// (without it idle connections stay open, as before).
+// Usage: http-server [--host 127.0.0.1] [--port 8080] [--root /site] [--idle 30]   (--root as the
+// program sees it: a directory granted with `wasmos run --dir host:guest`)
 import { args, error, exit, print } from '../sdk/as/wasmos'
 import { Reactor } from '../sdk/as/reactor'
 import * as net from '../sdk/as/net'
 import * as tcp from '../sdk/as/gen/tcp'
 import * as fs from '../sdk/as/gen/fs'
+import * as time from '../sdk/as/gen/time'
+import { Reader, Writer } from '../sdk/as/msgpack'
+import { Task } from '../sdk/as/reactor'
 
 const CHUNK: i32 = 64 * 1024
 const MAX_HEAD: i32 = 16 * 1024
 const reactor = new Reactor()
 let root = '/'
+/** Idle connections are looked for every TICK_MS; one idle for `idleTicks` ticks is closed. */
+const TICK_MS: f64 = 1000
+let idleTicks: u32 = 30
+let tick: u32 = 0
+/** Connections open now (for the idle sweep). */
+const open = new Set<Conn>()
 
 class Ignore extends net.DoneTask {}
 const ignore = new Ignore()
@@ -227,14 +239,21 @@ class Conn extends net.ReadTask {
   file: u32 = 0
   left: u64 = 0
 
+  /** The tick of its last activity, and whether it was closed. */
+  active: u32 = 0
+  closed: bool = false
+
   constructor (handle: u32) {
     super()
     this.handle = handle
     this.sender = new Sender(this)
+    this.active = tick
+    open.add(this)
   }
 
   /** Serves the next request if one is buffered, else reads more. */
   next (): void {
+    this.active = tick
     this.state = STATE_READ
     if (this.input.len > 0 && this.input.headEnd() >= 0) { this.serve(); return }
     net.read(reactor, this.handle, <u32>CHUNK, this)
@@ -242,6 +261,7 @@ class Conn extends net.ReadTask {
 
   onData (status: i32, data: Uint8Array): void {
     if (status != 0 || data.length == 0) { this.close(); return }
+    this.active = tick
     this.input.append(data)
     if (this.input.headEnd() >= 0) { this.serve(); return }
     if (this.input.len > MAX_HEAD) { this.keepAlive = false; this.simple(431, 'Request Header Fields Too Large', false); return }
@@ -249,6 +269,9 @@ class Conn extends net.ReadTask {
   }
 
   close (): void {
+    if (this.closed) return
+    this.closed = true
+    open.delete(this)
     if (this.file != 0) { fs.close(this.file); this.file = 0 }
     net.close(reactor, this.handle, ignore)
   }
@@ -397,6 +420,29 @@ class Sender extends net.WriteTask {
   }
 }
 
+/** Wakes every TICK_MS and closes connections that waited idle for a request too long. */
+class Sweeper extends Task {
+  done (status: i32, r: Reader): void {
+    if (status != 0) return // time not allowed: no idle timeout
+    tick++
+    const conns = open.values()
+    for (let i = 0; i < conns.length; i++) {
+      const c = conns[i]
+      if (c.state == STATE_READ && tick - c.active >= idleTicks) c.close()
+    }
+    sweep()
+  }
+}
+const sweeper = new Sweeper()
+
+function sweep (): void {
+  const w = new Writer()
+  w.arrayHeader(2)
+  w.u32(2) // time.sleep
+  w.f64(TICK_MS)
+  reactor.submit(time.DIGEST, w, sweeper)
+}
+
 class Acceptor extends net.AcceptTask {
   listener: u32
   constructor (listener: u32) { super(); this.listener = listener }
@@ -413,11 +459,12 @@ function main (): i32 {
   let host = '127.0.0.1'
   let port: u16 = 8080
   for (let i = 1; i < a.length; i += 2) {
-    if (i + 1 >= a.length) { error('usage: http-server [--host H] [--port N] [--root DIR]'); return 2 }
+    if (i + 1 >= a.length) { error('usage: http-server [--host H] [--port N] [--root DIR] [--idle SECONDS]'); return 2 }
     if (a[i] == '--port') port = <u16>I32.parseInt(a[i + 1])
     else if (a[i] == '--host') host = a[i + 1]
     else if (a[i] == '--root') root = a[i + 1]
-    else { error('usage: http-server [--host H] [--port N] [--root DIR]'); return 2 }
+    else if (a[i] == '--idle') idleTicks = <u32>I32.parseInt(a[i + 1])
+    else { error('usage: http-server [--host H] [--port N] [--root DIR] [--idle SECONDS]'); return 2 }
   }
   while (root.length > 1 && root.endsWith('/')) root = root.substring(0, root.length - 1)
   const st = fs.stat(root)
@@ -426,6 +473,7 @@ function main (): i32 {
   if (l.status != 0) { error('cannot listen on ' + host + ':' + port.toString() + ': status ' + l.status.toString()); return 1 }
   print('listening on http://' + host + ':' + l.port.toString() + '/\n')
   net.accept(reactor, l.handle, new Acceptor(l.handle))
+  if (idleTicks > 0) sweep()
   reactor.run()
   return 1
 }
