@@ -62,6 +62,18 @@ describe('files', () => {
     expect(await probeRun(dataDir(), ['listing', '400'])).toEqual(['entries: 400 dots: 2'])
   })
 
+  test('errno values as witx gives them: missing, exists, not a directory, not empty, loops, bad fds; renumber, advise, allocate, poll on files', async () => {
+    expect(await probeRun(dataDir(), ['errnos'])).toEqual([
+      'open missing: 44', 'write: 3', 'open excl existing: 20', 'open file as directory: 54',
+      'open file/ (trailing slash): 54', 'rmdir not empty: 55', 'unlink a directory: 31', 'rmdir a file: 54',
+      'rename dir onto non-empty dir: 55', 'symlink loop a: 0', 'symlink loop b: 0', 'open symlink loop: 32',
+      'lseek on stdin: 70', 'renumber onto a closed fd: 8', 'renumber onto an open fd: 0',
+      'read through the new number: 1', 'old number closed: 8', 'advise bad: 28', 'advise ok: 0',
+      'allocate: 0', 'size after allocate: 100', 'poll a file: 0', 'poll a file: 1 event, userdata 7, nbytes 100, error 0',
+      'poll a bad fd: 0', 'poll a bad fd: event error 8', 'poll no subscriptions: 28'
+    ])
+  })
+
   test('bad pointers give EFAULT, never a host exception', async () => {
     expect(await probeRun(dataDir(), ['faults'])).toEqual([
       'fd_write bad iovec: 21', 'fd_write bad buffer: 21', 'random_get bad: 21', 'clock bad out: 21',
@@ -167,5 +179,37 @@ describe('sockets', () => {
     expect(await exited).toBe(0)
     expect(out).toContain('served 12 bytes (send 0, 12 sent)')
     expect(out).toContain('shutdown on a file: 57')
+  })
+
+  test('poll_oneoff on a listener and a connection; non-blocking accept and recv, peek, shutdown', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const child = spawn(NODE, [CLI, 'run', '--allow', 'tcp', '--listen', `127.0.0.1:${port}`, probe, 'poll-socket', '3'], {
+      cwd: ROOT, env: { ...process.env, WASMOS_HOME: tempHome() }
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not listening: ${out}`)), 20_000)
+      const check = (): void => { if (out.includes('listening')) { clearTimeout(timer); resolve() } }
+      child.stdout.on('data', check)
+      check()
+    })
+    const got = await new Promise<string>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1')
+      let text = ''
+      s.on('data', (d) => { text += d.toString() })
+      s.on('end', () => { s.end(); resolve(text) })
+      s.on('error', reject)
+      s.write('ping')
+    })
+    expect(got).toBe('bye')
+    expect(await exited).toBe(0)
+    expect(out.trimEnd().split('\n')).toEqual([
+      'fdflags nonblock: 0', 'accept with none waiting: 6', 'listening on fd 3', 'poll listener: 0',
+      'listener ready: 1 event, userdata 1', 'accept: 0', 'poll connection: 0', 'connection ready: userdata 1 nbytes>0 1',
+      'peek: 0', 'peeked 4: ping', 'recv: 0', 'received 4: ping', 'recv again (nonblocking, nothing there): 6',
+      'send: 0', 'shutdown bad how: 28', 'shutdown: 0', 'send after shutdown: 64', 'close: 0'
+    ])
   })
 })
