@@ -200,7 +200,7 @@ export function defaultPrograms (): IsoProgram[] {
   const build = join(ROOT, 'programs', 'build')
   const load = (n: string): Uint8Array => {
     const p = join(build, `${n}.wasm`)
-    if (!existsSync(p)) throw new WasmosError('ERR_NO_PROGRAM', `${p} does not exist: run npm run build first`)
+    if (!existsSync(p)) throw new WasmosError('ERR_NO_PROGRAM', `${p} does not exist: run npm run build -- programs`)
     return readFileSync(p)
   }
   const packed = (n: string): IsoProgram => ({ name: n, bytes: load(n), start: false })
