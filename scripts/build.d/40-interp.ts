@@ -1,5 +1,4 @@
-// Build step: compiles the WebAssembly interpreter's spec/test entry point
-// (src/kernel/interp/spec-exports.ts) to build/interp/spec.wasm with asc.
+// Build step: the interpreter's spec/test entry point (src/kernel/interp/spec-exports.ts) to build/interp/spec.wasm.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
