@@ -24,7 +24,7 @@ export class Decoder extends BodyCompiler {
     const t = new TableType()
     t.elem = this.refType()
     t.limits = this.limits()
-    if (t.limits.max != NO_MAX && <u64 > t.limits.min > t.limits.max) this.fail('size minimum must not be greater than maximum')
+    if (t.limits.max != NO_MAX && u64(t.limits.min) > t.limits.max) this.fail('size minimum must not be greater than maximum')
     return t
   }
 
@@ -33,7 +33,7 @@ export class Decoder extends BodyCompiler {
     if (l.min > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
     if (l.max != NO_MAX) {
       if (l.max > 65536) this.fail('memory size must be at most 65536 pages (4GiB)')
-      if (<u64 > l.min > l.max) this.fail('size minimum must not be greater than maximum')
+      if (u64(l.min) > l.max) this.fail('size minimum must not be greater than maximum')
     }
     return l
   }

@@ -123,7 +123,7 @@ export class Reader {
   count (): i32 {
     const n = this.u32()
     // every element takes at least one byte
-    if (<u64 > n > <u64>(this.end - this.pos)) { this.fail('unexpected end'); return 0 }
+    if (u64(n) > <u64>(this.end - this.pos)) { this.fail('unexpected end'); return 0 }
     return <i32>n
   }
 

@@ -231,7 +231,7 @@ export class Store {
     }
     for (let i = m.numImportedTables; i < m.tables.length; i++) {
       const tt = m.tables[i]
-      if (<u64 > tt.limits.min > <u64> this.maxTableSize) return this.fail('table exceeds the kernel limit')
+      if (u64(tt.limits.min) > <u64> this.maxTableSize) return this.fail('table exceeds the kernel limit')
       const t = new Table(tt.elem, tt.limits.min, tt.limits.max, this.maxTableSize)
       t.addr = this.tables.length
       this.tables.push(t)
