@@ -233,6 +233,8 @@ export class TerminalPrompt {
       const i = q.interfaces[0]
       lines.push(`┏ ⚠  ${prog} wants to ${what(i)}.`)
       if (i.summary !== '') lines.push(`┠─ ${ifaceName(i)}: ${sanitize(i.summary, 100)}`)
+      // Handling is not sending: the handler receives (and answers) what every program sends.
+      if (i.kind === 'handle') lines.push(`┠─ it would receive every message programs send to ${ifaceName(i)}, and answer them`)
       lines.push('┠─ y: allow this run · n: deny this run · A: always allow · N: never allow')
     }
     lines.push('┗ Allow? [y/n/A/N] > ')
