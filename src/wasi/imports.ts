@@ -28,6 +28,9 @@ export interface WasiContext {
   link: ProcLink
   /** Where unexpected failures inside an import are reported. */
   onInternalError: (call: string, err: unknown) => void
+  /** The process waits in a call (so that waiting is not charged as CPU time), then runs again. */
+  blocked?: () => void
+  resumed?: () => void
 }
 
 const MAX_STDIN_READ = 64 * 1024
@@ -82,7 +85,11 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
   const suspending = (name: string, fn: AsyncFn): WebAssembly.ImportValue => new WebAssembly.Suspending((...a: Array<number | bigint>): number | Promise<number> => {
     let r: number | Promise<number>
     try { r = fn(...unsigned(a)) } catch (err) { return fail(name, err) }
-    return typeof r === 'number' ? r : r.catch((err: unknown) => fail(name, err))
+    if (typeof r === 'number') return r
+    ctx.blocked?.()
+    return r.then(
+      (n) => { ctx.resumed?.(); return n },
+      (err: unknown) => { ctx.resumed?.(); return fail(name, err) })
   }) as unknown as WebAssembly.ImportValue
   const u64 = (x: number | bigint): bigint => BigInt.asUintN(64, BigInt(x))
 

@@ -7,7 +7,7 @@ import { fs } from '../interfaces/gen/fs.ts'
 import { tcp } from '../interfaces/gen/tcp.ts'
 import { openRoot } from '../interfaces/native/safe-path.ts'
 import type { Mount } from '../interfaces/native/fs.ts'
-import type { NodeHost, Proc, WasiAdapter } from '../kernel/node/host.ts'
+import type { HostMonitor, NodeHost, Proc, WasiAdapter } from '../kernel/node/host.ts'
 import { RIGHTS_ALL, RIGHTS_DIR, RIGHTS_SOCKET, RIGHTS_STDIO, R } from './constants.ts'
 import { FdTable } from './fds.ts'
 import { wasiImports } from './imports.ts'
@@ -31,6 +31,7 @@ export class WasiRunner implements WasiAdapter {
   readonly #listen: Listen[]
   readonly #legacy: LegacyWasi
   #host: NodeHost | null = null
+  #monitor: HostMonitor | undefined
 
   constructor (opts: WasiOptions = {}) {
     this.#env = opts.env ?? new Map()
@@ -39,9 +40,10 @@ export class WasiRunner implements WasiAdapter {
     this.#legacy = new LegacyWasi(this.#env)
   }
 
-  /** The host the programs run on: set once the host exists. */
-  bind (host: NodeHost): void {
+  /** The host the programs run on, and what observes processes (limits): set once the host exists. */
+  bind (host: NodeHost, monitor?: HostMonitor): void {
     this.#host = host
+    this.#monitor = monitor
     this.#legacy.bind(host)
   }
 
@@ -84,7 +86,9 @@ export class WasiRunner implements WasiAdapter {
       table,
       mem,
       link,
-      onInternalError: (call, err) => host.internalError(`wasi ${call}`, err)
+      onInternalError: (call, err) => host.internalError(`wasi ${call}`, err),
+      blocked: () => this.#monitor?.blocked(proc),
+      resumed: () => { if (!proc.ended) this.#monitor?.resumed(proc) }
     })
     const merged: WebAssembly.Imports = { ...imports, wasi_snapshot_preview1: wasi }
     const instance = await WebAssembly.instantiate(module, merged)

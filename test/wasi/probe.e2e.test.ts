@@ -92,6 +92,23 @@ describe('poll_oneoff', () => {
   test('standard input becomes ready before the clock', async () => {
     expect(await probeRun(dataDir(), ['poll-stdin'], 'typed\n')).toEqual(['ready: 1 first userdata 1', 'read 6: typed'])
   })
+
+  test('waiting is not CPU time: a program waiting on stdin longer than --cpu-limit is not ended', async () => {
+    const child = spawn(NODE, [CLI, 'run', '--cpu-limit', '1s', '--stats', probe, 'poll-stdin'], {
+      cwd: ROOT, env: { ...process.env, WASMOS_HOME: tempHome() }
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    setTimeout(() => child.stdin.end('late\n'), 2500)
+    expect(await exited, err).toBe(0)
+    expect(out).toBe('ready: 1 first userdata 1\nread 5: late\n')
+    const cpu = /probe\s+\d+\s+([\d.]+) (ms|s)/.exec(err)
+    expect(cpu, err).not.toBeNull()
+    expect(cpu![2] === 'ms' || Number(cpu![1]) < 1).toBe(true)
+  })
 })
 
 describe('escapes', () => {

@@ -43,6 +43,7 @@ export const hostIo: Feature = {
     const wasi = new WasiRunner({ env: vars, mounts, listen })
     opts.wasi = wasi
     const before = opts.onHost
-    opts.onHost = (host) => { before?.(host); wasi.bind(host) }
+    // Bound once the host exists, when every feature has applied: limits' monitor is known then.
+    opts.onHost = (host) => { before?.(host); wasi.bind(host, opts.monitor) }
   }
 }
