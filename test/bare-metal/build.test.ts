@@ -12,13 +12,13 @@ import { boot, root, skipReason } from './vm.ts'
 const dir = mkdtempSync(join(tmpdir(), 'wasmos-bm-build-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function wasm(name: string, wat: string): string {
+function wasm (name: string, wat: string): string {
   writeFileSync(join(dir, `${name}.wat`), wat)
   execFileSync('wat2wasm', [join(dir, `${name}.wat`), '-o', join(dir, `${name}.wasm`)])
   return join(dir, `${name}.wasm`)
 }
 
-function make(target: string, vars: Record<string, string>): { status: number | null, output: string } {
+function make (target: string, vars: Record<string, string>): { status: number | null, output: string } {
   const all = { BUILD: join(dir, 'build'), ...vars }
   const r = spawnSync('make', ['-s', '-C', join(root, 'bare-metal'), target,
     ...Object.entries(all).map(([k, v]) => `${k}=${v}`)], { encoding: 'utf8' })
@@ -72,7 +72,10 @@ describe.skipIf(skipReason !== false)('bare-metal build with another kernel.wasm
   it('reports a kernel stack overflow on the guard page when the depth limit is lifted', async () => {
     const iso = join(dir, 'overflow.iso')
     const r = make('iso', {
-      KERNEL_WASM: wasm('recursive', recursive), ISO: iso, MODULES: '', BUILD: join(dir, 'build-deep'),
+      KERNEL_WASM: wasm('recursive', recursive),
+      ISO: iso,
+      MODULES: '',
+      BUILD: join(dir, 'build-deep'),
       WASM_CFLAGS: '-DWASM_RT_MAX_CALL_STACK_DEPTH=100000000',
     })
     assert.equal(r.status, 0, r.output)

@@ -150,7 +150,7 @@ describe.skipIf(skip !== false)('kernel.wasm on bare metal', () => {
       // "x", backspace, "q", Enter: the program must get "q" alone, or it would complain.
       vm.send('x\x7fq\r')
       await vm.waitFor(/^Final score: wins=0 losses=0 draws=0$/m)
-      assert.match(vm.output(), /Your move \(1-9, q to quit\): x\x08 \x08q\n/)
+      assert.ok(vm.output().includes('Your move (1-9, q to quit): x\b \bq\n'), vm.output())
       assert.doesNotMatch(vm.output(), /Type a square/)
       await vm.waitFor(/^wasmos: all programs ended$/m)
     } finally {

@@ -17,7 +17,7 @@ const iso = join(dir, 'test.iso')
 const moduleBytes = Buffer.from(('guest-module ' + randomBytes(10000).toString('hex')).slice(0, 20000), 'latin1')
 const nonce = randomBytes(6).toString('hex')
 
-function fnv1a(bytes: Uint8Array): string {
+function fnv1a (bytes: Uint8Array): string {
   let h = 0x811c9dc5
   for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0
   return h.toString(16).padStart(8, '0')

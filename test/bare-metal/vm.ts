@@ -15,14 +15,14 @@ export const skipReason: string | false = missing.length > 0 ? `needs ${missing.
 export const testBuild = join(root, 'build', 'bare-metal-test')
 
 /** Runs bare-metal/Makefile with BUILD=testBuild; test files run in parallel, hence the lock. */
-export function make(target: string, vars: Record<string, string> = {}): void {
+export function make (target: string, vars: Record<string, string> = {}): void {
   mkdirSync(join(root, 'build'), { recursive: true })
   const args = [join(root, 'build', 'bare-metal-test.lock'), 'make', '-s', '-C', join(root, 'bare-metal'), target,
     `BUILD=${testBuild}`, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)]
   execFileSync('flock', args, { stdio: ['ignore', 'ignore', 'pipe'] })
 }
 
-export function makeIso(vars: Record<string, string>): void {
+export function makeIso (vars: Record<string, string>): void {
   make('iso', vars)
 }
 
@@ -39,14 +39,14 @@ export interface Vm {
   kill(): void
 }
 
-export function qemuArgs(iso: string): string[] {
+export function qemuArgs (iso: string): string[] {
   return [
     '-accel', 'tcg', '-cdrom', iso, '-serial', 'stdio', '-display', 'none', '-monitor', 'none',
     '-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '256M',
   ]
 }
 
-export function boot(iso: string, limitSeconds = 30): Vm {
+export function boot (iso: string, limitSeconds = 30): Vm {
   const started = performance.now()
   const child = spawn('timeout', ['-k', '2', String(limitSeconds), 'qemu-system-x86_64', ...qemuArgs(iso)], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -78,7 +78,7 @@ export function boot(iso: string, limitSeconds = 30): Vm {
     send: (text) => { child.stdin.write(text) },
     // SIGTERM: `timeout` passes it on to QEMU (a SIGKILL would orphan QEMU).
     kill: () => { if (!ended) child.kill('SIGTERM') },
-    waitFor(pattern, ms = 20_000) {
+    waitFor (pattern, ms = 20_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
           const m = out.match(pattern)

@@ -83,7 +83,7 @@ test('self-recursive clones: returns, multi-value, locals, loops and calls to ot
 })
 
 test('an endless self-recursion through a clone runs out of stack or fuel, never hangs', () => {
-  const bytes = wat(`(module (func $r (export "r") (param i32) (result i32) (call $r (i32.add (local.get 0) (i32.const 1)))))`)
+  const bytes = wat('(module (func $r (export "r") (param i32) (result i32) (call $r (i32.add (local.get 0) (i32.const 1)))))')
   const fuel = counter(1000, 3)
   assert.throws(() => withFuel(rw(bytes), fuel.refuel).r(0), /out of fuel|call stack/)
 })

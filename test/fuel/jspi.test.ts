@@ -46,7 +46,7 @@ async function runAll (programs: Program[], opts: { sliceFuel: number, cpuLimitM
       block: async () => {
         const d = decision as { kind: 'continue' | 'yield', budget: number }
         if (d.kind === 'yield') {
-          const turn = new Promise<void>((r) => turns.set(p.pid, r))
+          const turn = new Promise<void>((resolve) => turns.set(p.pid, resolve))
           resumeNext()
           await turn
         } else {
@@ -68,7 +68,7 @@ async function runAll (programs: Program[], opts: { sliceFuel: number, cpuLimitM
         (err: unknown) => {
           if (!(err instanceof Killed)) throw err
           outcomes.push({ pid: p.pid, killed: err.message, stats: sched.stats(p.pid) })
-        },
+        }
       ).finally(() => {
         sched.remove(p.pid)
         resolve()

@@ -223,13 +223,13 @@ test('modules without type, import or global sections get them', () => {
 const programs = join(import.meta.dirname, '..', '..', 'programs', 'build')
 const built = existsSync(programs) ? readdirSync(programs).filter((f) => f.endsWith('.wasm')).sort() : []
 test('every built program rewrites to a valid module with the same imports and exports plus refuel', ({ skip }) => {
-    skip(built.length === 0, 'no modules in programs/build yet: npm run build')
-    for (const f of built) {
-      const bytes = new Uint8Array(readFileSync(join(programs, f)))
-      const before = new WebAssembly.Module(bytes)
-      const after = new WebAssembly.Module(rw(bytes))
-      assert.deepEqual(WebAssembly.Module.exports(after), WebAssembly.Module.exports(before), f)
-      assert.deepEqual(WebAssembly.Module.imports(after),
-        [...WebAssembly.Module.imports(before), { module: REFUEL_MODULE, name: REFUEL_NAME, kind: 'function' }], f)
-    }
-  })
+  skip(built.length === 0, 'no modules in programs/build yet: npm run build')
+  for (const f of built) {
+    const bytes = new Uint8Array(readFileSync(join(programs, f)))
+    const before = new WebAssembly.Module(bytes)
+    const after = new WebAssembly.Module(rw(bytes))
+    assert.deepEqual(WebAssembly.Module.exports(after), WebAssembly.Module.exports(before), f)
+    assert.deepEqual(WebAssembly.Module.imports(after),
+      [...WebAssembly.Module.imports(before), { module: REFUEL_MODULE, name: REFUEL_NAME, kind: 'function' }], f)
+  }
+})

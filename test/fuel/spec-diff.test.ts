@@ -43,7 +43,13 @@ class World {
   constructor () {
     const noop = (): void => {}
     this.registered.spectest = {
-      print: noop, print_i32: noop, print_i64: noop, print_f32: noop, print_f64: noop, print_i32_f32: noop, print_f64_f64: noop,
+      print: noop,
+      print_i32: noop,
+      print_i64: noop,
+      print_f32: noop,
+      print_f64: noop,
+      print_i32_f32: noop,
+      print_f64_f64: noop,
       global_i32: new WebAssembly.Global({ value: 'i32' }, 666),
       global_i64: new WebAssembly.Global({ value: 'i64' }, 666n),
       global_f32: new WebAssembly.Global({ value: 'f32' }, 666.6),

@@ -39,7 +39,7 @@ export function startServer (args: string[], opts: { command?: string, home?: st
         stop: async () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 3000).unref(); return await exited }
       })
     })
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited (${code}) before listening: ${err}`)) })
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited (${code}) before listening: ${err}`)) }, reject)
   })
 }
 

@@ -103,7 +103,7 @@ test('suspension: blocking host calls return to the embedder and resume later, t
 test('suspension: an exported host function called directly completes on resume', () => {
   const i = new Interp()
   const h = i.hostFunc([T_I32], [T_I32], 5)
-  const iid = instantiate(i, wat(`(module (import "h" "f" (func $f (param i32) (result i32))) (export "f" (func $f)))`),
+  const iid = instantiate(i, wat('(module (import "h" "f" (func $f (param i32) (result i32))) (export "f" (func $f)))'),
     { 'h.f': { kind: K_FUNC, addr: h } })
   assert.equal(start(i, funcAddr(i, iid, 'f'), [4n]), ST_HOST)
   i.x.push_host_result(40n)

@@ -14,7 +14,7 @@ const SIZES: Record<string, number[]> = {
   msgpack: [0, 1, 200, 3000],
 }
 
-function v8(bytes: Uint8Array<ArrayBuffer>, n: number): number {
+function v8 (bytes: Uint8Array<ArrayBuffer>, n: number): number {
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('abort') } } })
   return (inst.exports.run as (n: number) => number)(n) >>> 0
 }

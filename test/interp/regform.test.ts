@@ -11,7 +11,7 @@ import { Interp, ST_DONE } from '../spec/interp.ts'
 import { wat, instantiate, funcAddr, start } from './wat.ts'
 
 // xorshift32: the same programs on every run
-function rng(seed: number): () => number {
+function rng (seed: number): () => number {
   let s = seed >>> 0 || 1
   return () => {
     s ^= s << 13; s >>>= 0
@@ -28,25 +28,25 @@ const COUNTERS = [6, 7, 8, 9] // loop counters: never written by anything else
 class Gen {
   r: () => number
   loops = 0
-  constructor(r: () => number) { this.r = r }
-  n(k: number): number { return this.r() % k }
+  constructor (r: () => number) { this.r = r }
+  n (k: number): number { return this.r() % k }
   pick<T>(a: T[]): T { return a[this.n(a.length)] }
 
-  c32(): string {
+  c32 (): string {
     return String(this.pick([0, 1, -1, 2, 7, 31, 32, 255, 0x7fffffff, -0x80000000, this.r() | 0, this.n(100)]))
   }
 
-  c64(): string {
+  c64 (): string {
     return this.pick(['0', '1', '-1', '63', '0x7fffffffffffffff', '-0x8000000000000000', String(this.r()), `${this.r()}${this.n(1000)}`])
   }
 
-  addr(d: number, mask: number): string {
+  addr (d: number, mask: number): string {
     // sometimes base + index, both computed: the add folds into the load or store
     if (this.n(3) === 0) return `(i32.add (i32.and ${this.i32(d)} (i32.const ${mask & 0x7c})) (i32.and ${this.i32(d)} (i32.const ${mask & 0x78})))`
     return `(i32.and ${this.i32(d)} (i32.const ${mask}))`
   }
 
-  i32(d: number): string {
+  i32 (d: number): string {
     const k = d <= 0 ? this.n(3) : this.n(22)
     switch (k) {
       case 0: return `(i32.const ${this.c32()})`
@@ -82,11 +82,11 @@ class Gen {
     }
   }
 
-  cmpX(d: number): string {
+  cmpX (d: number): string {
     return `(i64.${this.pick(['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'])} (local.get ${this.pick(I64_LOCALS)}) (i64.extend_i32_s ${this.i32(d)}))`
   }
 
-  i64(d: number): string {
+  i64 (d: number): string {
     const k = d <= 0 ? this.n(3) : this.n(14)
     switch (k) {
       case 0: return `(i64.const ${this.c64()})`
@@ -111,7 +111,7 @@ class Gen {
     }
   }
 
-  stmt(d: number): string {
+  stmt (d: number): string {
     const k = d <= 0 ? this.n(4) : this.n(13)
     switch (k) {
       case 0: return `(local.set ${this.pick(I32_LOCALS)} ${this.i32(d - 1)})`
@@ -132,14 +132,15 @@ class Gen {
       }
       case 10: return `(drop ${this.i32(d - 1)})`
       // compare-and-jump forms of FUSE64_LXS
-      case 11: return this.n(2) === 0 ? `(if ${this.cmpX(d - 1)} (then ${this.stmt(d - 1)}) (else ${this.stmt(d - 1)}))`
+      case 11: return this.n(2) === 0
+        ? `(if ${this.cmpX(d - 1)} (then ${this.stmt(d - 1)}) (else ${this.stmt(d - 1)}))`
         : `(block ${this.stmt(d - 1)} (br_if 0 ${this.cmpX(d - 1)}) ${this.stmt(d - 1)})`
       default: return `${this.stmt(d - 1)} ${this.stmt(d - 1)}`
     }
   }
 
   // `loop (if <compare> (then ... (br 1)))`, whose br repeats the compare (Decoder.rotateLoop)
-  whileLoop(c: number, d: number): string {
+  whileLoop (c: number, d: number): string {
     const n = 1 + this.n(5)
     const next = `(local.set ${c} (i32.add (local.get ${c}) (i32.const 1)))`
     const br = this.n(2) === 0 ? '(br 1)' : `(block ${this.stmt(d - 1)} (br 2))`
@@ -154,7 +155,7 @@ class Gen {
     }
   }
 
-  func(name: string): string {
+  func (name: string): string {
     this.loops = 0
     const body = [this.stmt(4), this.stmt(4), this.stmt(3)].join('\n    ')
     return `(func (export "${name}") (param i32 i64) (result i64) (local i32 i32 i64 i64 i32 i32 i32 i32 i64)
@@ -166,7 +167,7 @@ class Gen {
 
 const FUNCS = 40
 
-function program(seed: number): string {
+function program (seed: number): string {
   const g = new Gen(rng(seed))
   const funcs = []
   for (let k = 0; k < FUNCS; k++) funcs.push(g.func(`f${k}`))

@@ -8,7 +8,7 @@ import { Interp, ST_DONE, ST_FUEL, ST_RUN } from '../spec/interp.ts'
 
 await import('../../scripts/build.d/40-interp.ts')
 
-export function wat(text: string): Uint8Array<ArrayBuffer> {
+export function wat (text: string): Uint8Array<ArrayBuffer> {
   const dir = mkdtempSync(join(tmpdir(), 'wasmos-wat-'))
   try {
     writeFileSync(join(dir, 'm.wat'), text)
@@ -20,7 +20,7 @@ export function wat(text: string): Uint8Array<ArrayBuffer> {
 }
 
 // Loads, links (imports by "module.name" from `imports`) and initializes; returns the instance.
-export function instantiate(i: Interp, bytes: Uint8Array, imports: Record<string, { kind: number, addr: number }> = {}): number {
+export function instantiate (i: Interp, bytes: Uint8Array, imports: Record<string, { kind: number, addr: number }> = {}): number {
   const mid = i.load(bytes)
   if (typeof mid === 'string') throw new Error(`load: ${mid}`)
   const externs = i.imports(mid).map((imp) => {
@@ -36,14 +36,14 @@ export function instantiate(i: Interp, bytes: Uint8Array, imports: Record<string
   return iid
 }
 
-export function funcAddr(i: Interp, iid: number, name: string): number {
+export function funcAddr (i: Interp, iid: number, name: string): number {
   const e = i.exportOf(iid, name)
   if (e === undefined) throw new Error(`no export ${name}`)
   return e.addr
 }
 
 // Starts a call; returns the first status that is not "keep running".
-export function start(i: Interp, addr: number, args: bigint[], fuel = 1n << 40n): number {
+export function start (i: Interp, addr: number, args: bigint[], fuel = 1n << 40n): number {
   i.x.reset_call()
   for (const a of args) i.x.push_arg(a)
   let st = i.x.call(addr)

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { Cid, cidOfBytes, openStore } from '../../src/loader/index.ts'
 import { helloWasm, makeWasm, runCli, scratchHome, type TempHome } from '../helpers.ts'
 
-function ipfsCid(file: string): string {
+function ipfsCid (file: string): string {
   return (JSON.parse(execFileSync('ipfs_cid', [file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as { CIDv0: string }).CIDv0
 }
 
-function countBlocks(home: string): number {
+function countBlocks (home: string): number {
   const dir = join(home, 'blocks')
   if (!existsSync(dir)) return 0
   return readdirSync(dir).reduce((n, shard) => n + readdirSync(join(dir, shard)).length, 0)
@@ -128,7 +128,7 @@ describe('ls, pin, unpin, rm, gc, export, import', () => {
       [
         [a, 'alpha', wasmA.length],
         [b, 'beta', wasmB.length],
-      ],
+      ]
     )
   })
 

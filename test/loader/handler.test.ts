@@ -9,7 +9,7 @@ import { loaderHandler } from '../../src/loader/handler.ts'
 import { makeWasm, scratchHome } from '../helpers.ts'
 
 /** Sends one `load` to the handler; resolves with the answer the host was given. */
-function ask(handler: ReturnType<ReturnType<typeof loaderHandler>>, answers: Map<number, (a: { status: number; payload: Uint8Array }) => void>, id: number, cid: string) {
+function ask (handler: ReturnType<ReturnType<typeof loaderHandler>>, answers: Map<number, (a: { status: number; payload: Uint8Array }) => void>, id: number, cid: string) {
   const answered = new Promise<{ status: number; payload: Uint8Array }>((resolve) => answers.set(id, resolve))
   handler.handle({ id, emitter: 1, expectsAnswer: true, payload: loader.encode({ name: 'load', cid }) })
   return answered

@@ -11,13 +11,13 @@ import { CLI, helloWasm, makeWasm, NODE, runCli, scratchHome, type Served, start
 
 const FIXTURE = join(import.meta.dirname, 'peer-fixture.ts')
 
-function countBlocks(home: string): number {
+function countBlocks (home: string): number {
   const dir = join(home, 'blocks')
   if (!existsSync(dir)) return 0
   return readdirSync(dir).reduce((n, shard) => n + readdirSync(join(dir, shard)).filter((f) => !f.startsWith('.')).length, 0)
 }
 
-async function publish(home: string, wasm: Uint8Array, name: string): Promise<string> {
+async function publish (home: string, wasm: Uint8Array, name: string): Promise<string> {
   const file = join(home, `${name}.wasm`)
   writeFileSync(file, wasm)
   const r = await runCli(home, ['publish', file])
@@ -25,7 +25,7 @@ async function publish(home: string, wasm: Uint8Array, name: string): Promise<st
   return r.stdout.trim()
 }
 
-async function loadOffline(home: string, cid: string): Promise<Uint8Array> {
+async function loadOffline (home: string, cid: string): Promise<Uint8Array> {
   const store = await openStore({ home, peers: [] })
   return store.load(Cid.parse(cid))
 }

@@ -11,7 +11,7 @@ const delayMs = Number(arg ?? 0)
 let queue = Promise.resolve()
 
 class FixtureStore extends LocalStore {
-  override async readBlock(cid: Cid): Promise<Uint8Array | undefined> {
+  override async readBlock (cid: Cid): Promise<Uint8Array | undefined> {
     const bytes = await super.readBlock(cid)
     if (!bytes) return bytes
     if (mode === 'tamper') {
@@ -34,5 +34,5 @@ const stop = async (): Promise<void> => {
   await node.stop()
   process.exit(0)
 }
-process.once('SIGINT', () => void stop())
-process.once('SIGTERM', () => void stop())
+process.once('SIGINT', () => { stop().catch(() => process.exit(1)) })
+process.once('SIGTERM', () => { stop().catch(() => process.exit(1)) })

@@ -19,12 +19,12 @@ const isCode = (code: string) => (err: unknown) => {
   return true
 }
 
-function sameBytes(actual: Uint8Array, expected: Uint8Array): void {
+function sameBytes (actual: Uint8Array, expected: Uint8Array): void {
   assert.equal(actual.length, expected.length)
   assert.ok(Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected), 'bytes differ')
 }
 
-function countBlocks(home: string): number {
+function countBlocks (home: string): number {
   const dir = join(home, 'blocks')
   if (!existsSync(dir)) return 0
   return readdirSync(dir).reduce((n, shard) => n + readdirSync(join(dir, shard)).filter((f) => f.endsWith('.data')).length, 0)
@@ -128,7 +128,7 @@ describe('pin, unpin, rm, gc', () => {
     assert.equal((await store.gc()).removedBlocks, 1)
     assert.deepEqual(
       (await store.list()).map((e) => e.cid),
-      [b.toString()],
+      [b.toString()]
     )
     await assert.rejects(store.pin(c), isCode('ERR_NOT_FOUND'))
     await store.remove(b, { force: true })

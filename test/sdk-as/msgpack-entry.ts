@@ -3,7 +3,7 @@
 // Bytes and strings cross through `input` (JS writes at inputPtr) and come back by pointer.
 import { Reader, Writer } from '../../programs/sdk/as/msgpack'
 
-let w = new Writer(4) // small on purpose, so that growing is exercised
+const w = new Writer(4) // small on purpose, so that growing is exercised
 let r = new Reader(new Uint8Array(0))
 let input = new Uint8Array(0)
 // Keep the last decoded string/bytes alive (incremental runtime) until JS has read them.

@@ -85,54 +85,55 @@ export interface Limits {
 
 export class Interp {
   x: Exports
-  constructor(limits: Limits = {}) {
+  constructor (limits: Limits = {}) {
     compiled ??= new WebAssembly.Module(readFileSync(SPEC_WASM))
-    let self: Interp | undefined
+    // The interpreter may abort while being instantiated, before `this.x` is set.
+    const ready: { interp?: Interp } = {}
     const inst = new WebAssembly.Instance(compiled, {
       env: {
         abort: (msg: number, file: number, line: number, col: number) => {
-          throw new InterpAbort(`interpreter aborted: ${self?.readString(msg) ?? msg} at ${self?.readString(file) ?? file}:${line}:${col}`)
+          throw new InterpAbort(`interpreter aborted: ${ready.interp?.readString(msg) ?? msg} at ${ready.interp?.readString(file) ?? file}:${line}:${col}`)
         },
       },
     })
     this.x = inst.exports as unknown as Exports
-    self = this
+    ready.interp = this
     this.x.reset_store(limits.maxPages ?? 1024, limits.stackSlots ?? 1 << 18, limits.maxDepth ?? 2000)
   }
 
   // An AssemblyScript string object (UTF-16, length before the pointer).
-  readString(ptr: number): string {
+  readString (ptr: number): string {
     if (ptr === 0) return ''
     const len = new Uint32Array(this.x.memory.buffer, ptr - 4, 1)[0] >>> 1
     return String.fromCharCode(...new Uint16Array(this.x.memory.buffer, ptr, len))
   }
 
-  writeScratch(bytes: Uint8Array): number {
+  writeScratch (bytes: Uint8Array): number {
     const p = this.x.scratch(bytes.length)
     new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes)
     return bytes.length
   }
 
-  readScratch(len: number): Uint8Array {
+  readScratch (len: number): Uint8Array {
     const p = this.x.scratch(0)
     return new Uint8Array(this.x.memory.buffer, p, len).slice()
   }
 
-  str(len: number): string {
+  str (len: number): string {
     return new TextDecoder().decode(this.readScratch(len))
   }
 
-  lastError(): string {
+  lastError (): string {
     return this.str(this.x.error())
   }
 
   // Returns a module id, or a string with the reason it is malformed or invalid.
-  load(bytes: Uint8Array): number | string {
+  load (bytes: Uint8Array): number | string {
     const mid = this.x.load_module(this.writeScratch(bytes))
     return mid < 0 ? this.lastError() : mid
   }
 
-  imports(mid: number): { module: string, name: string, kind: number }[] {
+  imports (mid: number): { module: string, name: string, kind: number }[] {
     const out = []
     for (let i = 0; i < this.x.import_count(mid); i++) {
       out.push({
@@ -145,32 +146,32 @@ export class Interp {
   }
 
   // Instance id, or the link error.
-  instantiate(mid: number, externs: { kind: number, addr: number }[]): number | string {
+  instantiate (mid: number, externs: { kind: number, addr: number }[]): number | string {
     this.x.clear_imports()
     for (const e of externs) this.x.add_import(e.kind, e.addr)
     const iid = this.x.instantiate(mid)
     return iid < 0 ? this.lastError() : iid
   }
 
-  exportOf(iid: number, name: string): { kind: number, addr: number } | undefined {
+  exportOf (iid: number, name: string): { kind: number, addr: number } | undefined {
     const kind = this.x.export_kind(iid, this.writeScratch(new TextEncoder().encode(name)))
     return kind < 0 ? undefined : { kind, addr: this.x.export_addr() }
   }
 
-  hostFunc(params: number[], results: number[], hostId: number): number {
+  hostFunc (params: number[], results: number[], hostId: number): number {
     const sig = new Uint8Array([...params, 0x3a, ...results])
     return this.x.host_func(this.writeScratch(sig), hostId)
   }
 
-  trapReason(): string {
+  trapReason (): string {
     return this.str(this.x.trap_reason())
   }
 
-  readMemory(iid: number, addr: number, len: number): Uint8Array | undefined {
+  readMemory (iid: number, addr: number, len: number): Uint8Array | undefined {
     return this.x.memory_read(iid, addr, len) < 0 ? undefined : this.readScratch(len)
   }
 
-  writeMemory(iid: number, addr: number, bytes: Uint8Array): boolean {
+  writeMemory (iid: number, addr: number, bytes: Uint8Array): boolean {
     return this.x.memory_write(iid, addr, this.writeScratch(bytes)) === 0
   }
 }

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { convertWast } from './wast.ts'
 import {
-  Interp, InterpAbort, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, ST_TRAP, K_FUNC, K_TABLE, K_MEMORY, K_GLOBAL,
+  Interp, InterpAbort, ST_FUEL, ST_HOST, ST_RUN, ST_TRAP, K_FUNC, K_TABLE, K_MEMORY, K_GLOBAL,
   T_I32, T_I64, T_F32, T_F64, T_FUNCREF, T_EXTERNREF,
 } from './interp.ts'
 
@@ -23,8 +23,15 @@ const filters = args.filter((a) => !a.startsWith('--'))
 interface Value { type: string, value?: string | string[] }
 interface Action { type: 'invoke' | 'get', module?: string, field: string, args?: Value[] }
 interface Command {
-  type: string, line: number, filename?: string, name?: string, as?: string, text?: string,
-  module_type?: string, action?: Action, expected?: Value[],
+  type: string,
+  line: number,
+  filename?: string,
+  name?: string,
+  as?: string,
+  text?: string,
+  module_type?: string,
+  action?: Action,
+  expected?: Value[],
 }
 
 class Failure extends Error {
@@ -39,7 +46,7 @@ const TYPE_CODES: Record<string, number> = { i32: T_I32, i64: T_I64, f32: T_F32,
 const convert = (name: string): string | undefined => convertWast(name, outDir, suite)
 
 // A value as a 64-bit slot.
-function toSlot(v: Value): bigint {
+function toSlot (v: Value): bigint {
   if (v.type === 'externref') return v.value === 'null' ? 0n : BigInt(v.value as string) + 1n
   if (v.type === 'funcref') {
     if (v.value === 'null') return 0n
@@ -49,7 +56,7 @@ function toSlot(v: Value): bigint {
   return BigInt.asIntN(64, BigInt(v.value as string))
 }
 
-function matches(v: Value, slot: bigint, type: number): boolean {
+function matches (v: Value, slot: bigint, type: number): boolean {
   const want = TYPE_CODES[v.type]
   if (want === undefined) throw new Skip(`${v.type} result`)
   if (want !== type) return false
@@ -71,11 +78,11 @@ function matches(v: Value, slot: bigint, type: number): boolean {
   return s === 'null' ? slot === 0n : slot !== 0n
 }
 
-function show(slot: bigint, type: number): string {
+function show (slot: bigint, type: number): string {
   return `${Object.keys(TYPE_CODES).find((k) => TYPE_CODES[k] === type)}:${type === T_I32 || type === T_F32 ? BigInt.asUintN(32, slot) : BigInt.asUintN(64, slot)}`
 }
 
-function trapTextOk(got: string, want: string | undefined): boolean {
+function trapTextOk (got: string, want: string | undefined): boolean {
   if (want === undefined) return true
   return got.startsWith(want) || want.startsWith(got)
 }
@@ -90,7 +97,7 @@ class FileRun {
   spectest = new Map<string, { kind: number, addr: number }>()
   dir: string
 
-  constructor(dir: string) {
+  constructor (dir: string) {
     this.dir = dir
     const i = this.interp
     const s = this.spectest
@@ -112,14 +119,14 @@ class FileRun {
     s.set('memory', { kind: K_MEMORY, addr: i.x.host_memory(1, 2n) })
   }
 
-  resolve(module: string, name: string): { kind: number, addr: number } | undefined {
+  resolve (module: string, name: string): { kind: number, addr: number } | undefined {
     if (module === 'spectest') return this.spectest.get(name)
     const iid = this.registry.get(module)
     return iid === undefined ? undefined : this.interp.exportOf(iid, name)
   }
 
   // Drives a call to completion; host functions (spectest.print*) return nothing.
-  drive(status: number): Outcome {
+  drive (status: number): Outcome {
     const x = this.interp.x
     let st = status
     let slices = 0
@@ -135,7 +142,7 @@ class FileRun {
     }
   }
 
-  callFunc(addr: number, args: bigint[]): Outcome {
+  callFunc (addr: number, args: bigint[]): Outcome {
     const x = this.interp.x
     x.reset_call()
     for (const a of args) x.push_arg(a)
@@ -151,7 +158,7 @@ class FileRun {
   }
 
   // Loads and instantiates a module file: the instance id, or what went wrong.
-  instantiate(file: string): { iid: number } | { stage: 'decode' | 'link' | 'trap', reason: string } {
+  instantiate (file: string): { iid: number } | { stage: 'decode' | 'link' | 'trap', reason: string } {
     const i = this.interp
     const mid = i.load(readFileSync(join(this.dir, file)))
     if (typeof mid === 'string') return { stage: 'decode', reason: mid }
@@ -172,7 +179,7 @@ class FileRun {
     return { iid }
   }
 
-  action(a: Action): Outcome {
+  action (a: Action): Outcome {
     const iid = a.module !== undefined ? this.named.get(a.module) : this.current
     if (iid === undefined || iid < 0) throw new Failure(`no module ${a.module ?? ''}`)
     const e = this.interp.exportOf(iid, a.field)
@@ -185,7 +192,7 @@ class FileRun {
     return this.callFunc(e.addr, (a.args ?? []).map(toSlot))
   }
 
-  command(c: Command): void {
+  command (c: Command): void {
     switch (c.type) {
       case 'module': {
         if (c.filename!.endsWith('.wat')) throw new Skip('text-format module')
@@ -269,7 +276,7 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const skipReasons = new Map<string, Map<string, number>>()
-function noteSkip(reason: string, file: string, n = 1): void {
+function noteSkip (reason: string, file: string, n = 1): void {
   const m = skipReasons.get(reason) ?? new Map<string, number>()
   m.set(file, (m.get(file) ?? 0) + n)
   skipReasons.set(reason, m)
@@ -324,4 +331,3 @@ if (skipReasons.size > 0) {
 }
 console.log(`spec: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exitCode = failed > 0 ? 1 : 0
-void ST_DONE
