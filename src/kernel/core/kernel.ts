@@ -16,7 +16,7 @@ import { Message } from './message.ts'
 import { Notification } from './notification.ts'
 import {
   GRANT_ALLOWED, GRANT_ASKED, GRANT_DENIED, GRANT_DENIED_REPORTED, GRANT_UNKNOWN, ITEM_OVERHEAD,
-  notificationCost, Process
+  Process
 } from './process.ts'
 
 // Every queue and every held byte is charged to a process and bounded (count and bytes, per
@@ -353,7 +353,7 @@ export class Kernel {
     const size = n.size()
     if (size > cap) return size
     p.take(i)
-    this.totalBytes -= notificationCost(n)
+    this.totalBytes -= n.cost
     if (n.kind == KIND_MESSAGE) p.pendingMessages -= 1
     this.taken = n
     return size
@@ -565,7 +565,7 @@ export class Kernel {
 
   private enqueue (p: Process, n: Notification): void {
     p.push(n)
-    this.totalBytes += notificationCost(n)
+    this.totalBytes += n.cost
     if (!p.overflowed && p.queuedBytes > 4 * this.config.maxQueueBytes) {
       // Answers and ended-notifications cannot be refused: a process that lets them pile up ends.
       p.overflowed = true

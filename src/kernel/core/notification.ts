@@ -15,6 +15,8 @@ export class Notification {
   iface: string = ''
   digest: Uint8Array | null = null
   payload: Uint8Array | null = null
+  /** What it costs the queue it is in (set when queued: see process.ts, notificationCost). */
+  cost: f64 = 0
 
   /** Bytes this notification takes when written by `wait`. */
   size (): i32 {

@@ -94,7 +94,7 @@ export class Process {
       const n = this.queue[i]
       if (n.kind == KIND_MESSAGE && n.iface == iface) {
         this.pendingMessages -= 1
-        removed += notificationCost(n)
+        removed += n.cost
       } else {
         keep.push(n)
       }
@@ -110,8 +110,9 @@ export class Process {
   }
 
   push (n: Notification): void {
+    n.cost = notificationCost(n)
     this.queue.push(n)
-    this.queuedBytes += notificationCost(n)
+    this.queuedBytes += n.cost
   }
 
   /** Index of the first notification `wait` may take with this filter, or -1. */
@@ -132,7 +133,7 @@ export class Process {
   take (index: i32): Notification {
     const q = this.queue
     const n = q[index]
-    this.queuedBytes -= notificationCost(n)
+    this.queuedBytes -= n.cost
     if (n.kind == KIND_ANSWER && this.outstanding > 0) this.outstanding -= 1
     if (index == this.head) {
       this.head++
