@@ -2,10 +2,13 @@
 // byte) and boot-to-greeting (hello's log line, i.e. kernel.wasm + the interpreter running a
 // guest), over several boots; then ping-pong round trips per second between the same two programs
 // on bare metal and on Node. Round trips are timed as the difference between N and 1 round trips,
-// so boot and program start-up cancel out.
+// so boot and program start-up cancel out. Power-on to the first text on the screen (a
+// screendump through QEMU's monitor every 50 ms, until the console's first line shows) and on
+// the serial line, under SeaBIOS and (without --quick) under UEFI firmware (OVMF).
 // Run: node bench/bare-metal.ts [--json] [--quick]   (needs qemu-system-x86_64 and npm run build)
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BenchError, benchFlags, median, report, requireTool, target } from './report.ts'
@@ -47,6 +50,76 @@ function bootTimes (iso: string, patterns: RegExp[], limitSeconds = 120): Promis
   })
 }
 
+const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE.fd'
+const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS.fd'
+
+/** Whether a PPM shows the console's kernel-line colour (bright cyan, 55ffff): our first text. */
+function showsConsole (ppm: string): boolean {
+  let b: Buffer
+  try { b = readFileSync(ppm) } catch { return false }
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(b.subarray(0, 40).toString('latin1'))
+  if (header === null) return false
+  for (let i = header[0].length; i + 2 < b.length; i += 3) if (b[i] === 0x55 && b[i + 1] === 0xff && b[i + 2] === 0xff) return true
+  return false
+}
+
+/**
+ * Power-on (QEMU spawned) to our first text on the screen and on serial (the stub's first line;
+ * under UEFI the firmware writes to serial before it), in ms. The screen is sampled every 50 ms.
+ */
+function firstText (iso: string, uefi: boolean, limitSeconds: number): Promise<{ screen: number, serial: number }> {
+  return new Promise((resolve, reject) => {
+    const sock = join(dir, `mon-${process.pid}-${Date.now()}.sock`)
+    const firmware: string[] = []
+    if (uefi) {
+      copyFileSync(OVMF_VARS, join(dir, 'vars.fd'))
+      firmware.push('-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${join(dir, 'vars.fd')}`)
+    }
+    const started = performance.now()
+    const child = spawn('timeout', ['-k', '2', String(limitSeconds), 'qemu-system-x86_64', '-accel', 'tcg', '-cdrom', iso,
+      '-serial', 'stdio', '-display', 'none', '-monitor', `unix:${sock},server,nowait`, '-no-reboot',
+      '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '256M', ...firmware], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let out = ''
+    let serial = -1
+    let screen = -1
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('latin1')
+      if (serial < 0 && out.includes('wasmos stub:')) serial = performance.now() - started
+    })
+    const ppm = join(dir, 'screen.ppm')
+    let mon: ReturnType<typeof connect> | null = null
+    let asked = 0
+    const poll = setInterval(() => {
+      if (mon === null) {
+        if (!existsSync(sock)) return
+        mon = connect(sock)
+        mon.on('error', () => { mon = null })
+        mon.on('data', (d: Buffer) => {
+          // Each command ends with the monitor's prompt: the dump is complete then.
+          if (!d.toString('latin1').includes('(qemu)') || asked === 0) return
+          const at = asked
+          asked = 0
+          if (screen < 0 && showsConsole(ppm)) {
+            screen = at - started
+            child.kill('SIGTERM')
+          }
+        })
+        return
+      }
+      if (asked !== 0) return
+      asked = performance.now()
+      rmSync(ppm, { force: true })
+      mon.write(`screendump ${ppm}\n`)
+    }, 50)
+    child.on('close', () => {
+      clearInterval(poll)
+      mon?.destroy()
+      if (screen < 0 || serial < 0) reject(new BenchError('boot-failed', `bare-metal bench: no first text on ${screen < 0 ? 'screen' : 'serial'}; serial:\n${out}`))
+      else resolve({ screen, serial })
+    })
+  })
+}
+
 /** Milliseconds from the programs' start to the total, and the guest instructions the kernel counted. */
 async function pingpongBare (n: number): Promise<{ ms: number, instructions: number }> {
   const iso = join(dir, `pp-${n}.iso`)
@@ -74,6 +147,15 @@ try {
     firsts.push(r.first)
     greetings.push(r.marks[0])
   }
+  // The shell keeps the machine up until the screen has been sampled.
+  const textIso = join(dir, 'text.iso')
+  await writeIso([program('hello'), program('wsh', { send: ['system'] })], textIso)
+  const biosText: Array<{ screen: number, serial: number }> = []
+  for (let i = 0; i < BOOTS; i++) biosText.push(await firstText(textIso, false, 60))
+  const uefiText: Array<{ screen: number, serial: number }> = []
+  if (!flags.quick && existsSync(OVMF_CODE)) uefiText.push(await firstText(textIso, true, 240))
+  const spread = (xs: number[]): { median: number, min: number, max: number } | null =>
+    xs.length === 0 ? null : { median: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)) }
   const big = await pingpongBare(N_BARE)
   const small = await pingpongBare(1)
   const bare = big.ms - small.ms
@@ -83,6 +165,10 @@ try {
     boots: BOOTS,
     firstOutputMs: { median: Math.round(median(firsts)), min: Math.round(Math.min(...firsts)), max: Math.round(Math.max(...firsts)) },
     greetingMs: { median: Math.round(median(greetings)), min: Math.round(Math.min(...greetings)), max: Math.round(Math.max(...greetings)) },
+    firstText: {
+      bios: { boots: biosText.length, screenMs: spread(biosText.map((t) => t.screen)), serialMs: spread(biosText.map((t) => t.serial)) },
+      uefi: { boots: uefiText.length, screenMs: spread(uefiText.map((t) => t.screen)), serialMs: spread(uefiText.map((t) => t.serial)) }
+    },
     pingpong: {
       bareMetal: { roundTrips: N_BARE, ms: Math.round(bare), perSecond: Math.round(N_BARE / (bare / 1000)), guestInstructionsPerRoundTrip: perRoundTrip },
       node: { roundTrips: N_NODE, ms: Math.round(nodeMs), perSecond: Math.round(N_NODE / (nodeMs / 1000)) }
@@ -96,6 +182,13 @@ try {
       ['measure', 'value'],
       [`boot to first serial byte (QEMU TCG, median of ${BOOTS})`, `${result.firstOutputMs.median} ms (${result.firstOutputMs.min}–${result.firstOutputMs.max})`],
       [`boot to hello's greeting (median of ${BOOTS})`, `${result.greetingMs.median} ms (${result.greetingMs.min}–${result.greetingMs.max})`],
+      ...(['bios', 'uefi'] as const).flatMap((fw) => {
+        const t = result.firstText[fw]
+        const show = (v: { median: number, min: number, max: number } | null): string => v === null ? 'not measured (--quick or no OVMF)' : `${v.median} ms (${v.min}–${v.max})`
+        const name = fw === 'bios' ? 'SeaBIOS' : 'UEFI (OVMF)'
+        return [[`power-on to first text on screen, ${name} (${t.boots} boot${t.boots === 1 ? '' : 's'})`, show(t.screenMs)],
+          [`power-on to first text on serial, ${name}`, show(t.serialMs)]]
+      }),
       [`ping-pong on bare metal (interpreter, TCG; ${N_BARE} round trips)`, `${result.pingpong.bareMetal.perSecond} round trips/s`],
       ['  guest instructions per round trip (client + server)', `${perRoundTrip}`],
       [`ping-pong on Node (V8, JSPI; ${N_NODE} round trips)`, `${result.pingpong.node.perSecond} round trips/s`]

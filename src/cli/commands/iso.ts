@@ -208,7 +208,7 @@ export function defaultPrograms (): IsoProgram[] {
     { name: 'hello', bytes: load('hello') },
     { name: 'wsh', bytes: load('wsh'), send: ['system', 'pci', 'pingpong', 'time', 'random', 'loader'], handle: ['pingpong'] },
     packed('lspci'), packed('pingpong-server'), packed('pingpong-client'), packed('hwprobe'), packed('tictactoe'),
-    packed('serial-echo'), packed('ps2-keyboard')
+    packed('wasi-hello-c'), packed('serial-echo'), packed('ps2-keyboard')
   ]
 }
 
@@ -296,7 +296,7 @@ export function applyGrants (programs: IsoProgram[], flags: { handler?: string[]
 export function registerIsoCommands (program: Command): void {
   program.command('iso')
     .description('build a bootable bare-metal image (Limine ISO for BIOS and UEFI, CD or USB stick) with programs, their grants and kernel.wasm')
-    .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: hello and the shell wsh, with lspci, ping-pong, hwprobe, tictactoe and the drivers packed for it)', collect)
+    .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: hello and the shell wsh, with lspci, ping-pong, hwprobe, tictactoe, wasi-hello-c and the drivers packed for it)', collect)
     .option('--file <file|cid>', 'a program packed but not started, for process.spawn by name or CID (repeatable)', collect)
     .option('--handler <iface=program>', 'the program handles this interface; the others may send to it (repeatable)', collect)
     .option('--allow <iface[=program]>', 'programs (or one) may send to this interface (repeatable)', collect)

@@ -19,6 +19,7 @@ import { G_BLOCKED, G_ENDED, G_READY, Guest, guestLabel, guests, ifaceName, kern
 import { KEY_LOG, KEY_PROCESS, KEY_REGISTRY, KEY_STDIO } from './gen/interfaces'
 import { natives } from './natives/native'
 import { ticks, tick_hz } from './stub'
+import { WASI_BASE, WASI_BLOCKED, WASI_EXITED, WASI_MODULE, wasiCall, wasiImport, wasiPending, wasiResume } from './wasi'
 
 const HOST_SEND: i32 = 0
 const HOST_ANSWER: i32 = 1
@@ -91,6 +92,14 @@ export function spawn (config: ProgramConfig, bytes: Uint8Array, parent: f64 = K
   for (let i = 0; i < mod.imports.length; i++) {
     const imp = mod.imports[i]
     const what = imp.module + '.' + imp.name
+    if (imp.kind == K_FUNC && imp.module == WASI_MODULE) {
+      const t = mod.types[imp.typeIdx]
+      const wid = wasiImport(imp.name, sig(t))
+      if (wid == -1) return 'imports ' + what + ', which bare metal does not provide (WASI: args, environment, clocks, random, standard I/O)'
+      if (wid == -2) return 'imports ' + what + ' with the wrong signature'
+      imports.push(new Extern(K_FUNC, store.hostFunc(t, wid)))
+      continue
+    }
     if (imp.kind != K_FUNC || imp.module != 'wasmos') return 'imports ' + what + ', which bare metal does not provide'
     const t = mod.types[imp.typeIdx]
     let id = -1
@@ -287,7 +296,13 @@ function resume (g: Guest, v: i32): void {
 /** Runs one slice of `g`. */
 function runSlice (g: Guest): void {
   const th = g.thread
-  if (g.inWait) {
+  if (g.inWait && wasiPending(g)) {
+    // A WASI fd_read: its stdio.read answered, or not yet.
+    const r = wasiResume(g)
+    if (r < 0) { block(g); return }
+    g.inWait = false
+    resume(g, r)
+  } else if (g.inWait) {
     // Woken: take what it waited for (if it is gone already, block again).
     const size = poll(g, g.waitIds, g.waitOut, g.waitCap)
     if (size == 0) { block(g); return }
@@ -302,7 +317,15 @@ function runSlice (g: Guest): void {
     if (st == ST_HOST) {
       const id = th.hostFunc!.hostId
       let r: i32 = 0
-      if (id == HOST_SEND) r = sysSend(g)
+      if (id >= WASI_BASE) {
+        r = wasiCall(g, id)
+        if (r == WASI_EXITED || g.state == G_ENDED) return
+        if (r == WASI_BLOCKED) {
+          account(g, start)
+          block(g)
+          return
+        }
+      } else if (id == HOST_SEND) r = sysSend(g)
       else if (id == HOST_ANSWER) r = sysAnswer(g)
       else {
         r = sysWait(g)
