@@ -39,7 +39,7 @@ export default defineConfig({
   test: {
     // Two cores: two workers at most, in both projects.
     maxWorkers: 2,
-    // Runs that reach for the terminal still see a finished run, not an interactive watcher.
+    // `npx vitest` runs once, as `vitest run` does: no watcher left holding the terminal.
     watch: false,
     projects: [
       {
