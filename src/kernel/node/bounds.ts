@@ -7,6 +7,11 @@ import { WasmosError } from './errors.ts'
 
 /** Bytes a table entry costs the engine: the bound on table entries is the memory cap / this. */
 export const TABLE_ENTRY_BYTES = 8
+/**
+ * Most table entries of one program whatever its memory cap: tables live on V8's own heap (about
+ * 4 GiB), so that the default number of processes, each at this bound, stays well inside it.
+ */
+export const MAX_TABLE_ENTRIES = 1 << 20
 /** The export the start function becomes (a name no compiler emits). */
 export const START_EXPORT = 'wasmos:start'
 

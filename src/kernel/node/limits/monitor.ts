@@ -6,7 +6,7 @@
 // is capped by the rewrite (`memory.grow` past the cap returns -1). `--stats` figures come from
 // here too.
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { capTables, exportStart, TABLE_ENTRY_BYTES } from '../bounds.ts'
+import { capTables, exportStart, MAX_TABLE_ENTRIES, TABLE_ENTRY_BYTES } from '../bounds.ts'
 import { ProcessKilled } from '../errors.ts'
 import { sanitize } from '../text.ts'
 import type { HostMonitor, Proc } from '../host.ts'
@@ -59,7 +59,7 @@ export class Limits implements HostMonitor {
   loadOptions (): LoadOptions {
     const { maxMemoryPages, home } = this.#opts
     // Tables count against the memory cap: a few bytes of module can declare gigabytes of them.
-    const maxTableEntries = Math.floor(maxMemoryPages * PAGE_SIZE / TABLE_ENTRY_BYTES)
+    const maxTableEntries = Math.min(MAX_TABLE_ENTRIES, Math.floor(maxMemoryPages * PAGE_SIZE / TABLE_ENTRY_BYTES))
     if (!this.#opts.preempt) return { rewrite: (bytes) => capTables(bytes, maxTableEntries) }
     return {
       // The start function becomes an export the host calls under JSPI, where it can be preempted.
