@@ -61,7 +61,9 @@ async function compileShare ({ todo, next }: Shared): Promise<Failure[]> {
     const { error } = await asc.main([
       join('programs', name, 'main.ts'),
       '--outFile', tmp,
-      '--optimizeLevel', '3', '--shrinkLevel', '0', '--converge',
+      // No --converge: it re-runs the optimizer for about a third more compile time and modules
+      // smaller by under 0.1 %.
+      '--optimizeLevel', '3', '--shrinkLevel', '0',
       '--runtime', 'incremental',
       '--exportStart', '_start',
       '--use', 'abort=programs/sdk/as/wasmos/abort',
