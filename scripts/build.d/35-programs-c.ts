@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { newest } from '../newest.ts'
+import { newest, wantedPrograms } from '../newest.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const programs = join(root, 'programs')
@@ -15,9 +15,12 @@ const sdk = join(programs, 'sdk', 'c')
 mkdirSync(out, { recursive: true })
 
 const sdkTime = newest(sdk)
+// `--programs a,b` limits the step to the C programs among those named.
+const wanted = wantedPrograms()
 const todo = readdirSync(programs, { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(programs, e.name, 'main.c')))
   .map((e) => e.name)
+  .filter((name) => wanted === null || wanted.has(name))
   .filter((name) => {
     const target = join(out, `${name}.wasm`)
     return !existsSync(target) || statSync(target).mtimeMs < Math.max(sdkTime, newest(join(programs, name)))
