@@ -29,7 +29,7 @@ export class ConsoleVmError extends Error {
 
 // QEMU key names for the characters the tests type.
 const KEYS: Record<string, string> = {
-  ' ': 'spc', '\n': 'ret', '\x04': 'ctrl-d', '-': 'minus', '.': 'dot', '/': 'slash', '&': 'shift-7', '_': 'shift-minus', ',': 'comma', '=': 'equal'
+  ' ': 'spc', '\n': 'ret', '\x04': 'ctrl-d', '-': 'minus', '.': 'dot', '/': 'slash', '&': 'shift-7', _: 'shift-minus', ',': 'comma', '=': 'equal'
 }
 
 export class ConsoleVm {
