@@ -52,7 +52,8 @@ describe('log lines and the prompt', { timeout: 60_000 }, () => {
       expect(s.search(PROMPT)).toBeGreaterThanOrEqual(0)
       expect(s.slice(s.search(PROMPT))).not.toContain('tick')
       t.keys('n')
-      const later = await t.waitFor(/ticker: tick/)
+      // Answered: the lines held meanwhile appear after it.
+      const later = await t.waitFor(/Allow\? \[y\/n\/A\/N\] >[\s\S]*ticker: tick/)
       expect(later.slice(later.search(PROMPT))).toContain('tick')
     } finally {
       t.close()
