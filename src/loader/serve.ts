@@ -1,7 +1,9 @@
 // Serving the local store to peers: a Helia node (libp2p TCP + noise + yamux + identify,
 // bitswap) that answers wants from the blocks under WASMOS_HOME/blocks. Listens on 127.0.0.1
 // with a free port unless told otherwise; its peer id is stable (its key is in the datastore).
+// With `gateway`, also a trustless HTTP gateway over the same store (gateway.ts).
 import { LoaderError } from './errors.ts'
+import type { Gateway } from './gateway.ts'
 import { LocalStore, resolveHome } from './local.ts'
 import { startNode } from './network.ts'
 
@@ -9,16 +11,20 @@ export interface ServeOptions {
   home?: string
   /** Multiaddrs to listen on (default /ip4/127.0.0.1/tcp/0). */
   listen?: string[]
+  /** Also serve a trustless HTTP gateway on this `host:port`. */
+  gateway?: string
 }
 
 export interface Server {
   peerId: string
   /** Full multiaddrs, /p2p/<peer id> included: what `--peer` takes. */
   multiaddrs: string[]
+  /** The gateway's base URL, when one was asked for. */
+  gatewayUrl?: string
   stop(): Promise<void>
 }
 
-export async function serve(options: ServeOptions = {}): Promise<Server> {
+export async function serve (options: ServeOptions = {}): Promise<Server> {
   const local = new LocalStore(resolveHome(options.home))
   if (options.listen) {
     const { multiaddr } = await import('@multiformats/multiaddr')
@@ -30,10 +36,25 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
       }
     }
   }
-  const node = await startNode({ local, ...(options.listen ? { listen: options.listen } : {}), writeThrough: true })
+  let gateway: Gateway | undefined
+  if (options.gateway !== undefined) {
+    const { startGateway } = await import('./gateway.ts')
+    gateway = await startGateway({ local, listen: options.gateway })
+  }
+  let node
+  try {
+    node = await startNode({ local, ...(options.listen ? { listen: options.listen } : {}), writeThrough: true })
+  } catch (err) {
+    await gateway?.close()
+    throw err
+  }
   return {
     peerId: node.peerId,
     multiaddrs: node.multiaddrs(),
-    stop: () => node.stop(),
+    ...(gateway ? { gatewayUrl: gateway.url } : {}),
+    stop: async () => {
+      await gateway?.close()
+      await node.stop()
+    },
   }
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander'
 import { Cid, cidOfBytes, LoaderError, openStore, type FetchProgress, type Store, type StoreOptions } from '../../loader/index.ts'
 
 /** Parses `500ms`, `30s`, `2m` or a bare number of seconds into milliseconds. */
-export function parseDuration(text: string): number {
+export function parseDuration (text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
   if (!m) throw new LoaderError('ERR_BAD_CONFIG', `not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 2m)`)
   const n = Number(m[1])
@@ -17,7 +17,7 @@ export function parseDuration(text: string): number {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
 /** Adds --peer (repeatable) and --fetch-timeout to a command that may fetch programs. */
-export function addFetchOptions(cmd: Command): Command {
+export function addFetchOptions (cmd: Command): Command {
   return cmd
     .option('--peer <multiaddr>', 'a peer to fetch from (repeatable; adds to "peers" of WASMOS_HOME/config.json)', collect)
     .option('--fetch-timeout <duration>', 'give up on a block no peer supplies within this time', '30s')
@@ -29,7 +29,7 @@ export interface FetchFlags {
 }
 
 /** Store options from the fetch flags, with progress on stderr and Ctrl-C aborting the fetch. */
-export function storeOptionsFromFlags(flags: FetchFlags, signal?: AbortSignal): StoreOptions {
+export function storeOptionsFromFlags (flags: FetchFlags, signal?: AbortSignal): StoreOptions {
   return {
     peers: flags.peer ?? [],
     fetchTimeoutMs: parseDuration(flags.fetchTimeout ?? '30s'),
@@ -38,7 +38,7 @@ export function storeOptionsFromFlags(flags: FetchFlags, signal?: AbortSignal): 
   }
 }
 
-function formatBytes(n: number): string {
+function formatBytes (n: number): string {
   if (n < 1024) return `${n} B`
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
   return `${(n / (1024 * 1024)).toFixed(1)} MiB`
@@ -48,7 +48,7 @@ function formatBytes(n: number): string {
  * Shows fetch progress on stderr once the command has run for more than a second: a line updated
  * in place on a terminal, otherwise at most one line per second. Create it when the command starts.
  */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (p: FetchProgress) => void {
+export function progressReporter (stream: NodeJS.WriteStream = process.stderr): (p: FetchProgress) => void {
   const started = performance.now()
   let lastPrinted = 0
   return (p) => {
@@ -65,7 +65,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
 }
 
 /** An AbortSignal fired by the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. */
-export function interruptSignal(): AbortSignal {
+export function interruptSignal (): AbortSignal {
   const ctl = new AbortController()
   const onSignal = (): void => {
     if (ctl.signal.aborted) process.exit(130)
@@ -81,7 +81,7 @@ const validateWasm = (bytes: Uint8Array): boolean =>
   (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)
 
 /** Canonical bytes of interface definition files (their CIDv1 raw is the interface's name). */
-async function readDefinitions(files: string[]): Promise<Array<{ bytes: Uint8Array; name: string }>> {
+async function readDefinitions (files: string[]): Promise<Array<{ bytes: Uint8Array; name: string }>> {
   if (files.length === 0) return []
   const { checkDefinition, canonicalBytes } = await import('../../interfaces/definition.ts')
   const out: Array<{ bytes: Uint8Array; name: string }> = []
@@ -102,12 +102,12 @@ async function readDefinitions(files: string[]): Promise<Array<{ bytes: Uint8Arr
   return out
 }
 
-function parseCidVersion(text: string): 0 | 1 {
+function parseCidVersion (text: string): 0 | 1 {
   if (text === '0' || text === '1') return Number(text) as 0 | 1
   throw new LoaderError('ERR_BAD_CONFIG', `--cid-version must be 0 or 1, not ${JSON.stringify(text)}`)
 }
 
-function parseBool(text: string | boolean): boolean {
+function parseBool (text: string | boolean): boolean {
   // Runs while commander parses, so `--raw-leaves file.wasm` is reported as what it is.
   if (typeof text === 'boolean') return text
   if (text === 'true') return true
@@ -115,11 +115,11 @@ function parseBool(text: string | boolean): boolean {
   throw new LoaderError('ERR_BAD_CONFIG', `expected true or false, not ${JSON.stringify(text)}`)
 }
 
-function print(json: boolean, data: unknown, text: string): void {
+function print (json: boolean, data: unknown, text: string): void {
   process.stdout.write(json ? JSON.stringify(data) + '\n' : text + '\n')
 }
 
-async function withStore<T>(options: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T> (options: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(options)
   try {
     return await fn(store)
@@ -128,7 +128,7 @@ async function withStore<T>(options: StoreOptions, fn: (store: Store) => Promise
   }
 }
 
-export function registerStoreCommands(program: Command): void {
+export function registerStoreCommands (program: Command): void {
   program
     .command('publish')
     .description('add a wasm module to the store and print its CID (what `ipfs add` gives)')
@@ -163,7 +163,7 @@ export function registerStoreCommands(program: Command): void {
       .command('fetch')
       .description('fetch a program from peers into the store and pin it')
       .argument('<cid>', 'the program to fetch')
-      .option('--json', 'print the stored entry as JSON'),
+      .option('--json', 'print the stored entry as JSON')
   ).action(async (text: string, flags: FetchFlags & { json?: boolean }) => {
     const signal = interruptSignal()
     const entry = await withStore(storeOptionsFromFlags(flags, signal), async (store) => store.fetch(await store.resolve(text)))
@@ -174,17 +174,19 @@ export function registerStoreCommands(program: Command): void {
     .command('serve')
     .description('serve the local store to peers over libp2p until Ctrl-C; prints the multiaddrs to give as --peer')
     .option('--listen <multiaddr>', 'address to listen on (repeatable; default /ip4/127.0.0.1/tcp/0)', collect)
-    .option('--json', 'print {peerId, multiaddrs} as JSON')
-    .action(async (flags: { listen?: string[]; json?: boolean }) => {
+    .option('--gateway <host:port>', 'also serve a trustless HTTP gateway (raw blocks and CARs) here, e.g. 127.0.0.1:8080')
+    .option('--json', 'print {peerId, multiaddrs, gateway} as JSON')
+    .action(async (flags: { listen?: string[]; gateway?: string; json?: boolean }) => {
       const { serve } = await import('../../loader/serve.ts')
       let server
       try {
-        server = await serve(flags.listen ? { listen: flags.listen } : {})
+        server = await serve({ ...(flags.listen ? { listen: flags.listen } : {}), ...(flags.gateway !== undefined ? { gateway: flags.gateway } : {}) })
       } catch (err) {
         if (err instanceof LoaderError) throw err
         throw new LoaderError('ERR_BAD_PEER', `cannot serve: ${(err as Error).message}`)
       }
-      print(!!flags.json, { peerId: server.peerId, multiaddrs: server.multiaddrs }, server.multiaddrs.join('\n'))
+      const gateway = server.gatewayUrl !== undefined ? { gateway: server.gatewayUrl } : {}
+      print(!!flags.json, { peerId: server.peerId, multiaddrs: server.multiaddrs, ...gateway }, [...server.multiaddrs, ...(server.gatewayUrl !== undefined ? [`gateway ${server.gatewayUrl}`] : [])].join('\n'))
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve)
         process.once('SIGTERM', resolve)
