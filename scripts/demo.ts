@@ -183,6 +183,7 @@ async function main (): Promise<void> {
     console.log('  The bare-metal kernel is not built yet (about a minute of compiling, once):')
     console.log('  npm run iso && npm run qemu     or: npm start -- --iso   to boot it here')
   } else {
+    if (!bareMetalBuilt()) console.log(dim('  Building the bare-metal kernel and its stub first (about a minute of compiling, once).'))
     build(['65-kernel'])
     show('', [...isoArgs.slice(0, -1), 'wasmos.iso'])
     must(await wasmos(homes.here, isoArgs), 'wasmos iso')

@@ -1,9 +1,9 @@
 // Build step: compiles every AssemblyScript program (programs/<name>/main.ts) with the SDK into
 // programs/build/<name>.wasm, or only those named with `--programs a,b`. A program is rebuilt when
 // it or the SDK changed. One compiler per thread, loaded once for many programs: with three or
-// more to build and two cores, a worker thread (this same module) takes every other one.
+// more to build and a core free, a worker thread (this same module) takes every other one.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
@@ -100,7 +100,9 @@ if (!isMainThread && (workerData as { wasmosPrograms?: Shared } | null)?.wasmosP
     process.chdir(root)
     try {
       const shared: Shared = { todo, next: new SharedArrayBuffer(4) }
-      const helper = todo.length >= 3 && availableParallelism() >= 2
+      // A second thread loads its own compiler and warms it up again: worth it only when a core
+      // is free; on a machine already busy it would take more CPU for the same wall time.
+      const helper = todo.length >= 3 && availableParallelism() >= 2 && loadavg()[0] < availableParallelism() - 0.5
         ? new Promise<Failure[]>((resolve, reject) => {
           const w = new Worker(new URL(import.meta.url), { workerData: { wasmosPrograms: shared } })
           w.once('message', (f: Failure[]) => resolve(f))

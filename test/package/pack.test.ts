@@ -60,7 +60,7 @@ beforeAll(() => {
   copyFileSync(join(installed, 'programs', 'build', 'hello.wasm'), join(cwd, 'hello.wasm'))
 }, 600_000)
 
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 5 }))
 
 describe('the installed wasmos package', () => {
   test('ships the bundle and no path into the repository', () => {
@@ -122,7 +122,12 @@ describe('the installed wasmos package', () => {
       expect(r.stderr).toMatch(/Hello from wasmos!/)
       expect(r.code).toBe(0)
     } finally {
-      server.kill('SIGINT')
+      // Wait for it to leave: it may still be writing to its home, which afterAll removes.
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve))
+        server.kill('SIGINT')
+        await exited
+      }
     }
   })
 })
