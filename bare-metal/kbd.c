@@ -21,7 +21,8 @@ void kbd_init(void) {
 
 /* Assumes: called from the IRQ 1 handler with interrupts off, while no driver has claimed IRQ 1. */
 void kbd_intr(void) {
-  while (inb(0x64) & 1) {
+  /* Bounded: where no controller answers, port 0x64 reads 0xff ("data ready" forever). */
+  for (int n = 0; n < 16 && (inb(0x64) & 1); n++) {
     uint8_t sc = inb(0x60);
     if (sc == 0xe0) { extended = 1; continue; }
     int release = sc & 0x80, code = sc & 0x7f, ext = extended;

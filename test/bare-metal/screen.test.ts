@@ -56,7 +56,7 @@ describe.skipIf(skip !== false)('the screen console and the shell', () => {
     assert.match(out, /^tictactoe\s+bafkrei[a-z2-7]{52}$/m)
     const text = await vm.ocr()
     assert.match(text, /pingpong-client/i, `OCR:\n${text}`)
-    assert.match(text, /tictactoe/, `OCR:\n${text}`)
+    assert.match(text, /serial-echo/, `OCR:\n${text}`)
   })
 
   it('run hello starts the program again and waits for it', async () => {
