@@ -11,12 +11,17 @@ import { process as processIface } from '../gen/process.ts'
 /** Finds a program by the name a program gave (a file of this run, a name, or a CID). */
 export type ProgramResolver = (name: string) => Promise<Program | null>
 
+/** Exit statuses kept for one parent that does not wait for its children: the oldest go first. */
+export const MAX_ENDED_KEPT = 4096
+
 export function processHandler (host: HostServices, resolve: ProgramResolver): NativeHandler {
   const NOT_FOUND = processIface.error('not_found')
   const BAD_PROGRAM = processIface.error('bad_program')
   const NOT_CHILD = processIface.error('not_child')
   /** Exit statuses of children that ended, kept until their parent ends. */
   const ended = new Map<number, { parent: number, status: number }>()
+  /** How many entries of `ended` each parent has. */
+  const keptFor = new Map<number, number>()
   return native(host, processIface, {
     args (_req, call) {
       return { args: [...(host.process(call.pid)?.args ?? [])] }
@@ -41,7 +46,16 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
         if ((err as { code?: unknown }).code === 'ERR_TOO_MANY_PROCESSES') throw new InterfaceError(QUEUE_FULL)
         throw err
       }
-      void child.exited.then((status) => { if ((host.process(call.pid) !== undefined)) ended.set(child.pid, { parent: call.pid, status }) })
+      void child.exited.then((status) => {
+        if (host.process(call.pid) === undefined) return
+        ended.set(child.pid, { parent: call.pid, status })
+        const count = (keptFor.get(call.pid) ?? 0) + 1
+        keptFor.set(call.pid, count)
+        if (count > MAX_ENDED_KEPT) {
+          // Maps iterate in insertion order: the first entry of this parent is its oldest.
+          for (const [pid, e] of ended) if (e.parent === call.pid) { ended.delete(pid); keptFor.set(call.pid, count - 1); break }
+        }
+      })
       return { pid: child.pid }
     },
     wait (req, call) {
@@ -53,6 +67,8 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
     }
   }, {
     processEnded (pid) {
+      if (!keptFor.has(pid)) return
+      keptFor.delete(pid)
       for (const [child, e] of ended) if (e.parent === pid) ended.delete(child)
     }
   })
