@@ -76,7 +76,7 @@ test('--timeout ends a run that does not finish', async () => {
 })
 
 test('a program waiting for what can never come is reported, not hung', async () => {
-  const r = await wasmos(['run', '--allow', 'pingpong', program('pingpong-server')])
+  const r = await wasmos(['run', '--allow', 'pingpong', '--allow-handle', 'pingpong', program('pingpong-server')])
   assert.equal(r.code, 1)
   assert.match(r.stderr, /pingpong-server waits for a notification that can never come/)
 })
