@@ -32,6 +32,31 @@ describe('smaller holes', { timeout: 60_000 }, () => {
     expect(bad.stderr).toBe("wasmos: --max-processes: expected a positive integer, got '0'\n")
   })
 
+  test('a program that spawns itself without end stops at the default process bound, and --timeout still fires', async () => {
+    // Loops: process.spawn(itself) and wait for the answer. Every child does the same.
+    const path = join(mkdtempSync(join(tmpdir(), 'wasmos-bomb-')), 'bomb.wasm')
+    const utf8 = [...Buffer.from(path)]
+    const payload = [0x93, 0x02, 0xd9, utf8.length, ...utf8, 0x90].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('')
+    const built = wat(`
+(module
+  (import "wasmos" "send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasmos" "wait" (func $wait (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "${digest('process')}")
+  (data (i32.const 64) "${payload}")
+  (func (export "_start")
+    (loop $l
+      (if (i32.eqz (call $send (i32.const 0) (i32.const 64) (i32.const ${payload.length / 3}) (i32.const 1) (i32.const 32)))
+        (then (drop (call $wait (i32.const 32) (i32.const 1) (i32.const 1024) (i32.const 1024) (i32.const 1)))))
+      (br $l))))`)
+    writeFileSync(path, readFileSync(built))
+    const r = await wasmos(['run', '--timeout', '5', '--program', path, path], { timeoutMs: 60_000 })
+    expect(r.stderr).toContain('timed out after 5 s')
+    expect(r.code).toBe(124)
+    expect(r.stderr).not.toMatch(/Cannot allocate|FATAL/)
+    expect(r.ms).toBeLessThan(30_000)
+  })
+
   test('imports and _start are checked against their signatures before anything runs', async () => {
     const m = wat(`(module (import "wasmos" "send" (func (param i64) (result i64))) (memory (export "memory") 1) (func (export "_start")))`)
     const r = await wasmos(['run', m])
