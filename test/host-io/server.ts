@@ -9,6 +9,8 @@ export interface Server {
   url: string
   child: ChildProcess
   stderr: () => string
+  /** The exit code once the server ends by itself (null if a signal ended it). */
+  exited: Promise<number | null>
   stop: () => Promise<number | null>
 }
 
@@ -36,6 +38,7 @@ export function startServer (args: string[], opts: { command?: string, home?: st
         url: `http://127.0.0.1:${port}/`,
         child,
         stderr: () => err,
+        exited,
         stop: async () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 3000).unref(); return await exited }
       })
     })

@@ -21,7 +21,9 @@ test('udp-echo answers each datagram to its sender, then exits after --count', a
     }
     await all
     assert.deepEqual(got, [['HELLO 0.0', 'HELLO 0.1', 'HELLO 0.2'], ['HELLO 1.0', 'HELLO 1.1', 'HELLO 1.2']])
-    assert.equal(await server.stop(), 0)
+    // --count 6: it ends by itself after the sixth answer.
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still running 10 s after the last answer'), 10_000).unref())
+    assert.equal(await Promise.race([server.exited, timeout]), 0)
   } finally {
     for (const c of clients) c.close()
     await server.stop()
