@@ -1,0 +1,54 @@
+// `npm start` (scripts/demo.ts) without a terminal, as CI and a pipe see it: every step of the
+// story with the command a user types, and a second run that builds nothing.
+import { describe, expect, test } from 'vitest'
+import { spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { NODE, ROOT } from '../helpers.ts'
+
+interface Result { code: number | null, stdout: string, stderr: string }
+
+function demo (): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [join(ROOT, 'scripts', 'demo.ts')], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000)
+    child.once('error', reject)
+    child.once('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+  })
+}
+
+/** What the demo builds: its bundle and programs. */
+const outputs = ['dist/wasmos.mjs', 'programs/build/hello.wasm', 'programs/build/kv-server.wasm', 'programs/build/kv-client.wasm']
+const mtimes = (): number[] => outputs.map((f) => statSync(join(ROOT, f)).mtimeMs)
+
+describe('npm start', () => {
+  test('tells the story: publish, exec by CID from a peer, a grant decision, the kv pair, bare metal', async () => {
+    const r = await demo()
+    const all = r.stdout + r.stderr
+    expect(r.code, all).toBe(0)
+    const cid = /^home-a\$ wasmos publish \S+hello\.wasm\n(bafkrei[a-z2-7]{52})$/m.exec(r.stdout)?.[1]
+    expect(cid, r.stdout).toBeDefined()
+    expect(r.stdout).toMatch(/^home-a\$ wasmos serve\n\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//m)
+    expect(r.stdout).toContain(`home-b$ wasmos exec ${cid ?? ''} --peer /ip4/127.0.0.1/tcp/`)
+    // hello's greeting: from a file, by CID from the peer, by a prefix of the CID.
+    expect(r.stderr.match(/Hello from wasmos!/g)?.length).toBeGreaterThanOrEqual(3)
+    // No terminal: denied, and the warning names the flag.
+    expect(r.stderr).toMatch(/kv-client may not use kv .*no terminal to ask; allow it with --allow=kv/)
+    expect(r.stdout).toMatch(/^put greeting failed: 1$/m)
+    expect(r.stdout).toMatch(/^\$ wasmos run --allow=kv --handler kv=\S+kv-server\.wasm \S+kv-client\.wasm put greeting hello get greeting list\nput greeting\ngreeting = hello\nkeys: greeting$/m)
+    // Bare metal: booted (QEMU and a built kernel), or one line saying how.
+    expect(r.stdout).toMatch(/INFO hello\[\d+\]: Hello from wasmos!|npm run iso && npm run qemu/)
+  })
+
+  test('a second run builds nothing', async () => {
+    const before = mtimes()
+    const r = await demo()
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.stderr).not.toMatch(/^build: /m)
+    expect(mtimes()).toEqual(before)
+  })
+})
