@@ -25,6 +25,10 @@ export interface ProgramEntry {
 
 export interface HomeConfig {
   peers: string[]
+  /** Trustless gateways to fetch from (http or https base URLs). */
+  gateways: string[]
+  /** 'public' joins the IPFS network; absent means explicit peers and gateways only. */
+  network?: string
 }
 
 /** WASMOS_HOME: the explicit argument, else $WASMOS_HOME, else ~/.wasmos. */
@@ -32,13 +36,13 @@ export function resolveHome(home?: string): string {
   return home ?? process.env['WASMOS_HOME'] ?? join(homedir(), '.wasmos')
 }
 
-/** Reads WASMOS_HOME/config.json ({ "peers": [multiaddr, …] }); a missing file is an empty config. */
+/** Reads WASMOS_HOME/config.json ({ "peers": [multiaddr, …], "gateways": [url, …], "network"? }); a missing file is an empty config. */
 export async function readConfig(home: string): Promise<HomeConfig> {
   let text: string
   try {
     text = await readFile(join(home, 'config.json'), 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { peers: [] }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { peers: [], gateways: [] }
     throw new LoaderError('ERR_IO', `cannot read ${join(home, 'config.json')}: ${(err as Error).message}`)
   }
   let parsed: unknown
@@ -51,7 +55,15 @@ export async function readConfig(home: string): Promise<HomeConfig> {
   if (!Array.isArray(peers) || !peers.every((p) => typeof p === 'string')) {
     throw new LoaderError('ERR_BAD_CONFIG', `${join(home, 'config.json')}: "peers" must be an array of multiaddr strings`)
   }
-  return { peers }
+  const gateways = (parsed as { gateways?: unknown }).gateways ?? []
+  if (!Array.isArray(gateways) || !gateways.every((g) => typeof g === 'string')) {
+    throw new LoaderError('ERR_BAD_CONFIG', `${join(home, 'config.json')}: "gateways" must be an array of URL strings`)
+  }
+  const network = (parsed as { network?: unknown }).network
+  if (network !== undefined && typeof network !== 'string') {
+    throw new LoaderError('ERR_BAD_CONFIG', `${join(home, 'config.json')}: "network" must be "explicit" or "public"`)
+  }
+  return { peers, gateways, ...(network !== undefined ? { network } : {}) }
 }
 
 let tmpCounter = 0

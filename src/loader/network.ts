@@ -1,15 +1,17 @@
-// The networked part of the store: an embedded Helia node that speaks libp2p over TCP (noise,
-// yamux, identify) and bitswap — nothing else. No bootstrap list, DHT, delegated routing,
-// mDNS, UPnP or HTTP gateways: Helia's defaults reach public hosts, so this module never uses
-// them, and peers are only the ones given explicitly. Everything here is imported lazily
-// (helia and libp2p cost hundreds of milliseconds to load), only when a block is not local or
-// when serving.
+// The networked part of the store: an embedded Helia node. What it is made of comes from
+// node-config.ts: by default libp2p over TCP (noise, yamux, identify) and bitswap on
+// 127.0.0.1, dialling only the peers given, plus HTTP to the trustless gateways given — no
+// bootstrap list, DHT, delegated routing, mDNS, UPnP or public gateways (Helia's defaults reach
+// public hosts, so they are never used). The public network only with `network: 'public'`.
+// Everything here is imported lazily (helia and libp2p cost hundreds of milliseconds to load),
+// only when a block is not local or when serving.
 import { join } from 'node:path'
 import type { Cid } from './cid.ts'
 import { LoaderError } from './errors.ts'
 import type { LocalStore } from './local.ts'
+import { DEFAULT_LISTEN, type NetworkMode } from './node-config.ts'
 
-export const DEFAULT_LISTEN = '/ip4/127.0.0.1/tcp/0'
+export { DEFAULT_LISTEN }
 
 interface MfCid {
   bytes: Uint8Array
@@ -89,6 +91,12 @@ export interface NodeOptions {
   listen?: string[]
   /** Serving nodes store blocks they are sent; fetching nodes keep them in memory. */
   writeThrough?: boolean
+  /** 'explicit' (default): given peers and gateways only; 'public': the IPFS network (node-config.ts). */
+  mode?: NetworkMode
+  /** Start libp2p (default true); false: HTTP to the given gateways only. */
+  libp2p?: boolean
+  /** Trustless gateways to fetch blocks from. */
+  gateways?: string[]
 }
 
 /** A started Helia node; see startNode. */
@@ -101,6 +109,10 @@ export interface WasmosNode {
   getBlock(cid: Cid, signal: AbortSignal): Promise<Uint8Array>
   /** Peers that sent bytes matching nothing we asked for — refused and disconnected. */
   readonly badPeers: Set<string>
+  /** Remote addresses of every connection this node opened, in order. */
+  readonly dialled: string[]
+  /** Announces that this node provides `cid` (public mode: the DHT and delegated routing). */
+  provide(cid: Cid, signal: AbortSignal): Promise<void>
   connectedPeers(): number
   stop(): Promise<void>
 }
@@ -172,51 +184,53 @@ async function heliaFactories(): Promise<{ createHeliaLight: CreateHeliaLight; w
 export async function startNode(options: NodeOptions): Promise<WasmosNode> {
   const [
     { createHeliaLight, withLibp2pLight },
-    { withBitswap },
-    { tcp },
-    { noise },
-    { yamux },
-    { identify },
     { FsDatastore },
-    { multiaddr },
     { CID },
     { Cid: LightCid },
+    { buildNodeConfig },
   ] = await Promise.all([
     heliaFactories(),
-    import('@helia/bitswap'),
-    import('@libp2p/tcp'),
-    import('@chainsafe/libp2p-noise'),
-    import('@chainsafe/libp2p-yamux'),
-    import('@libp2p/identify'),
     import('datastore-fs'),
-    import('@multiformats/multiaddr'),
     import('multiformats/cid'),
     import('./cid.ts'),
+    import('./node-config.ts'),
   ])
+  const config = await buildNodeConfig({
+    ...(options.mode ? { mode: options.mode } : {}),
+    ...(options.listen ? { listen: options.listen } : {}),
+    ...(options.gateways ? { gateways: options.gateways } : {}),
+    libp2p: options.libp2p ?? true,
+  })
   const toCid = (bytes: Uint8Array): Cid => LightCid.decode(bytes)
   const blockstore = new NodeBlockstore(options.local, toCid, options.writeThrough ?? false)
   // The datastore keeps the node's key (stable peer id across runs) and Helia's bookkeeping.
   const datastore = new FsDatastore(join(options.local.home, 'datastore'))
   await datastore.open()
-  const helia = withBitswap(
-    withLibp2pLight(createHeliaLight({ blockstore: blockstore as never, datastore }), {
-      addresses: { listen: options.listen ?? [DEFAULT_LISTEN] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      peerDiscovery: [],
-      services: { identify: identify() },
-    }),
-  )
+  const light = createHeliaLight({
+    blockstore: blockstore as never,
+    datastore,
+    blockBrokers: config.blockBrokers as never,
+    routers: config.routers as never,
+  })
+  let helia: typeof light & { libp2p: import('libp2p').Libp2p }
+  if (config.libp2p) {
+    const { withBitswap } = await import('@helia/bitswap')
+    helia = withBitswap(withLibp2pLight(light, config.libp2p as never)) as never
+  } else {
+    helia = light as typeof helia
+  }
   try {
     await helia.start()
   } catch (err) {
     await helia.stop().catch(() => {})
+    await datastore.close().catch(() => {})
     const message = (err as Error).message
     const listen = /listen E[A-Z]+: [^\n]*?(?= at |\n|$)/.exec(message)
-    if (listen) throw new LoaderError('ERR_BAD_PEER', `cannot listen on ${(options.listen ?? [DEFAULT_LISTEN]).join(', ')}: ${listen[0]}`)
+    if (listen) throw new LoaderError('ERR_BAD_PEER', `cannot listen on ${config.summary.listen.join(', ')}: ${listen[0]}`)
     throw new LoaderError('ERR_BAD_PEER', `cannot start the node: ${message.split('\n')[0]}`)
   }
+  if (!config.libp2p) return httpOnlyNode(helia as unknown as AnyHelia & { stop(): Promise<void> }, datastore, CID)
+  const { multiaddr } = await import('@multiformats/multiaddr')
   const libp2p = helia.libp2p
 
   // Bitswap names a block by hashing the bytes received, so a peer sending the wrong bytes for
@@ -245,9 +259,17 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
       })
   })
 
+  const dialled: string[] = []
+  libp2p.addEventListener('connection:open', (evt) => {
+    const conn = evt.detail
+    if (conn.direction === 'outbound') dialled.push(conn.remoteAddr.toString())
+  })
+
   return {
     peerId: libp2p.peerId.toString(),
     badPeers,
+    dialled,
+    provide: (cid, signal) => helia.routing.provide(CID.decode(cid.bytes), { signal }),
     multiaddrs: () => libp2p.getMultiaddrs().map((m) => m.toString()),
     connectedPeers: () => libp2p.getConnections().length,
     async dial(peers: string[], signal?: AbortSignal): Promise<string[]> {
@@ -291,11 +313,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
       const done = new AbortController()
       const both = AbortSignal.any([signal, done.signal])
       try {
-        const read = (async () => {
-          const chunks: Uint8Array[] = []
-          for await (const chunk of helia.blockstore.get(mf, { signal: both })) chunks.push(chunk)
-          return Buffer.concat(chunks)
-        })()
+        const read = readBlock(helia as unknown as AnyHelia, mf, both)
         read.catch(() => {})
         return await Promise.race([read, refused])
       } finally {
@@ -309,4 +327,50 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
       await datastore.close()
     },
   }
+}
+
+type AnyHelia = { blockstore: { get(cid: unknown, options: { signal: AbortSignal }): AsyncIterable<Uint8Array> } }
+
+async function readBlock(helia: AnyHelia, cid: unknown, signal: AbortSignal): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of helia.blockstore.get(cid, { signal })) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+/** A node without libp2p: blocks come over HTTP from the trustless gateways given. */
+function httpOnlyNode(
+  helia: AnyHelia & { stop(): Promise<void> },
+  datastore: { close(): Promise<void> },
+  CID: typeof import('multiformats/cid').CID,
+): WasmosNode {
+  return {
+    peerId: '',
+    badPeers: new Set(),
+    dialled: [],
+    multiaddrs: () => [],
+    connectedPeers: () => 0,
+    async dial(): Promise<string[]> {
+      throw new LoaderError('ERR_BAD_PEER', 'this node has no libp2p: it fetches from gateways only')
+    },
+    async provide(): Promise<void> {
+      throw new LoaderError('ERR_BAD_CONFIG', 'announcing needs the public network (--network public)')
+    },
+    async getBlock(cid: Cid, signal: AbortSignal): Promise<Uint8Array> {
+      signal.throwIfAborted()
+      return raceSignal(readBlock(helia, CID.decode(cid.bytes), signal), signal)
+    },
+    async stop(): Promise<void> {
+      await helia.stop()
+      await datastore.close()
+    },
+  }
+}
+
+/** Helia may still deliver after the signal fired: the abort wins regardless. */
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {})
+  })
 }

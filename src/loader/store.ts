@@ -9,6 +9,7 @@ import { LoaderError } from './errors.ts'
 import type { CidOptions } from './importer.ts'
 import { LocalStore, type ProgramEntry, readConfig, resolveHome } from './local.ts'
 import type { WasmosNode } from './network.ts'
+import type { NetworkMode } from './node-config.ts'
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000
 
@@ -27,6 +28,10 @@ export interface StoreOptions {
   home?: string
   /** Peers to fetch from (multiaddrs); added to `peers` of WASMOS_HOME/config.json. */
   peers?: string[]
+  /** Trustless gateways to fetch from (URLs); added to `gateways` of WASMOS_HOME/config.json. */
+  gateways?: string[]
+  /** 'public' joins the IPFS network (overrides `network` of config.json); default: explicit only. */
+  network?: NetworkMode
   /** Give up on a block no peer supplied within this time (default 30 s). */
   fetchTimeoutMs?: number
   /** Aborts any fetch in progress. */
@@ -56,6 +61,7 @@ export class Store {
   readonly local: LocalStore
   readonly #options: StoreOptions
   #peers: string[] | undefined
+  #gateways: string[] | undefined
   #node: Promise<WasmosNode> | undefined
   #dialled: Promise<WasmosNode> | undefined
 
@@ -69,6 +75,18 @@ export class Store {
   async peers(): Promise<string[]> {
     this.#peers ??= [...new Set([...(this.#options.peers ?? []), ...(await readConfig(this.home)).peers])]
     return this.#peers
+  }
+
+  /** Gateways from the options and WASMOS_HOME/config.json, without duplicates. */
+  async gateways(): Promise<string[]> {
+    this.#gateways ??= [...new Set([...(this.#options.gateways ?? []), ...(await readConfig(this.home)).gateways])]
+    return this.#gateways
+  }
+
+  /** The network mode: the option, else `network` of WASMOS_HOME/config.json, else explicit. */
+  async network(): Promise<NetworkMode> {
+    const { checkMode } = await import('./node-config.ts')
+    return checkMode(this.#options.network ?? (await readConfig(this.home)).network ?? 'explicit')
   }
 
   /**
@@ -309,15 +327,23 @@ export class Store {
 
   async #startFetchNode(): Promise<WasmosNode> {
     const { startNode } = await import('./network.ts')
-    return startNode({ local: this.local })
+    const [peers, gateways, mode] = await Promise.all([this.peers(), this.gateways(), this.network()])
+    return startNode({ local: this.local, mode, gateways, libp2p: peers.length > 0 || mode === 'public' })
+  }
+
+  /** Announces the program's root on the public network (DHT provider record, delegated routing). */
+  async announce(cid: Cid, signal?: AbortSignal): Promise<void> {
+    if ((await this.network()) !== 'public') throw new LoaderError('ERR_BAD_CONFIG', 'announcing needs the public network: add --network public')
+    const node = await this.node()
+    await node.provide(cid, anySignal(this.#options.signal, signal) ?? AbortSignal.timeout(120_000))
   }
 
   async #fetchBlock(cid: Cid, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    const peers = await this.peers()
-    if (peers.length === 0) {
+    const [peers, gateways, mode] = await Promise.all([this.peers(), this.gateways(), this.network()])
+    if (peers.length === 0 && gateways.length === 0 && mode !== 'public') {
       throw new LoaderError(
         'ERR_NOT_FOUND',
-        `${cid} is not stored locally and no peers are configured (give --peer <multiaddr>, or "peers" in ${this.home}/config.json)`,
+        `${cid} is not stored locally and no peers are configured, nor gateways (give --peer <multiaddr> or --gateway <url>, or "peers" or "gateways" in ${this.home}/config.json)`,
       )
     }
     const timeoutMs = this.#options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
@@ -326,19 +352,28 @@ export class Store {
     // The first missing block starts the node and dials the peers; the others wait for that.
     this.#dialled ??= (async () => {
       const node = await this.node()
-      await this.#dial(node, peers, timeoutMs)
+      if (peers.length > 0) await this.#dial(node, peers, timeoutMs)
       return node
     })()
     const node = await this.#dialled
+    const who = [...(peers.length > 0 || mode === 'public' ? ['peer'] : []), ...(gateways.length > 0 || mode === 'public' ? ['gateway'] : [])].join(' or ')
+    let bytes: Uint8Array
     try {
-      return await node.getBlock(cid, sig)
+      bytes = await node.getBlock(cid, sig)
     } catch (err) {
       if (timeout.aborted && !(signal?.aborted ?? false)) {
         const refused = node.badPeers.size > 0 ? `; refused bytes that did not match from ${[...node.badPeers].join(', ')}` : ''
-        throw new LoaderError('ERR_FETCH_TIMEOUT', `no peer supplied block ${cid} within ${timeoutMs / 1000} s${refused}`)
+        throw new LoaderError('ERR_FETCH_TIMEOUT', `no ${who} supplied block ${cid} within ${timeoutMs / 1000} s${refused}`)
       }
-      throw err
+      if (err instanceof LoaderError || signal?.aborted) throw err
+      // Every gateway answered and none had it (or each sent bytes that did not verify).
+      const inner = (err as { errors?: unknown }).errors
+      const reasons = Array.isArray(inner) && inner.length > 0 ? inner.map((e) => (e as Error).message).join('; ') : (err as Error).message
+      throw new LoaderError('ERR_NOT_FOUND', `no ${who} supplied block ${cid}: ${reasons.split('\n')[0]}`)
     }
+    // Verified here too, whatever the transport: the bytes must hash to the CID.
+    if (!cid.matches(bytes)) throw new LoaderError('ERR_HASH_MISMATCH', `block ${cid} received does not match its CID: refused`)
+    return bytes
   }
 
   /**

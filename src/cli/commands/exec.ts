@@ -1,5 +1,5 @@
 // `wasmos exec [options] <cid> [args…]`: runs a program by CID (or a unique prefix of a stored
-// one): from the local store, else fetched from the peers, verified, then run exactly as
+// one): from the local store, else fetched from the peers or gateways, verified, then run exactly as
 // `wasmos run` runs a file. `--handler <iface>=<cid>` starts handlers by CID;
 // `--handler loader=<cid>` makes that program the loader of the main program.
 import type { Command } from 'commander'
@@ -17,7 +17,7 @@ import { addFetchOptions, interruptSignal, storeOptionsFromFlags } from './store
 import type { FetchFlags } from './store.ts'
 
 /**
- * `wasmos exec <cid> --peer <addr>` reads naturally, so --peer and --fetch-timeout right after the
+ * `wasmos exec <cid> --peer <addr>` reads naturally, so --peer, --gateway, --network and --fetch-timeout right after the
  * CID are still wasmos's; the program's arguments start at the first other word (after `--`, a
  * program gets even these).
  */
@@ -26,11 +26,13 @@ function takeFetchOptions (rest: string[], flags: FetchFlags): string[] {
   for (; i < rest.length; i++) {
     const a = rest[i]
     if (a === '--') return rest.slice(i + 1)
-    const m = /^--(peer|fetch-timeout)(?:=(.*))?$/.exec(a)
+    const m = /^--(peer|gateway|network|fetch-timeout)(?:=(.*))?$/.exec(a)
     if (m === null) break
     const value = m[2] ?? rest[++i]
     if (value === undefined) throw new WasmosError('ERR_BAD_OPTION', `--${m[1]}: a value is needed`)
     if (m[1] === 'peer') flags.peer = [...(flags.peer ?? []), value]
+    else if (m[1] === 'gateway') flags.gateway = [...(flags.gateway ?? []), value]
+    else if (m[1] === 'network') flags.network = value
     else flags.fetchTimeout = value
   }
   return rest.slice(i)
@@ -38,7 +40,7 @@ function takeFetchOptions (rest: string[], flags: FetchFlags): string[] {
 
 export function registerExecCommands (program: Command): void {
   const cmd = program.command('exec')
-    .description('run a program by CID, from the store or fetched from peers')
+    .description('run a program by CID, from the store or fetched from peers or gateways')
     .argument('<cid>', 'the program: a CID, or a unique prefix of a stored one')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()

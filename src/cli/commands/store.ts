@@ -16,25 +16,34 @@ export function parseDuration (text: string): number {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
-/** Adds --peer (repeatable) and --fetch-timeout to a command that may fetch programs. */
+/** Adds --peer and --gateway (repeatable), --network and --fetch-timeout to a command that may fetch programs. */
 export function addFetchOptions (cmd: Command): Command {
   return cmd
     .option('--peer <multiaddr>', 'a peer to fetch from (repeatable; adds to "peers" of WASMOS_HOME/config.json)', collect)
-    .option('--fetch-timeout <duration>', 'give up on a block no peer supplies within this time', '30s')
+    .option('--gateway <url>', 'a trustless HTTP gateway to fetch from (repeatable; adds to "gateways" of WASMOS_HOME/config.json)', collect)
+    .option('--network <mode>', 'explicit (default: only the peers and gateways given) or public (the IPFS network: bootstrap, DHT, delegated routing, public gateways)')
+    .option('--fetch-timeout <duration>', 'give up on a block no peer or gateway supplies within this time', '30s')
 }
 
 export interface FetchFlags {
   peer?: string[]
+  gateway?: string[]
+  network?: string
   fetchTimeout?: string
 }
 
 /** Store options from the fetch flags, with progress on stderr and Ctrl-C aborting the fetch. */
 export function storeOptionsFromFlags (flags: FetchFlags, signal?: AbortSignal): StoreOptions {
+  if (flags.network !== undefined && flags.network !== 'explicit' && flags.network !== 'public') {
+    throw new LoaderError('ERR_BAD_CONFIG', `--network must be explicit or public, not ${JSON.stringify(flags.network)}`)
+  }
   return {
     peers: flags.peer ?? [],
+    gateways: flags.gateway ?? [],
+    ...(flags.network !== undefined ? { network: flags.network as 'explicit' | 'public' } : {}),
     fetchTimeoutMs: parseDuration(flags.fetchTimeout ?? '30s'),
     onProgress: progressReporter(),
-    ...(signal ? { signal } : {}),
+    ...(signal ? { signal } : {})
   }
 }
 
@@ -161,7 +170,7 @@ export function registerStoreCommands (program: Command): void {
   addFetchOptions(
     program
       .command('fetch')
-      .description('fetch a program from peers into the store and pin it')
+      .description('fetch a program from peers or gateways into the store and pin it')
       .argument('<cid>', 'the program to fetch')
       .option('--json', 'print the stored entry as JSON')
   ).action(async (text: string, flags: FetchFlags & { json?: boolean }) => {
