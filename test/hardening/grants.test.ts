@@ -1,7 +1,28 @@
 // Sending to an interface and handling it are separate grants, and an interface given to a
 // program with --handler is that program's for the whole run: nobody else may take it.
 import { describe, expect, test } from 'vitest'
+import { ALREADY_HANDLED, GRANT_HANDLE, Kernel, KernelConfig, OK } from '../../src/kernel/core/index.ts'
 import { program, wasmos } from './helpers.ts'
+
+describe('reserved interfaces in the kernel core', () => {
+  test('only the owner may register a reserved interface, even after it ended', () => {
+    const k = new Kernel(new KernelConfig())
+    const key = 'ab'.repeat(32)
+    const owner = k.spawn(0)
+    const other = k.spawn(0)
+    k.reserve(key, owner)
+    k.decide(other, key, GRANT_HANDLE, true)
+    expect(k.register(other, key, null, 1)).toBe(ALREADY_HANDLED)
+    k.exit(owner, -1)
+    expect(k.register(other, key, null, 2)).toBe(ALREADY_HANDLED)
+    // Nobody was asked about it: no grant question for a reserved interface.
+    expect(k.takeActions().length).toBe(1)
+    const third = k.spawn(0)
+    k.reserve('cd'.repeat(32), third)
+    k.decide(third, 'cd'.repeat(32), GRANT_HANDLE, true)
+    expect(k.register(third, 'cd'.repeat(32), null, 3)).toBe(OK)
+  })
+})
 
 describe('send and handle grants', { timeout: 60_000 }, () => {
   test('--allow kv lets a program send to kv, not handle it', async () => {
