@@ -13,6 +13,7 @@ const E2E = [
   'test/**/*.e2e.test.ts',
   'test/bare-metal/**/*.test.ts',
   'test/grants/**/*.test.ts',
+  'test/hardening/**/*.test.ts',
   'test/host-io/**/*.test.ts',
   'test/limits/**/*.test.ts',
   'test/loader/cli.test.ts',
