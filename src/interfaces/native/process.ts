@@ -46,7 +46,7 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
         if ((err as { code?: unknown }).code === 'ERR_TOO_MANY_PROCESSES') throw new InterfaceError(QUEUE_FULL)
         throw err
       }
-      void child.exited.then((status) => {
+      child.exited.then((status) => {
         if (host.process(call.pid) === undefined) return
         ended.set(child.pid, { parent: call.pid, status })
         const count = (keptFor.get(call.pid) ?? 0) + 1
@@ -55,7 +55,7 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
           // Maps iterate in insertion order: the first entry of this parent is its oldest.
           for (const [pid, e] of ended) if (e.parent === call.pid) { ended.delete(pid); keptFor.set(call.pid, count - 1); break }
         }
-      })
+      }, () => {})
       return { pid: child.pid }
     },
     wait (req, call) {
