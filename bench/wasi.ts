@@ -33,10 +33,24 @@ function median (xs: number[]): number {
   return s[Math.floor(s.length / 2)]
 }
 
+let hung = 0
+
+/**
+ * Wall time of one process. Node 24 can deadlock at exit when a background compile waits for a
+ * collection the exiting main thread will never run (nodejs/node#54918): such a run is killed
+ * after a minute, counted, and run again.
+ */
 function time (args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t = performance.now()
-  execFileSync(NODE, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
-  return performance.now() - t
+  for (;;) {
+    const t = performance.now()
+    try {
+      execFileSync(NODE, args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' })
+      return performance.now() - t
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw err
+      hung++
+    }
+  }
 }
 
 if (!existsSync(FLITE)) throw new Error(`${FLITE} is missing: npm install`)
@@ -81,7 +95,8 @@ try {
     wasmos_cached_ms: Math.round(cached),
     first_ratio: Number((first / node).toFixed(2)),
     cached_ratio: Number((cached / node).toFixed(2)),
-    targets: { first_ratio: 3, cached_ratio: 1.3 }
+    targets: { first_ratio: 3, cached_ratio: 1.3 },
+    hung_at_exit: hung
   }
   if (json) {
     console.log(JSON.stringify(result, null, 2))
@@ -93,6 +108,7 @@ try {
     console.log(`| node:wasi | ${result.node_wasi_ms} | 1.00 | |`)
     console.log(`| wasmos run, first (rewrite, cache written) | ${result.wasmos_first_ms} | ${result.first_ratio.toFixed(2)} | ≤ 3 |`)
     console.log(`| wasmos run, cached | ${result.wasmos_cached_ms} | ${result.cached_ratio.toFixed(2)} | ≤ 1.3 |`)
+    if (hung > 0) console.log(`(${hung} run(s) hung at exit in Node and were run again)`)
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
