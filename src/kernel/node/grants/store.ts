@@ -6,7 +6,7 @@
 // answer prompts at the same moment all keep their answers.
 // File I/O is synchronous on purpose: the grant policy's `known` hook is synchronous, files are tiny,
 // and a write finishes before an interrupted run exits.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
@@ -71,26 +71,46 @@ const LOCK_WAIT_MS = 10_000
 /** A lock older than this is taken over whoever holds it: a write takes milliseconds. */
 const LOCK_STALE_MS = 5_000
 
-/** Whether a lock file was left by a writer that died (its pid is gone) or is far too old. */
-function staleLock (lock: string): boolean {
+/**
+ * The content of a lock file left by a writer that died (its pid is gone) or far too old, or null
+ * when the lock is held (or gone).
+ */
+function staleLock (lock: string): string | null {
   let text: string
   let age: number
   try {
     text = readFileSync(lock, 'utf8')
     age = Date.now() - statSync(lock).mtimeMs
   } catch {
-    return false
+    return null
   }
-  if (age > LOCK_STALE_MS) return true
+  if (age > LOCK_STALE_MS) return text
   const pid = Number.parseInt(text, 10)
   // An empty lock is one being written this instant: not stale unless it stays so.
-  if (!Number.isInteger(pid) || pid <= 0) return false
+  if (!Number.isInteger(pid) || pid <= 0) return null
   try {
     process.kill(pid, 0)
-    return false
+    return null
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH'
+    return (err as NodeJS.ErrnoException).code === 'ESRCH' ? text : null
   }
+}
+
+/**
+ * Removes a stale lock, and only it: it is first renamed aside, then checked to be the lock judged
+ * stale; a lock another writer took in between is put back (link fails if yet another exists).
+ */
+function takeOver (lock: string, stale: string): void {
+  const aside = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}.stale`
+  try {
+    renameSync(lock, aside)
+  } catch {
+    return
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== stale) linkSync(aside, lock)
+  } catch {}
+  try { unlinkSync(aside) } catch {}
 }
 
 export class GrantStore {
@@ -213,8 +233,9 @@ export class GrantStore {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw storeError(this.path, `cannot lock (${(err as Error).message})`)
       }
-      if (staleLock(lock)) {
-        try { unlinkSync(lock) } catch {}
+      const stale = staleLock(lock)
+      if (stale !== null) {
+        takeOver(lock, stale)
         continue
       }
       if (Date.now() > deadline) throw storeError(lock, 'another wasmos holds this lock')
