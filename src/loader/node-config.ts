@@ -184,7 +184,7 @@ export async function buildNodeConfig (options: NodeConfigOptions = {}): Promise
     summary.peerDiscovery.push('bootstrap')
     summary.services = Object.keys(libp2p.services)
     summary.dht = 'client'
-    summary.routers.push('delegated-http-routing', 'fallback-router')
+    summary.routers.push('delegated-http-router', 'fallback-router')
     summary.bootstrap = [...PUBLIC_BOOTSTRAP]
     summary.delegatedRouters = [PUBLIC_DELEGATED_ROUTER]
     summary.gateways.push(...PUBLIC_GATEWAYS)

@@ -4,6 +4,7 @@
 // With `gateway`, also a trustless HTTP gateway over the same store (gateway.ts).
 import { LoaderError } from './errors.ts'
 import type { Gateway } from './gateway.ts'
+import type { NetworkMode } from './node-config.ts'
 import { LocalStore, resolveHome } from './local.ts'
 import { startNode } from './network.ts'
 
@@ -13,6 +14,8 @@ export interface ServeOptions {
   listen?: string[]
   /** Also serve a trustless HTTP gateway on this `host:port`. */
   gateway?: string
+  /** 'public' joins the IPFS network (bootstrap, DHT client, delegated routing); default explicit. */
+  network?: NetworkMode
 }
 
 export interface Server {
@@ -43,7 +46,7 @@ export async function serve (options: ServeOptions = {}): Promise<Server> {
   }
   let node
   try {
-    node = await startNode({ local, ...(options.listen ? { listen: options.listen } : {}), writeThrough: true })
+    node = await startNode({ local, ...(options.listen ? { listen: options.listen } : {}), ...(options.network ? { mode: options.network } : {}), writeThrough: true })
   } catch (err) {
     await gateway?.close()
     throw err

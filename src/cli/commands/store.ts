@@ -147,8 +147,9 @@ export function registerStoreCommands (program: Command): void {
     .option('--no-raw-leaves', 'same as --raw-leaves=false')
     .option('-n, --only-hash', 'compute the CID without storing anything')
     .option('--interface <definition.json>', 'also store this interface definition (repeatable)', collect)
+    .option('--announce', 'then announce it on the public IPFS network (DHT provider record, delegated routing): contacts public hosts')
     .option('--json', 'print {cid, size, interfaces} as JSON')
-    .action(async (file: string, flags: { cidVersion: string; rawLeaves?: string | boolean; onlyHash?: boolean; interface?: string[]; json?: boolean }) => {
+    .action(async (file: string, flags: { cidVersion: string, rawLeaves?: string | boolean, onlyHash?: boolean, interface?: string[], announce?: boolean, json?: boolean }) => {
       const cidVersion = parseCidVersion(flags.cidVersion)
       const rawLeaves = flags.rawLeaves === undefined ? cidVersion === 1 : parseBool(flags.rawLeaves)
       if (cidVersion === 0 && rawLeaves) throw new LoaderError('ERR_UNSUPPORTED_CID', 'CIDv0 cannot have raw leaves: use --raw-leaves=false')
@@ -164,7 +165,13 @@ export function registerStoreCommands (program: Command): void {
         ? await cidOfBytes(bytes, { cidVersion, rawLeaves })
         : await withStore({}, (store) => store.publish(bytes, { cidVersion, rawLeaves, interfaces }))
       const ifaceCids = interfaces.map((d) => Cid.ofBytes(d.bytes).toString())
-      print(!!flags.json, { cid: cid.toString(), size: bytes.length, interfaces: ifaceCids }, cid.toString())
+      if (flags.announce && flags.onlyHash) throw new LoaderError('ERR_BAD_CONFIG', '--announce needs the program stored: drop --only-hash')
+      if (flags.announce) {
+        const signal = interruptSignal()
+        await withStore({ network: 'public', signal }, (store) => store.announce(cid, signal))
+        process.stderr.write(`announced ${cid} on the public IPFS network\n`)
+      }
+      print(!!flags.json, { cid: cid.toString(), size: bytes.length, interfaces: ifaceCids, ...(flags.announce ? { announced: true } : {}) }, cid.toString())
     })
 
   addFetchOptions(
