@@ -6,8 +6,8 @@
 import { beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
-import asc from 'assemblyscript/asc'
 import { Packr, Unpackr, FLOAT32_OPTIONS } from 'msgpackr'
+import { compileAsc } from '../asc.ts'
 
 const entry = fileURLToPath(new URL('./msgpack-entry.ts', import.meta.url))
 const packr = new Packr({ useRecords: false, variableMapSize: true })
@@ -105,20 +105,10 @@ class Codec {
 }
 
 async function compile (runtime: string): Promise<{ codec: Codec, wasm: Uint8Array, warnings: string }> {
-  let wasm: Uint8Array | null = null
-  let err = ''
-  const { error } = await asc.main(
-    [entry, '--runtime', runtime, '-O3', '--outFile', 'out.wasm'],
-    {
-      writeFile (name: string, contents: Uint8Array | string) {
-        if (name.endsWith('.wasm') && typeof contents !== 'string') wasm = contents
-      },
-      stdout: { write (s: string | Uint8Array) { return s.length } },
-      stderr: { write (s: string | Uint8Array) { err += String(s); return s.length } }
-    }
-  )
+  const { error, stderr: err, outputs } = await compileAsc([entry, '--runtime', runtime, '-O3', '--outFile', 'out.wasm'])
   assert.equal(error, null, `asc (${runtime}) failed: ${err}`)
-  assert.ok(wasm !== null, 'asc wrote no wasm')
+  const wasm = outputs.get('out.wasm')
+  assert.ok(wasm !== undefined, 'asc wrote no wasm')
   const bytes = wasm as Uint8Array<ArrayBuffer>
   const mod = new WebAssembly.Module(bytes)
   const imports = WebAssembly.Module.imports(mod).map(i => `${i.module}.${i.name}`)
