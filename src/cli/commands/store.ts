@@ -228,27 +228,72 @@ export function registerStoreCommands (program: Command): void {
       }
     })
 
-  for (const [name, description] of [
-    ['pin', 'keep stored programs through gc'],
-    ['unpin', 'let gc remove stored programs'],
-  ] as const) {
-    program
-      .command(name)
-      .description(description)
-      .argument('<cid...>', 'CIDs or unique prefixes of stored programs')
-      .option('--json', 'print the updated entries as JSON')
-      .action(async (texts: string[], flags: { json?: boolean }) => {
+  program
+    .command('pin')
+    .description('keep stored programs through gc; with --remote, ask an IPFS pinning service to pin them')
+    .argument('<cid...>', 'CIDs or unique prefixes of stored programs (any CID with --remote)')
+    .option('--remote <service url>', 'pin at this IPFS Pinning Service API endpoint instead of locally (e.g. https://api.pinata.cloud/psa)')
+    .option('--token <token>', 'the pinning service\'s access token (default: $WASMOS_PINNING_TOKEN)')
+    .option('--name <name>', 'a name for the remote pin')
+    .option('--origin <multiaddr>', 'a peer that has the data, for the service to fetch from (repeatable)', collect)
+    .option('--background', 'return once the service has the request (queued), without waiting for pinned')
+    .option('--pin-timeout <duration>', 'how long to wait for the service to report pinned', '5m')
+    .option('--json', 'print the updated entries (remote: the PinStatus objects) as JSON')
+    .action(async (texts: string[], flags: { remote?: string, token?: string, name?: string, origin?: string[], background?: boolean, pinTimeout: string, json?: boolean }) => {
+      if (flags.remote === undefined) {
+        for (const f of ['token', 'name', 'origin', 'background'] as const) {
+          if (flags[f] !== undefined) throw new LoaderError('ERR_BAD_CONFIG', `--${f} is for remote pins: add --remote <service url>`)
+        }
         const entries = await withStore({}, async (store) => {
           const out = []
-          for (const text of texts) {
-            const cid = await store.resolve(text)
-            out.push(name === 'pin' ? await store.pin(cid) : await store.unpin(cid))
-          }
+          for (const text of texts) out.push(await store.pin(await store.resolve(text)))
           return out
         })
-        print(!!flags.json, entries, entries.map((e) => `${name === 'pin' ? 'pinned' : 'unpinned'} ${e.cid}`).join('\n'))
+        print(!!flags.json, entries, entries.map((e) => `pinned ${e.cid}`).join('\n'))
+        return
+      }
+      const { pinRemote, checkService } = await import('../../loader/remote-pin.ts')
+      const service = checkService(flags.remote)
+      const token = flags.token ?? process.env['WASMOS_PINNING_TOKEN']
+      if (token === undefined || token === '') throw new LoaderError('ERR_BAD_CONFIG', '--remote needs --token <token> (or $WASMOS_PINNING_TOKEN)')
+      const timeoutMs = parseDuration(flags.pinTimeout)
+      const signal = interruptSignal()
+      const cids = await withStore({}, async (store) => Promise.all(texts.map(async (t) => (await store.resolve(t)).toString())))
+      const results = []
+      for (const cid of cids) {
+        let last = ''
+        const status = await pinRemote({
+          service,
+          token,
+          cid,
+          ...(flags.name !== undefined ? { name: flags.name } : {}),
+          ...(flags.origin ? { origins: flags.origin } : {}),
+          wait: !flags.background,
+          timeoutMs,
+          signal,
+          onStatus: (s) => {
+            if (!flags.json && s.status !== last && (s.status === 'queued' || s.status === 'pinning')) process.stderr.write(`${cid}: ${s.status} at ${service}\n`)
+            last = s.status
+          }
+        })
+        results.push(status)
+      }
+      print(!!flags.json, results, results.map((r) => `${r.status === 'pinned' ? 'pinned' : r.status} ${r.pin.cid} at ${service} (request ${r.requestid})`).join('\n'))
+    })
+
+  program
+    .command('unpin')
+    .description('let gc remove stored programs')
+    .argument('<cid...>', 'CIDs or unique prefixes of stored programs')
+    .option('--json', 'print the updated entries as JSON')
+    .action(async (texts: string[], flags: { json?: boolean }) => {
+      const entries = await withStore({}, async (store) => {
+        const out = []
+        for (const text of texts) out.push(await store.unpin(await store.resolve(text)))
+        return out
       })
-  }
+      print(!!flags.json, entries, entries.map((e) => `unpinned ${e.cid}`).join('\n'))
+    })
 
   program
     .command('rm')
