@@ -494,6 +494,7 @@ export class NodeHost implements HostServices {
     const kernel = this.kernel
     const pid = proc.pid
     const monitor = this.#monitor
+    let yielded = 0
     const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
       const view = proc.view
       const cached = proc.keyCache.get(ptr)
@@ -512,13 +513,19 @@ export class NodeHost implements HostServices {
       proc.keyCache.set(ptr, entry)
       return entry
     }
+    // A syscall refused at once costs the host little, but a loop of them must still let others run.
+    const refused = (code: number): number => {
+      if ((proc.work += SYSCALL_WORK) < WORK_SLICE || !proc.started) return code
+      yielded = code
+      return MUST_YIELD
+    }
     const send = (ifacePtr: number, bufPtr: number, bufLen: number, flags: number, idOut: number): number => {
       if (proc.ended) return NO_HANDLER
       monitor?.running(proc)
       proc.views()
-      if (!proc.inBounds(ifacePtr, 32) || !proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
+      if (!proc.inBounds(ifacePtr, 32) || !proc.inBounds(bufPtr, bufLen)) return refused(BAD_POINTER)
       const expects = (flags & SEND_ANSWER) !== 0
-      if (expects && !proc.inBounds(idOut, 8)) return BAD_POINTER
+      if (expects && !proc.inBounds(idOut, 8)) return refused(BAD_POINTER)
       const iface = keyAt(ifacePtr)
       if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
       const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
@@ -537,8 +544,8 @@ export class NodeHost implements HostServices {
       if (proc.ended) return UNKNOWN_MESSAGE
       monitor?.running(proc)
       proc.views()
-      if (!proc.inBounds(bufPtr, bufLen)) return BAD_POINTER
-      if (id <= 0n || id > MAX_ID) return UNKNOWN_MESSAGE
+      if (!proc.inBounds(bufPtr, bufLen)) return refused(BAD_POINTER)
+      if (id <= 0n || id > MAX_ID) return refused(UNKNOWN_MESSAGE)
       const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
       if (kernel.actions.length > 0) this.drain()
       if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
@@ -553,8 +560,8 @@ export class NodeHost implements HostServices {
       if (proc.ended) return MUST_BLOCK
       monitor?.running(proc)
       proc.views()
-      if (count < 0 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) return -BAD_POINTER
-      if (count > MAX_WAIT_IDS) return -TOO_LARGE
+      if (count < 0 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) return refused(-BAD_POINTER)
+      if (count > MAX_WAIT_IDS) return refused(-TOO_LARGE)
       ids = noIds
       let size = 0
       if (count > 0) {
@@ -607,9 +614,8 @@ export class NodeHost implements HostServices {
         monitor?.blocked(proc)
       })
     }
-    // A syscall that used up the process's share of host work returns MUST_YIELD with its result
-    // kept here; the adapter then calls this, which lets everyone else run first.
-    let yielded = 0
+    // A syscall that used up the process's share of host work returned MUST_YIELD with its result
+    // kept in `yielded`; the adapter then calls this, which lets everyone else run first.
     const yieldTurn = async (): Promise<number> => {
       const result = yielded
       proc.work = 0
