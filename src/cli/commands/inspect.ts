@@ -20,6 +20,7 @@ async function readProgram (text: string): Promise<{ bytes: Uint8Array, cid: str
       : (await (await import('../../loader/index.ts')).cidOfBytes(bytes)).toString()
     return { bytes, cid, source: text }
   }
+  if (/[./\\]/.test(text)) throw new WasmosError('ERR_NOT_FOUND', `${text}: no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(text) ? ' (run npm run build to build the programs)' : ''}`)
   const { openStore } = await import('../../loader/index.ts')
   const store = await openStore({ peers: [] })
   try {
