@@ -1,7 +1,7 @@
 // The on-disk cache of rewritten modules, in a temporary WASMOS_HOME.
 import { onTestFinished, test } from 'vitest'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -62,8 +62,21 @@ test('corrupt entries are ignored and rewritten', () => {
   }
 })
 
-// Root ignores file modes, so as root the rewrite runs in a child process that has dropped to
-// `nobody`: for it, as for any other user, the cache directory is read-only.
+/**
+ * Runs a Node script in a child for which `dir` cannot be written: its mode bits stop any user but
+ * root, so for root the child gets a mount namespace of its own where `dir` is a read-only bind
+ * mount; where root may not unshare (a container), the child drops to `nobody` instead.
+ */
+function runWhereUnwritable (dir: string, script: string): SpawnSyncReturns<string> {
+  chmodSync(dir, 0o555)
+  const node = [process.execPath, '--input-type=module', '-e', script]
+  if (process.getuid?.() !== 0) return spawnSync(node[0], node.slice(1), { encoding: 'utf8' })
+  const bound = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
+    'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', 'sh', dir, ...node], { encoding: 'utf8' })
+  if (!/^(unshare|mount):/m.test(bound.stderr)) return bound
+  return spawnSync(node[0], node.slice(1), { encoding: 'utf8', uid: 65534, gid: 65534 })
+}
+
 test('an unwritable cache still gives the rewritten module', () => {
   const h = home()
   const dir = fuelCacheDir(h)
@@ -71,15 +84,13 @@ test('an unwritable cache still gives the rewritten module', () => {
   writeFileSync(join(h, 'spin.wasm'), fixture('spin'))
   mkdirSync(dir, { recursive: true })
   chmodSync(h, 0o755)
-  chmodSync(dir, 0o555)
   const script = `
     import { readFileSync } from 'node:fs'
     import { rewriteCached } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'src', 'kernel', 'node', 'limits', 'cache.ts'))}
     const home = ${JSON.stringify(h)}
     const r = rewriteCached(readFileSync(home + '/spin.wasm'), ${JSON.stringify(opts)}, { home })
     process.stdout.write(JSON.stringify({ stored: r.stored, hit: r.hit, valid: WebAssembly.validate(r.bytes) }))`
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...asNobody })
+  const child = runWhereUnwritable(dir, script)
   assert.equal(child.status, 0, child.stderr)
   assert.deepEqual(JSON.parse(child.stdout), { stored: false, hit: false, valid: true })
   assert.deepEqual(readdirSync(dir), [], 'nothing was written, not even a temporary file')
