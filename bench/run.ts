@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { BenchError, target, type TargetResult } from './report.ts'
 
 // In this order; then any other bench file, by name.
-const KNOWN = ['kernel', 'fuel', 'loader', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
+const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
 // Modules of bench/ that are not benches: shared code, and interp-count (a tool that counts
 // instructions under valgrind to compare two versions of the interpreter, not a timing).
 const HELPERS = new Set(['run', 'report', 'fuel-fixtures', 'interp-native', 'interp-count'])
