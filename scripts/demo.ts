@@ -180,10 +180,10 @@ async function main (): Promise<void> {
   if (!has('qemu-system-x86_64')) {
     console.log('  QEMU is not installed (Debian: apt-get install qemu-system-x86); with it: npm run iso && npm run qemu')
   } else if (!wantIso && !bareMetalBuilt()) {
-    console.log('  The bare-metal kernel is not built yet (about a minute of compiling, once):')
+    console.log('  The bare-metal kernel is not built, or older than its sources (a minute or two of compiling):')
     console.log('  npm run iso && npm run qemu     or: npm start -- --iso   to boot it here')
   } else {
-    if (!bareMetalBuilt()) console.log(dim('  Building the bare-metal kernel and its stub first (about a minute of compiling, once).'))
+    if (!bareMetalBuilt()) console.log(dim('  Building the bare-metal kernel and its stub first (a minute or two of compiling).'))
     build(['65-kernel'])
     show('', [...isoArgs.slice(0, -1), 'wasmos.iso'])
     must(await wasmos(homes.here, isoArgs), 'wasmos iso')
