@@ -72,6 +72,11 @@ function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
 export interface StdioFd extends Common {
   kind: 'stdio'
   n: 0 | 1 | 2
+  /**
+   * The run's own stream is a terminal: then it is a character device (C's stdio buffers it by
+   * line), else of unknown type, as wasmtime reports a pipe or a file (fully buffered).
+   */
+  tty: boolean
   incoming: Incoming | null
 }
 
@@ -100,7 +105,7 @@ export function filetypeOf (e: Entry): number {
   switch (e.kind) {
     case 'file': return e.filetype
     case 'dir': return FILETYPE.DIRECTORY
-    case 'stdio': return FILETYPE.CHARACTER_DEVICE
+    case 'stdio': return e.tty ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN
     case 'listener': case 'conn': return FILETYPE.SOCKET_STREAM
   }
 }

@@ -130,6 +130,8 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
     }
     return mem.scatter(iovs, count, inc.take(cap, peek))
   }
+  // Each write to stdout or stderr waits for its answer (the stream took it): the program cannot
+  // end, and the run exit, with output still queued behind it.
   const writeStdio = async (n: number, data: Uint8Array): Promise<number> => {
     if (data.length === 0) return 0
     const r = await link.call(stdio.key, stdio.digest, stdio.encode({ name: 'write', fd: n, data }))

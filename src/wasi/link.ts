@@ -37,19 +37,25 @@ export class ProcLink {
     return p
   }
 
+  /** Calls sent and not answered yet. */
+  get outstanding (): number { return this.#waiting.size }
+
   /** Takes every answer that arrived; blocks the process on the rest. */
   #collect = (): void => {
     if (this.#closed || this.#proc.ended) return
     const kernel = this.#host.kernel
     const pid = this.#proc.pid
-    for (const id of [...this.#waiting.keys()]) {
-      const size = kernel.poll(pid, [id], 0x7fffffff)
-      if (size === 0) continue
-      const n = kernel.taken!
-      if (n.kind !== KIND_ANSWER) continue
-      const resolve = this.#waiting.get(id)!
-      this.#waiting.delete(id)
-      resolve({ status: n.code, payload: n.payload ?? new Uint8Array(0) })
+    if (this.#waiting.size > 0) {
+      const ids = [...this.#waiting.keys()]
+      while (ids.length > 0) {
+        if (kernel.poll(pid, ids, 0x7fffffff) === 0) break
+        const n = kernel.taken!
+        const resolve = this.#waiting.get(n.id)
+        if (n.kind !== KIND_ANSWER || resolve === undefined) continue
+        this.#waiting.delete(n.id)
+        ids.splice(ids.indexOf(n.id), 1)
+        resolve({ status: n.code, payload: n.payload ?? new Uint8Array(0) })
+      }
     }
     if (this.#waiting.size > 0) {
       this.#proc.wake = this.#collect

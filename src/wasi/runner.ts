@@ -3,6 +3,7 @@
 // `--dir` preopen (only once the process is granted `fs`), then one per `--listen` listener (opened
 // through the tcp interface as the process, so only with a `tcp` grant). Everything is released
 // when the process ends. Programs importing only the older `wasi_unstable` go to legacy.ts.
+import { isatty } from 'node:tty'
 import { fs } from '../interfaces/gen/fs.ts'
 import { tcp } from '../interfaces/gen/tcp.ts'
 import { openRoot } from '../interfaces/native/safe-path.ts'
@@ -60,7 +61,7 @@ export class WasiRunner implements WasiAdapter {
     let ended = false
     proc.exited.then(() => { ended = true; table.closeAll(); link.close() })
     for (const n of [0, 1, 2] as const) {
-      table.set(n, { kind: 'stdio', n, incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
+      table.set(n, { kind: 'stdio', n, tty: isatty(n), incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
     }
     if (this.#mounts.length > 0) {
       // The process asks for its fs grant with a real message, as the process: flags, stored

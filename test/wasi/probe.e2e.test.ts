@@ -82,6 +82,18 @@ describe('files', () => {
   })
 })
 
+describe('standard output', () => {
+  test('a pipe is not a terminal (so C buffers it fully); 200 000 lines arrive, all of them, in order', async () => {
+    const r = await wasmos(['run', probe, 'lines', '200000'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('isatty: 0 0 0')
+    const out = r.stdout.split('\n')
+    expect(out.length).toBe(200_001)
+    expect(out[0]).toBe('line 0')
+    expect(out[199_999]).toBe('line 199999')
+  })
+})
+
 describe('poll_oneoff', () => {
   test('a clock subscription waits its time; clocks have nanosecond resolution', async () => {
     expect(await probeRun(dataDir(), ['poll'])).toEqual([

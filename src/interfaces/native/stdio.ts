@@ -68,12 +68,18 @@ export function stdioHandler (host: HostServices, streams: StdioStreams): Native
       for (let i = readers.length - 1; i >= 0; i--) if (readers[i].pid === pid) readers.splice(i, 1)
       if (readers.length === 0 && listening) streams.stdin.pause()
     },
-    close () {
+    async close () {
       if (listening) {
         streams.stdin.off('data', onData)
         streams.stdin.off('end', onEnd)
         streams.stdin.pause()
       }
+      // A write is answered once the stream took it, which may be before a slow pipe did: let
+      // what is still queued out before the run ends (the CLI exits right after it).
+      await Promise.all([streams.stdout, streams.stderr].map((out) => new Promise<void>((resolve) => {
+        if (out.writableLength === 0 || out.destroyed) resolve()
+        else out.write('', () => resolve())
+      })))
     }
   })
 }
