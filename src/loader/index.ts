@@ -20,7 +20,12 @@
 //   store.close() → Promise<void>   stops the Helia node if one was started.
 //   Also: publish(bytes, { cidVersion?, rawLeaves?, interfaces? }) → Cid (pinned), fetch(cid),
 //   list(), pin(cid), unpin(cid), remove(cid, { force? }), gc(), exportCar(cid, path),
-//   importCar(path), has(cid). serve({ home, listen }) (serve.ts) runs a serving node.
+//   importCar(path), has(cid), announce(cid) (public network only). serve({ home, listen,
+//   gateway, network }) (serve.ts) runs a serving node, with gateway: a trustless HTTP gateway.
+//   openStore also takes gateways (trustless gateway URLs, added to `gateways` of config.json)
+//   and network ('explicit' | 'public', else `network` of config.json; node-config.ts says what
+//   each mode contacts). pinRemote({ service, token, cid, … }) (remote-pin.ts) speaks the IPFS
+//   Pinning Service API; startGateway({ local, listen }) (gateway.ts) is the gateway alone.
 //
 //   cidOfBytes(bytes, { cidVersion = 1, rawLeaves = cidVersion === 1 }) → Promise<Cid>
 //     The CID `ipfs add` gives for the bytes (256 KiB chunks, balanced, 174 links per node),
