@@ -73,6 +73,10 @@ export function parseDir (spec: string): Mount {
 /** Resolves the host side of each mount (realpath) and checks it is a directory. */
 export async function resolveMounts (mounts: Mount[]): Promise<Mount[]> {
   const out: Mount[] = []
+  // Paths are resolved through /proc/self/fd (safe-path.ts): without it nothing could be reached.
+  if (mounts.length > 0 && !(await stat('/proc/self/fd').then((s) => s.isDirectory(), () => false))) {
+    throw new WasmosError('ERR_BAD_DIR', '--dir needs /proc/self/fd (Linux) to keep programs inside the directories')
+  }
   for (const m of mounts) {
     let real: string
     try {
