@@ -4,12 +4,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-export function newest (dir: string): number {
-  if (!existsSync(dir)) return 0
+/** The newest modification time under `dir`, leaving out the directories in `skip`. */
+export function newest (dir: string, skip: string[] = []): number {
+  if (!existsSync(dir) || skip.includes(dir)) return 0
   let t = 0
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name)
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+    t = Math.max(t, e.isDirectory() ? newest(p, skip) : statSync(p).mtimeMs)
   }
   return t
 }
