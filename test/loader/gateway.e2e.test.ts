@@ -147,6 +147,22 @@ describe('wasmos serve --gateway', () => {
     expect(String(one.headers.etag)).not.toBe(String(whole.headers.etag))
   })
 
+  test('dups=y repeats a block each time the DAG links it; dups=n sends it once', async () => {
+    // A file whose 256 KiB chunks after the first are identical: one leaf linked three times.
+    const store = await openStore({ home: home.path })
+    const repeated = await store.publish(Buffer.concat([Buffer.from(small), Buffer.alloc(4 * 262144 - small.length)]))
+    await store.close()
+    const once = await get(`${served.gateway}/ipfs/${repeated}?format=car`)
+    const every = await get(`${served.gateway}/ipfs/${repeated}`, { Accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=y' })
+    expect(every.headers['content-type']).toBe('application/vnd.ipld.car; version=1; order=dfs; dups=y')
+    const a = await carBlocks(once.body)
+    const b = await carBlocks(every.body)
+    expect(a.length).toBe(3)
+    expect(b.length).toBe(5)
+    expect(new Set(b.map((x) => x.cid)).size).toBe(3)
+    for (const x of b) expect(Cid.parse(x.cid).matches(x.bytes)).toBe(true)
+  })
+
   test('status codes: 400 bad CID, 404 not stored, 406 unsupported format, 405 other methods, 414 long URLs; HEAD has no body', async () => {
     expect((await get(`${served.gateway}/ipfs/not-a-cid?format=raw`)).status).toBe(400)
     const absent = Cid.ofBytes(Buffer.from('never published'))
@@ -178,6 +194,22 @@ describe('wasmos serve --gateway', () => {
     expect(car.status).toBe(200)
     const it = await CarBlockIterator.fromBytes(car.body)
     expect((await it.getRoots()).map(String)).toEqual(['bafkqaaa'])
+  })
+
+  test('serve refuses gateway addresses it cannot use, and publish --announce a hash it did not store, in one line', async () => {
+    const { runCli } = await import('../helpers.ts')
+    const taken = new URL(served.gateway).host
+    for (const [args, pattern] of [
+      [['serve', '--gateway', 'nonsense'], /^wasmos: --gateway: expected host:port/],
+      [['serve', '--gateway', taken], /^wasmos: --gateway: cannot listen on .*EADDRINUSE/],
+      [['serve', '--network', 'everywhere'], /^wasmos: network must be explicit or public/],
+      [['publish', '--only-hash', '--announce', join(import.meta.dirname, '..', '..', 'programs', 'build', 'hello.wasm')], /^wasmos: --announce needs the program stored/]
+    ] as const) {
+      const r = await runCli(home.path, [...args])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(pattern)
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+    }
   })
 
   test('requests beyond the concurrency bound get 503, and the gateway still answers afterwards', async () => {

@@ -188,15 +188,21 @@ export function registerStoreCommands (program: Command): void {
 
   program
     .command('serve')
-    .description('serve the local store to peers over libp2p until Ctrl-C; prints the multiaddrs to give as --peer')
+    .description('serve the local store to peers over libp2p (and with --gateway over HTTP) until Ctrl-C; prints the multiaddrs to give as --peer')
     .option('--listen <multiaddr>', 'address to listen on (repeatable; default /ip4/127.0.0.1/tcp/0)', collect)
     .option('--gateway <host:port>', 'also serve a trustless HTTP gateway (raw blocks and CARs) here, e.g. 127.0.0.1:8080')
+    .option('--network <mode>', 'explicit (default: loopback, only peers that dial in) or public (join the IPFS network: bootstrap, DHT client, delegated routing)')
     .option('--json', 'print {peerId, multiaddrs, gateway} as JSON')
-    .action(async (flags: { listen?: string[]; gateway?: string; json?: boolean }) => {
+    .action(async (flags: { listen?: string[], gateway?: string, network?: string, json?: boolean }) => {
       const { serve } = await import('../../loader/serve.ts')
+      const network = flags.network === undefined ? undefined : (await import('../../loader/node-config.ts')).checkMode(flags.network)
       let server
       try {
-        server = await serve({ ...(flags.listen ? { listen: flags.listen } : {}), ...(flags.gateway !== undefined ? { gateway: flags.gateway } : {}) })
+        server = await serve({
+          ...(flags.listen ? { listen: flags.listen } : {}),
+          ...(flags.gateway !== undefined ? { gateway: flags.gateway } : {}),
+          ...(network ? { network } : {})
+        })
       } catch (err) {
         if (err instanceof LoaderError) throw err
         throw new LoaderError('ERR_BAD_PEER', `cannot serve: ${(err as Error).message}`)
