@@ -60,3 +60,33 @@ describe('log lines and the prompt', { timeout: 60_000 }, () => {
     }
   })
 })
+
+// 300 sends of 16 MB to kv, whose grant is being asked about: traps unless some got QUEUE_FULL (5).
+const heldFlood = (): string => wat(`
+(module
+  (import "wasmos" "send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 260)
+  (data (i32.const 0) "${digest('kv')}")
+  (func (export "_start") (local $i i32) (local $full i32)
+    (loop $l
+      (if (i32.eq (call $send (i32.const 0) (i32.const 64) (i32.const 16000000) (i32.const 0) (i32.const 32)) (i32.const 5))
+        (then (local.set $full (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 300))))
+    (if (i32.eqz (local.get $full)) (then unreachable))))`, 'held-flood')
+
+describe('messages held while the prompt is open', { timeout: 60_000 }, () => {
+  test('300 sends of 16 MB to an interface being asked about: a few are held, the rest get QUEUE_FULL', async () => {
+    const t = new Terminal(['run', '--max-memory', '32MiB', heldFlood()], tempHome())
+    try {
+      await t.waitFor(PROMPT)
+      // Answered after the program had time to send past the bound (the fifth send is refused).
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      t.keys('n')
+      const status = await t.exitStatus(30_000)
+      expect(status, t.screen()).toBe(0)
+    } finally {
+      t.close()
+    }
+  })
+})
