@@ -86,6 +86,7 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
     let r: number | Promise<number>
     try { r = fn(...unsigned(a)) } catch (err) { return fail(name, err) }
     if (typeof r === 'number') return r
+    link.refresh()
     ctx.blocked?.()
     return r.then(
       (n) => { ctx.resumed?.(); return n },

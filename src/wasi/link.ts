@@ -37,8 +37,14 @@ export class ProcLink {
     return p
   }
 
-  /** Calls sent and not answered yet. */
-  get outstanding (): number { return this.#waiting.size }
+  /**
+   * Takes answers that arrived and blocks the process on the rest again: called as the process
+   * suspends in a WASI call, since a `wait` of its own (a module may import both) may have set
+   * another filter meanwhile.
+   */
+  refresh (): void {
+    if (this.#waiting.size > 0) this.#collect()
+  }
 
   /** Takes every answer that arrived; blocks the process on the rest. */
   #collect = (): void => {
