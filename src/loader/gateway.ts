@@ -261,7 +261,11 @@ async function handle (local: LocalStore, req: IncomingMessage, res: ServerRespo
     throw new HttpError(format.kind === 'raw' ? 404 : 501, `${cid}: codec 0x${cid.codec.toString(16)} is never stored here`)
   }
   const root = await readBlock(local, cid)
-  if (!root) throw new HttpError(404, `${cid} is not stored here`)
+  if (!root) {
+    // A client asking only for what is at hand gets the spec's 412; everyone else a 404.
+    const onlyIfCached = /(^|,)\s*only-if-cached\s*(,|$)/i.test(String(req.headers['cache-control'] ?? ''))
+    throw new HttpError(onlyIfCached ? 412 : 404, `${cid} is not stored here`)
+  }
   const head = req.method === 'HEAD'
   const common = {
     'Cache-Control': 'public, max-age=29030400, immutable',

@@ -87,6 +87,30 @@ describe('wasmos exec --gateway', () => {
     }
   })
 
+  test('progress on stderr as with peers, for a fetch through a slow gateway', async () => {
+    const b = scratchHome('gw-progress')
+    // Forwards to the real gateway, each answer held back 400 ms: a fetch long enough to report.
+    const slow = await httpServer((req, res) => {
+      setTimeout(() => {
+        fetch(served.gateway + (req.url ?? '/'), { headers: { accept: String(req.headers.accept ?? '') } })
+          .then(async (r) => {
+            res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/octet-stream' })
+            res.end(Buffer.from(await r.arrayBuffer()))
+          })
+          .catch(() => res.destroy())
+      }, 400)
+    })
+    try {
+      const r = await runCli(b.path, ['fetch', bigCid, '--gateway', slow.url], 60_000)
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, new RegExp(`fetching ${bigCid}: \\d+ blocks, [\\d.]+ (KiB|MiB) of 700\\.\\d KiB`))
+      assert.match(r.stderr, /fetching .*: 4 blocks, 700\.\d KiB of 700\.\d KiB\n$/)
+    } finally {
+      await slow.close()
+      await b.dispose()
+    }
+  })
+
   test('a gateway sending bytes that do not match the CID is refused; nothing is stored', async () => {
     const b = scratchHome('gw-tamper')
     const liar = await httpServer((_req, res) => {

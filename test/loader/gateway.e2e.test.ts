@@ -168,6 +168,8 @@ describe('wasmos serve --gateway', () => {
     const absent = Cid.ofBytes(Buffer.from('never published'))
     expect((await get(`${served.gateway}/ipfs/${absent}?format=raw`)).status).toBe(404)
     expect((await get(`${served.gateway}/ipfs/${absent}?format=car`)).status).toBe(404)
+    expect((await get(`${served.gateway}/ipfs/${absent}?format=raw`, { 'Cache-Control': 'only-if-cached' })).status).toBe(412)
+    expect((await get(`${served.gateway}/ipfs/${smallCid}?format=raw`, { 'Cache-Control': 'only-if-cached' })).status).toBe(200)
     expect((await get(`${served.gateway}/ipfs/${smallCid}?format=dag-json`)).status).toBe(406)
     expect((await get(`${served.gateway}/ipfs/${smallCid}`, { Accept: 'text/html' })).status).toBe(406)
     expect((await get(`${served.gateway}/ipfs/${smallCid}`, { Accept: 'application/vnd.ipld.car; version=2' })).status).toBe(406)
