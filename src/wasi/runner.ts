@@ -1,8 +1,9 @@
 // The WASI adapter: instantiates programs that import `wasi_snapshot_preview1` with wasmos's own
 // WASI (imports.ts), their file descriptors set up per process: 0–2 standard I/O, then one per
-// `--dir` preopen (only once the process is granted `fs`), then one per `--listen` listener (opened
-// through the tcp interface as the process, so only with a `tcp` grant). Everything is released
-// when the process ends. Programs importing only the older `wasi_unstable` go to legacy.ts.
+// `--dir` preopen (only once the process is granted `fs`), then, for the run's main program, one
+// per `--listen` listener (opened through the tcp interface as the process, so only with a `tcp`
+// grant). Everything is released when the process ends. Programs importing only the older
+// `wasi_unstable` go to legacy.ts.
 import { isatty } from 'node:tty'
 import { fs } from '../interfaces/gen/fs.ts'
 import { tcp } from '../interfaces/gen/tcp.ts'
@@ -73,7 +74,8 @@ export class WasiRunner implements WasiAdapter {
         }
       }
     }
-    for (const l of this.#listen) {
+    // A listener is one socket: it goes to the run's main program, not to the programs it starts.
+    for (const l of proc.main ? this.#listen : []) {
       const r = await link.call(tcp.key, tcp.digest, tcp.encode({ name: 'listen', host: l.host, port: l.port, backlog: 128 }))
       if (r.status === DENIED || ended) break
       if (r.status !== 0) throw new Error(`--listen ${l.host}:${l.port}: could not listen (status ${r.status})`)

@@ -24,9 +24,9 @@ export function parseListen (spec: string): Listen {
 export const hostIo: Feature = {
   addOptions (cmd: Command) {
     cmd
-      .option('--dir <host[:guest]>', 'let programs granted fs use this directory, seen as guest (default /<its name>) (repeatable)', collect, [])
+      .option('--dir <host[:guest]>', 'let programs granted fs use this directory, seen as guest (default /<its name>; "." gives WASI programs the preopen ".") (repeatable)', collect, [])
       .option('--env <NAME=value>', 'an environment variable for programs granted env, and for WASI programs (repeatable)', collect, [])
-      .option('--listen <host:port>', 'a listening socket WASI programs granted tcp get as a pre-opened fd, after the --dir ones (repeatable)', collect, [])
+      .option('--listen <host:port>', 'a listening socket the main program, if WASI and granted tcp, gets as a pre-opened fd after the --dir ones (repeatable)', collect, [])
   },
   async apply (flags: Flags, opts) {
     const dirs = (flags.dir as string[] | undefined) ?? []
