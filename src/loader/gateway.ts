@@ -205,6 +205,8 @@ export async function startGateway (options: GatewayOptions): Promise<Gateway> {
     })
   })
   server.maxConnections = limits.maxConnections
+  // A client that stops reading holds a slot: its socket is closed after this long without progress.
+  server.timeout = limits.headersTimeoutMs * 3
   // Keep-alive connections that sit idle are closed rather than held.
   server.keepAliveTimeout = 5000
   await new Promise<void>((resolve, reject) => {

@@ -88,7 +88,9 @@ export function checkMode (text: string): NetworkMode {
   throw new LoaderError('ERR_BAD_CONFIG', `network must be ${NETWORK_MODES.join(' or ')}, not ${JSON.stringify(text)}`)
 }
 
-const isLoopback = (url: string): boolean => /^(127\.|\[::1\]$|localhost$)/.test(new URL(url).hostname)
+/** Loopback, private, link-local or unique-local: addresses Helia's broker skips unless allowed. */
+const isLocal = (url: string): boolean =>
+  /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|\[(::1|f[cd][0-9a-f]*:|fe[89ab][0-9a-f]*:)|localhost$|[^.]+$|.*\.local$)/i.test(new URL(url).hostname)
 
 /** The user's gateways as an ordinary router's providers, in the order given (tried in turn). */
 async function explicitGatewaysRouter (gateways: string[]): Promise<unknown> {
@@ -148,7 +150,7 @@ export async function buildNodeConfig (options: NodeConfigOptions = {}): Promise
     const named = gateways.length > 0
     blockBrokers.push(trustlessGatewayBlockBroker({
       allowInsecure: named && gateways.some((g) => g.startsWith('http:')),
-      allowLocal: named && gateways.some(isLoopback)
+      allowLocal: named && gateways.some(isLocal)
     }) as Factory)
     summary.blockBrokers.push('trustless-gateway')
   }
