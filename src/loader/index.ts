@@ -50,6 +50,6 @@ export { bytesMatchCid, cidOfBytes, type CidOptions } from './importer.ts'
 export type { ProgramEntry } from './local.ts'
 export { DEFAULT_FETCH_TIMEOUT_MS, Store, type FetchProgress, type GcResult, type LoadOptions, type PublishOptions, type StoreOptions } from './store.ts'
 
-export async function openStore(options: StoreOptions = {}): Promise<Store> {
+export async function openStore (options: StoreOptions = {}): Promise<Store> {
   return new Store(options)
 }

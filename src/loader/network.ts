@@ -25,18 +25,18 @@ class NodeBlockstore {
   readonly #toCid: (bytes: Uint8Array) => Cid
   readonly #writeThrough: boolean
 
-  constructor(local: LocalStore, toCid: (bytes: Uint8Array) => Cid, writeThrough: boolean) {
+  constructor (local: LocalStore, toCid: (bytes: Uint8Array) => Cid, writeThrough: boolean) {
     this.#local = local
     this.#toCid = toCid
     this.#writeThrough = writeThrough
   }
 
-  async has(cid: MfCid): Promise<boolean> {
+  async has (cid: MfCid): Promise<boolean> {
     const key = Buffer.from(cid.multihash.bytes).toString('base64')
     return this.fetched.has(key) || this.#local.hasBlock(this.#toCid(cid.bytes))
   }
 
-  async put(cid: MfCid, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<MfCid> {
+  async put (cid: MfCid, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<MfCid> {
     const chunks: Uint8Array[] = []
     if (bytes instanceof Uint8Array) chunks.push(bytes)
     else for await (const c of bytes) chunks.push(c)
@@ -48,7 +48,7 @@ class NodeBlockstore {
     return cid
   }
 
-  async *get(cid: MfCid): AsyncGenerator<Uint8Array> {
+  async * get (cid: MfCid): AsyncGenerator<Uint8Array> {
     const mem = this.fetched.get(Buffer.from(cid.multihash.bytes).toString('base64'))
     if (mem) {
       yield mem
@@ -63,26 +63,26 @@ class NodeBlockstore {
     yield block
   }
 
-  async delete(cid: MfCid): Promise<void> {
+  async delete (cid: MfCid): Promise<void> {
     this.fetched.delete(Buffer.from(cid.multihash.bytes).toString('base64'))
   }
 
-  async *putMany(source: AsyncIterable<{ cid: MfCid; bytes: Uint8Array }>): AsyncGenerator<MfCid> {
+  async * putMany (source: AsyncIterable<{ cid: MfCid; bytes: Uint8Array }>): AsyncGenerator<MfCid> {
     for await (const { cid, bytes } of source) yield this.put(cid, bytes)
   }
 
-  async *getMany(source: AsyncIterable<MfCid>): AsyncGenerator<{ cid: MfCid; bytes: AsyncGenerator<Uint8Array> }> {
+  async * getMany (source: AsyncIterable<MfCid>): AsyncGenerator<{ cid: MfCid; bytes: AsyncGenerator<Uint8Array> }> {
     for await (const cid of source) yield { cid, bytes: this.get(cid) }
   }
 
-  async *deleteMany(source: AsyncIterable<MfCid>): AsyncGenerator<MfCid> {
+  async * deleteMany (source: AsyncIterable<MfCid>): AsyncGenerator<MfCid> {
     for await (const cid of source) {
       await this.delete(cid)
       yield cid
     }
   }
 
-  async *getAll(): AsyncGenerator<never> {}
+  async * getAll (): AsyncGenerator<never> {}
 }
 
 export interface NodeOptions {
@@ -127,7 +127,7 @@ type WithLibp2pLight = typeof import('@helia/libp2p').withLibp2pLight
  * createLibp2p, the libp2p router, the same self key in the datastore); if those files move in
  * another version, falls back to the public entry points.
  */
-async function heliaFactories(): Promise<{ createHeliaLight: CreateHeliaLight; withLibp2pLight: WithLibp2pLight }> {
+async function heliaFactories (): Promise<{ createHeliaLight: CreateHeliaLight; withLibp2pLight: WithLibp2pLight }> {
   try {
     const heliaIndex = import.meta.resolve('helia')
     const [{ Helia }, { name, version }, { libp2pRouting }, { createLibp2p }, { loadOrCreateSelfKey }] = (await Promise.all([
@@ -141,7 +141,7 @@ async function heliaFactories(): Promise<{ createHeliaLight: CreateHeliaLight; w
       { name: string; version: string },
       { libp2pRouting: (libp2p: unknown) => unknown },
       typeof import('libp2p'),
-      typeof import('@libp2p/config'),
+      typeof import('@libp2p/config')
     ]
     if (typeof Helia !== 'function' || typeof libp2pRouting !== 'function') throw new Error('unexpected helia layout')
     const createHeliaLight: CreateHeliaLight = (init = {}) => new Helia({ name, version, ...init })
@@ -150,7 +150,7 @@ async function heliaFactories(): Promise<{ createHeliaLight: CreateHeliaLight; w
       Object.defineProperty(helia, 'libp2p', {
         configurable: true,
         enumerable: true,
-        get() {
+        get () {
           if (libp2p) return libp2p
           throw new Error('the libp2p node is not started')
         },
@@ -181,7 +181,7 @@ async function heliaFactories(): Promise<{ createHeliaLight: CreateHeliaLight; w
   }
 }
 
-export async function startNode(options: NodeOptions): Promise<WasmosNode> {
+export async function startNode (options: NodeOptions): Promise<WasmosNode> {
   const [
     { createHeliaLight, withLibp2pLight },
     { FsDatastore },
@@ -241,7 +241,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
   const badPeers = new Set<string>()
   const pending = new Set<(err: Error) => void>()
   const broker = (helia as unknown as { blockBrokers: Array<{ name: string; bitswap?: { wantList?: EventTarget } }> }).blockBrokers.find(
-    (b) => b.name === 'bitswap',
+    (b) => b.name === 'bitswap'
   )
   broker?.bitswap?.wantList?.addEventListener('block', (evt) => {
     const { sender, cid } = (evt as CustomEvent<{ sender: { toString(): string }; cid: MfCid }>).detail
@@ -249,7 +249,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
     const peer = sender.toString()
     if (badPeers.has(peer)) return
     badPeers.add(peer)
-    void libp2p
+    libp2p
       .hangUp(sender as never)
       .catch(() => {})
       .then(() => {
@@ -257,6 +257,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
         const err = new LoaderError('ERR_HASH_MISMATCH', `peer ${peer} sent bytes that do not match the CID asked for: refused`)
         for (const reject of pending) reject(err)
       })
+      .catch(() => {})
   })
 
   const dialled: string[] = []
@@ -272,7 +273,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
     provide: (cid, signal) => helia.routing.provide(CID.decode(cid.bytes), { signal }),
     multiaddrs: () => libp2p.getMultiaddrs().map((m) => m.toString()),
     connectedPeers: () => libp2p.getConnections().length,
-    async dial(peers: string[], signal?: AbortSignal): Promise<string[]> {
+    async dial (peers: string[], signal?: AbortSignal): Promise<string[]> {
       const reached: string[] = []
       const failures: string[] = []
       await Promise.all(
@@ -289,7 +290,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
           } catch (err) {
             failures.push(`${peer}: ${(err as Error).message}`)
           }
-        }),
+        })
       )
       if (reached.length === 0) {
         signal?.throwIfAborted()
@@ -297,13 +298,13 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
       }
       return reached
     },
-    async getBlock(cid: Cid, signal: AbortSignal): Promise<Uint8Array> {
+    async getBlock (cid: Cid, signal: AbortSignal): Promise<Uint8Array> {
       wanted.add(Buffer.from(cid.multihash).toString('base64'))
       const mf = CID.decode(cid.bytes)
       signal.throwIfAborted()
       let reject!: (err: Error) => void
-      const refused = new Promise<never>((_, rej) => {
-        reject = rej
+      const refused = new Promise<never>((_resolve, _reject) => {
+        reject = _reject
       })
       pending.add(reject)
       // Helia may still deliver a block after the signal fired: the abort wins regardless.
@@ -322,7 +323,7 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
         done.abort()
       }
     },
-    async stop(): Promise<void> {
+    async stop (): Promise<void> {
       await helia.stop()
       await datastore.close()
     },
@@ -331,17 +332,17 @@ export async function startNode(options: NodeOptions): Promise<WasmosNode> {
 
 type AnyHelia = { blockstore: { get(cid: unknown, options: { signal: AbortSignal }): AsyncIterable<Uint8Array> } }
 
-async function readBlock(helia: AnyHelia, cid: unknown, signal: AbortSignal): Promise<Uint8Array> {
+async function readBlock (helia: AnyHelia, cid: unknown, signal: AbortSignal): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   for await (const chunk of helia.blockstore.get(cid, { signal })) chunks.push(chunk)
   return Buffer.concat(chunks)
 }
 
 /** A node without libp2p: blocks come over HTTP from the trustless gateways given. */
-function httpOnlyNode(
+function httpOnlyNode (
   helia: AnyHelia & { stop(): Promise<void> },
   datastore: { close(): Promise<void> },
-  CID: typeof import('multiformats/cid').CID,
+  CID: typeof import('multiformats/cid').CID
 ): WasmosNode {
   return {
     peerId: '',
@@ -349,17 +350,17 @@ function httpOnlyNode(
     dialled: [],
     multiaddrs: () => [],
     connectedPeers: () => 0,
-    async dial(): Promise<string[]> {
+    async dial (): Promise<string[]> {
       throw new LoaderError('ERR_BAD_PEER', 'this node has no libp2p: it fetches from gateways only')
     },
-    async provide(): Promise<void> {
+    async provide (): Promise<void> {
       throw new LoaderError('ERR_BAD_CONFIG', 'announcing needs the public network (--network public)')
     },
-    async getBlock(cid: Cid, signal: AbortSignal): Promise<Uint8Array> {
+    async getBlock (cid: Cid, signal: AbortSignal): Promise<Uint8Array> {
       signal.throwIfAborted()
       return raceSignal(readBlock(helia, CID.decode(cid.bytes), signal), signal)
     },
-    async stop(): Promise<void> {
+    async stop (): Promise<void> {
       await helia.stop()
       await datastore.close()
     },
@@ -367,9 +368,9 @@ function httpOnlyNode(
 }
 
 /** Helia may still deliver after the signal fired: the abort wins regardless. */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+function raceSignal<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new LoaderError('ERR_ABORTED', 'interrupted'))
     signal.addEventListener('abort', onAbort, { once: true })
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {})
   })
