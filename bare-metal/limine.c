@@ -56,8 +56,10 @@ void limine_main(void) {
     struct limine_framebuffer *f = fbr->framebuffers[0];
     struct screen_mode m = { f->width, f->height, f->pitch, f->bpp, f->red_mask_size, f->red_mask_shift,
                              f->green_mask_size, f->green_mask_shift, f->blue_mask_size, f->blue_mask_shift };
-    if (screen_init(f->address, &m) == 0)
+    if (screen_init(f->address, &m) == 0) {
+      screen_note(hhdm_request.response ? (uint64_t)(uintptr_t)f->address - ((struct limine_hhdm_response *)hhdm_request.response)->offset : 0, f->width, f->height);
       kprintf("wasmos stub: screen %lux%lu, %d x %d characters\n", f->width, f->height, screen_cols(), screen_rows());
+    }
   }
   if (base_revision[2] != 0) panic("the bootloader does not support Limine base revision 2\n");
   struct limine_hhdm_response *hhdm = hhdm_request.response;

@@ -167,3 +167,55 @@ void screen_putc(char ch) {
     else if (c >= 0x80 && (c & 0xc0) != 0x80) put_visible('?');   /* one mark per UTF-8 character */
   }
 }
+
+/* ---- for a console driver program (through kernel.wasm's `screen` interface) */
+
+static volatile uint8_t *fb_all;                /* the framebuffer, kept when the stub lets go */
+static uint64_t fb_width, fb_height, fb_phys;
+
+/* Assumes: called once by screen_init's caller with the physical address of the framebuffer. */
+void screen_note(uint64_t phys, uint64_t width, uint64_t height) {
+  fb_all = fb;
+  fb_phys = phys;
+  fb_width = width;
+  fb_height = height;
+}
+
+/* Fills `out` with the mode: physical address, width, height, pitch, bits per pixel, and the
+   first text row below what the stub's console has written. 0 when there is no screen. */
+int screen_mode(uint64_t out[6]) {
+  if (!fb_all) return 0;
+  out[0] = fb_phys; out[1] = fb_width; out[2] = fb_height; out[3] = pitch; out[4] = 32;
+  out[5] = (uint64_t)(cx > 0 ? cy + 1 : cy);
+  return 1;
+}
+
+/* The stub stops drawing: a driver program owns the screen from now on (serial goes on). */
+void screen_release(void) { fb = 0; }
+
+/* Copies a w x h block of 32-bit pixels (row after row) to (x, y); clipped to the screen. */
+void screen_blit(uint32_t x, uint32_t y, uint32_t w, uint32_t h, const uint32_t *px) {
+  if (!fb_all || x >= fb_width || y >= fb_height) return;
+  uint32_t cw = x + w > fb_width ? (uint32_t)fb_width - x : w;
+  uint32_t ch = y + h > fb_height ? (uint32_t)fb_height - y : h;
+  for (uint32_t r = 0; r < ch; r++) {
+    volatile uint32_t *dst = (volatile uint32_t *)(fb_all + (uint64_t)(y + r) * pitch) + x;
+    const uint32_t *src = px + (uint64_t)r * w;
+    for (uint32_t c = 0; c < cw; c++) dst[c] = src[c];
+  }
+}
+
+/* Moves rows [top+dy, bottom) up by dy pixels and fills the freed rows with `colour`. Reads
+   video memory: slow on real hardware, but a driver scrolls far less often than it draws. */
+void screen_scroll(uint32_t top, uint32_t bottom, uint32_t dy, uint32_t colour) {
+  if (!fb_all || bottom > fb_height || top >= bottom || dy == 0 || dy > bottom - top) return;
+  for (uint32_t r = top; r + dy < bottom; r++) {
+    volatile uint64_t *dst = (volatile uint64_t *)(fb_all + (uint64_t)r * pitch);
+    volatile uint64_t *src = (volatile uint64_t *)(fb_all + (uint64_t)(r + dy) * pitch);
+    for (uint64_t c = 0; c < fb_width / 2; c++) dst[c] = src[c];
+  }
+  for (uint32_t r = bottom - dy; r < bottom; r++) {
+    volatile uint32_t *p = (volatile uint32_t *)(fb_all + (uint64_t)r * pitch);
+    for (uint64_t c = 0; c < fb_width; c++) p[c] = colour;
+  }
+}

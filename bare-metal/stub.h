@@ -44,6 +44,11 @@ int screen_init(void *addr, const struct screen_mode *m);
 void screen_putc(char c);
 int screen_cols(void);
 int screen_rows(void);
+void screen_note(uint64_t phys, uint64_t width, uint64_t height);
+int screen_mode(uint64_t out[6]);
+void screen_release(void);
+void screen_blit(uint32_t x, uint32_t y, uint32_t w, uint32_t h, const uint32_t *px);
+void screen_scroll(uint32_t top, uint32_t bottom, uint32_t dy, uint32_t colour);
 
 /* kbd.c: the PS/2 keyboard as console input until a kernel driver claims IRQ 1 */
 void kbd_init(void);

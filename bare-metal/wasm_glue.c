@@ -85,6 +85,23 @@ void Z_stubZ_irq_ack(struct Z_stub_instance_t *s, u32 irq) {
   if (irq < 16 && irq != 0 && irq != 2 && irq != 4) pic_unmask((int)irq);
 }
 
+/* The screen, for a console driver: its mode, and drawing once the stub has let go of it. */
+u32 Z_stubZ_screen_mode(struct Z_stub_instance_t *s, u32 out) {
+  uint64_t m[6];
+  if (!screen_mode(m)) return 0;
+  memcpy(kmem(s, out, sizeof m), m, sizeof m);
+  return 1;
+}
+void Z_stubZ_screen_release(struct Z_stub_instance_t *s) { (void)s; screen_release(); }
+void Z_stubZ_screen_blit(struct Z_stub_instance_t *s, u32 x, u32 y, u32 w, u32 h, u32 px) {
+  if ((uint64_t)w * h > (1u << 26)) wasm_rt_trap(WASM_RT_TRAP_OOB);
+  screen_blit(x, y, w, h, (const uint32_t *)kmem(s, px, w * h * 4));
+}
+void Z_stubZ_screen_scroll(struct Z_stub_instance_t *s, u32 top, u32 bottom, u32 dy, u32 colour) {
+  (void)s;
+  screen_scroll(top, bottom, dy, colour);
+}
+
 u64 Z_stubZ_ticks(struct Z_stub_instance_t *s) { (void)s; return ticks; }
 u32 Z_stubZ_tick_hz(struct Z_stub_instance_t *s) { (void)s; return TICK_HZ; }
 

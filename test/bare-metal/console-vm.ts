@@ -138,6 +138,20 @@ export class ConsoleVm {
     })
   }
 
+  /**
+   * OCR of the screen once it matches `pattern` (the screen may be drawn after the serial line
+   * shows, by a console driver program); rejects with the last reading after `ms`.
+   */
+  async screenShows (pattern: RegExp, ms = 20_000): Promise<string> {
+    const until = performance.now() + ms
+    for (;;) {
+      const text = await this.ocr()
+      if (pattern.test(text)) return text
+      if (performance.now() > until || this.ended) throw new ConsoleVmError(`the screen does not show ${pattern}; OCR:\n${text}`)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+
   /** Types `text` on the PS/2 keyboard, one key at a time. */
   async type (text: string): Promise<void> {
     for (const c of text) {

@@ -1,6 +1,6 @@
 // The screen console and the shell on bare metal, as a person at the PC sees them: the default ISO
-// (`wasmos iso`: hello and wsh) boots under SeaBIOS; the screen is read back with tesseract OCR
-// (not with our own renderer); commands are typed on the emulated PS/2 keyboard through QEMU's
+// (`wasmos iso`: the console driver program, hello and wsh) boots under SeaBIOS; the screen is
+// read back with tesseract OCR (not with our own renderer); commands are typed on the emulated PS/2 keyboard through QEMU's
 // monitor (`sendkey`) and their answers checked on the serial log and on the screen.
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import assert from 'node:assert/strict'
@@ -38,12 +38,12 @@ describe.skipIf(skip !== false)('the screen console and the shell', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('shows the boot messages and the greeting on the screen, coloured by level', async () => {
+  it('shows the boot messages, then the console driver takes over and shows the greeting, coloured by level', async () => {
+    assert.match(vm.output(), /^wasmos: console\[1\] took the screen$/m)
+    const text = await vm.screenShows(/the wasmos shell/)
     const ppm = await vm.screendump()
-    const text = await vm.ocr()
     assert.match(text, /booted by limine/, `OCR:\n${text}`)
     assert.match(text, /Hello from wasmos/, `OCR:\n${text}`)
-    assert.match(text, /the wasmos shell/, `OCR:\n${text}`)
     assert.ok(hasColour(ppm, [0x55, 0xff, 0xff]), 'kernel lines in bright cyan')
     assert.ok(hasColour(ppm, [0x55, 0xff, 0x55]), 'INFO lines in bright green')
     assert.ok(hasColour(ppm, [0xcc, 0xcc, 0xcc]), 'program output in grey')
@@ -54,13 +54,13 @@ describe.skipIf(skip !== false)('the screen console and the shell', () => {
   it('ls lists the programs of the boot image with their CIDs', async () => {
     const out = await shell('ls', /^hello\s+bafkrei[a-z2-7]{52}\s+\(started at boot\)$/m)
     assert.match(out, /^tictactoe\s+bafkrei[a-z2-7]{52}$/m)
-    const text = await vm.ocr()
-    assert.match(text, /pingpong-client/i, `OCR:\n${text}`)
+    const text = await vm.screenShows(/pingpong-client/i)
     assert.match(text, /serial-echo/, `OCR:\n${text}`)
   })
 
-  it('run hello starts the program again and waits for it', async () => {
+  it('run hello starts the program again and waits for it; the typed command shows on screen', async () => {
     await shell('run hello', /^INFO hello\[([3-9]|\d\d+)\]: Hello from wasmos!$/m)
+    await vm.screenShows(/run hello/)
   })
 
   it('run in the background, ps, then kill', async () => {
@@ -86,8 +86,7 @@ describe.skipIf(skip !== false)('the screen console and the shell', () => {
 
   it('scrolls: after many lines the screen shows the latest, not the first', async () => {
     await shell('help', /kill <pid>/)
-    const text = await vm.ocr()
-    assert.match(text, /end the shell/, `OCR:\n${text}`)
+    const text = await vm.screenShows(/end the shell/)
     assert.doesNotMatch(text, /booted by limine/, `OCR:\n${text}`)
   })
 })

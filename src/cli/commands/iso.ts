@@ -192,8 +192,8 @@ export async function writeIso (programs: IsoProgram[], out: string, opts: Kerne
 }
 
 /**
- * The default set (`npm run iso`): hello and the shell `wsh` start; the others are packed for the
- * shell's `run` and hold at most its grants. Drivers that claim the console's lines (serial-echo:
+ * The default set (`npm run iso`): the screen console driver, hello and the shell `wsh` start; the
+ * others are packed for the shell's `run` and hold at most its grants. Drivers that claim the console's lines (serial-echo:
  * IRQ 4, ps2-keyboard: IRQ 1) are packed, not started, so that the console keeps its input.
  */
 export function defaultPrograms (): IsoProgram[] {
@@ -205,6 +205,7 @@ export function defaultPrograms (): IsoProgram[] {
   }
   const packed = (n: string): IsoProgram => ({ name: n, bytes: load(n), start: false })
   return [
+    { name: 'console', bytes: load('console'), handle: ['console'], send: ['screen'] },
     { name: 'hello', bytes: load('hello') },
     { name: 'wsh', bytes: load('wsh'), send: ['system', 'pci', 'pingpong', 'time', 'random', 'loader'], handle: ['pingpong'] },
     packed('lspci'), packed('pingpong-server'), packed('pingpong-client'), packed('hwprobe'), packed('tictactoe'),
@@ -296,7 +297,7 @@ export function applyGrants (programs: IsoProgram[], flags: { handler?: string[]
 export function registerIsoCommands (program: Command): void {
   program.command('iso')
     .description('build a bootable bare-metal image (Limine ISO for BIOS and UEFI, CD or USB stick) with programs, their grants and kernel.wasm')
-    .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: hello and the shell wsh, with lspci, ping-pong, hwprobe, tictactoe, wasi-hello-c and the drivers packed for it)', collect)
+    .option('--program <file|cid>', 'a program to start, with its arguments after spaces (repeatable; default: the screen console driver, hello and the shell wsh, with lspci, ping-pong, hwprobe, tictactoe, wasi-hello-c and the drivers packed for it)', collect)
     .option('--file <file|cid>', 'a program packed but not started, for process.spawn by name or CID (repeatable)', collect)
     .option('--handler <iface=program>', 'the program handles this interface; the others may send to it (repeatable)', collect)
     .option('--allow <iface[=program]>', 'programs (or one) may send to this interface (repeatable)', collect)

@@ -1,9 +1,30 @@
 // The serial console of the bare-metal kernel: text out on COM1 (the stub writes bytes raw, so
-// "\n" becomes "\r\n" here) and small formatting helpers.
+// "\n" becomes "\r\n" here) and small formatting helpers. Everything written is also sent, as
+// `console.write` from the kernel, to a program that handles `console` (a screen driver), if any.
+import { KERNEL_PID } from '../core/index.ts'
+import { kernel } from './context'
+import { KEY_CONSOLE } from './gen/interfaces'
 import { serial_write } from './stub'
+import { Writer } from '../../../programs/sdk/as/msgpack'
 
 const OUT_CAP: i32 = 512
 const out = memory.data(OUT_CAP)
+
+const CONSOLE_DIGEST = new Uint8Array(32)
+for (let i = 0; i < 32; i++) CONSOLE_DIGEST[i] = <u8>parseInt(KEY_CONSOLE.substring(i * 2, i * 2 + 2), 16)
+
+/** Writes `n` raw bytes at `p` (kernel memory) to the console: serial, and the console handler. */
+export function write (p: usize, n: u32): void {
+  serial_write(p, n)
+  // Without a handler the core refuses at once (NO_HANDLER); nothing is kept.
+  const data = new Uint8Array(<i32>n)
+  memory.copy(data.dataStart, p, n)
+  const w = new Writer(<i32>n + 16)
+  w.arrayHeader(2)
+  w.u32(0)
+  w.bin(data)
+  kernel.send(KERNEL_PID, KEY_CONSOLE, CONSOLE_DIGEST, w.toBytes(), 0)
+}
 
 /** Writes `s` as UTF-8, every "\n" as "\r\n". */
 export function put (s: string): void {
@@ -14,7 +35,7 @@ export function put (s: string): void {
       const d = <u32>s.charCodeAt(i + 1)
       if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++ }
     }
-    if (n > OUT_CAP - 8) { serial_write(out, n); n = 0 }
+    if (n > OUT_CAP - 8) { write(out, n); n = 0 }
     if (c == 10) {
       store<u8>(out + n++, 13); store<u8>(out + n++, 10)
     } else if (c < 0x80) {
@@ -29,19 +50,19 @@ export function put (s: string): void {
       store<u8>(out + n++, <u8>(0x80 | ((c >> 6) & 63))); store<u8>(out + n++, <u8>(0x80 | (c & 63)))
     }
   }
-  if (n > 0) serial_write(out, n)
+  if (n > 0) write(out, n)
 }
 
 /** Writes bytes (UTF-8 from a program) with "\n" as "\r\n"; control bytes other than \t \r \n and ESC-free text pass through. */
 export function putBytes (b: Uint8Array): void {
   let n = 0
   for (let i = 0; i < b.length; i++) {
-    if (n > OUT_CAP - 2) { serial_write(out, n); n = 0 }
+    if (n > OUT_CAP - 2) { write(out, n); n = 0 }
     const c = b[i]
     if (c == 10) store<u8>(out + n++, 13)
     store<u8>(out + n++, c)
   }
-  if (n > 0) serial_write(out, n)
+  if (n > 0) write(out, n)
 }
 
 /** A kernel log line: "wasmos: <text>\n". */

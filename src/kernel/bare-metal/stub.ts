@@ -29,6 +29,15 @@
 @external("stub", "irq_unmask") export declare function irq_unmask (irq: u32): void
 @external("stub", "irq_ack") export declare function irq_ack (irq: u32): void
 
+// The screen Limine set up, for a console driver: its mode (physical address, width, height, pitch,
+// bits per pixel, the text row below the stub's console output, as six u64 at `out`; returns 0
+// when there is none); releasing it from the stub's
+// own console; drawing w x h 32-bit pixels at (x, y); scrolling rows top..bottom up by dy pixels.
+@external("stub", "screen_mode") export declare function screen_mode (out: usize): u32
+@external("stub", "screen_release") export declare function screen_release (): void
+@external("stub", "screen_blit") export declare function screen_blit (x: u32, y: u32, w: u32, h: u32, pixels: usize): void
+@external("stub", "screen_scroll") export declare function screen_scroll (top: u32, bottom: u32, dy: u32, colour: u32): void
+
 // Time.
 @external("stub", "ticks") export declare function ticks (): u64
 @external("stub", "tick_hz") export declare function tick_hz (): u32

@@ -9,6 +9,7 @@ import { Pci } from './pci'
 import { Process } from './process'
 import { Random } from './random'
 import { Registry } from './registry'
+import { Screen } from './screen'
 import { Stdio } from './stdio'
 import { System } from './system'
 import { Time } from './time'
@@ -26,4 +27,5 @@ export function installNatives (): void {
   natives.add(new Io())
   natives.add(new Loader())
   natives.add(new System())
+  natives.add(new Screen())
 }

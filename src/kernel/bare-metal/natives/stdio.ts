@@ -4,9 +4,9 @@
 // no driver has claimed IRQ 4.
 import { Action, KERNEL_PID, OK, SEND_ANSWER } from '../../core/index.ts'
 import { Reader, Writer } from '../../../../programs/sdk/as/msgpack'
-import { putBytes } from '../console'
+import { putBytes, write } from '../console'
 import { kernel } from '../context'
-import { serial_read, serial_write } from '../stub'
+import { serial_read } from '../stub'
 import { ERR_BAD_FD, KEY, MSG_READ, MSG_WRITE, readRead, readWrite, writeReadAnswer, writeWriteAnswer } from '../gen/stdio'
 import { lineClaimed, SERIAL_IRQ } from './interrupts'
 import { answer, EMPTY, fail, Native, writer } from './native'
@@ -28,7 +28,7 @@ const serialBuf = memory.data(256)
 
 function echo (c: u8): void {
   store<u8>(echoBuf, c)
-  serial_write(echoBuf, 1)
+  write(echoBuf, 1)
 }
 
 /** Edits with what was typed on the serial console. */
