@@ -75,7 +75,7 @@ try {
     ...glyphs.map((g, i) => `  { ${g.map((b) => '0x' + b.toString(16).padStart(2, '0')).join(', ')} }, /* ${JSON.stringify(String.fromCharCode(FIRST + i)).replace(/\*\//g, '*')} */`),
     '};',
     ''
-  ]
+      ]
   writeFileSync(dst + '.tmp', lines.join('\n'))
   renameSync(dst + '.tmp', dst)
 } catch (e) {
