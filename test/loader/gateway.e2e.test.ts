@@ -214,21 +214,34 @@ describe('wasmos serve --gateway', () => {
     }
   })
 
-  test('requests beyond the concurrency bound get 503, and the gateway still answers afterwards', async () => {
-    // Many slow CAR requests at once: clients that never read keep their responses in flight.
+  test('requests beyond the concurrency bound get 503, and the gateway answers again once they finish', async () => {
+    // A store whose reads wait for a gate: two requests are held inside the gateway, for sure.
     const { startGateway } = await import('../../src/loader/gateway.ts')
     const { LocalStore } = await import('../../src/loader/local.ts')
-    const gw = await startGateway({ local: new LocalStore(home.path), listen: '127.0.0.1:0', limits: { maxConcurrent: 2 } })
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => { open = resolve })
+    let waiting = 0
+    let bothHeld!: () => void
+    const held2 = new Promise<void>((resolve) => { bothHeld = resolve })
+    class GatedStore extends LocalStore {
+      override async readBlock (cid: Cid): Promise<Uint8Array | undefined> {
+        if (++waiting === 2) bothHeld()
+        await gate
+        return super.readBlock(cid)
+      }
+    }
+    const gw = await startGateway({ local: new GatedStore(home.path), listen: '127.0.0.1:0', limits: { maxConcurrent: 2 } })
     try {
-      const held: Array<ReturnType<typeof request>> = []
-      await Promise.all([0, 1].map(() => new Promise<void>((resolve) => {
-        const req = request(`${gw.url}/ipfs/${bigCid}?format=car`, (res) => { res.pause(); resolve() })
-        held.push(req)
-        req.end()
-      })))
-      expect((await get(`${gw.url}/ipfs/${smallCid}?format=raw`)).status).toBe(503)
-      for (const r of held) r.destroy()
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      const held = [get(`${gw.url}/ipfs/${bigCid}?format=car`), get(`${gw.url}/ipfs/${smallCid}?format=raw`)]
+      await held2
+      const refused = await get(`${gw.url}/ipfs/${smallCid}?format=raw`)
+      expect(refused.status).toBe(503)
+      expect(refused.headers['retry-after']).toBe('1')
+      open()
+      const [car, raw] = await Promise.all(held)
+      expect(car!.status).toBe(200)
+      expect((await carBlocks(car!.body)).length).toBe(4)
+      expect(raw!.status).toBe(200)
       expect((await get(`${gw.url}/ipfs/${smallCid}?format=raw`)).status).toBe(200)
     } finally {
       await gw.close()
