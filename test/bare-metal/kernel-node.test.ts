@@ -47,6 +47,11 @@ async function bootInV8 (modules: Array<{ name: string, data: Uint8Array }>): Pr
     irq_mask: () => {},
     irq_unmask: () => {},
     irq_ack: () => {},
+    // No screen: the kernel's console stays on serial.
+    screen_mode: () => 0,
+    screen_release: () => {},
+    screen_blit: () => {},
+    screen_scroll: () => {},
     ticks: () => BigInt(Math.floor(performance.now() - t0)),
     tick_hz: () => 1000,
     rdtsc: () => BigInt(Math.floor(performance.now() * 1e6)),
