@@ -1,31 +1,65 @@
 // Runs WebAssembly/wasi-testsuite (the prebuilt wasm32-wasip1 tests in ../shared/wasi-testsuite,
 // or the directory given as the first argument) under `wasmos run`, by the suite's own rules
-// (specification.md): every *.wasm is a test, its *.json the specification (args, env, root,
-// exit_code, stdout, stderr); `root` is copied to a scratch directory first (tests write into it)
-// and preopened as the guest's `/`; the environment holds only the given variables.
+// (specification.md): every *.wasm is a test and its *.json the specification, legacy (args, env,
+// root, exit_code, stdout, stderr; absent fields take the defaults, so stdout "" means none) or
+// operation-based (run, read, wait, connect, send, recv), a legacy one being run as the operations
+// it stands for. `root` is copied to a scratch directory first (tests write into it) and
+// preopened as the guest's `/`; the environment holds only the given variables.
 // Prints one line per failure and ends with `wasi: N passed, N failed`; exits 1 on any failure.
 // `--cli <path>` runs another build of wasmos (default: the shipped bin/wasmos.mjs once built, else
 // the sources, src/cli/main.ts).
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
+import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 export const DEFAULT_SUITE = join(ROOT, '..', 'shared', 'wasi-testsuite', 'tests')
+const STEP_TIMEOUT_MS = 60_000
 
-export interface Spec {
-  args: string[]
-  env: Record<string, string>
-  root: string | null
-  exitCode: number
-  stdout: string | null
-  stderr: string | null
-}
+export type Operation =
+  | { type: 'run', args: string[], env: Record<string, string>, root: string | null }
+  | { type: 'wait', exitCode: number }
+  | { type: 'read', id: 'stdout' | 'stderr', payload: string }
+  | { type: 'connect', id: string, protocol: string }
+  | { type: 'send', id: string, payload: string }
+  | { type: 'recv', id: string, payload: string }
+
+export interface Spec { proposals: string[], operations: Operation[] }
 
 export interface Outcome { name: string, ok: boolean, why: string }
 
-/** Every test case under `dir` (recursively), with its specification (defaults where absent). */
+type Json = Record<string, unknown>
+
+/** A specification file's operations; a legacy one becomes run, read stdout (and stderr if given), wait. */
+export function parseSpec (raw: Json): Spec {
+  if (Array.isArray(raw.operations)) {
+    const operations = (raw.operations as Json[]).map((o): Operation => {
+      switch (o.type) {
+        case 'run': return { type: 'run', args: (o.args as string[] | undefined) ?? [], env: (o.env as Record<string, string> | undefined) ?? {}, root: (o.root as string | undefined) ?? null }
+        case 'wait': return { type: 'wait', exitCode: (o.exit_code as number | undefined) ?? 0 }
+        case 'read': return { type: 'read', id: (o.id as 'stdout' | 'stderr' | undefined) ?? 'stdout', payload: (o.payload as string | undefined) ?? '' }
+        case 'connect': return { type: 'connect', id: (o.id as string | undefined) ?? 'server', protocol: (o.protocol_type as string | undefined) ?? 'tcp' }
+        case 'send': return { type: 'send', id: o.id as string, payload: (o.payload as string | undefined) ?? '' }
+        case 'recv': return { type: 'recv', id: o.id as string, payload: (o.payload as string | undefined) ?? '' }
+        default: throw new Error(`unknown operation ${JSON.stringify(o.type)}`)
+      }
+    })
+    return { proposals: (raw.proposals as string[] | undefined) ?? [], operations }
+  }
+  const operations: Operation[] = [
+    { type: 'run', args: (raw.args as string[] | undefined) ?? [], env: (raw.env as Record<string, string> | undefined) ?? {}, root: (raw.root as string | undefined) ?? null },
+    { type: 'read', id: 'stdout', payload: (raw.stdout as string | undefined) ?? '' }
+  ]
+  // wasmos writes its own diagnostics to stderr: it is compared only when a test says what it must be.
+  if (typeof raw.stderr === 'string') operations.push({ type: 'read', id: 'stderr', payload: raw.stderr })
+  operations.push({ type: 'wait', exitCode: (raw.exit_code as number | undefined) ?? 0 })
+  return { proposals: [], operations }
+}
+
+/** Every test case under `dir` (recursively), with its specification. */
 export function findTests (dir: string): Array<{ wasm: string, spec: Spec }> {
   const out: Array<{ wasm: string, spec: Spec }> = []
   const walk = (d: string): void => {
@@ -34,63 +68,121 @@ export function findTests (dir: string): Array<{ wasm: string, spec: Spec }> {
       if (e.isDirectory()) { walk(p); continue }
       if (!e.name.endsWith('.wasm')) continue
       const json = p.replace(/\.wasm$/, '.json')
-      const raw = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown> : {}
-      out.push({
-        wasm: p,
-        spec: {
-          args: (raw.args as string[] | undefined) ?? [],
-          env: (raw.env as Record<string, string> | undefined) ?? {},
-          root: (raw.root as string | undefined) ?? null,
-          exitCode: (raw.exit_code as number | undefined) ?? 0,
-          stdout: (raw.stdout as string | undefined) ?? null,
-          stderr: (raw.stderr as string | undefined) ?? null
-        }
-      })
+      out.push({ wasm: p, spec: parseSpec(existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) as Json : {}) })
     }
   }
   walk(dir)
   return out
 }
 
-function exec (cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
+/** Bytes arriving on a stream, taken by the reads of the specification in order. */
+class Incoming {
+  text = ''
+  ended = false
+  #waiters: Array<() => void> = []
+  push (s: string): void { this.text += s; this.#notify() }
+  end (): void { this.ended = true; this.#notify() }
+  #notify (): void { for (const w of this.#waiters.splice(0)) w() }
+  /** Waits until `n` characters are there or the stream ended; takes and returns up to `n`. */
+  async take (n: number): Promise<string> {
+    const deadline = Date.now() + STEP_TIMEOUT_MS
+    while (this.text.length < n && !this.ended && Date.now() < deadline) {
+      await new Promise<void>((resolve) => { this.#waiters.push(resolve); setTimeout(resolve, 100) })
+    }
+    const out = this.text.slice(0, n)
+    this.text = this.text.slice(out.length)
+    return out
+  }
+
+  /** Waits for a whole line; takes it. */
+  async line (): Promise<string | null> {
+    const deadline = Date.now() + STEP_TIMEOUT_MS
+    while (!this.text.includes('\n') && !this.ended && Date.now() < deadline) {
+      await new Promise<void>((resolve) => { this.#waiters.push(resolve); setTimeout(resolve, 100) })
+    }
+    const i = this.text.indexOf('\n')
+    if (i < 0) return null
+    const out = this.text.slice(0, i)
+    this.text = this.text.slice(i + 1)
+    return out
+  }
 }
 
-/** Runs one test under `wasmos run` and checks it against its specification. */
+/** Runs one test under `wasmos run`, carrying out its operations and checking each. */
 export async function runTest (wasm: string, spec: Spec, cli: string[]): Promise<Outcome> {
   const name = wasm.split('/').slice(-3).join('/')
   const scratch = mkdtempSync(join(tmpdir(), 'wasi-suite-'))
+  const why: string[] = []
+  const sockets = new Map<string, { socket: Socket, incoming: Incoming }>()
+  let child: ReturnType<typeof spawn> | null = null
+  const streams = { stdout: new Incoming(), stderr: new Incoming() }
+  let exited: Promise<number | null> = Promise.resolve(null)
   try {
-    const args = ['run', '--no-prompt', '--log-level', 'error']
-    if (spec.root !== null) {
-      const copy = join(scratch, basename(spec.root))
-      cpSync(join(wasm, '..', spec.root), copy, { recursive: true })
-      args.push('--allow', 'fs', '--dir', `${copy}:/`)
+    for (const p of spec.proposals) {
+      if (p !== 'sockets') why.push(`proposal ${p} is not supported`)
     }
-    for (const [k, v] of Object.entries(spec.env)) args.push('--env', `${k}=${v}`)
-    args.push(wasm, ...spec.args)
-    const env = { PATH: process.env.PATH ?? '', WASMOS_HOME: join(scratch, 'home') }
-    const r = await exec(cli[0], [...cli.slice(1), ...args], env, scratch)
-    const why: string[] = []
-    if (r.code !== spec.exitCode) why.push(`exit ${String(r.code)}, expected ${spec.exitCode}${r.stderr === '' ? '' : ` (${r.stderr.trim().split('\n').slice(-2).join(' | ')})`}`)
-    if (spec.stdout !== null && r.stdout !== spec.stdout) why.push(`stdout ${JSON.stringify(r.stdout)}, expected ${JSON.stringify(spec.stdout)}`)
-    if (spec.stderr !== null && r.stderr !== spec.stderr) why.push(`stderr ${JSON.stringify(r.stderr)}, expected ${JSON.stringify(spec.stderr)}`)
+    for (const op of spec.operations) {
+      if (why.length > 0) break
+      if (op.type === 'run') {
+        const args = ['run', '--no-prompt', '--log-level', 'error']
+        if (spec.proposals.includes('sockets')) args.push('--allow', 'tcp')
+        if (op.root !== null) {
+          const copy = join(scratch, basename(op.root))
+          cpSync(join(wasm, '..', op.root), copy, { recursive: true })
+          args.push('--allow', 'fs', '--dir', `${copy}:/`)
+        }
+        for (const [k, v] of Object.entries(op.env)) args.push('--env', `${k}=${v}`)
+        args.push(wasm, ...op.args)
+        const env = { PATH: process.env.PATH ?? '', WASMOS_HOME: join(scratch, 'home') }
+        const c = spawn(cli[0], [...cli.slice(1), ...args], { env, cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] })
+        child = c
+        c.stdout!.on('data', (d: Buffer) => streams.stdout.push(d.toString()))
+        c.stderr!.on('data', (d: Buffer) => streams.stderr.push(d.toString()))
+        exited = new Promise((resolve, reject) => {
+          c.on('error', reject)
+          c.on('close', (code) => { streams.stdout.end(); streams.stderr.end(); resolve(code) })
+        })
+      } else if (op.type === 'read') {
+        const got = await streams[op.id].take(op.payload.length)
+        if (got !== op.payload) why.push(`${op.id} ${JSON.stringify(got)}, expected ${JSON.stringify(op.payload)}`)
+      } else if (op.type === 'wait') {
+        const timer = setTimeout(() => child?.kill('SIGKILL'), STEP_TIMEOUT_MS)
+        const code = await exited
+        clearTimeout(timer)
+        if (code !== op.exitCode) why.push(`exit ${String(code)}, expected ${op.exitCode}${streams.stderr.text === '' ? '' : ` (${streams.stderr.text.trim().split('\n').slice(-2).join(' | ')})`}`)
+        // Whatever a legacy test printed beyond what it expected is a difference too.
+        if (streams.stdout.text !== '' && !spec.operations.some((o) => o.type === 'connect')) why.push(`stdout has more: ${JSON.stringify(streams.stdout.text.slice(0, 200))}`)
+      } else if (op.type === 'connect') {
+        if (op.protocol !== 'tcp') { why.push(`protocol ${op.protocol} is not supported`); break }
+        const line = await streams.stdout.line()
+        const m = line === null ? null : /^(.*):(\d+)$/.exec(line.trim())
+        if (m === null) { why.push(`no <host>:<port> on stdout (got ${JSON.stringify(line)})`); break }
+        const socket = connect(Number(m[2]), m[1].replace(/^\[|\]$/g, ''))
+        const incoming = new Incoming()
+        socket.on('data', (d: Buffer) => incoming.push(d.toString()))
+        socket.on('end', () => incoming.end())
+        socket.on('error', () => incoming.end())
+        sockets.set(op.id, { socket, incoming })
+      } else if (op.type === 'send') {
+        const s = sockets.get(op.id)
+        if (s === undefined) { why.push(`send on unknown connection ${op.id}`); break }
+        s.socket.write(op.payload)
+      } else if (op.type === 'recv') {
+        const s = sockets.get(op.id)
+        if (s === undefined) { why.push(`recv on unknown connection ${op.id}`); break }
+        const got = await s.incoming.take(op.payload.length)
+        if (got !== op.payload) why.push(`recv ${JSON.stringify(got)} on ${op.id}, expected ${JSON.stringify(op.payload)}`)
+      }
+    }
     return { name, ok: why.length === 0, why: why.join('; ') }
   } finally {
+    for (const s of sockets.values()) s.socket.destroy()
+    if (child !== null && child.exitCode === null && child.signalCode === null) { child.kill('SIGKILL'); await exited.catch(() => null) }
     rmSync(scratch, { recursive: true, force: true })
   }
 }
 
-/** The command line that runs wasmos: `--cli <path>` or the sources. */
+/** The command line that runs wasmos: `--cli <path>`, else the shipped CLI once built, else the sources. */
 export function cliCommand (path?: string): string[] {
   const node = existsSync(join(ROOT, 'node_modules', '.bin', 'node')) ? join(ROOT, 'node_modules', '.bin', 'node') : process.execPath
   const shipped = join(ROOT, 'bin', 'wasmos.mjs')
