@@ -12,6 +12,7 @@ import type { InterfaceDef } from '../../src/interfaces/definition.ts'
 import { ROOT } from '../helpers.ts'
 
 const PINNED: Record<string, string> = {
+  console: 'bafkreigynzczc72akrkm3alz4ng3wlkrfjqb26wdwvz3wkobiqtewzlmou',
   env: 'bafkreickndw2zm5syttijibj33ohfn5h4dgqqhe7gwszlzqs2ggo73o5sy',
   fs: 'bafkreidsutqi7erii6vuptz4xpma6gbfchlrzo67ud26jlhevp3rk2g2fe',
   interrupts: 'bafkreibluf3nwak4cuwghnfv75prq3lfrvdifks2egz654c2okpgnjzd3a',
@@ -24,6 +25,7 @@ const PINNED: Record<string, string> = {
   process: 'bafkreicxxnv6fetsfdvozofplyekob5h4ox7z2w6fjhkhlufnnrn64cigy',
   random: 'bafkreiet6a3ha4ngdvzxmzd73i4js2whczobsicmtu2heqrmhzzs455jhq',
   registry: 'bafkreightdcrib7u26stmxioufzwtpp7ommlzv634ndai6kahjy4uw3idy',
+  screen: 'bafkreibmb6galvqwmuajagnvkuet6r7mv23xqeh32hyhahndy3rpqlgf5e',
   stdio: 'bafkreiewmsaltewust2ahbejyxczdw445no2wngff3bwf2v7mnqq7elgqe',
   system: 'bafkreig6tpx4qgddz2ufay6u3gb3bqwmhildhdymt4jmxvfyv5ujgwu4hq',
   tcp: 'bafkreiczbbz4qsg37lkpmczcknzh7wwd54pekll3fnt5uqpjnepjkrkmmu',
