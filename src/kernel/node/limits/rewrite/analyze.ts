@@ -1,9 +1,14 @@
 // The first pass over a function body: its loops, their costs and calls, its direct calls.
 import { Reader } from './bytes.ts'
 import { bad } from './errors.ts'
-import { decode, type Instr, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP } from './instructions.ts'
+import * as instructions from './instructions.ts'
+import type { Instr } from './instructions.ts'
 import type { BodyInfo, ModuleState } from './state.ts'
 import { skipBlockType, skipValType } from './types.ts'
+
+// V8 folds module-level constants into optimized code, not imported bindings: the loops below
+// read the decoder and the kinds through local names.
+const { decode, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP } = instructions
 
 /**
  * First pass over a body: each loop's cost (instructions directly in it), whether it calls

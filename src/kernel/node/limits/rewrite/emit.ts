@@ -1,9 +1,14 @@
 // The second pass: the code section, each body copied with its fuel checks, plus the clones.
 import { Reader, Writer } from './bytes.ts'
 import { bad, unsupported } from './errors.ts'
-import { copyInstr, decode, type Instr, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP } from './instructions.ts'
+import * as instructions from './instructions.ts'
+import type { Instr } from './instructions.ts'
 import type { BodyInfo, ModuleState } from './state.ts'
 import { skipBlockType, skipValType } from './types.ts'
+
+// V8 folds module-level constants into optimized code, not imported bindings: the loops below
+// read the decoder and the kinds through local names.
+const { copyInstr, decode, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP } = instructions
 
 export function codeSection (m: ModuleState): Uint8Array {
   const n = m.infos.length
