@@ -1,4 +1,4 @@
-// The scheduling policy behind fuel preemption (issue 7), sans-IO: a fair round-robin run queue
+// The scheduling policy behind fuel preemption, sans-IO: a fair round-robin run queue
 // of programs (by pid), the fuel budget of each slice, CPU time and CPU limits, and the per-program
 // figures `--stats` prints. It never reads a clock or touches an engine: the host tells it what
 // happened (a slice ended after so many ms, a program blocked, woke, exited) and does what it says.
