@@ -15,6 +15,8 @@ import { sanitize } from './text.ts'
 import type { HostServices, NativeHandler } from './native.ts'
 import type { Program } from './program.ts'
 import type { Logger } from './logger.ts'
+import type { HostObserver } from './observe/observer.ts'
+import { fanOut } from './observe/observer.ts'
 
 /** What the host asks whoever decides grants (flags, stored decisions, the prompt). */
 export interface GrantRequest {
@@ -169,6 +171,9 @@ export class NodeHost implements HostServices {
   readonly #wasi: WasiAdapter | undefined
   readonly #extraImports: ((proc: Proc) => WebAssembly.Imports) | undefined
   readonly #monitor: HostMonitor | undefined
+  /** Traces, the audit log, the control socket (observe/): undefined unless one is attached. */
+  #observer: HostObserver | undefined
+  readonly #observers: HostObserver[] = []
   readonly #pending = new Map<number, Pending>()
   readonly #registrations = new Map<number, (status: number) => void>()
   #draining = false
@@ -201,6 +206,20 @@ export class NodeHost implements HostServices {
     return this.procs.get(pid)
   }
 
+  /**
+   * Attaches an observer (observe/observer.ts). Attach before spawning: processes already
+   * running keep the observers they started with.
+   */
+  observe (observer: HostObserver): void {
+    this.#observers.push(observer)
+    this.#observer = fanOut(this.#observers)
+  }
+
+  /** The attached observer, if any (e.g. for a console revoking a grant to report it). */
+  get observer (): HostObserver | undefined {
+    return this.#observer
+  }
+
   /** Makes a native handler the handler of its interface. */
   addNative (handler: NativeHandler): void {
     this.natives.set(handler.key, handler)
@@ -221,9 +240,11 @@ export class NodeHost implements HostServices {
     proc.main = main
     this.procs.set(pid, proc)
     this.#monitor?.spawned(proc)
+    this.#observer?.spawned(proc)
     // The interfaces the user chose it to handle are its own for the whole run.
     for (const key of handles) {
       this.kernel.decide(pid, key, GRANT_HANDLE, true)
+      this.#observer?.granted(pid, key, 'handle', true, 'handler')
       this.kernel.reserve(key, pid)
     }
     let instance: WebAssembly.Instance
@@ -272,7 +293,8 @@ export class NodeHost implements HostServices {
 
   /** Answers a message delivered to a native handler. */
   answer (id: number, status: number, payload: Uint8Array): void {
-    this.kernel.answer(KERNEL_PID, id, status, payload)
+    const code = this.kernel.answer(KERNEL_PID, id, status, payload)
+    this.#observer?.answered(KERNEL_PID, id, status, code)
     this.drain()
   }
 
@@ -372,6 +394,7 @@ export class NodeHost implements HostServices {
     proc.status = status
     proc.error = error
     proc.wake = null
+    this.#observer?.ended(proc, status, error)
     // The main program's error is the run's outcome, reported by the CLI; others' are logged.
     if (error !== null && !proc.main) this.logger.error(error.message)
     this.kernel.exit(proc.pid, status)
@@ -406,6 +429,7 @@ export class NodeHost implements HostServices {
           if ((a.flags & SEND_ANSWER) !== 0) this.kernel.answer(KERNEL_PID, a.id, NO_HANDLER, null)
           return
         }
+        this.#observer?.delivered(a.id, a.pid, a.iface, a.payload ?? new Uint8Array(0), (a.flags & SEND_ANSWER) !== 0)
         h.handle({ id: a.id, emitter: a.pid, expectsAnswer: (a.flags & SEND_ANSWER) !== 0, payload: a.payload ?? new Uint8Array(0) })
         return
       }
@@ -461,7 +485,10 @@ export class NodeHost implements HostServices {
     const req = this.#grantRequest(proc.pid, key, grant)
     if (req === null) return
     const known = req.parentHolds ? (this.#grants.known?.(req) ?? null) : false
-    if (known !== null) this.kernel.decide(proc.pid, key, grant, known)
+    if (known !== null) {
+      this.kernel.decide(proc.pid, key, grant, known)
+      this.#observer?.granted(proc.pid, key, req.kind, known, req.parentHolds ? 'policy' : 'parent')
+    }
   }
 
   /** Settles the grant to handle an interface before a registration asks for it. */
@@ -473,11 +500,14 @@ export class NodeHost implements HostServices {
   #ask (a: Action): void {
     const req = this.#grantRequest(a.pid, a.iface, a.grant)
     if (req === null) return
+    const observer = this.#observer
     const decided = (allowed: boolean): void => {
       this.kernel.decide(a.pid, a.iface, a.grant, allowed)
+      observer?.granted(a.pid, a.iface, req.kind, allowed, req.parentHolds ? 'policy' : 'parent')
       this.drain()
     }
     if (!req.parentHolds) { decided(false); return }
+    observer?.asked(a.pid, a.iface, req.kind)
     let result: boolean | Promise<boolean>
     try {
       result = this.#grants.decide(req)
@@ -494,6 +524,7 @@ export class NodeHost implements HostServices {
     const kernel = this.kernel
     const pid = proc.pid
     const monitor = this.#monitor
+    const observer = this.#observer
     let yielded = 0
     const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
       const view = proc.view
@@ -530,6 +561,7 @@ export class NodeHost implements HostServices {
       if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
       const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
       const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
+      if (observer !== undefined) observer.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
       if (code === OK && expects) {
         const id = kernel.lastId
         proc.view.setUint32(idOut, id % 4294967296, true)
@@ -547,6 +579,7 @@ export class NodeHost implements HostServices {
       if (!proc.inBounds(bufPtr, bufLen)) return refused(BAD_POINTER)
       if (id <= 0n || id > MAX_ID) return refused(UNKNOWN_MESSAGE)
       const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
+      if (observer !== undefined) observer.answered(pid, Number(id), status, code)
       if (kernel.actions.length > 0) this.drain()
       if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
       yielded = code
@@ -576,7 +609,10 @@ export class NodeHost implements HostServices {
       }
       size = kernel.poll(pid, ids, cap)
       if (size > 0) {
-        if (size <= cap) encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
+        if (size <= cap) {
+          encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
+          if (observer !== undefined) observer.took(pid, kernel.taken!)
+        }
       } else if ((flags & WAIT_BLOCK) !== 0) {
         proc.work = 0
         return MUST_BLOCK
@@ -596,8 +632,12 @@ export class NodeHost implements HostServices {
       proc.views()
       const n = kernel.poll(pid, pendingIds, pendingCap)
       if (n === 0) { proc.wake = retry; kernel.block(pid, pendingIds); return }
-      if (n <= pendingCap) encodeNotification(kernel.taken!, proc.view, proc.u8, pendingOut)
       monitor?.resumed(proc)
+      if (observer !== undefined) observer.resumed(proc)
+      if (n <= pendingCap) {
+        encodeNotification(kernel.taken!, proc.view, proc.u8, pendingOut)
+        if (observer !== undefined) observer.took(pid, kernel.taken!)
+      }
       const resolve = pendingResolve
       pendingResolve = null
       resolve(n)
@@ -612,6 +652,7 @@ export class NodeHost implements HostServices {
         proc.wake = retry
         kernel.block(pid, pendingIds)
         monitor?.blocked(proc)
+        if (observer !== undefined) observer.blocked(proc)
       })
     }
     // A syscall that used up the process's share of host work returned MUST_YIELD with its result
