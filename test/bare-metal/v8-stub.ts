@@ -46,6 +46,11 @@ export async function bootInV8 (modules: BootModule[], kernel = kernelPath): Pro
     ticks: () => BigInt(Math.floor(performance.now() - t0)),
     tick_hz: () => 1000,
     rdtsc: () => BigInt(Math.floor(performance.now() * 1e6)),
+    // No screen: the kernel's console stays on serial.
+    screen_mode: () => 0,
+    screen_release: () => {},
+    screen_blit: () => {},
+    screen_scroll: () => {},
     idle: () => { const until = performance.now() + 1; while (performance.now() < until) { /* a tick passes */ } },
     rdrand64: () => 0,
     cmdline: () => 0,
