@@ -126,7 +126,8 @@ test('an endless loop is ended by its CPU limit while the others finish, and tim
     clearInterval(timer)
   }
   const elapsed = performance.now() - started
-  assert.ok(timerFired >= elapsed / 5 / 4, `the interval fired ${timerFired} times in ${elapsed.toFixed(0)} ms`)
+  // A starved event loop would not fire it at all until the end; a busy machine fires it late.
+  assert.ok(timerFired >= elapsed / 5 / 20, `the interval fired ${timerFired} times in ${elapsed.toFixed(0)} ms`)
 })
 
 test('a start function that runs out of fuel: a bare Suspending import traps, the adapter does not', async () => {
