@@ -18,7 +18,8 @@ const GROUPS: Array<{ commands: string[], load: () => Promise<Register> }> = [
   { commands: ['interfaces'], load: async () => (await import('./commands/interfaces.ts')).registerInterfaceCommands },
   { commands: ['grants'], load: async () => (await import('./commands/grants.ts')).registerGrantCommands },
   { commands: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspectCommands },
-  { commands: ['iso'], load: async () => (await import('./commands/iso.ts')).registerIsoCommands }
+  { commands: ['iso'], load: async () => (await import('./commands/iso.ts')).registerIsoCommands },
+  { commands: ['id'], load: async () => (await import('./commands/id.ts')).registerIdCommands }
 ]
 
 /**
@@ -40,6 +41,7 @@ The program store (in WASMOS_HOME, default ~/.wasmos)
   serve | fetch | ls | pin | unpin | rm | gc | export | import
                               share the store with peers (serve prints the address for --peer), list, keep, move
       $ wasmos serve
+  id                          this home's peer id (what --allow-peer takes on a serving peer)
 
 Grants and programs
   grants | inspect            remembered grant decisions; what a program is and the interfaces it declares

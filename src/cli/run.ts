@@ -110,6 +110,65 @@ export class FileSource implements ProgramSource {
   }
 }
 
+/** A host with the native interfaces every run has, and the run's extra ones. */
+function newHost (opts: Omit<RunOptions, 'main' | 'args'>, logger: Logger, policy: GrantPolicy): NodeHost {
+  const host = new NodeHost({
+    logger,
+    grants: policy,
+    queueLimit: opts.queueLimit,
+    maxMessageSize: opts.maxMessageSize,
+    maxProcesses: opts.maxProcesses,
+    wasi: opts.wasi,
+    imports: opts.imports,
+    monitor: opts.monitor
+  })
+  const streams = opts.streams ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
+  host.addNative(registryHandler(host))
+  host.addNative(logHandler(host))
+  host.addNative(stdioHandler(host, streams))
+  host.addNative(timeHandler(host))
+  host.addNative(randomHandler(host))
+  host.addNative(processHandler(host, async (name) => await opts.source.load(name, opts.load)))
+  for (const make of opts.natives ?? []) host.addNative(make(host))
+  return host
+}
+
+export type HandlersOptions = Omit<RunOptions, 'main' | 'args' | 'mainSource'> & {
+  /** Wraps the grant policy before the host gets it (remote callers' grants). */
+  wrapPolicy?: (policy: GrantPolicy) => GrantPolicy
+}
+
+/**
+ * A host with its native interfaces and the `--handler` programs running, without a main program:
+ * what `wasmos serve --handler` serves to peers. Close it with `host.close()`.
+ */
+export async function startHandlers (opts: HandlersOptions): Promise<NodeHost> {
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel, format: opts.logFormat })
+  const known = knownInterfaces()
+  const flags = new FlagPolicy(opts, known, logger)
+  opts.configurePolicy?.(flags)
+  const handlerKeys = opts.handlers.map((h) => resolveInterface(h.iface, known, '--handler'))
+  const programs: Program[] = []
+  for (const h of opts.handlers) {
+    const p = await opts.source.load(h.program, opts.load)
+    if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
+    programs.push(p)
+  }
+  const policy = opts.wrapPolicy?.(flags) ?? flags
+  const host = newHost(opts, logger, policy)
+  opts.onHost?.(host)
+  try {
+    for (let i = 0; i < programs.length; i++) {
+      const p = await host.spawn(programs[i], [], 0, [handlerKeys[i]])
+      if (p.ended && p.error !== null) throw p.error
+    }
+  } catch (err) {
+    await host.close()
+    throw err
+  }
+  return host
+}
+
 /** Runs the main program with its handlers; resolves with its exit status. */
 export async function run (opts: RunOptions): Promise<number> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel, format: opts.logFormat })
@@ -126,24 +185,7 @@ export async function run (opts: RunOptions): Promise<number> {
     if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
     handlerPrograms.push(p)
   }
-  const host = new NodeHost({
-    logger,
-    grants: policy as GrantPolicy,
-    queueLimit: opts.queueLimit,
-    maxMessageSize: opts.maxMessageSize,
-    maxProcesses: opts.maxProcesses,
-    wasi: opts.wasi,
-    imports: opts.imports,
-    monitor: opts.monitor
-  })
-  const streams = opts.streams ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
-  host.addNative(registryHandler(host))
-  host.addNative(logHandler(host))
-  host.addNative(stdioHandler(host, streams))
-  host.addNative(timeHandler(host))
-  host.addNative(randomHandler(host))
-  host.addNative(processHandler(host, async (name) => await opts.source.load(name, opts.load)))
-  for (const make of opts.natives ?? []) host.addNative(make(host))
+  const host = newHost(opts, logger, policy)
   opts.onHost?.(host)
   try {
     const handlerProcs: Proc[] = []

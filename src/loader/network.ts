@@ -114,6 +114,8 @@ export interface WasmosNode {
   /** Announces that this node provides `cid` (public mode: the DHT and delegated routing). */
   provide(cid: Cid, signal: AbortSignal): Promise<void>
   connectedPeers(): number
+  /** The libp2p node itself (absent without libp2p), for other protocols on the same peer id. */
+  readonly libp2p?: import('libp2p').Libp2p
   stop(): Promise<void>
 }
 
@@ -268,6 +270,7 @@ export async function startNode (options: NodeOptions): Promise<WasmosNode> {
 
   return {
     peerId: libp2p.peerId.toString(),
+    libp2p,
     badPeers,
     dialled,
     provide: (cid, signal) => helia.routing.provide(CID.decode(cid.bytes), { signal }),

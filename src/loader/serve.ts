@@ -24,6 +24,8 @@ export interface Server {
   multiaddrs: string[]
   /** The gateway's base URL, when one was asked for. */
   gatewayUrl?: string
+  /** The libp2p node (other protocols on the same peer id: remote interfaces). */
+  libp2p?: import('libp2p').Libp2p
   stop(): Promise<void>
 }
 
@@ -55,6 +57,7 @@ export async function serve (options: ServeOptions = {}): Promise<Server> {
     peerId: node.peerId,
     multiaddrs: node.multiaddrs(),
     ...(gateway ? { gatewayUrl: gateway.url } : {}),
+    ...(node.libp2p ? { libp2p: node.libp2p } : {}),
     stop: async () => {
       await gateway?.close()
       await node.stop()

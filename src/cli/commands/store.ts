@@ -192,10 +192,15 @@ export function registerStoreCommands (program: Command): void {
     .option('--listen <multiaddr>', 'address to listen on (repeatable; default /ip4/127.0.0.1/tcp/0)', collect)
     .option('--gateway <host:port>', 'also serve a trustless HTTP gateway (raw blocks and CARs) here, e.g. 127.0.0.1:8080')
     .option('--network <mode>', 'explicit (default: loopback, only peers that dial in) or public (join the IPFS network: bootstrap, DHT client, delegated routing)')
+    .option('--handler <iface=program.wasm>', 'run this program as the handler of an interface, for --export (repeatable)', collect)
+    .option('--export <iface>', 'let peers send to this interface, handled here (repeatable; see docs/DISTRIBUTED.md)', collect)
+    .option('--allow-peer <peer id[=iface,…]>', 'let this peer send to the exported interfaces, all or those listed (repeatable)', collect)
     .option('--json', 'print {peerId, multiaddrs, gateway} as JSON')
-    .action(async (flags: { listen?: string[], gateway?: string, network?: string, json?: boolean }) => {
+    .action(async (flags: { listen?: string[], gateway?: string, network?: string, json?: boolean, handler?: string[], export?: string[], allowPeer?: string[] }) => {
       const { serve } = await import('../../loader/serve.ts')
       const network = flags.network === undefined ? undefined : (await import('../../loader/node-config.ts')).checkMode(flags.network)
+      // Exports are checked, and their handler programs loaded, before the node starts.
+      const exportPlan = await (await import('../features/remote.ts')).planExports(flags)
       let server
       try {
         server = await serve({
@@ -207,13 +212,25 @@ export function registerStoreCommands (program: Command): void {
         if (err instanceof LoaderError) throw err
         throw new LoaderError('ERR_BAD_PEER', `cannot serve: ${(err as Error).message}`)
       }
+      let exported = null
+      if (exportPlan !== null) {
+        try {
+          exported = await exportPlan.start(server.libp2p!)
+        } catch (err) {
+          await server.stop()
+          throw err
+        }
+        process.stderr.write(`exporting ${exportPlan.names.join(', ')} to peers as ${server.peerId}\n`)
+      }
       const gateway = server.gatewayUrl !== undefined ? { gateway: server.gatewayUrl } : {}
-      print(!!flags.json, { peerId: server.peerId, multiaddrs: server.multiaddrs, ...gateway }, [...server.multiaddrs, ...(server.gatewayUrl !== undefined ? [`gateway ${server.gatewayUrl}`] : [])].join('\n'))
+      const exports = exportPlan !== null ? { exports: exportPlan.names } : {}
+      print(!!flags.json, { peerId: server.peerId, multiaddrs: server.multiaddrs, ...gateway, ...exports }, [...server.multiaddrs, ...(server.gatewayUrl !== undefined ? [`gateway ${server.gatewayUrl}`] : [])].join('\n'))
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve)
         process.once('SIGTERM', resolve)
       })
       await stopped
+      await exported?.stop()
       await server.stop()
       // libp2p leaves a timer behind for about a second after stop().
       process.exit(0)

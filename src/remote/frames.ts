@@ -1,0 +1,139 @@
+// The wire format of /wasmos/interface/1.0.0: length-prefixed msgpack frames (docs/DESIGN.md,
+// "Interfaces across machines"). Each frame is an unsigned LEB128 length (the framing of libp2p's
+// it-length-prefixed) followed by that many bytes: one msgpack array whose first item is its kind.
+import { Packr, Unpackr } from 'msgpackr'
+
+export const PROTOCOL = '/wasmos/interface/1.0.0'
+
+/** Caller → handler: a message. `[MSG, id, pid, flags, digest, payload]` (id 0: no answer expected). */
+export const FRAME_MSG = 1
+/** Caller → handler: a calling process, before its first message. `[CALLER, pid, program cid, program name]` */
+export const FRAME_CALLER = 2
+/** Caller → handler: a calling process ended. `[ENDED, pid, status]` */
+export const FRAME_ENDED = 3
+/** Handler → caller: an answer. `[ANSWER, id, status, payload]` */
+export const FRAME_ANSWER = 4
+/** Handler → caller: why something was refused, for the caller's log. `[NOTICE, text]` */
+export const FRAME_NOTICE = 5
+
+/** Bytes a frame may carry besides a message's payload (kind, ids, flags, digest, names). */
+export const FRAME_OVERHEAD = 1024
+
+export type Frame =
+  | { kind: typeof FRAME_MSG, id: number, pid: number, flags: number, digest: Uint8Array, payload: Uint8Array }
+  | { kind: typeof FRAME_CALLER, pid: number, cid: string, name: string }
+  | { kind: typeof FRAME_ENDED, pid: number, status: number }
+  | { kind: typeof FRAME_ANSWER, id: number, status: number, payload: Uint8Array }
+  | { kind: typeof FRAME_NOTICE, text: string }
+
+export class FrameError extends Error {
+  readonly code: string
+  constructor (code: string, message: string) {
+    super(message)
+    this.name = 'FrameError'
+    this.code = code
+  }
+}
+
+const packr = new Packr({ useRecords: false, variableMapSize: true })
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false })
+
+/** Encodes one frame with its length prefix. */
+export function encodeFrame (f: Frame): Uint8Array {
+  let value: unknown[]
+  switch (f.kind) {
+    case FRAME_MSG: value = [f.kind, f.id, f.pid, f.flags, f.digest, f.payload]; break
+    case FRAME_CALLER: value = [f.kind, f.pid, f.cid, f.name]; break
+    case FRAME_ENDED: value = [f.kind, f.pid, f.status]; break
+    case FRAME_ANSWER: value = [f.kind, f.id, f.status, f.payload]; break
+    case FRAME_NOTICE: value = [f.kind, f.text]; break
+  }
+  const body = packr.pack(value)
+  let n = body.length
+  const prefix: number[] = []
+  do {
+    let b = n & 0x7f
+    n = Math.floor(n / 128)
+    if (n > 0) b |= 0x80
+    prefix.push(b)
+  } while (n > 0)
+  const out = new Uint8Array(prefix.length + body.length)
+  out.set(prefix, 0)
+  out.set(body, prefix.length)
+  return out
+}
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+const isI32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array
+
+/** Decodes one frame's body; throws a FrameError for anything that is not a frame of this protocol. */
+export function decodeFrame (body: Uint8Array): Frame {
+  let v: unknown
+  try {
+    v = unpackr.unpack(body)
+  } catch {
+    throw new FrameError('ERR_BAD_FRAME', 'a frame is not msgpack')
+  }
+  if (!Array.isArray(v) || v.length === 0) throw new FrameError('ERR_BAD_FRAME', 'a frame is not an array')
+  const k = v[0]
+  if (k === FRAME_MSG && v.length === 6 && isId(v[1]) && isId(v[2]) && isI32(v[3]) && isBytes(v[4]) && v[4].length === 32 && isBytes(v[5])) {
+    return { kind: FRAME_MSG, id: v[1], pid: v[2], flags: v[3], digest: v[4], payload: v[5] }
+  }
+  if (k === FRAME_CALLER && v.length === 4 && isId(v[1]) && typeof v[2] === 'string' && typeof v[3] === 'string') {
+    return { kind: FRAME_CALLER, pid: v[1], cid: v[2], name: v[3] }
+  }
+  if (k === FRAME_ENDED && v.length === 3 && isId(v[1]) && isI32(v[2])) return { kind: FRAME_ENDED, pid: v[1], status: v[2] }
+  if (k === FRAME_ANSWER && v.length === 4 && isId(v[1]) && isI32(v[2]) && isBytes(v[3])) {
+    return { kind: FRAME_ANSWER, id: v[1], status: v[2], payload: v[3] }
+  }
+  if (k === FRAME_NOTICE && v.length === 2 && typeof v[1] === 'string') return { kind: FRAME_NOTICE, text: v[1] }
+  throw new FrameError('ERR_BAD_FRAME', `not a frame of ${PROTOCOL} (kind ${String(k)})`)
+}
+
+/**
+ * Splits a byte stream into frames. A length past `maxFrame` is refused as soon as its prefix is
+ * read, before any of the frame is buffered.
+ */
+export class FrameReader {
+  readonly #max: number
+  #buf: Uint8Array = new Uint8Array(0)
+
+  constructor (maxFrame: number) {
+    this.#max = maxFrame
+  }
+
+  /** Adds bytes; returns the frames they complete (throws FrameError on a bad or oversized one). */
+  push (chunk: Uint8Array): Frame[] {
+    this.#buf = this.#buf.length === 0 ? chunk : concat(this.#buf, chunk)
+    const out: Frame[] = []
+    let pos = 0
+    const buf = this.#buf
+    for (;;) {
+      let len = 0
+      let shift = 1
+      let i = pos
+      let complete = false
+      while (i < buf.length) {
+        const b = buf[i++]
+        len += (b & 0x7f) * shift
+        shift *= 128
+        if ((b & 0x80) === 0) { complete = true; break }
+        if (i - pos > 5) throw new FrameError('ERR_BAD_FRAME', 'a frame length is not a varint')
+      }
+      if (len > this.#max) throw new FrameError('ERR_FRAME_TOO_LARGE', `a frame of ${len} bytes is larger than ${this.#max}`)
+      if (!complete || buf.length - i < len) break
+      out.push(decodeFrame(buf.subarray(i, i + len)))
+      pos = i + len
+    }
+    this.#buf = pos === 0 ? buf : buf.slice(pos)
+    return out
+  }
+}
+
+function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}

@@ -1,0 +1,244 @@
+// The serving side of remote interfaces: /wasmos/interface/1.0.0 on a libp2p node, injecting remote
+// callers' messages into a local host. Each calling process of a peer is represented by a local
+// process without a program (a "caller"): its messages are sent by the kernel as from that
+// process, so grants, bounds and the handler's process-ended notifications work as for a local
+// program; its answers are taken from its queue and written back to the peer.
+import type { Libp2p } from 'libp2p'
+import type { Connection, Stream } from '@libp2p/interface'
+import { KILLED_STATUS, KIND_ANSWER, NO_HANDLER, OK, QUEUE_FULL } from '../kernel/core/codes.ts'
+import { Proc } from '../kernel/node/host.ts'
+import type { GrantPolicy, GrantRequest, NodeHost } from '../kernel/node/host.ts'
+import type { Program } from '../kernel/node/program.ts'
+import { sanitize } from '../kernel/node/text.ts'
+import {
+  encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, PROTOCOL
+} from './frames.ts'
+import type { Frame } from './frames.ts'
+
+/** Calls one stream may have waiting for answers; past it a call is answered QUEUE_FULL. */
+export const DEFAULT_STREAM_OUTSTANDING = 4096
+/** Calling processes one stream may introduce. */
+export const DEFAULT_STREAM_CALLERS = 64
+
+/** What the serving side knows of a remote caller when deciding its grant. */
+export interface RemoteCaller {
+  /** The peer id, authenticated by noise. */
+  peer: string
+  /** The calling program's CID and name, as the peer reports them. */
+  program: { cid: string, name: string }
+  /** The interface's key (hex of its digest). */
+  key: string
+}
+
+/** Who decides whether a remote caller may send to an exported interface. */
+export interface PeerGrants {
+  /** The decision when it is known without asking (flags, remembered answers); else null. */
+  known (c: RemoteCaller): boolean | null
+  /** Decides, asking the serving terminal if there is one; `refuse` is told why, on a refusal. */
+  decide (c: RemoteCaller, refuse: (why: string) => void): boolean | Promise<boolean>
+}
+
+export interface ExportOptions {
+  host: NodeHost
+  libp2p: Libp2p
+  /** The exported interfaces: key (hex) → name. */
+  exports: Map<string, string>
+  grants: PeerGrants
+  maxStreamOutstanding?: number
+  maxStreamCallers?: number
+}
+
+// An empty module: a caller has no code, but a Program names a module.
+const EMPTY_MODULE = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))
+const NO_IDS: number[] = []
+const EMPTY = new Uint8Array(0)
+
+interface Caller {
+  proc: Proc
+  stream: CallerStream
+  /** Local message id → the peer's message id. */
+  calls: Map<number, number>
+}
+
+class CallerStream {
+  readonly peer: string
+  readonly stream: Stream
+  readonly callers = new Map<number, Caller>()
+  outstanding = 0
+  readonly noticed = new Set<string>()
+
+  constructor (peer: string, stream: Stream) {
+    this.peer = peer
+    this.stream = stream
+  }
+
+  write (f: Frame): void {
+    if (this.stream.writeStatus === 'writable') this.stream.send(encodeFrame(f))
+  }
+
+  notice (text: string): void {
+    if (this.noticed.has(text)) return
+    this.noticed.add(text)
+    this.write({ kind: FRAME_NOTICE, text })
+  }
+}
+
+/**
+ * Wraps the host's grant policy so that decisions about remote callers go to `PeerGrants`. Give
+ * the result to the host, then the same object to `exportInterfaces`.
+ */
+export class CallerPolicy implements GrantPolicy {
+  readonly #local: GrantPolicy
+  readonly callers = new Map<number, Caller>()
+  grants: PeerGrants | null = null
+
+  constructor (local: GrantPolicy) {
+    this.#local = local
+  }
+
+  #caller (req: GrantRequest): RemoteCaller | null {
+    const c = this.callers.get(req.pid)
+    if (c === undefined) return null
+    return { peer: c.stream.peer, program: { cid: req.program.cid, name: req.program.name }, key: req.key }
+  }
+
+  known (req: GrantRequest): boolean | null {
+    const c = this.#caller(req)
+    if (c === null) return this.#local.known?.(req) ?? null
+    // A caller only ever sends; handling is never a remote caller's.
+    if (req.kind !== 'send') return false
+    return this.grants?.known(c) ?? false
+  }
+
+  decide (req: GrantRequest): boolean | Promise<boolean> {
+    const c = this.#caller(req)
+    if (c === null) return this.#local.decide(req)
+    if (req.kind !== 'send' || this.grants === null) return false
+    const caller = this.callers.get(req.pid)!
+    return this.grants.decide(c, (why) => caller.stream.notice(why))
+  }
+
+  denied (req: GrantRequest): void {
+    if (!this.callers.has(req.pid)) this.#local.denied?.(req)
+  }
+}
+
+export interface Exported {
+  /** Streams open now. */
+  streams (): number
+  stop (): Promise<void>
+}
+
+/** Serves the exported interfaces of `host` to peers on `libp2p`. */
+export async function exportInterfaces (opts: ExportOptions, policy: CallerPolicy): Promise<Exported> {
+  const { host, libp2p } = opts
+  policy.grants = opts.grants
+  const maxFrame = host.kernel.config.maxMessageSize + FRAME_OVERHEAD
+  const maxOutstanding = opts.maxStreamOutstanding ?? DEFAULT_STREAM_OUTSTANDING
+  const maxCallers = opts.maxStreamCallers ?? DEFAULT_STREAM_CALLERS
+  const open = new Set<CallerStream>()
+  const kernel = host.kernel
+
+  const introduce = (cs: CallerStream, pid: number, cid: string, name: string): void => {
+    if (cs.callers.has(pid)) return
+    if (cs.callers.size >= maxCallers) throw new Error(`more than ${maxCallers} calling processes on one stream`)
+    const program: Program = {
+      name: sanitize(name, 100) || 'remote',
+      cid: /^[a-zA-Z0-9]{1,128}$/.test(cid) ? cid : '',
+      module: EMPTY_MODULE,
+      source: `peer ${cs.peer}`,
+      wasi: false
+    }
+    const local = kernel.spawn(0)
+    const proc = new Proc(local, 0, program, [program.name])
+    proc.started = true
+    const caller: Caller = { proc, stream: cs, calls: new Map() }
+    const wake = (): void => {
+      if (proc.ended) return
+      for (;;) {
+        const size = kernel.poll(local, NO_IDS, 0x7fffffff)
+        if (size === 0) break
+        const n = kernel.taken!
+        if (n.kind !== KIND_ANSWER) continue
+        const remote = caller.calls.get(n.id)
+        if (remote === undefined) continue
+        caller.calls.delete(n.id)
+        cs.outstanding--
+        cs.write({ kind: FRAME_ANSWER, id: remote, status: n.code, payload: n.payload ?? EMPTY })
+      }
+      proc.wake = wake
+      kernel.block(local, NO_IDS)
+    }
+    proc.wake = wake
+    host.procs.set(local, proc)
+    policy.callers.set(local, caller)
+    cs.callers.set(pid, caller)
+    kernel.block(local, NO_IDS)
+    proc.exited.then(() => { policy.callers.delete(local) }, () => {})
+  }
+
+  const end = (cs: CallerStream, pid: number, status: number): void => {
+    const c = cs.callers.get(pid)
+    if (c === undefined) return
+    cs.callers.delete(pid)
+    cs.outstanding -= c.calls.size
+    host.exit(c.proc.pid, status)
+  }
+
+  const message = (cs: CallerStream, f: Extract<Frame, { kind: typeof FRAME_MSG }>): void => {
+    const c = cs.callers.get(f.pid)
+    if (c === undefined) throw new Error(`a message from process ${f.pid}, which was not introduced`)
+    const key = Buffer.from(f.digest).toString('hex')
+    const expects = (f.flags & 1) !== 0
+    if (!opts.exports.has(key)) {
+      cs.notice(`interface ${key} is not exported by this peer`)
+      if (expects) cs.write({ kind: FRAME_ANSWER, id: f.id, status: NO_HANDLER, payload: EMPTY })
+      return
+    }
+    if (expects && cs.outstanding >= maxOutstanding) {
+      cs.write({ kind: FRAME_ANSWER, id: f.id, status: QUEUE_FULL, payload: EMPTY })
+      return
+    }
+    const code = kernel.send(c.proc.pid, key, f.digest, f.payload, f.flags & 3)
+    if (code === OK && expects) {
+      c.calls.set(kernel.lastId, f.id)
+      cs.outstanding++
+    }
+    host.drain()
+    if (code !== OK && expects) cs.write({ kind: FRAME_ANSWER, id: f.id, status: code, payload: EMPTY })
+  }
+
+  const handler = (stream: Stream, connection: Connection): void => {
+    const cs = new CallerStream(connection.remotePeer.toString(), stream)
+    open.add(cs)
+    const reader = new FrameReader(maxFrame)
+    stream.addEventListener('message', (evt) => {
+      try {
+        const frames = reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())
+        for (const f of frames) {
+          if (f.kind === FRAME_MSG) message(cs, f)
+          else if (f.kind === FRAME_CALLER) introduce(cs, f.pid, f.cid, f.name)
+          else if (f.kind === FRAME_ENDED) end(cs, f.pid, f.status)
+          else throw new Error('a handler-side frame from a caller')
+        }
+      } catch (err) {
+        // A peer that breaks the protocol loses this stream only; others keep being served.
+        host.logger.warn(`peer ${sanitize(cs.peer)}: ${sanitize((err as Error).message, 200)}: stream closed`)
+        stream.abort(err as Error)
+      }
+    })
+    stream.addEventListener('close', () => {
+      open.delete(cs)
+      for (const pid of [...cs.callers.keys()]) end(cs, pid, KILLED_STATUS)
+    })
+  }
+
+  await libp2p.handle(PROTOCOL, handler, { maxInboundStreams: 256 })
+  return {
+    streams: () => open.size,
+    async stop () {
+      await libp2p.unhandle(PROTOCOL)
+      for (const cs of [...open]) cs.stream.abort(new Error('the server stops'))
+    }
+  }
+}
