@@ -7,10 +7,11 @@ import type { RunOptions } from '../run.ts'
 import { hostIo } from './host-io.ts'
 import { limits } from './limits.ts'
 import { prompt } from './prompt.ts'
+import { remote } from './remote.ts'
 import { trace } from './trace.ts'
 
 
-export const FEATURES: Feature[] = [hostIo, prompt, limits, trace]
+export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, remote]
 
 export function addFeatureOptions (cmd: Command): Command {
   for (const f of FEATURES) f.addOptions(cmd)
