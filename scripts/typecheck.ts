@@ -64,12 +64,18 @@ function decoratorRanges (file: ts.SourceFile): Array<[number, number]> {
 }
 
 /** tsc over the AssemblyScript sources of a tsconfig (tsconfig.as.json), without the diagnostics inside decorators. */
-export function assemblyScriptTsc (configPath = join(root, 'tsconfig.as.json')): { ok: boolean, output: string } {
+export function assemblyScriptTsc (configPath = join(root, 'tsconfig.as.json'), incremental = false): { ok: boolean, output: string } {
   const config = ts.readConfigFile(configPath, ts.sys.readFile)
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, dirname(configPath), undefined, configPath)
-  const program = ts.createProgram(parsed.fileNames, parsed.options)
+  // incremental: the results of unchanged files are kept in build/typecheck between runs
+  if (incremental) mkdirSync(genDir, { recursive: true })
+  const options = incremental ? { ...parsed.options, incremental: true, tsBuildInfoFile: join(genDir, 'tsconfig.as.tsbuildinfo') } : parsed.options
+  const builder = ts.createIncrementalProgram({ rootNames: parsed.fileNames, options })
+  const all = [...parsed.errors, ...builder.getConfigFileParsingDiagnostics(), ...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics(),
+    ...builder.getSyntacticDiagnostics(), ...builder.getSemanticDiagnostics()]
+  if (incremental) builder.emit() // with noEmit, writes the build info only
   const ranges = new Map<ts.SourceFile, Array<[number, number]>>()
-  const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].filter((d) => {
+  const diagnostics = all.filter((d) => {
     if (d.file === undefined || d.start === undefined) return true
     let r = ranges.get(d.file)
     if (r === undefined) ranges.set(d.file, r = decoratorRanges(d.file))
@@ -83,7 +89,11 @@ export function assemblyScriptTsc (configPath = join(root, 'tsconfig.as.json')):
 }
 
 const jobs: Array<{ name: string, start: () => Promise<Result> }> = [
-  { name: 'tsc TypeScript (tsconfig.json)', start: () => run('tsc TypeScript (tsconfig.json)', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']) },
+  {
+    name: 'tsc TypeScript (tsconfig.json)',
+    start: () => run('tsc TypeScript (tsconfig.json)', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit',
+      '--incremental', '--tsBuildInfoFile', join(genDir, 'tsconfig.tsbuildinfo')])
+  },
   { name: 'asc interpreter', start: () => ascCheck('asc interpreter', 'src/kernel/interp/spec-exports.ts') },
   {
     name: 'asc kernel.wasm',
@@ -103,7 +113,7 @@ const jobs: Array<{ name: string, start: () => Promise<Result> }> = [
 
 if (import.meta.main && process.argv[2] === '--as-tsc') {
   // the AssemblyScript tsc check, run as one of the jobs
-  const r = assemblyScriptTsc()
+  const r = assemblyScriptTsc(undefined, true)
   if (r.output !== '') console.error(r.output)
   process.exit(r.ok ? 0 : 1)
 } else if (import.meta.main) {
