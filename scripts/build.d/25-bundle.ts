@@ -3,13 +3,52 @@
 // hundreds makes `wasmos run` start several times faster. esbuild reads the TypeScript sources
 // itself (types are only stripped), so the CLI does not wait for tsc (step 20 type-checks and
 // writes dist/src for the rest). Helia and libp2p stay outside the bundle: they are imported only
-// when a command needs the network or the store. Skipped when the bundle is newer than its inputs.
+// when a command needs the network or the store. Node's built-in modules are loaded on first use
+// (see lazyBuiltins). Skipped when the bundle is newer than its inputs.
 import { build } from 'esbuild'
+import type { Plugin } from 'esbuild'
 import { existsSync, statSync } from 'node:fs'
+import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { newest } from '../newest.ts'
 
 const root = join(import.meta.dirname, '..', '..')
+const requireHere = createRequire(import.meta.url)
+
+/**
+ * Node's built-in modules, each loaded when one of its exports is first read rather than when the
+ * bundle starts. An ESM `import … from 'node:http'` loads the module at link time and builds its
+ * ESM facade, which reads every export: for node:http that starts undici (and with it tls, http2,
+ * zlib, worker_threads), node:crypto loads all of its parts; most commands use none of it. Each
+ * built-in becomes a small CommonJS module whose exports are getters over `require` (the names
+ * are taken from this Node at build time). A module that is itself a function (events, stream) is
+ * required as it is, since code extends it; assert, only ever called, gets a calling stand-in.
+ */
+const lazyBuiltins: Plugin = {
+  name: 'lazy-builtins',
+  setup (b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined
+      const path = args.path.startsWith('node:') ? args.path : `node:${args.path}`
+      // The require inside a stand-in is the real one.
+      if (args.namespace === 'wasmos-builtin') return { path, external: true }
+      return { path, namespace: 'wasmos-builtin' }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'wasmos-builtin' }, (args) => {
+      const mod = requireHere(args.path) as Record<string, unknown>
+      const name = JSON.stringify(args.path)
+      const keys = JSON.stringify(Object.keys(mod))
+      const load = `let m\nconst load = () => m ?? (m = require(${name}))\n`
+      const getters = (target: string): string => `for (const k of ${keys}) Object.defineProperty(${target}, k, { get: () => load()[k], enumerable: true })\n`
+      if (typeof mod !== 'function') return { loader: 'js', contents: load + getters('exports') }
+      if (args.path === 'node:assert' || args.path === 'node:assert/strict') {
+        return { loader: 'js', contents: load + 'module.exports = function assert (...a) { return load()(...a) }\n' + getters('module.exports') }
+      }
+      return { loader: 'js', contents: `module.exports = require(${name})\n` }
+    })
+  }
+}
+
 const outfile = join(root, 'dist', 'wasmos.mjs')
 // The AssemblyScript of the interpreter and kernel.wasm is not part of the CLI (and step 65 writes there).
 const notCli = [join(root, 'src', 'kernel', 'interp'), join(root, 'src', 'kernel', 'bare-metal')]
@@ -28,7 +67,7 @@ if (!existsSync(outfile) || statSync(outfile).mtimeMs < inputs) {
     minifySyntax: true,
     external: ['helia', '@helia/*', 'libp2p', '@libp2p/*', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', 'blockstore-fs', 'datastore-fs',
       '@wasmer/wasi', 'binaryen', 'assemblyscript', 'ipfs-unixfs-importer', 'ipfs-unixfs-exporter', '@ipld/car'],
-    plugins: [{
+    plugins: [lazyBuiltins, {
       // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
       // use: a stand-in that refuses keeps worker_threads out of every start.
       name: 'no-pino-transports',
