@@ -9,9 +9,10 @@ import { limits } from './limits.ts'
 import { prompt } from './prompt.ts'
 import { remote } from './remote.ts'
 import { trace } from './trace.ts'
+import { audit } from './audit.ts'
 
 
-export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, remote]
+export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, audit, remote]
 
 export function addFeatureOptions (cmd: Command): Command {
   for (const f of FEATURES) f.addOptions(cmd)

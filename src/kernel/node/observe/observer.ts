@@ -1,6 +1,7 @@
 // The observer contract: what the host tells whoever watches a run (the trace, the audit log, the
 // control socket of `wasmos ps`/`top`). With no observer attached the host pays one null check.
 import type { Notification } from '../../core/index.ts'
+import { ProcessKilled } from '../errors.ts'
 import type { WasmosError } from '../errors.ts'
 import type { Proc } from '../host.ts'
 
@@ -37,6 +38,9 @@ export interface HostObserver {
   /** A grant was settled (or changed, when revoked). */
   granted (pid: number, key: string, kind: GrantKind, allowed: boolean, by: DecidedBy): void
 }
+
+/** How a process ended by the console (`wasmos top`) ends: the audit log records who did it. */
+export class ConsoleKilled extends ProcessKilled {}
 
 /** One observer that tells each of `list`, in order. */
 export function fanOut (list: HostObserver[]): HostObserver {
