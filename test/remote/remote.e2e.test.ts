@@ -43,9 +43,9 @@ function serve (home: string, args: string[]): Promise<Server> {
         addr: multiaddrs[0],
         peerId,
         stderr: () => err,
-        kill: (signal) => new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) { done(); return }
-          child.once('exit', () => done())
+        kill: (signal) => new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) { resolve(); return }
+          child.once('exit', () => resolve())
           child.kill(signal)
         })
       })
