@@ -11,15 +11,27 @@
 // program is loaded and before anything starts. `wasmos run` and `wasmos exec` both get it, since
 // it wraps the run's program source.
 //
+// Scoped requests (a native handler asking before it connects, opens, reads a variable, starts a
+// program: grants/scope.ts) go the same way: flags and permission sets (wasmos.json or
+// --grants-file: for the program they name, or for all with -P), then this run's answers, then
+// grants.json (A, N, a), then the prompt showing the scope, else deny naming the flag.
+// Declared scopes (`needs('tcp', 'why', '127.0.0.1:7878')`) are asked in the up-front list.
+//
 // Ctrl-C at a prompt denies, ends every program and the run ends with status 130.
 import type { Command } from 'commander'
 import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
 import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
 import type { GrantKind } from '../../kernel/node/grants/store.ts'
 import { allowFlag } from '../../kernel/node/grants/policy.ts'
-import type { FlagPolicy, KnownInterface } from '../../kernel/node/grants/policy.ts'
+import type { FlagPolicy, KnownInterface, ScopeRequest } from '../../kernel/node/grants/policy.ts'
+import { describeScope, exact, matches, parsePattern, widened } from '../../kernel/node/grants/scope.ts'
+import type { Pattern, Scope } from '../../kernel/node/grants/scope.ts'
+import { readSets, toGrantSet } from '../../kernel/node/grants/sets.ts'
+import type { SetsFile } from '../../kernel/node/grants/sets.ts'
+import type { DeclaredInterface } from '../../kernel/node/grants/declared.ts'
 import type { GrantRequest, NodeHost } from '../../kernel/node/host.ts'
 import { createLogger } from '../../kernel/node/logger.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
 import { InterruptedError, OutputGate, StdinGate, TerminalPrompt } from '../prompt/terminal.ts'
 import { sanitize } from '../../kernel/node/text.ts'
 import type { Answer, PromptInterface } from '../prompt/terminal.ts'
@@ -40,11 +52,16 @@ export const INTERRUPTED_STATUS = 130
 export const prompt: Feature = {
   addOptions (cmd: Command) {
     cmd.option('--no-prompt', 'never ask: what no flag or remembered decision allows is denied')
+    cmd.option('--grants-file <path>', 'permission sets to read instead of ./wasmos.json ({ "programs": { "<name or CID>": { "allow": [...], "deny": [...] } } })')
+    cmd.option('-P, --permissions <set>', 'apply this permission set of wasmos.json (or --grants-file) to every program (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
   },
   apply (flags: Flags, opts: RunOptions) {
     const stdin = process.stdin as typeof process.stdin & TtyStream
     const terminal = flags.prompt !== false && stdin.isTTY === true && (process.stderr as TtyStream).isTTY === true
-    configureGrants(opts, { terminal, home: wasmosHome() })
+    const sets = readSets(flags.grantsFile as string | undefined)
+    const use = (flags.permissions as string[] | undefined) ?? []
+    if (use.length > 0 && sets === null) throw new WasmosError('ERR_GRANTS_FILE', `-P ${use[0]}: no wasmos.json here (give the file with --grants-file)`)
+    configureGrants(opts, { terminal, home: wasmosHome(), sets, use })
   }
 }
 
@@ -52,6 +69,9 @@ export interface GrantSetup {
   /** Whether to ask on the terminal (stdin and stderr are terminals, prompting not turned off). */
   terminal: boolean
   home: string
+  /** Permission sets read from wasmos.json or --grants-file, and the ones `-P` applies to all. */
+  sets?: SetsFile | null
+  use?: string[]
 }
 
 export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
@@ -74,16 +94,54 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
     const d = store.get(program, cidOf(key), kind)
     return d === null ? null : d === 'allow'
   }
-  const record = (program: Program, items: Array<{ key: string, kind: GrantKind }>, answer: Answer): void => {
-    const allowed = answer === 'y' || answer === 'A'
-    for (const i of items) session.set(sessionKey(program.cid, i.kind, i.key), allowed)
-    if (answer === 'A' || answer === 'N') {
-      store.set(items.map((i) => ({ program: program.cid, name: program.name, iface: cidOf(i.key), kind: i.kind, decision: allowed ? 'allow' as const : 'deny' as const })))
+  /** Scoped answers given in this run, by program CID and interface key. */
+  const sessionScopes = new Map<string, Array<{ pattern: Pattern, allow: boolean }>>()
+  const ifaceName = (key: string): string => known.get(key)?.name ?? ''
+  /** A scoped decision remembered in this run or in grants.json; deny wins; the whole interface counts. */
+  const rememberedScope = (program: Program, key: string, scope: Scope): boolean | null => {
+    const whole = session.get(sessionKey(program.cid, 'send', key)) ?? remembered(program.cid, 'send', key)
+    if (whole !== null && whole !== undefined) return whole
+    const hits: boolean[] = []
+    for (const e of sessionScopes.get(`${program.cid} ${key}`) ?? []) if (matches(e.pattern, scope)) hits.push(e.allow)
+    for (const e of store.scoped(program.cid, cidOf(key))) {
+      let pattern: Pattern
+      try { pattern = parsePattern(ifaceName(key), e.pattern, store.path) } catch { continue }
+      if (matches(pattern, scope)) hits.push(e.decision === 'allow')
+    }
+    if (hits.length === 0) return null
+    return !hits.includes(false)
+  }
+  const recordScope = (program: Program, key: string, patternText: string, answer: Answer): void => {
+    const allow = answer === 'y' || answer === 'A' || answer === 'a'
+    const pattern = parsePattern(ifaceName(key), patternText, 'prompt')
+    const k = `${program.cid} ${key}`
+    const list = sessionScopes.get(k) ?? []
+    list.push({ pattern, allow })
+    sessionScopes.set(k, list)
+    if (answer !== 'y' && answer !== 'n') {
+      store.set([{ program: program.cid, name: program.name, iface: cidOf(key), scope: pattern.text, kind: 'send', decision: allow ? 'allow' : 'deny' }])
+    }
+  }
+  const record = (program: Program, items: Array<{ key: string, kind: GrantKind, scope?: string | null }>, answer: Answer): void => {
+    const allowed = answer === 'y' || answer === 'A' || answer === 'a'
+    for (const i of items) {
+      if (i.scope !== undefined && i.scope !== null) { recordScope(program, i.key, i.scope, answer); continue }
+      session.set(sessionKey(program.cid, i.kind, i.key), allowed)
+      if (answer === 'A' || answer === 'N' || answer === 'a') {
+        store.set([{ program: program.cid, name: program.name, iface: cidOf(i.key), kind: i.kind, decision: allowed ? 'allow' as const : 'deny' as const }])
+      }
     }
   }
   const describe = (key: string, kind: GrantKind, reason: string | null): PromptInterface => {
     const k: KnownInterface | undefined = known.get(key)
     return { name: k?.name ?? null, cid: cidOf(key), summary: k?.summary ?? '', kind, reason }
+  }
+  /** Reasons the programs declared, by program CID and interface key (shown as "why" in scoped prompts). */
+  const reasons = new Map<string, string>()
+  const declaredOf = (program: Program): DeclaredInterface[] => {
+    const list = declaredInterfaces(program.module, program.source)
+    for (const d of list) if (d.kind === 'send' && !reasons.has(`${program.cid} ${d.key}`)) reasons.set(`${program.cid} ${d.key}`, d.reason)
+    return list
   }
 
   let gate: StdinGate | undefined
@@ -120,7 +178,13 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
   opts.configurePolicy = (p) => {
     previousConfigure?.(p)
     policy = p
+    if (setup.sets != null) {
+      const sets = setup.sets
+      for (const name of sets.programs.keys()) p.nameSet(name, toGrantSet(sets, name, known))
+      for (const name of setup.use ?? []) p.useSet(toGrantSet(sets, name, known))
+    }
     p.stored = (req) => session.get(sessionKey(req.program.cid, req.kind, req.key)) ?? remembered(req.program.cid, req.kind, req.key)
+    p.storedScope = rememberedScope
     const denied = p.denied.bind(p)
     p.denied = (req) => {
       denied(req)
@@ -136,6 +200,24 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
     }
     if (terminal !== null) {
       const t = terminal
+      p.askScope = async (req: ScopeRequest) => {
+        const s = req.scope
+        const wide = widened(s)
+        const reason = reasons.get(`${req.program.cid} ${req.key}`) ?? null
+        const question = { ...describe(req.key, 'send', reason), scope: { what: describeScope(s), exact: exact(s), widen: wide } }
+        try {
+          const answer = await t.ask(
+            { program: req.program, interfaces: [question], upFront: false },
+            // An answer given meanwhile (a wider `a`, the same request from another call) settles it.
+            () => { const k = p.knownScope(req.program, req.key, s); return k === null ? null : k ? 'y' : 'n' }
+          )
+          recordScope(req.program, req.key, answer === 'a' && wide !== null ? wide.pattern : exact(s), answer)
+          return answer === 'y' || answer === 'A' || answer === 'a'
+        } catch (err) {
+          if (err instanceof InterruptedError) { interrupt(); return false }
+          throw err
+        }
+      }
       p.ask = async (req: GrantRequest) => {
         const sk = sessionKey(req.program.cid, req.kind, req.key)
         try {
@@ -152,6 +234,7 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
       }
     } else {
       const why = process.stdin.isTTY === true && process.stderr.isTTY === true ? 'prompting is off' : 'no terminal to ask'
+      p.noAsk = why
       p.ask = (req: GrantRequest) => {
         const flag = known.get(req.key)?.name ?? cidOf(req.key)
         logger.warn(`${sanitize(req.program.name)} may not ${req.kind === 'send' ? 'use' : 'handle'} ${p.describe(req.key)}: ${why}; allow it with ${allowFlag(req.kind, flag)}`)
@@ -182,19 +265,31 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
     }
   }
   const askUpFront = async (program: Program): Promise<void> => {
-    const declared = declaredInterfaces(program.module, program.source)
+    const declared = declaredOf(program)
     const p = policy as FlagPolicy | null
     if (declared.length === 0 || terminal === null || p === null) return
+    const patternOf = (d: DeclaredInterface): Pattern | null => {
+      if (d.scope === null) return null
+      try { return parsePattern(ifaceName(d.key), d.scope, `${program.source}: declared scope`) } catch { return null }
+    }
     const undecided = declared.filter((d) => {
       const req: GrantRequest = { pid: 0, parent: 0, program, key: d.key, kind: d.kind, parentHolds: true }
-      return p.known(req) === null
+      const pattern = patternOf(d)
+      if (pattern === null) return p.known(req, true) === null
+      if (p.known(req, true) === false || p.knownPattern(program, d.key, pattern) !== null) return false
+      if (session.has(sessionKey(program.cid, 'send', d.key)) || remembered(program.cid, 'send', d.key) !== null) return false
+      return !store.scoped(program.cid, cidOf(d.key)).some((e) => e.pattern === pattern.text)
     })
     if (undecided.length === 0) return
     const answer = await terminal.ask({
       program,
-      interfaces: undecided.map((d) => describe(d.key, d.kind, d.reason)),
+      interfaces: undecided.map((d) => {
+        const pattern = patternOf(d)
+        const q = describe(d.key, d.kind, d.reason)
+        return pattern === null ? q : { ...q, scope: { what: `use ${pattern.text}`, exact: pattern.text, widen: null } }
+      }),
       upFront: true
     })
-    record(program, undecided, answer)
+    record(program, undecided.map((d) => ({ key: d.key, kind: d.kind, scope: patternOf(d)?.text ?? null })), answer)
   }
 }

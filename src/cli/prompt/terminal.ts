@@ -1,6 +1,8 @@
 // The permission prompt on a terminal, in the manner of Deno's: which program (name, short CID),
 // which interface (name, short CID, a line of its doc), send or handle; one key answers it:
-// y allow this run, n deny this run, A always allow, N never allow. One prompt at a time: the
+// y allow this run, n deny this run, A always allow, N never allow. A request a native handler
+// makes for a scope (connect to 127.0.0.1:7878 via tcp) shows that scope, and A / N remember that
+// scope only; `a` remembers a wider one when there is one (any port on that host). One prompt at a time: the
 // others queue behind it. Ctrl-C at the prompt denies and rejects with an InterruptedError
 // (exit status 130); every prompt after that rejects at once.
 //
@@ -17,7 +19,7 @@ import { Readable, Writable } from 'node:stream'
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { sanitize, shortCid } from '../../kernel/node/text.ts'
 
-export type Answer = 'y' | 'n' | 'A' | 'N'
+export type Answer = 'y' | 'n' | 'A' | 'N' | 'a'
 
 export interface PromptInterface {
   /** The interface's name (from its definition), or null when the interface is not known here. */
@@ -28,6 +30,8 @@ export interface PromptInterface {
   kind: 'send' | 'handle'
   /** Why the program says it needs it (declared up front); null when asked at first use. */
   reason: string | null
+  /** What it would do, when asked for a scope: what to show, the pattern A remembers, a wider one for `a`. */
+  scope?: { what: string, exact: string, widen: { pattern: string, label: string } | null } | null
 }
 
 export interface Question {
@@ -176,7 +180,7 @@ export interface TerminalPromptOptions {
   color?: boolean
 }
 
-const KEYS: Record<string, Answer> = { y: 'y', n: 'n', A: 'A', N: 'N' }
+const KEYS: Record<string, Answer> = { y: 'y', n: 'n', A: 'A', N: 'N', a: 'a' }
 
 export class TerminalPrompt {
   readonly #input: TtyInput
@@ -221,14 +225,26 @@ export class TerminalPrompt {
     const lines: string[] = []
     const ifaceName = (i: PromptInterface): string => this.#bold(i.name === null ? 'an unknown interface' : sanitize(i.name, 40))
     const what = (i: PromptInterface): string => `${i.kind === 'send' ? 'send to' : 'handle'} ${ifaceName(i)} ${this.#dim(`(${shortCid(i.cid)})`)}`
+    const scoped = (i: PromptInterface): string => `${sanitize(i.scope!.what, 100)} via ${ifaceName(i)}`
     if (q.upFront) {
       const n = q.interfaces.length
       lines.push(`┏ ⚠  ${prog} asks, before it starts, for ${n} interface${n === 1 ? '' : 's'}:`)
       for (const i of q.interfaces) {
-        lines.push(`┠─ ${what(i)}${i.summary !== '' ? ` — ${sanitize(i.summary, 80)}` : ''}`)
+        lines.push(`┠─ ${i.scope != null ? scoped(i) : what(i)}${i.summary !== '' ? ` — ${sanitize(i.summary, 80)}` : ''}`)
         if (i.reason !== null && i.reason !== '') lines.push(`┃    why: "${sanitize(i.reason, 100)}"`)
       }
       lines.push(`┠─ y: allow ${n === 1 ? 'it' : 'them'} this run · n: deny this run · A: always allow · N: never allow`)
+    } else if (q.interfaces[0].scope != null) {
+      const i = q.interfaces[0]
+      const s = i.scope!
+      const why = i.reason !== null && i.reason !== '' ? ` — why: "${sanitize(i.reason, 100)}"` : ''
+      lines.push(`┏ ⚠  ${prog} wants to ${scoped(i)}${why}.`)
+      if (i.summary !== '') lines.push(`┠─ ${ifaceName(i)}: ${sanitize(i.summary, 100)}`)
+      const exact = sanitize(s.exact, 60)
+      const widen = s.widen === null ? '' : ` · a: always allow ${sanitize(s.widen.label, 60)}`
+      lines.push(`┠─ y: allow this run · n: deny this run · A: always allow ${exact}${widen} · N: never allow ${exact}`)
+      lines.push(`┗ Allow? [y/n/A${s.widen === null ? '' : '/a'}/N] > `)
+      return lines
     } else {
       const i = q.interfaces[0]
       lines.push(`┏ ⚠  ${prog} wants to ${what(i)}.`)
@@ -271,7 +287,8 @@ export class TerminalPrompt {
             return
           }
           const answer = KEYS[c]
-          if (answer !== undefined) {
+          const widen = q.interfaces.length === 1 && q.interfaces[0].scope?.widen != null
+          if (answer !== undefined && (answer !== 'a' || widen)) {
             done()
             out.write(`${c}\n${this.#outcome(q, answer)}\n`)
             flush()
@@ -279,7 +296,7 @@ export class TerminalPrompt {
             return
           }
         }
-        out.write(`\n  Unrecognised key. Allow? [y/n/A/N] > `)
+        out.write(`\n  Unrecognised key. Allow? [y/n/A/${q.interfaces[0]?.scope?.widen != null ? 'a/' : ''}N] > `)
       }
       const onEnd = (): void => {
         done()
@@ -294,9 +311,14 @@ export class TerminalPrompt {
   }
 
   #outcome (q: Question, a: Answer): string {
-    const allowed = a === 'y' || a === 'A'
-    const names = q.interfaces.map((i) => i.name === null ? shortCid(i.cid) : sanitize(i.name, 40)).join(', ')
-    const span = a === 'A' ? 'always (remembered)' : a === 'N' ? 'never (remembered)' : 'for this run'
+    const allowed = a === 'y' || a === 'A' || a === 'a'
+    const ifaceName = (i: PromptInterface): string => i.name === null ? shortCid(i.cid) : sanitize(i.name, 40)
+    const names = q.interfaces.map((i) => {
+      if (i.scope == null) return ifaceName(i)
+      const pattern = a === 'a' && i.scope.widen !== null ? i.scope.widen.pattern : i.scope.exact
+      return `${ifaceName(i)} ${sanitize(pattern, 60)}`
+    }).join(', ')
+    const span = a === 'A' || a === 'a' ? 'always (remembered)' : a === 'N' ? 'never (remembered)' : 'for this run'
     return `${allowed ? '✅ Allowed' : '❌ Denied'} ${sanitize(q.program.name, 40)}: ${names}, ${span}.`
   }
 }

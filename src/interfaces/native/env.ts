@@ -1,8 +1,10 @@
 // The `env` interface, handled natively: the variables given with `--env K=V`, nothing else (the
-// host's environment is never visible to programs).
+// host's environment is never visible to programs). Each variable is asked of the host first: a
+// grant may be scoped (`--allow env=AWS_*`); `list` shows the variables allowed without asking.
 import { WasmosError } from '../../kernel/node/errors.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
+import { whenAllowed } from './scoped.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
 import { env } from '../gen/env.ts'
 
@@ -20,13 +22,21 @@ export function parseEnv (specs: string[]): Map<string, string> {
 export function envHandler (host: HostServices, vars: Map<string, string>): NativeHandler {
   const NOT_FOUND = env.error('not_found')
   return native(host, env, {
-    get (req) {
-      const value = vars.get(req.key)
-      if (value === undefined) throw new InterfaceError(NOT_FOUND)
-      return { value }
+    get (req, call) {
+      return whenAllowed(host, call.pid, env.key, { iface: 'env', name: req.key }, () => {
+        const value = vars.get(req.key)
+        if (value === undefined) throw new InterfaceError(NOT_FOUND)
+        return { value }
+      })
     },
-    list () {
-      return { vars: [...vars].map(([k, v]) => `${k}=${v}`) }
+    async list (_req, call) {
+      // One answer per variable: asking about each in turn (a prompt each, at worst) is what
+      // listing them would take anyway.
+      const out: string[] = []
+      for (const [k, v] of vars) {
+        if (await host.allowed(call.pid, env.key, { iface: 'env', name: k })) out.push(`${k}=${v}`)
+      }
+      return { vars: out }
     }
   })
 }

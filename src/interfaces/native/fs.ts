@@ -5,6 +5,8 @@
 // outside it can be reached through `..`, an absolute link, or a directory swapped for a link
 // while we resolve (the final step acts on /proc/self/fd/<dir>/<name> without following links).
 // Only regular files can be opened. Open files are held per process and closed when it ends.
+// Each path is asked of the host first, with its access (read: open for reading, stat, readdir;
+// write: open for writing, mkdir, remove, rename): a grant may be scoped (`--allow fs=/www:read`).
 //
 // Metadata operations and reads and writes up to SYNC_LIMIT run synchronously on the kernel's
 // thread: on local disks they take microseconds, far less than a round trip through libuv's
@@ -22,6 +24,7 @@ import { InterfaceError, native } from './handler.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
 import { fs } from '../gen/fs.ts'
 import { at, openRoot, resolveBeneath } from './safe-path.ts'
+import { whenAllowed } from './scoped.ts'
 import type { Resolved } from './safe-path.ts'
 
 const MAX_READ = 4 * 1024 * 1024
@@ -187,6 +190,14 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
     try { return op(at(fd)) } finally { closeSync(fd) }
   })
 
+  /** Runs `act` once every (path, access) is allowed to `pid`; paths as the program sees them, normalised. */
+  const allowed = <T>(pid: number, wants: Array<[string, 'read' | 'write']>, act: () => T | Promise<T>): T | Promise<T> => {
+    const step = (i: number): T | Promise<T> => i === wants.length
+      ? act()
+      : whenAllowed(host, pid, fs.key, { iface: 'fs', path: normal(wants[i][0]), access: wants[i][1] }, () => step(i + 1))
+    return step(0)
+  }
+
   const handleOf = (pid: number, h: number): Open => {
     const o = tables.get(pid)?.get(h)
     if (o === undefined) throw new InterfaceError(E.badHandle)
@@ -228,11 +239,14 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
 
   return native(host, fs, {
     open (req, call) {
-      return sync(() => {
-        const f = req.flags
-        if ((f & ~63) !== 0 || (f & (OPEN_READ | OPEN_WRITE | OPEN_APPEND)) === 0) throw new InterfaceError(E.invalid)
-        const writable = (f & (OPEN_WRITE | OPEN_APPEND)) !== 0
-        const readable = (f & OPEN_READ) !== 0
+      const f = req.flags
+      if ((f & ~63) !== 0 || (f & (OPEN_READ | OPEN_WRITE | OPEN_APPEND)) === 0) throw new InterfaceError(E.invalid)
+      const writable = (f & (OPEN_WRITE | OPEN_APPEND)) !== 0
+      const readable = (f & OPEN_READ) !== 0
+      const wants: Array<[string, 'read' | 'write']> = []
+      if (readable) wants.push([req.path, 'read'])
+      if (writable || (f & (OPEN_CREATE | OPEN_TRUNCATE)) !== 0) wants.push([req.path, 'write'])
+      return allowed(call.pid, wants, () => sync(() => {
         const pl = place(req.path)
         if (pl.isMountRoot) throw new InterfaceError(E.isDir)
         return within(pl, true, (r) => {
@@ -257,7 +271,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
           t.set(h, { fd, position: 0, readable, writable, append: (f & OPEN_APPEND) !== 0, busy: null })
           return { handle: h }
         })
-      })
+      }))
     },
     read (req, call) {
       const o = handleOf(call.pid, req.handle)
@@ -321,8 +335,8 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
         return { position }
       })
     },
-    stat (req) {
-      return sync(() => {
+    stat (req, call) {
+      return allowed(call.pid, [[req.path, 'read']], () => sync(() => {
         let pl: Place
         try {
           pl = place(req.path)
@@ -333,10 +347,10 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
         }
         const st = pl.isMountRoot ? fstatSync(rootOf(pl.mount)) : within(pl, true, (r) => lstatSync(at(r.dir, r.name)))
         return { kind: kindOf(st), size: st.size, modified_ms: Math.max(0, Math.floor(st.mtimeMs)) }
-      })
+      }))
     },
-    readdir (req) {
-      return sync(() => {
+    readdir (req, call) {
+      return allowed(call.pid, [[req.path, 'read']], () => sync(() => {
         const virtual = ancestorNames(req.path)
         const found = new Map<string, number>()
         let pl: Place | null = null
@@ -347,18 +361,18 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
         for (const v of virtual ?? []) if (!found.has(v)) found.set(v, 2)
         const names = [...found.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
         return { names, kinds: names.map((n) => found.get(n)!) }
-      })
+      }))
     },
-    mkdir (req) {
-      return sync(() => {
+    mkdir (req, call) {
+      return allowed(call.pid, [[req.path, 'write']], () => sync(() => {
         const pl = place(req.path)
         if (pl.isMountRoot) throw new InterfaceError(E.exists)
         within(pl, false, (r) => mkdirSync(at(r.dir, r.name)))
         return {}
-      })
+      }))
     },
-    remove (req) {
-      return sync(() => {
+    remove (req, call) {
+      return allowed(call.pid, [[req.path, 'write']], () => sync(() => {
         const pl = place(req.path)
         if (pl.isMountRoot) throw new InterfaceError(E.denied)
         // The entry itself is removed, not what a link points to.
@@ -369,10 +383,10 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
           else unlinkSync(path)
         })
         return {}
-      })
+      }))
     },
-    rename (req) {
-      return sync(() => {
+    rename (req, call) {
+      return allowed(call.pid, [[req.from, 'write'], [req.to, 'write']], () => sync(() => {
         const from = place(req.from)
         const to = place(req.to)
         if (from.isMountRoot || to.isMountRoot || from.mount !== to.mount) throw new InterfaceError(E.denied)
@@ -381,7 +395,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
           renameSync(at(a.dir, a.name), at(b.dir, b.name))
         }))
         return {}
-      })
+      }))
     },
     close (req, call) {
       const t = tables.get(call.pid)

@@ -1,9 +1,11 @@
 // The `process` interface, handled natively: a program's arguments, its exit, and starting other
 // programs known to this run. A child holds at most its parent's grants (the host checks the
-// parent's grant before asking anyone about the child's).
+// parent's grant before asking anyone about the child's). Starting a program is asked of the host
+// first, by its name and CID: a grant may be scoped (`--allow process=http-server`).
 import { QUEUE_FULL } from '../../kernel/core/index.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
+import { whenAllowed } from './scoped.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
 import type { Program } from '../../kernel/node/program.ts'
 import { process as processIface } from '../gen/process.ts'
@@ -37,6 +39,7 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
         throw new InterfaceError(BAD_PROGRAM)
       }
       if (program === null) throw new InterfaceError(NOT_FOUND)
+      await whenAllowed(host, call.pid, processIface.key, { iface: 'process', name: program.name, cid: program.cid }, () => true)
       if (!(host.process(call.pid) !== undefined)) throw new InterfaceError(NOT_FOUND)
       let child: Awaited<ReturnType<HostServices['spawn']>>
       try {

@@ -3,10 +3,13 @@
 // nobody reads, a connection buffers at most HIGH_WATER bytes and then stops reading from the
 // network, so a slow reader slows the writer through TCP's own flow control. Writes answer once
 // Node's socket took the data without passing its own high-water mark (else after 'drain').
+// Connecting (by host:port) and listening (by address and port) are asked of the host first: a
+// grant may be scoped (`--allow tcp=127.0.0.1:7878`).
 import type { Server, Socket } from 'node:net'
 import { KERNEL_PID } from '../../kernel/core/index.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
+import { whenAllowed } from './scoped.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
 import { tcp } from '../gen/tcp.ts'
 
@@ -218,7 +221,7 @@ export function tcpHandler (host: HostServices): NativeHandler {
   return native(host, tcp, {
     connect (req, call) {
       if (req.port === 0 || req.host === '') throw new InterfaceError(E.badAddress)
-      return new Promise((resolve, reject) => {
+      return whenAllowed(host, call.pid, tcp.key, { iface: 'tcp', op: 'connect', host: req.host, port: req.port }, () => new Promise((resolve, reject) => {
         const socket = new (net().Socket)({ allowHalfOpen: true })
         const onError = (err: Error): void => { socket.destroy(); reject(new InterfaceError(statusOf(err))) }
         socket.once('error', onError)
@@ -228,10 +231,11 @@ export function tcpHandler (host: HostServices): NativeHandler {
             resolve({ handle: add(call.pid, new Conn(socket)) })
           } catch (err) { reject(err) }
         })
-      })
+      }))
     },
     listen (req, call) {
-      return new Promise((resolve, reject) => {
+      const address = req.host === '' ? '127.0.0.1' : req.host
+      return whenAllowed(host, call.pid, tcp.key, { iface: 'tcp', op: 'listen', host: address, port: req.port }, () => new Promise((resolve, reject) => {
         const server = net().createServer({ pauseOnConnect: true, allowHalfOpen: true })
         server.once('error', (err) => reject(new InterfaceError(statusOf(err))))
         try {
@@ -245,7 +249,7 @@ export function tcpHandler (host: HostServices): NativeHandler {
         } catch (err) {
           reject(new InterfaceError(statusOf(err)))
         }
-      })
+      }))
     },
     accept (req, call) {
       const l = listener(call.pid, req.listener)

@@ -1,9 +1,11 @@
 // The `udp` interface, handled natively: datagram sockets, held per process and closed when it
 // ends. Received datagrams wait (at most QUEUE of them, then new ones are dropped, as a full
-// socket buffer would) until the program asks for one.
+// socket buffer would) until the program asks for one. Binding (by local address) and sending (by
+// destination) are asked of the host first: a grant may be scoped (`--allow udp=127.0.0.1:5353`).
 import type { Socket } from 'node:dgram'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
+import { whenAllowed } from './scoped.ts'
 import type { NativeHandler } from '../../kernel/node/native.ts'
 import { statusOf as tcpStatusOf } from './tcp.ts'
 import { udp } from '../gen/udp.ts'
@@ -52,7 +54,7 @@ export function udpHandler (host: HostServices): NativeHandler {
   }
   return native(host, udp, {
     bind (req, call) {
-      return new Promise((resolve, reject) => {
+      return whenAllowed(host, call.pid, udp.key, { iface: 'udp', op: 'bind', host: req.host === '' ? '127.0.0.1' : req.host, port: req.port }, () => new Promise((resolve, reject) => {
         const socket = process.getBuiltinModule('node:dgram').createSocket(process.getBuiltinModule('node:net').isIPv6(req.host) ? 'udp6' : 'udp4')
         socket.once('error', (err) => { socket.close(); reject(new InterfaceError(tcpStatusOf(err))) })
         socket.bind({ address: req.host === '' ? '127.0.0.1' : req.host, port: req.port }, () => {
@@ -64,18 +66,18 @@ export function udpHandler (host: HostServices): NativeHandler {
           t.set(h, s)
           resolve({ handle: h, port: socket.address().port })
         })
-      })
+      }))
     },
     send (req, call) {
       const s = sock(call.pid, req.handle)
       if (req.port === 0) throw new InterfaceError(E.badAddress)
       if (req.data.length > 65507) throw new InterfaceError(E.tooLarge)
-      return new Promise((resolve, reject) => {
+      return whenAllowed(host, call.pid, udp.key, { iface: 'udp', op: 'send', host: req.host, port: req.port }, () => new Promise((resolve, reject) => {
         s.socket.send(req.data, req.port, req.host, (err) => {
           if (err == null) resolve({})
           else reject(new InterfaceError(tcpStatusOf(err)))
         })
-      })
+      }))
     },
     receive (req, call) {
       const s = sock(call.pid, req.handle)

@@ -13,6 +13,8 @@ import { START_EXPORT } from './bounds.ts'
 import { deadlocked, ProcessKilled, timedOut, trapped, WasmosError } from './errors.ts'
 import { sanitize } from './text.ts'
 import type { HostServices, NativeHandler } from './native.ts'
+import type { ScopeRequest } from './grants/policy.ts'
+import type { Scope } from './grants/scope.ts'
 import type { Program } from './program.ts'
 import type { Logger } from './logger.ts'
 import type { HostObserver } from './observe/observer.ts'
@@ -37,6 +39,8 @@ export interface GrantPolicy {
   decide (req: GrantRequest): boolean | Promise<boolean>
   /** Logged once per program and interface when a refusal first stops something. */
   denied? (req: GrantRequest): void
+  /** Decides a scoped request a native handler makes before acting (grants/scope.ts); allowed when absent. */
+  allowedScope? (req: ScopeRequest): boolean | Promise<boolean>
 }
 
 export interface HostOptions {
@@ -206,13 +210,18 @@ export class NodeHost implements HostServices {
     return this.procs.get(pid)
   }
 
-  /**
-   * Attaches an observer (observe/observer.ts). Attach before spawning: processes already
-   * running keep the observers they started with.
-   */
+  /** Attaches an observer (observe/observer.ts); it hears of processes spawned before it only as they act. */
   observe (observer: HostObserver): void {
     this.#observers.push(observer)
     this.#observer = fanOut(this.#observers)
+  }
+
+  /** Detaches an observer: with none left, the host is back to one null check per event. */
+  unobserve (observer: HostObserver): void {
+    const i = this.#observers.indexOf(observer)
+    if (i < 0) return
+    this.#observers.splice(i, 1)
+    this.#observer = this.#observers.length === 0 ? undefined : fanOut(this.#observers)
   }
 
   /** The attached observer, if any (e.g. for a console revoking a grant to report it). */
@@ -328,6 +337,24 @@ export class NodeHost implements HostServices {
     const code = this.kernel.unregister(pid, key)
     this.drain()
     return code
+  }
+
+  /**
+   * Whether `pid` may do `scope` on the interface `key`, asked by its native handler before acting;
+   * the programs that started it must hold the scope too. The kernel and its handlers may.
+   */
+  allowed (pid: number, key: string, scope: Scope): boolean | Promise<boolean> {
+    if (pid === KERNEL_PID || this.#grants.allowedScope === undefined) return true
+    const proc = this.procs.get(pid)
+    if (proc === undefined) return false
+    const ancestors: Program[] = []
+    for (let p = proc.parent; p !== 0; p = this.procs.get(p)?.parent ?? 0) {
+      const parent = this.procs.get(p)
+      // A parent that ended holds nothing any more: its children get no scope it cannot vouch for.
+      if (parent === undefined) return false
+      ancestors.push(parent.program)
+    }
+    return this.#grants.allowedScope({ pid, program: proc.program, key, scope, ancestors })
   }
 
   internalError (iface: string, err: unknown): void {
@@ -500,14 +527,13 @@ export class NodeHost implements HostServices {
   #ask (a: Action): void {
     const req = this.#grantRequest(a.pid, a.iface, a.grant)
     if (req === null) return
-    const observer = this.#observer
     const decided = (allowed: boolean): void => {
       this.kernel.decide(a.pid, a.iface, a.grant, allowed)
-      observer?.granted(a.pid, a.iface, req.kind, allowed, req.parentHolds ? 'policy' : 'parent')
+      this.#observer?.granted(a.pid, a.iface, req.kind, allowed, req.parentHolds ? 'policy' : 'parent')
       this.drain()
     }
     if (!req.parentHolds) { decided(false); return }
-    observer?.asked(a.pid, a.iface, req.kind)
+    this.#observer?.asked(a.pid, a.iface, req.kind)
     let result: boolean | Promise<boolean>
     try {
       result = this.#grants.decide(req)
@@ -524,7 +550,6 @@ export class NodeHost implements HostServices {
     const kernel = this.kernel
     const pid = proc.pid
     const monitor = this.#monitor
-    const observer = this.#observer
     let yielded = 0
     const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
       const view = proc.view
@@ -561,7 +586,7 @@ export class NodeHost implements HostServices {
       if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
       const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
       const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
-      if (observer !== undefined) observer.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
+      this.#observer?.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
       if (code === OK && expects) {
         const id = kernel.lastId
         proc.view.setUint32(idOut, id % 4294967296, true)
@@ -579,7 +604,7 @@ export class NodeHost implements HostServices {
       if (!proc.inBounds(bufPtr, bufLen)) return refused(BAD_POINTER)
       if (id <= 0n || id > MAX_ID) return refused(UNKNOWN_MESSAGE)
       const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
-      if (observer !== undefined) observer.answered(pid, Number(id), status, code)
+      this.#observer?.answered(pid, Number(id), status, code)
       if (kernel.actions.length > 0) this.drain()
       if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
       yielded = code
@@ -611,7 +636,7 @@ export class NodeHost implements HostServices {
       if (size > 0) {
         if (size <= cap) {
           encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
-          if (observer !== undefined) observer.took(pid, kernel.taken!)
+          this.#observer?.took(pid, kernel.taken!)
         }
       } else if ((flags & WAIT_BLOCK) !== 0) {
         proc.work = 0
@@ -633,10 +658,10 @@ export class NodeHost implements HostServices {
       const n = kernel.poll(pid, pendingIds, pendingCap)
       if (n === 0) { proc.wake = retry; kernel.block(pid, pendingIds); return }
       monitor?.resumed(proc)
-      if (observer !== undefined) observer.resumed(proc)
+      this.#observer?.resumed(proc)
       if (n <= pendingCap) {
         encodeNotification(kernel.taken!, proc.view, proc.u8, pendingOut)
-        if (observer !== undefined) observer.took(pid, kernel.taken!)
+        this.#observer?.took(pid, kernel.taken!)
       }
       const resolve = pendingResolve
       pendingResolve = null
@@ -652,7 +677,7 @@ export class NodeHost implements HostServices {
         proc.wake = retry
         kernel.block(pid, pendingIds)
         monitor?.blocked(proc)
-        if (observer !== undefined) observer.blocked(proc)
+        this.#observer?.blocked(proc)
       })
     }
     // A syscall that used up the process's share of host work returned MUST_YIELD with its result

@@ -3,6 +3,7 @@
 // can drive one with a stand-in host of a few lines.
 import type { Logger } from './logger.ts'
 import type { Program } from './program.ts'
+import type { Scope } from './grants/scope.ts'
 
 export interface NativeMessage {
   id: number
@@ -50,4 +51,9 @@ export interface HostServices {
   /** Asks to make `pid` the handler of an interface; resolves with a status code. */
   register (pid: number, key: string, digest: Uint8Array, token: number): Promise<number> | number
   unregister (pid: number, key: string): number
+  /**
+   * Whether `pid` may do what `scope` describes on the interface `key` (connect to a host:port,
+   * open a path for writing, …): asked before acting, decided by the same grants as the rest.
+   */
+  allowed (pid: number, key: string, scope: Scope): boolean | Promise<boolean>
 }

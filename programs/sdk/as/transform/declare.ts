@@ -1,10 +1,11 @@
 // An asc transform (runs in Node during the build, not compiled by asc): finds the top-level
-// `needs('<interface>', '<reason>')` and `needsToHandle(…)` calls of programs/sdk/as/declare.ts in a
+// `needs('<interface>', '<reason>'[, '<scope>'])` and `needsToHandle(…)` calls of programs/sdk/as/declare.ts in a
 // program's sources and writes them to the module's `wasmos.interfaces` custom section, in the
 // encoding of src/kernel/node/grants/declared.ts. Interfaces are named by their name in interfaces/ or by CID.
 import { INTERFACES } from '../../../../src/interfaces/gen/index.ts'
 import { digestOfCid } from '../../../../src/kernel/node/names.ts'
 import { DECLARED_SECTION, encodeDeclared } from '../../../../src/kernel/node/grants/declared.ts'
+import { parsePattern } from '../../../../src/kernel/node/grants/scope.ts'
 
 // AssemblyScript's AST node kinds (const enums in its typings, so spelled out here).
 const NODE_IDENTIFIER = 7
@@ -45,7 +46,7 @@ function interfaceCid (text: string): string | null {
 }
 
 export class DeclareInterfaces {
-  readonly #declared: Array<{ cid: string, reason: string, kind: 'send' | 'handle' }> = []
+  readonly #declared: Array<{ cid: string, reason: string, kind: 'send' | 'handle', scope: string | null }> = []
 
   afterParse (parser: Parser): void {
     for (const source of parser.sources) {
@@ -58,12 +59,22 @@ export class DeclareInterfaces {
         if (name === null || !(name in FUNCTIONS)) continue
         const iface = stringArg(call.args[0])
         const reason = stringArg(call.args[1])
-        if (iface === null || reason === null || call.args.length !== 2) {
-          throw new Error(`${source.normalizedPath}: ${name}() takes two string literals: the interface and the reason`)
+        const scopeArg = call.args.length === 3 && name === 'needs' ? stringArg(call.args[2]) : null
+        if (iface === null || reason === null || (call.args.length !== 2 && scopeArg === null)) {
+          throw new Error(`${source.normalizedPath}: ${name}() takes string literals: the interface, the reason${name === 'needs' ? ' and optionally a scope' : ''}`)
         }
         const cid = interfaceCid(iface)
         if (cid === null) throw new Error(`${source.normalizedPath}: ${name}('${iface}'): no such interface in interfaces/, and not a CID`)
-        this.#declared.push({ cid, reason, kind: FUNCTIONS[name] })
+        let scope: string | null = null
+        if (scopeArg !== null && scopeArg !== '') {
+          const ifaceName = [...INTERFACES.values()].find((i) => i.cid === cid)?.name ?? iface
+          try {
+            scope = parsePattern(ifaceName, scopeArg, `${name}('${iface}')`).text
+          } catch (err) {
+            throw new Error(`${source.normalizedPath}: ${(err as Error).message}`)
+          }
+        }
+        this.#declared.push({ cid, reason, kind: FUNCTIONS[name], scope })
       }
     }
   }

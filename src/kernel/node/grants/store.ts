@@ -1,5 +1,7 @@
 // Grant decisions remembered across runs ("always" / "never" at the prompt, `wasmos grants allow|deny`),
 // per program CID, interface CID and kind (send to it, or handle it), in WASMOS_HOME/grants.json.
+// A scoped decision (A or a at a prompt that showed a scope) is kept under `<interface CID>=<pattern>`
+// beside the interface's own, so older files read unchanged.
 // Every change takes the lock file (grants.json.lock, created with O_EXCL; one left by a writer that
 // died is taken over), re-reads the file, applies itself and writes the whole file to a temporary
 // file that is then renamed over it: a crash or Ctrl-C never leaves it half-written, and runs that
@@ -23,16 +25,27 @@ export interface StoredGrant {
   name: string
   /** The interface's CID. */
   interface: string
+  /** The scope pattern (scope.ts), or null for the whole interface. */
+  scope: string | null
   kind: GrantKind
   decision: Decision
   /** When it was decided (ISO 8601). */
   at: string
+  /** Who decided: 'prompt' (an answer at the prompt) or 'command' (`wasmos grants allow|deny`). */
+  by: string
 }
+
+interface StoredDecision { decision: Decision, at: string, by?: string }
 
 interface ProgramEntry {
   name: string
-  send: Record<string, { decision: Decision, at: string }>
-  handle: Record<string, { decision: Decision, at: string }>
+  send: Record<string, StoredDecision>
+  handle: Record<string, StoredDecision>
+}
+
+/** The key of a decision in a program's map: the interface CID, and `=pattern` when scoped. */
+export function decisionKey (iface: string, scope?: string | null): string {
+  return scope === undefined || scope === null ? iface : `${iface}=${scope}`
 }
 
 interface GrantFile {
@@ -154,12 +167,21 @@ export class GrantStore {
     return this.#file.programs[program]?.[kind][iface]?.decision ?? null
   }
 
+  /** The remembered scoped decisions of a program on an interface (to send to it): pattern and decision. */
+  scoped (program: string, iface: string): Array<{ pattern: string, decision: Decision }> {
+    const map = this.#file.programs[program]?.send
+    if (map === undefined) return []
+    const prefix = `${iface}=`
+    return Object.entries(map).filter(([k]) => k.startsWith(prefix)).map(([k, d]) => ({ pattern: k.slice(prefix.length), decision: d.decision }))
+  }
+
   list (): StoredGrant[] {
     const out: StoredGrant[] = []
     for (const [program, p] of Object.entries(this.#file.programs)) {
       for (const kind of ['send', 'handle'] as const) {
-        for (const [iface, d] of Object.entries(p[kind])) {
-          out.push({ program, name: p.name, interface: iface, kind, decision: d.decision, at: d.at })
+        for (const [key, d] of Object.entries(p[kind])) {
+          const eq = key.indexOf('=')
+          out.push({ program, name: p.name, interface: eq < 0 ? key : key.slice(0, eq), scope: eq < 0 ? null : key.slice(eq + 1), kind, decision: d.decision, at: d.at, by: d.by ?? 'prompt' })
         }
       }
     }
@@ -167,26 +189,31 @@ export class GrantStore {
   }
 
   /** Remembers decisions (each one replaces the earlier decision on the same grant). */
-  set (entries: Array<{ program: string, name: string, iface: string, kind: GrantKind, decision: Decision }>): void {
+  set (entries: Array<{ program: string, name: string, iface: string, scope?: string | null, kind: GrantKind, decision: Decision, by?: string }>): void {
     const at = new Date().toISOString()
     this.#update((f) => {
       for (const e of entries) {
         const p = f.programs[e.program] ??= { name: e.name, send: {}, handle: {} }
         if (e.name !== '') p.name = e.name
-        p[e.kind][e.iface] = { decision: e.decision, at }
+        p[e.kind][decisionKey(e.iface, e.scope)] = { decision: e.decision, at, by: e.by ?? 'prompt' }
       }
     })
   }
 
-  /** Forgets a program's decisions on one interface (both kinds), or all of them; returns how many. */
-  revoke (program: string, iface?: string): number {
+  /**
+   * Forgets a program's decisions on one interface (both kinds, and every scope of it unless
+   * `scope` names one), or all of them; returns how many.
+   */
+  revoke (program: string, iface?: string, scope?: string): number {
     let removed = 0
     this.#update((f) => {
       const p = f.programs[program]
       if (p === undefined) return
       for (const kind of ['send', 'handle'] as const) {
         for (const key of Object.keys(p[kind])) {
-          if (iface === undefined || key === iface) { delete p[kind][key]; removed++ }
+          const hit = iface === undefined ||
+            (scope === undefined ? key === iface || key.startsWith(`${iface}=`) : key === decisionKey(iface, scope))
+          if (hit) { delete p[kind][key]; removed++ }
         }
       }
       if (Object.keys(p.send).length === 0 && Object.keys(p.handle).length === 0) delete f.programs[program]
