@@ -8,7 +8,7 @@ import { KERNEL_PID, QUEUE_FULL, TOO_LARGE, UNREACHABLE } from '../kernel/core/c
 import type { HostServices, NativeHandler, NativeMessage } from '../kernel/node/native.ts'
 import { sanitize } from '../kernel/node/text.ts'
 import {
-  encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, PROTOCOL
+  FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, FrameWriter, PROTOCOL
 } from './frames.ts'
 import type { Frame } from './frames.ts'
 
@@ -38,6 +38,7 @@ export class RemotePeer {
   readonly #opts: RemotePeerOptions
   readonly #host: HostServices
   #stream: Stream | null = null
+  #writer: FrameWriter | null = null
   #opening: Promise<void> | null = null
   /** Frames written while the stream opens. */
   #waiting: Frame[] = []
@@ -69,7 +70,7 @@ export class RemotePeer {
       host.answer(msg.id, QUEUE_FULL, new Uint8Array(0))
       return
     }
-    if (!msg.expectsAnswer && this.#stream !== null && this.#stream.writeBufferLength > MAX_UNSENT_BYTES) {
+    if (!msg.expectsAnswer && this.#stream !== null && this.#stream.writeBufferLength + (this.#writer?.pending ?? 0) > MAX_UNSENT_BYTES) {
       if (this.#dropped++ === 0) host.logger.warn(`one-way messages to ${sanitize(ifaceName)} on ${sanitize(this.addr)} are dropped: the link does not keep up`)
       return
     }
@@ -92,15 +93,17 @@ export class RemotePeer {
     if (this.#closed) return
     this.#closed = true
     const s = this.#stream
+    this.#writer?.flush()
     this.#stream = null
+    this.#writer = null
     this.#fail()
     if (s !== null) await s.close({ signal: AbortSignal.timeout(1000) }).catch(() => { s.abort(new Error('closed')) })
   }
 
   #write (f: Frame): void {
     const s = this.#stream
-    if (s !== null && s.writeStatus === 'writable') {
-      s.send(encodeFrame(f))
+    if (s !== null && this.#writer !== null && s.writeStatus === 'writable') {
+      this.#writer.write(f)
       return
     }
     this.#waiting.push(f)
@@ -114,9 +117,11 @@ export class RemotePeer {
         this.#opening = null
         if (this.#closed) { stream.abort(new Error('closed')); return }
         this.#stream = stream
+        const writer = new FrameWriter((bytes) => { if (stream.writeStatus === 'writable') stream.send(bytes) })
+        this.#writer = writer
         const waiting = this.#waiting
         this.#waiting = []
-        for (const f of waiting) stream.send(encodeFrame(f))
+        for (const f of waiting) writer.write(f)
       },
       (err: unknown) => {
         this.#opening = null
@@ -144,6 +149,7 @@ export class RemotePeer {
     stream.addEventListener('close', () => {
       if (this.#stream !== stream) return
       this.#stream = null
+      this.#writer = null
       this.#fail()
     })
     return stream

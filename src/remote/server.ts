@@ -11,7 +11,7 @@ import type { GrantPolicy, GrantRequest, NodeHost } from '../kernel/node/host.ts
 import type { Program } from '../kernel/node/program.ts'
 import { sanitize } from '../kernel/node/text.ts'
 import {
-  encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, PROTOCOL
+  FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, FrameWriter, PROTOCOL
 } from './frames.ts'
 import type { Frame } from './frames.ts'
 
@@ -66,14 +66,16 @@ class CallerStream {
   readonly callers = new Map<number, Caller>()
   outstanding = 0
   readonly noticed = new Set<string>()
+  readonly #writer: FrameWriter
 
   constructor (peer: string, stream: Stream) {
     this.peer = peer
     this.stream = stream
+    this.#writer = new FrameWriter((bytes) => { if (stream.writeStatus === 'writable') stream.send(bytes) })
   }
 
   write (f: Frame): void {
-    if (this.stream.writeStatus === 'writable') this.stream.send(encodeFrame(f))
+    if (this.stream.writeStatus === 'writable') this.#writer.write(f)
   }
 
   notice (text: string): void {

@@ -1,0 +1,161 @@
+// Bench: interfaces across machines over loopback. Round trip (median, p99) of a call to the
+// pingpong handler on another peer (`wasmos serve --handler pingpong=… --export pingpong`, its own
+// process and WASMOS_HOME), and one-way messages per second to it, beside the same on a local
+// pingpong-server and a plain libp2p echo of the same frames over the same kind of stream (TCP,
+// noise, yamux) to another process. The caller is the kernel itself (host.call), so the figures
+// are the path's, not a program's.
+// Run: node bench/remote.ts [--json] [--quick]   (needs npm run build: the bundle and the programs)
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { FileSource } from '../src/cli/run.ts'
+import { pingpong } from '../src/interfaces/gen/pingpong.ts'
+import { registryHandler } from '../src/interfaces/native/registry.ts'
+import { KERNEL_PID, OK } from '../src/kernel/core/codes.ts'
+import { NodeHost } from '../src/kernel/node/host.ts'
+import { createLogger } from '../src/kernel/node/logger.ts'
+import { RemotePeer, remoteHandler } from '../src/remote/client.ts'
+import { encodeFrame, FRAME_MSG } from '../src/remote/frames.ts'
+import { homePeerId, startDialNode } from '../src/remote/node.ts'
+import { BenchError, benchFlags, median, quantile, report, round, table, target } from './report.ts'
+
+const flags = benchFlags()
+const root = join(import.meta.dirname, '..')
+const cli = join(root, 'bin', 'wasmos.mjs')
+const CALLS = flags.quick ? 500 : 5000
+const WARMUP = flags.quick ? 100 : 1000
+const ONE_WAY = flags.quick ? 50_000 : 500_000
+/** One-way messages between two calls: the call's answer says the batch arrived (flow control). */
+const BATCH = 512
+
+const homes: string[] = []
+const children = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL')
+  for (const d of homes) rmSync(d, { recursive: true, force: true })
+})
+const newHome = (): string => { const h = mkdtempSync(join(tmpdir(), 'wasmos-bench-remote-')); homes.push(h); return h }
+
+/** Starts a process and resolves with the first line it prints. */
+function start (args: string[], home: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WASMOS_HOME: home } })
+    children.add(child)
+    let out = ''
+    let err = ''
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString() })
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const nl = out.indexOf('\n')
+      if (nl >= 0) resolve(out.slice(0, nl))
+    })
+    child.on('exit', (code) => reject(new BenchError('server-exited', `server exited (${code}): ${err}`)))
+  })
+}
+
+const ping = pingpong.encode({ name: 'ping', n: 7 })
+const drop = pingpong.encode({ name: 'drop', n: 7 })
+
+/** Round trips of `CALLS` sequential calls, in µs, after a warm-up. */
+async function roundTrips (call: () => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < WARMUP; i++) await call()
+  const out: number[] = []
+  for (let i = 0; i < CALLS; i++) {
+    const t = performance.now()
+    await call()
+    out.push((performance.now() - t) * 1000)
+  }
+  return out
+}
+
+async function hostCall (host: NodeHost): Promise<void> {
+  const a = await host.call(pingpong.key, pingpong.digest, ping)
+  if (a.status !== OK) throw new BenchError('call-failed', `a ping failed with status ${a.status}`)
+}
+
+/** One-way messages per second: batches of BATCH, each followed by a call that waits for them. */
+async function oneWay (host: NodeHost): Promise<number> {
+  const t = performance.now()
+  for (let sent = 0; sent < ONE_WAY; sent += BATCH) {
+    for (let i = 0; i < BATCH; i++) {
+      const code = host.kernel.send(KERNEL_PID, pingpong.key, pingpong.digest, drop, 0)
+      if (code !== OK) throw new BenchError('send-failed', `a one-way message was refused: status ${code}`)
+    }
+    host.drain()
+    await hostCall(host)
+  }
+  return ONE_WAY / ((performance.now() - t) / 1000)
+}
+
+const logger = createLogger({ level: 'error' })
+const allowAll = { decide: () => true, known: () => true }
+
+// Local: the kernel calls pingpong-server in the same process.
+const local = new NodeHost({ logger, grants: allowAll })
+local.addNative(registryHandler(local))
+const serverWasm = join(root, 'programs', 'build', 'pingpong-server.wasm')
+const program = await new FileSource([serverWasm]).load(serverWasm)
+await local.spawn(program!, [], 0, [pingpong.key])
+const localRtt = await roundTrips(async () => await hostCall(local))
+const localRate = await oneWay(local)
+await local.close()
+
+// Remote: the same calls through /wasmos/interface/1.0.0 to `wasmos serve` in another process.
+const callerHome = newHome()
+const callerId = await homePeerId(callerHome)
+const served = JSON.parse(await start([cli, 'serve', '--json', '--handler', `pingpong=${serverWasm}`, '--export', 'pingpong', '--allow-peer', callerId], newHome())) as { multiaddrs: string[] }
+const node = await startDialNode({ home: callerHome })
+const remote = new NodeHost({ logger, grants: allowAll })
+remote.addNative(remoteHandler({ key: pingpong.key, name: 'pingpong' }, new RemotePeer({ addr: served.multiaddrs[0], node: async () => node, host: remote, maxMessageSize: remote.kernel.config.maxMessageSize })))
+const remoteRtt = await roundTrips(async () => await hostCall(remote))
+const remoteRate = await oneWay(remote)
+await remote.close()
+
+// A plain libp2p echo of the same frame, over the same transports, to another process.
+const ECHO = `
+import { startDialNode } from ${JSON.stringify(pathToFileURL(join(root, 'src', 'remote', 'node.ts')).href)}
+const node = await startDialNode({ home: process.env.WASMOS_HOME, listen: ['/ip4/127.0.0.1/tcp/0'] })
+await node.handle('/wasmos/bench-echo/1.0.0', (stream) => {
+  stream.addEventListener('message', (evt) => { stream.send(evt.data) })
+})
+console.log(node.getMultiaddrs()[0].toString())
+`
+const echoAddr = await start(['--input-type=module', '-e', ECHO], newHome())
+const { multiaddr } = await import('@multiformats/multiaddr')
+const stream = await node.dialProtocol(multiaddr(echoAddr), '/wasmos/bench-echo/1.0.0')
+const frame = encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: pingpong.digest, payload: ping })
+let waiting: { need: number, resolve: () => void } | null = null
+stream.addEventListener('message', (evt) => {
+  if (waiting === null) return
+  waiting.need -= evt.data.byteLength
+  if (waiting.need <= 0) { const w = waiting; waiting = null; w.resolve() }
+})
+const echoRtt = await roundTrips(async () => await new Promise<void>((resolve) => {
+  waiting = { need: frame.length, resolve }
+  stream.send(frame)
+}))
+await stream.close()
+await node.stop()
+
+const us = (xs: number[]): { median: number, p99: number } => ({ median: round(median(xs)), p99: round(quantile(xs, 0.99)) })
+const rows = [
+  { path: 'local call (same process, pingpong-server)', rtt: us(localRtt), oneWay: round(localRate) },
+  { path: 'remote call (/wasmos/interface/1.0.0, another process)', rtt: us(remoteRtt), oneWay: round(remoteRate) },
+  { path: 'plain libp2p echo of one frame (tcp+noise+yamux)', rtt: us(echoRtt), oneWay: null }
+]
+const targets = [
+  target('remote call round trip, median', { value: median(remoteRtt), unit: 'µs' }, '<=', 100, '≤ 100 µs (NATS request/reply)',
+    { measure: 'libp2p echo', value: median(echoRtt), unit: 'µs' }),
+  target('remote one-way messages/s', { value: remoteRate, unit: 'msg/s' }, '>=', 50_000, '≥ 50 k/s',
+    { measure: 'local', value: localRate, unit: 'msg/s' })
+]
+report(flags, { bench: 'remote', setup: { calls: CALLS, warmup: WARMUP, oneWay: ONE_WAY, batch: BATCH }, rows, targets }, () => [
+  `remote: ${CALLS} sequential calls after ${WARMUP} to warm up; ${ONE_WAY} one-way messages, a call after every ${BATCH}${flags.quick ? ' (quick)' : ''}`,
+  table(['path', 'round trip median', 'p99', 'one-way'], rows.map((r) => [
+    r.path, `${r.rtt.median.toFixed(1)} µs`, `${r.rtt.p99.toFixed(1)} µs`, r.oneWay === null ? '' : `${Math.round(r.oneWay)} msg/s`
+  ]), 'lrrr')
+].join('\n'))
+process.exit(0)
