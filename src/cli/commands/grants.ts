@@ -1,7 +1,8 @@
 // `wasmos grants`: the grant decisions remembered under WASMOS_HOME (grants.json), per program CID,
-// interface and kind. `wasmos grants` lists them (`--json`), `allow|deny <program> <interface>…`
-// sets them ahead of time, `revoke <program> [interface]` forgets them. A program is named by its
-// CID or by a .wasm file (its CID is computed).
+// interface (and scope) and kind, and the permission sets of wasmos.json (or --grants-file).
+// `wasmos grants` lists them with where each came from (`--json`), `allow|deny <program>
+// <interface[=scope]>…` sets them ahead of time, `revoke <program> [interface[=scope]]` forgets
+// them. A program is named by its CID or by a .wasm file (its CID is computed).
 import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
@@ -13,6 +14,8 @@ import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/gra
 import type { Decision, GrantKind } from '../../kernel/node/grants/store.ts'
 import { moduleName, rawCidOf } from '../../kernel/node/program.ts'
 import { sanitize } from '../../kernel/node/text.ts'
+import { parsePattern, splitGrant } from '../../kernel/node/grants/scope.ts'
+import { readSets } from '../../kernel/node/grants/sets.ts'
 import { knownInterfaces } from '../run.ts'
 
 const CHUNK = 256 * 1024
@@ -72,15 +75,51 @@ function interfaceNames (): Map<string, string> {
   return new Map([...knownInterfaces().values()].map((k) => [k.cid, k.name]))
 }
 
+/** `iface` or `iface=scope`: the interface's CID and the scope in its canonical spelling (or null). */
+export function resolveGrant (text: string): { cid: string, scope: string | null } {
+  const { iface, scope } = splitGrant(text)
+  const cid = resolveInterface(iface)
+  if (scope === null) return { cid, scope: null }
+  const name = interfaceNames().get(cid) ?? iface
+  return { cid, scope: parsePattern(name, scope, text).text }
+}
+
+interface Row {
+  program: string
+  name: string
+  interface: string
+  interfaceName: string | null
+  scope: string | null
+  kind: string
+  decision: string
+  /** Where it comes from: grants.json (and who decided), or a permission set's file and entry. */
+  source: string
+  at: string | null
+}
+
 export function registerGrantCommands (program: Command): void {
   const grants = program.command('grants')
     .description('list, set and revoke remembered grant decisions (WASMOS_HOME/grants.json)')
     .option('--json', 'print JSON', false)
-    .action((flags: { json: boolean }) => {
+    .option('--grants-file <path>', 'the permission sets to list instead of ./wasmos.json')
+    .action((flags: { json: boolean, grantsFile?: string }) => {
       const names = interfaceNames()
-      const list = new GrantStore(wasmosHome()).list()
-        .map((g) => ({ ...g, interfaceName: names.get(g.interface) ?? null }))
-        .sort((a, b) => a.program.localeCompare(b.program) || a.interface.localeCompare(b.interface) || a.kind.localeCompare(b.kind))
+      const store = new GrantStore(wasmosHome())
+      const list: Row[] = store.list()
+        .map((g) => ({ ...g, interfaceName: names.get(g.interface) ?? null, source: `${store.path} (${g.by === 'command' ? 'wasmos grants' : 'prompt'})` }))
+      const sets = readSets(flags.grantsFile)
+      for (const [program, e] of sets?.programs ?? []) {
+        const add = (tokens: string[], kind: string, decision: string): void => {
+          for (const t of tokens) {
+            const g = resolveGrant(t)
+            list.push({ program, name: program, interface: g.cid, interfaceName: names.get(g.cid) ?? null, scope: g.scope, kind, decision, source: `${sets!.path}: ${program}`, at: null })
+          }
+        }
+        add(e.allow, 'send', 'allow')
+        add(e.allowHandle, 'handle', 'allow')
+        add(e.deny, 'send', 'deny')
+      }
+      list.sort((a, b) => a.program.localeCompare(b.program) || a.interface.localeCompare(b.interface) || (a.scope ?? '').localeCompare(b.scope ?? '') || a.kind.localeCompare(b.kind))
       if (flags.json) {
         process.stdout.write(JSON.stringify(list, null, 2) + '\n')
         return
@@ -89,8 +128,8 @@ export function registerGrantCommands (program: Command): void {
         process.stdout.write('no remembered decisions\n')
         return
       }
-      const rows = [['PROGRAM', 'NAME', 'INTERFACE', 'KIND', 'DECISION', 'SINCE'],
-        ...list.map((g) => [g.program, sanitize(g.name, 30), g.interfaceName ?? g.interface, g.kind, g.decision, g.at.slice(0, 19).replace('T', ' ')])]
+      const rows = [['PROGRAM', 'NAME', 'INTERFACE', 'SCOPE', 'KIND', 'DECISION', 'SINCE', 'FROM'],
+        ...list.map((g) => [g.program, sanitize(g.name, 30), g.interfaceName ?? g.interface, sanitize(g.scope ?? '*', 40), g.kind, g.decision, g.at === null ? '-' : g.at.slice(0, 19).replace('T', ' '), sanitize(g.source, 80)])]
       const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
       for (const r of rows) process.stdout.write(r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat(widths[i] - [...c].length)).join('  ') + '\n')
     })
@@ -98,31 +137,32 @@ export function registerGrantCommands (program: Command): void {
   const setter = (decision: Decision) => async (programText: string, ifaces: string[], flags: { handle: boolean }): Promise<void> => {
     const prog = await resolveProgram(programText)
     const kind: GrantKind = flags.handle ? 'handle' : 'send'
-    const cids = ifaces.map(resolveInterface)
-    new GrantStore(wasmosHome()).set(cids.map((iface) => ({ program: prog.cid, name: prog.name, iface, kind, decision })))
+    const grants = ifaces.map(resolveGrant)
+    if (kind === 'handle' && grants.some((g) => g.scope !== null)) throw new WasmosError('ERR_BAD_SCOPE', 'handling an interface takes no scope')
+    new GrantStore(wasmosHome()).set(grants.map((g) => ({ program: prog.cid, name: prog.name, iface: g.cid, scope: g.scope, kind, decision, by: 'command' })))
     const names = interfaceNames()
-    process.stdout.write(`${decision === 'allow' ? 'allowed' : 'denied'} ${prog.name !== '' ? `${sanitize(prog.name, 30)} (${prog.cid})` : prog.cid} to ${kind === 'send' ? 'send to' : 'handle'} ${cids.map((c) => names.get(c) ?? c).join(', ')}\n`)
+    process.stdout.write(`${decision === 'allow' ? 'allowed' : 'denied'} ${prog.name !== '' ? `${sanitize(prog.name, 30)} (${prog.cid})` : prog.cid} to ${kind === 'send' ? 'send to' : 'handle'} ${grants.map((g) => `${names.get(g.cid) ?? g.cid}${g.scope === null ? '' : `=${g.scope}`}`).join(', ')}\n`)
   }
   grants.command('allow')
     .description('always allow a program an interface, ahead of time')
     .argument('<program>', 'a .wasm file or a program CID')
-    .argument('<interfaces...>', 'interfaces, by name or CID')
+    .argument('<interfaces...>', 'interfaces, by name or CID, optionally with a scope (tcp=127.0.0.1:7878)')
     .option('--handle', 'the grant to handle the interfaces (default: to send to them)', false)
     .action(setter('allow'))
   grants.command('deny')
     .description('never allow a program an interface, ahead of time')
     .argument('<program>', 'a .wasm file or a program CID')
-    .argument('<interfaces...>', 'interfaces, by name or CID')
+    .argument('<interfaces...>', 'interfaces, by name or CID, optionally with a scope (tcp=127.0.0.1:7878)')
     .option('--handle', 'the grant to handle the interfaces (default: to send to them)', false)
     .action(setter('deny'))
   grants.command('revoke')
     .description("forget a program's remembered decisions (on one interface, or all)")
     .argument('<program>', 'a .wasm file or a program CID')
-    .argument('[interface]', 'only this interface, by name or CID')
+    .argument('[interface]', 'only this interface (every scope of it), by name or CID; iface=scope: only that scope')
     .action(async (programText: string, iface: string | undefined) => {
       const prog = await resolveProgram(programText)
-      const cid = iface === undefined ? undefined : resolveInterface(iface)
-      const n = new GrantStore(wasmosHome()).revoke(prog.cid, cid)
+      const g = iface === undefined ? undefined : resolveGrant(iface)
+      const n = new GrantStore(wasmosHome()).revoke(prog.cid, g?.cid, g?.scope ?? undefined)
       process.stdout.write(n === 0 ? `nothing to revoke for ${prog.cid}\n` : `revoked ${n} decision${n === 1 ? '' : 's'} of ${prog.cid}\n`)
     })
 }

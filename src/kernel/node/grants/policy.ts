@@ -217,7 +217,7 @@ export class FlagPolicy implements GrantPolicy {
       return known
     }
     if (this.askScope !== null) return this.askScope(req)
-    this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: ${this.noAsk}; allow it with ${scopeFlag(name, req.scope)}`)
+    this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: ${this.noAsk}; allow it with ${scopeFlag(name, req.scope)} (or all of ${name} with ${allowFlag('send', name)})`)
     return false
   }
 
