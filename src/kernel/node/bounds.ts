@@ -81,18 +81,23 @@ function rebuild (bytes: Uint8Array, parts: Array<{ id: number, body: Uint8Array
   return out
 }
 
+/** The export section with the start function `func` added as START_EXPORT. */
+function withStartExport (bytes: Uint8Array, exp: Section | undefined, func: number): Uint8Array {
+  const r = new Reader(bytes, exp?.start ?? 0)
+  const n = exp === undefined ? 0 : r.u32()
+  const entries = exp === undefined ? new Uint8Array(0) : bytes.subarray(r.pos, exp.end)
+  const head = [...leb(n + 1)]
+  const tail = [...leb(START_EXPORT.length), ...new TextEncoder().encode(START_EXPORT), 0, ...leb(func)]
+  const body = new Uint8Array(head.length + entries.length + tail.length)
+  body.set(head, 0)
+  body.set(entries, head.length)
+  body.set(tail, head.length + entries.length)
+  return body
+}
+
 /** Moves the start function (if any) to the export START_EXPORT: the host calls it before `_start`. */
 export function exportStart (bytes: Uint8Array): Uint8Array {
-  const list = sections(bytes)
-  const start = list.find((s) => s.id === 8)
-  const exp = list.find((s) => s.id === 7)
-  if (start === undefined || exp === undefined) return bytes
-  const func = new Reader(bytes, start.start).u32()
-  const r = new Reader(bytes, exp.start)
-  const n = r.u32()
-  const entries = bytes.subarray(r.pos, exp.end)
-  const body = new Uint8Array([...leb(n + 1), ...entries, ...leb(START_EXPORT.length), ...new TextEncoder().encode(START_EXPORT), 0, ...leb(func)])
-  return rebuild(bytes, list.filter((s) => s.id !== 8).map((s) => s === exp ? { id: 7, body } : s))
+  return boundModule(bytes, null)
 }
 
 /**
@@ -100,9 +105,11 @@ export function exportStart (bytes: Uint8Array): Uint8Array {
  * maximum so that `table.grow` cannot take them past it either (it returns -1, as the spec says).
  */
 export function capTables (bytes: Uint8Array, maxEntries: number): Uint8Array {
-  const list = sections(bytes)
-  const sec = list.find((s) => s.id === 4)
-  if (sec === undefined) return bytes
+  return boundModule(bytes, maxEntries, false)
+}
+
+/** The table section with every table capped so that all of them stay within `maxEntries`. */
+function cappedTables (bytes: Uint8Array, sec: Section, maxEntries: number): Uint8Array {
   const r = new Reader(bytes, sec.start)
   const n = r.u32()
   const tables: Array<{ head: Uint8Array, min: number, max: number | null, wide: boolean }> = []
@@ -127,7 +134,32 @@ export function capTables (bytes: Uint8Array, maxEntries: number): Uint8Array {
     const cap = t.min + spare
     body.push(...t.head, t.wide ? 5 : 1, ...leb(t.min), ...leb(t.max === null ? cap : Math.min(t.max, cap)))
   }
-  return rebuild(bytes, list.map((s) => s === sec ? { id: 4, body: new Uint8Array(body) } : s))
+  return new Uint8Array(body)
+}
+
+/**
+ * Both edits in one copy of the module: tables capped at `maxEntries` (none when null) and, when
+ * `moveStart`, the start function moved to START_EXPORT. The same bytes as
+ * `exportStart(capTables(bytes, maxEntries))`; a module needing neither edit is returned as is.
+ */
+export function boundModule (bytes: Uint8Array, maxEntries: number | null, moveStart = true): Uint8Array {
+  const list = sections(bytes)
+  const tables = maxEntries === null ? undefined : list.find((s) => s.id === 4)
+  const start = moveStart ? list.find((s) => s.id === 8) : undefined
+  const exp = list.find((s) => s.id === 7)
+  // As before: a start function is only moved where there is an export section to move it to.
+  const move = start !== undefined && exp !== undefined
+  if (tables === undefined && !move) return bytes
+  const tableBody = tables === undefined ? undefined : cappedTables(bytes, tables, maxEntries as number)
+  const exportBody = move ? withStartExport(bytes, exp, new Reader(bytes, start.start).u32()) : undefined
+  const parts: Array<{ id: number, body: Uint8Array } | Section> = []
+  for (const s of list) {
+    if (move && s.id === 8) continue
+    if (s === tables && tableBody !== undefined) parts.push({ id: 4, body: tableBody })
+    else if (s === exp && exportBody !== undefined) parts.push({ id: 7, body: exportBody })
+    else parts.push(s)
+  }
+  return rebuild(bytes, parts)
 }
 
 const I32 = 0x7f

@@ -6,12 +6,12 @@
 // is capped by the rewrite (`memory.grow` past the cap returns -1). `--stats` figures come from
 // here too.
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { capTables, exportStart, MAX_TABLE_ENTRIES, TABLE_ENTRY_BYTES } from '../bounds.ts'
+import { capTables, MAX_TABLE_ENTRIES, TABLE_ENTRY_BYTES } from '../bounds.ts'
 import { ProcessKilled } from '../errors.ts'
 import { sanitize } from '../text.ts'
 import type { HostMonitor, Proc } from '../host.ts'
 import type { LoadOptions } from '../program.ts'
-import { rewriteCached } from './cache.ts'
+import { rewriteForRun } from './cache.ts'
 import { refuelImports } from '../imports/refuel.ts'
 import { PAGE_SIZE, REFUEL_MODULE, REFUEL_NAME } from './rewrite/index.ts'
 import { FuelScheduler, formatStats } from './scheduler.ts'
@@ -62,8 +62,9 @@ export class Limits implements HostMonitor {
     const maxTableEntries = Math.min(MAX_TABLE_ENTRIES, Math.floor(maxMemoryPages * PAGE_SIZE / TABLE_ENTRY_BYTES))
     if (!this.#opts.preempt) return { rewrite: (bytes) => capTables(bytes, maxTableEntries) }
     return {
-      // The start function becomes an export the host calls under JSPI, where it can be preempted.
-      rewrite: (bytes, cid) => exportStart(capTables(rewriteCached(bytes, { maxMemoryPages }, { home, cid }).bytes, maxTableEntries)),
+      // The start function becomes an export the host calls under JSPI, where it can be preempted;
+      // the cache holds the bytes after that too, so a cached start re-encodes nothing.
+      rewrite: (bytes, cid) => rewriteForRun(bytes, { maxMemoryPages, maxTableEntries }, { home, cid }).bytes,
       allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
     }
   }
