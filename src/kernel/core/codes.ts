@@ -46,10 +46,7 @@ export const KERNEL_PID: f64 = 0
 
 /** Failure status of an answer whose message is not a message of the interface. */
 export const BAD_REQUEST: i32 = 9
-/**
- * Failure status of an answer whose handler is on another peer that could not be reached, or whose
- * connection dropped while the message was outstanding (DESIGN.md, "Interfaces across machines").
- */
+/** Failure status of an answer whose handler is on another peer that is unreachable, or whose link dropped. */
 export const UNREACHABLE: i32 = 10
 
 /** Exit status of a process that trapped. */
