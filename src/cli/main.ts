@@ -19,6 +19,8 @@ const GROUPS: Array<{ commands: string[], load: () => Promise<Register> }> = [
   { commands: ['grants'], load: async () => (await import('./commands/grants.ts')).registerGrantCommands },
   { commands: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspectCommands },
   { commands: ['iso'], load: async () => (await import('./commands/iso.ts')).registerIsoCommands },
+  { commands: ['ps'], load: async () => (await import('./commands/ps.ts')).registerPsCommands },
+  { commands: ['top'], load: async () => (await import('./commands/top.ts')).registerTopCommands },
   { commands: ['id'], load: async () => (await import('./commands/id.ts')).registerIdCommands }
 ]
 

@@ -10,9 +10,10 @@ import { prompt } from './prompt.ts'
 import { remote } from './remote.ts'
 import { trace } from './trace.ts'
 import { audit } from './audit.ts'
+import { control } from './control.ts'
 
 
-export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, audit, remote]
+export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, audit, control, remote]
 
 export function addFeatureOptions (cmd: Command): Command {
   for (const f of FEATURES) f.addOptions(cmd)
