@@ -64,8 +64,11 @@ interface Entry {
 export class FuelScheduler {
   private readonly opts: SchedulerOptions
   private readonly programs = new Map<number, Entry>()
-  /** Runnable pids waiting for their turn, oldest first. */
-  private readonly queue: number[] = []
+  /**
+   * Runnable pids waiting for their turn, oldest first: a Set keeps insertion order and removes
+   * any pid at once, where an array's indexOf would walk every process that ever started.
+   */
+  private readonly queue = new Set<number>()
   private running: number | undefined
 
   constructor (opts: SchedulerOptions) {
@@ -90,13 +93,14 @@ export class FuelScheduler {
       cpuLimitMs: opts.cpuLimitMs ?? this.opts.cpuLimitMs,
       state: 'runnable',
     })
-    this.queue.push(pid)
+    this.queue.add(pid)
   }
 
   /** The next program to run, taken off the queue; undefined when none is runnable. */
   next (): number | undefined {
-    const pid = this.queue.shift()
+    const pid = this.queue.values().next().value
     if (pid === undefined) return undefined
+    this.queue.delete(pid)
     this.entry(pid).state = 'running'
     this.running = pid
     return pid
@@ -122,13 +126,15 @@ export class FuelScheduler {
       const factor = Math.min(4, Math.max(0.25, this.opts.sliceMs / ms))
       e.budget = Math.round(Math.min(MAX_BUDGET, Math.max(MIN_BUDGET, e.budget * factor)))
     }
-    if (this.queue.length === 0) {
+    if (this.queue.size === 0) {
       e.state = 'running'
       this.running = pid
       return { kind: 'continue', budget: e.budget }
     }
     e.state = 'runnable'
-    this.queue.push(pid)
+    // To the back, even if it was still queued from before (without accounting nothing blocks it).
+    this.queue.delete(pid)
+    this.queue.add(pid)
     if (this.running === pid) this.running = undefined
     return { kind: 'yield', budget: e.budget }
   }
@@ -142,8 +148,7 @@ export class FuelScheduler {
     const killed = this.account(e, ms)
     if (killed !== undefined) return killed
     e.state = 'blocked'
-    const i = this.queue.indexOf(pid)
-    if (i >= 0) this.queue.splice(i, 1)
+    this.queue.delete(pid)
     if (this.running === pid) this.running = undefined
     return undefined
   }
@@ -153,7 +158,7 @@ export class FuelScheduler {
     const e = this.entry(pid)
     if (e.state !== 'blocked') return
     e.state = 'runnable'
-    this.queue.push(pid)
+    this.queue.add(pid)
   }
 
   /** Charges CPU time spent outside slices (e.g. its start function); may decide a kill. */
@@ -164,8 +169,7 @@ export class FuelScheduler {
   /** The program ended: forget its place (its stats stay readable until `forget`). */
   remove (pid: number): ProgramStats {
     const e = this.entry(pid)
-    const i = this.queue.indexOf(pid)
-    if (i >= 0) this.queue.splice(i, 1)
+    this.queue.delete(pid)
     if (this.running === pid) this.running = undefined
     this.programs.delete(pid)
     return { ...e.stats }
@@ -187,8 +191,7 @@ export class FuelScheduler {
   private account (e: Entry, ms: number): Decision | undefined {
     if (ms > 0) e.stats.cpuMs += ms
     if (e.cpuLimitMs !== undefined && e.stats.cpuMs > e.cpuLimitMs) {
-      const i = this.queue.indexOf(e.stats.pid)
-      if (i >= 0) this.queue.splice(i, 1)
+      this.queue.delete(e.stats.pid)
       if (this.running === e.stats.pid) this.running = undefined
       return {
         kind: 'kill',
