@@ -1,5 +1,5 @@
 // The first pass over a function body: its loops, their costs and calls, its direct calls.
-import { Reader } from './bytes.ts'
+import { Reader, u32At } from './bytes.ts'
 import { bad } from './errors.ts'
 import * as instructions from './instructions.ts'
 import type { Instr } from './instructions.ts'
@@ -50,7 +50,7 @@ export function analyze (m: ModuleState, r: Reader, params: number): BodyInfo {
     else info.entryCost++
     const op = b[start]
     if (op === 0x0c || op === 0x0d || op === 0xd5 || op === 0xd6) {
-      if (new Reader(b, start + 1, r.pos).u32() === depth - 1) info.branchesToFunc = true
+      if (u32At(b, start + 1) === depth - 1) info.branchesToFunc = true
     } else if (op === 0x0e || op === 0x1f) {
       const tr = new Reader(b, start + 1, r.pos)
       if (op === 0x0e) {

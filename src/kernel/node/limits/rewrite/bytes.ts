@@ -63,9 +63,29 @@ export class Reader {
   }
 }
 
+/**
+ * The unsigned LEB128 at b[pos], for an immediate `decode` has already read (so it is complete and
+ * in bounds): no Reader to allocate for every branch.
+ */
+export function u32At (b: Uint8Array, pos: number): number {
+  let result = 0
+  let mul = 1
+  for (;;) {
+    const byte = b[pos++]
+    result += (byte & 0x7f) * mul
+    if ((byte & 0x80) === 0) return result
+    mul *= 128
+  }
+}
+
 export class Writer {
-  buf = new Uint8Array(256)
+  buf: Uint8Array
   len = 0
+
+  /** `capacity`: the bytes expected, so that a large section is not copied at every doubling. */
+  constructor (capacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, capacity))
+  }
 
   private grow (n: number): void {
     if (this.len + n <= this.buf.length) return
@@ -108,6 +128,21 @@ export class Writer {
     this.grow(b.length)
     this.buf.set(b, this.len)
     this.len += b.length
+  }
+
+  /** Copies b[start, end): most instructions are a few bytes, not worth a subarray each. */
+  copy (b: Uint8Array, start: number, end: number): void {
+    const n = end - start
+    this.grow(n)
+    if (n > 32) {
+      this.buf.set(b.subarray(start, end), this.len)
+      this.len += n
+      return
+    }
+    const buf = this.buf
+    let len = this.len
+    for (let i = start; i < end; i++) buf[len++] = b[i]
+    this.len = len
   }
 
   name (s: string): void {

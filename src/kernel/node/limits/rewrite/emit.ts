@@ -1,5 +1,5 @@
 // The second pass: the code section, each body copied with its fuel checks, plus the clones.
-import { Reader, Writer } from './bytes.ts'
+import { Reader, u32At, Writer } from './bytes.ts'
 import { bad, unsupported } from './errors.ts'
 import * as instructions from './instructions.ts'
 import type { Instr } from './instructions.ts'
@@ -12,10 +12,16 @@ const { copyInstr, decode, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP } = instructio
 
 export function codeSection (m: ModuleState): Uint8Array {
   const n = m.infos.length
-  const w = new Writer()
+  // Room for the bodies as they were plus the checks: one buffer for the whole section in most
+  // modules, and one scratch buffer for every body rather than one each.
+  let size = 16
+  for (let i = 0; i < n; i++) size += m.bodies[i].end - m.bodies[i].pos
+  for (const i of m.cloned) size += m.bodies[i].end - m.bodies[i].pos
+  const w = new Writer(Math.ceil(size * 1.25) + 8 * (n + m.cloned.length))
+  const f = new Writer(4096)
   w.u32(n + m.cloned.length)
   for (let i = 0; i < n; i++) {
-    const f = new Writer()
+    f.len = 0
     const info = m.infos[i]
     if (info.cloneIndex >= 0) {
       // The original index stays a plain entry point: it passes the global's fuel to the clone.
@@ -32,7 +38,7 @@ export function codeSection (m: ModuleState): Uint8Array {
     w.sized(f)
   }
   for (const i of m.cloned) {
-    const f = new Writer()
+    f.len = 0
     emitBody(m, new Reader(m.bodies[i].b, m.bodies[i].pos, m.bodies[i].end), m.infos[i], f, m.importedFuncs + i)
     w.sized(f)
   }
@@ -71,7 +77,7 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
   const { loopCost, loopCalls, loopParams, locals } = info
   if (!info.checked && loopCost.length === 0) {
     // Bounded straight-line code: only function indices change.
-    w.bytes(b.subarray(bodyStart, localsEnd))
+    w.copy(b, bodyStart, localsEnd)
     r.pos = codeStart
     while (r.pos < r.end) {
       const start = r.pos
@@ -88,10 +94,10 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
   const reload = (): void => { if (!clone) { w.u8(0x23); w.u32(F); w.u8(0x21); w.u32(L) } }
 
   if (clone) {
-    w.bytes(b.subarray(bodyStart, localsEnd))
+    w.copy(b, bodyStart, localsEnd)
   } else {
     w.u32(groups + 1)
-    w.bytes(b.subarray(localsStart, localsEnd))
+    w.copy(b, localsStart, localsEnd)
     w.u32(1)
     w.u8(0x7f)
   }
@@ -132,7 +138,7 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
         const callFree = !loopCalls[id]
         if (!callFree) {
           if (dirty) store()
-          w.bytes(b.subarray(start, r.pos))
+          w.copy(b, start, r.pos)
           if (clone) checkInline(m, w, loopCost[id], L, 0x20, L)
           else checkInline(m, w, loopCost[id], L, 0x23, F)
           dirty = false
@@ -143,15 +149,15 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
         dirty = true
         for (const f of frames) f.cfl = true
         if (loopParams[id]) {
-          w.bytes(b.subarray(start, r.pos))
+          w.copy(b, start, r.pos)
           checkInline(m, w, loopCost[id], L, 0x20, L)
           frames.push({ loop: id, synth: 0, cfl: true, entryDirty: true, catchTarget: false })
         } else {
           // block bt; loop; block; loop bt  <check: br_if 1 to the refuel path>
-          w.u8(0x02); w.bytes(b.subarray(start + 1, r.pos))
+          w.u8(0x02); w.copy(b, start + 1, r.pos)
           w.u8(0x03); w.u8(0x40)
           w.u8(0x02); w.u8(0x40)
-          w.bytes(b.subarray(start, r.pos))
+          w.copy(b, start, r.pos)
           w.u8(0x20); w.u32(L)
           w.u8(0x41); w.s32(clampCost(loopCost[id]))
           w.u8(0x6b) // i32.sub
@@ -183,7 +189,7 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
           if (targetReadsF && dirty) { store(); dirty = false }
           w.bytes(t.result())
         } else {
-          w.bytes(b.subarray(start, r.pos))
+          w.copy(b, start, r.pos)
         }
         frames.push({ loop: -1, synth: 0, cfl: false, entryDirty: dirty, catchTarget: false })
         continue
@@ -198,7 +204,7 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
         if (op === 0x18) { // delegate: leaves the try, then names a label outside it
           const f = frames.pop()!
           targetReadsF = false
-          const d = label(new Reader(b, start + 1, r.pos).u32())
+          const d = label(u32At(b, start + 1))
           if (targetReadsF && dirty) { store(); dirty = false }
           w.u8(0x18); w.u32(d)
           if (f.cfl) frames[frames.length - 1].cfl = true
@@ -284,13 +290,13 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
         break
       case 0x20: case 0x21: case 0x22: { // local.get/set/tee: the clone's added parameter shifts locals
         if (!clone) break
-        const idx = new Reader(b, start + 1, r.pos).u32()
+        const idx = u32At(b, start + 1)
         w.u8(op); w.u32(idx >= info.params ? idx + 1 : idx)
         continue
       }
       case 0x0c: case 0x0d: case 0x09: case 0xd5: case 0xd6: { // br br_if rethrow br_on_null br_on_non_null
         targetReadsF = false
-        const d = label(new Reader(b, start + 1, r.pos).u32())
+        const d = label(u32At(b, start + 1))
         if ((targetReadsF || op === 0x09) && dirty) { store(); dirty = false } // rethrow: as throw
         w.u8(op); w.u32(d)
         continue

@@ -43,14 +43,23 @@ export function encodeModule (m: ModuleState): Uint8Array {
   if (m.find(6) === undefined) insertSection(out, { id: 6, body: globalSection(m, undefined) })
   out.push({ id: 0, body: marker(m.cap), name: FUEL_SECTION })
 
-  const w = new Writer()
+  // Sized exactly, so that the module is written once and needs no trimming copy.
+  let size = 8
+  for (const s of out) size += 1 + lebSize(s.body.length) + s.body.length
+  const w = new Writer(size)
   w.bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))
   for (const s of out) {
     w.u8(s.id)
     w.u32(s.body.length)
     w.bytes(s.body)
   }
-  return w.result().slice()
+  return w.buf.length === w.len ? w.buf : w.result().slice()
+}
+
+function lebSize (n: number): number {
+  let size = 1
+  while (n >= 128) { n = Math.floor(n / 128); size++ }
+  return size
 }
 
 /** The "wasmos.fuel" custom section: the rewrite's version and the memory cap. */

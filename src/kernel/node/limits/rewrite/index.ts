@@ -22,6 +22,8 @@ export function rewriteModule (bytes: Uint8Array, opts: RewriteOptions): Uint8Ar
   if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
     throw new FuelRewriteError('invalid-module', 'not a WebAssembly core module (version is not 1)')
   }
+  // A plain view: the passes take many subarrays, and a Buffer's cost more than a Uint8Array's.
+  bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const m = new ModuleState(readSections(bytes), cap)
   for (const s of m.sections) {
     if (s.id === 0 && s.name === FUEL_SECTION) {

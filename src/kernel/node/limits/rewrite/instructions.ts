@@ -138,9 +138,9 @@ export function copyExpr (r: Reader, w: Writer, shift: (i: number) => number): v
 
 export function copyInstr (b: Uint8Array, start: number, end: number, ins: Instr, w: Writer, shift: (i: number) => number): void {
   if (ins.idxPos < 0) {
-    w.bytes(b.subarray(start, end))
+    w.copy(b, start, end)
     return
   }
-  w.bytes(b.subarray(start, ins.idxPos))
+  w.copy(b, start, ins.idxPos)
   w.u32(shift(ins.idx))
 }
