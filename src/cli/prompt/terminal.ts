@@ -55,10 +55,13 @@ export class StdinGate extends Readable {
   readonly #src: Readable
   #held = false
   #attached = false
+  /** A read is pending: asked for by the stream (`_read`) and not answered by a push yet. */
   #wanted = false
 
   readonly #onData = (chunk: Buffer | string): void => {
-    if (!this.push(chunk)) { this.#wanted = false; this.#src.pause() }
+    // The pending read is answered (pushing may ask for the next one at once).
+    this.#wanted = false
+    if (!this.push(chunk)) this.#src.pause()
   }
 
   readonly #onEnd = (): void => { this.push(null) }
@@ -80,8 +83,17 @@ export class StdinGate extends Readable {
 
   override pause (): this {
     super.pause()
-    this.#wanted = false
     if (!this.#held) this.#src.pause()
+    return this
+  }
+
+  /**
+   * A read asked for before a prompt (or a pause) and not answered yet is not asked for again by
+   * the stream: resuming must take bytes from the terminal for it.
+   */
+  override resume (): this {
+    super.resume()
+    if (this.#wanted && this.#attached && !this.#held) this.#src.resume()
     return this
   }
 
