@@ -146,11 +146,16 @@ export class RemotePeer {
       }
       for (const f of frames) this.#receive(f)
     })
-    stream.addEventListener('close', () => {
+    const dropped = (): void => {
       if (this.#stream !== stream) return
       this.#stream = null
       this.#writer = null
       this.#fail()
+    }
+    stream.addEventListener('close', dropped)
+    stream.addEventListener('remoteCloseWrite', () => {
+      dropped()
+      stream.close().catch(() => {})
     })
     return stream
   }

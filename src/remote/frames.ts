@@ -66,6 +66,8 @@ export function encodeFrame (f: Frame): Uint8Array {
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 const isI32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array
+/** msgpackr gives Buffers: frames carry plain Uint8Arrays over the same memory. */
+const plain = (b: Uint8Array): Uint8Array => b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 
 /** Decodes one frame's body; throws a FrameError for anything that is not a frame of this protocol. */
 export function decodeFrame (body: Uint8Array): Frame {
@@ -78,14 +80,14 @@ export function decodeFrame (body: Uint8Array): Frame {
   if (!Array.isArray(v) || v.length === 0) throw new FrameError('ERR_BAD_FRAME', 'a frame is not an array')
   const k = v[0]
   if (k === FRAME_MSG && v.length === 6 && isId(v[1]) && isId(v[2]) && isI32(v[3]) && isBytes(v[4]) && v[4].length === 32 && isBytes(v[5])) {
-    return { kind: FRAME_MSG, id: v[1], pid: v[2], flags: v[3], digest: v[4], payload: v[5] }
+    return { kind: FRAME_MSG, id: v[1], pid: v[2], flags: v[3], digest: plain(v[4]), payload: plain(v[5]) }
   }
   if (k === FRAME_CALLER && v.length === 4 && isId(v[1]) && typeof v[2] === 'string' && typeof v[3] === 'string') {
     return { kind: FRAME_CALLER, pid: v[1], cid: v[2], name: v[3] }
   }
   if (k === FRAME_ENDED && v.length === 3 && isId(v[1]) && isI32(v[2])) return { kind: FRAME_ENDED, pid: v[1], status: v[2] }
   if (k === FRAME_ANSWER && v.length === 4 && isId(v[1]) && isI32(v[2]) && isBytes(v[3])) {
-    return { kind: FRAME_ANSWER, id: v[1], status: v[2], payload: v[3] }
+    return { kind: FRAME_ANSWER, id: v[1], status: v[2], payload: plain(v[3]) }
   }
   if (k === FRAME_NOTICE && v.length === 2 && typeof v[1] === 'string') return { kind: FRAME_NOTICE, text: v[1] }
   throw new FrameError('ERR_BAD_FRAME', `not a frame of ${PROTOCOL} (kind ${String(k)})`)

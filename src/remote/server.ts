@@ -116,6 +116,8 @@ export class CallerPolicy implements GrantPolicy {
     const c = this.#caller(req)
     if (c === null) return this.#local.decide(req)
     if (req.kind !== 'send' || this.grants === null) return false
+    const known = this.grants.known(c)
+    if (known !== null) return known
     const caller = this.callers.get(req.pid)!
     return this.grants.decide(c, (why) => caller.stream.notice(why))
   }
@@ -229,9 +231,15 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
         stream.abort(err as Error)
       }
     })
-    stream.addEventListener('close', () => {
-      open.delete(cs)
+    const closed = (): void => {
+      if (!open.delete(cs)) return
       for (const pid of [...cs.callers.keys()]) end(cs, pid, KILLED_STATUS)
+    }
+    stream.addEventListener('close', closed)
+    // The caller closed its side: nothing more will come, so its processes are gone.
+    stream.addEventListener('remoteCloseWrite', () => {
+      closed()
+      stream.close().catch(() => {})
     })
   }
 

@@ -1,0 +1,196 @@
+// The two halves of /wasmos/interface/1.0.0 in one process, over real libp2p on loopback: the
+// frame codec, the stand-in process the serving kernel sees for each remote caller (its
+// process-ended notification on ENDED and on a dropped stream), refusals, and the bounds (too
+// large both ways, outstanding calls) crossing the wire as the kernel's own codes.
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Libp2p } from 'libp2p'
+import { DENIED, NO_HANDLER, QUEUE_FULL, TOO_LARGE, UNREACHABLE } from '../../src/kernel/core/codes.ts'
+import { NodeHost } from '../../src/kernel/node/host.ts'
+import { createLogger } from '../../src/kernel/node/logger.ts'
+import type { NativeMessage } from '../../src/kernel/node/native.ts'
+import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
+import {
+  decodeFrame, encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FrameError, FrameReader
+} from '../../src/remote/frames.ts'
+import type { Frame } from '../../src/remote/frames.ts'
+import { homePeerId, startDialNode } from '../../src/remote/node.ts'
+import { CallerPolicy, exportInterfaces } from '../../src/remote/server.ts'
+import type { Exported } from '../../src/remote/server.ts'
+import { scratchHome, type TempHome } from '../helpers.ts'
+
+const KEY = 'ab'.repeat(32)
+const OTHER = 'cd'.repeat(32)
+const DIGEST = Uint8Array.from(Buffer.from(KEY, 'hex'))
+const OTHER_DIGEST = Uint8Array.from(Buffer.from(OTHER, 'hex'))
+const allowAll = { decide: () => true, known: () => true }
+
+describe('frames', () => {
+  const frames: Frame[] = [
+    { kind: FRAME_MSG, id: 2 ** 40, pid: 7, flags: 1, digest: DIGEST, payload: Uint8Array.from([1, 2, 3]) },
+    { kind: FRAME_CALLER, pid: 7, cid: 'bafkreiabc', name: 'kv-client' },
+    { kind: FRAME_ENDED, pid: 7, status: -9 },
+    { kind: FRAME_ANSWER, id: 9, status: 16, payload: new Uint8Array(300) },
+    { kind: FRAME_NOTICE, text: 'refused' }
+  ]
+
+  test('every kind round-trips, whole or a byte at a time', () => {
+    const bytes = Buffer.concat(frames.map(encodeFrame))
+    expect(new FrameReader(1 << 20).push(bytes)).toEqual(frames)
+    const reader = new FrameReader(1 << 20)
+    const got: Frame[] = []
+    for (const b of bytes) got.push(...reader.push(Uint8Array.of(b)))
+    expect(got).toEqual(frames)
+  })
+
+  test('a length past the bound is refused from its prefix alone', () => {
+    const r = new FrameReader(1000)
+    expect(() => r.push(Uint8Array.of(0xe9, 0x07))).toThrow(FrameError)
+    expect(() => new FrameReader(1000).push(Uint8Array.of(0xe8, 0x07))).not.toThrow()
+  })
+
+  test('bodies that are not frames are refused', () => {
+    for (const body of [Uint8Array.of(0xc1), encodeFrame({ kind: FRAME_NOTICE, text: 'x' }).subarray(1, 2), Uint8Array.of(0x92, 0x01, 0x02)]) {
+      expect(() => decodeFrame(body)).toThrow(FrameError)
+    }
+    // A digest that is not 32 bytes.
+    const bad = encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: new Uint8Array(31), payload: new Uint8Array(0) })
+    expect(() => new FrameReader(1 << 20).push(bad)).toThrow(/not a frame/)
+  })
+})
+
+describe('a caller and a serving host over loopback', () => {
+  let serverHome: TempHome
+  let callerHome: TempHome
+  let serverNode: Libp2p
+  let callerNode: Libp2p
+  let server: NodeHost
+  let exported: Exported
+  let addr: string
+  let allowed = true
+  const seen: NativeMessage[] = []
+  const ended: number[] = []
+  const held: number[] = []
+
+  beforeAll(async () => {
+    serverHome = scratchHome('link-server')
+    callerHome = scratchHome('link-caller')
+    const callerId = await homePeerId(callerHome.path)
+    serverNode = await startDialNode({ home: serverHome.path, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    callerNode = await startDialNode({ home: callerHome.path })
+    addr = serverNode.getMultiaddrs()[0].toString()
+    const policy = new CallerPolicy(allowAll)
+    server = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy, maxMessageSize: 1000 })
+    // The handler answers with the emitter's pid, holds messages that start with 'h', and
+    // answers 'big' with more than the caller accepts.
+    server.addNative({
+      key: KEY,
+      name: 'test',
+      handle (msg) {
+        seen.push(msg)
+        if (!msg.expectsAnswer) return
+        if (msg.payload[0] === 0x68) { held.push(msg.id); return }
+        const big = Buffer.from(msg.payload).toString() === 'big'
+        server.answer(msg.id, 0, big ? new Uint8Array(900) : Buffer.from(String(msg.emitter)))
+      },
+      processEnded (pid) { ended.push(pid) }
+    })
+    exported = await exportInterfaces({
+      host: server,
+      libp2p: serverNode,
+      exports: new Map([[KEY, 'test']]),
+      grants: {
+        known: (c) => c.peer === callerId && allowed ? true : null,
+        decide: (c, refuse) => { refuse(`peer ${c.peer} may not use test`); return false }
+      }
+    }, policy)
+  })
+
+  afterAll(async () => {
+    await exported?.stop()
+    await server?.close()
+    await callerNode?.stop()
+    await serverNode?.stop()
+    await serverHome?.dispose()
+    await callerHome?.dispose()
+  })
+
+  function caller (opts: { maxMessageSize?: number, maxOutstanding?: number, log?: string[] } = {}): { host: NodeHost, peer: RemotePeer } {
+    const log = opts.log ?? []
+    const destination = new Writable({ write (chunk: Buffer, _enc, done) { log.push(chunk.toString()); done() } })
+    const host = new NodeHost({ logger: createLogger({ level: 'warn', destination }), grants: allowAll })
+    const peer = new RemotePeer({ addr: `${addr}`, node: async () => callerNode, host, maxMessageSize: opts.maxMessageSize ?? 1 << 20, maxOutstanding: opts.maxOutstanding })
+    host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+    host.addNative(remoteHandler({ key: OTHER, name: 'other' }, peer))
+    return { host, peer }
+  }
+
+  test('the handler sees a stand-in process, which ends on ENDED and on a dropped stream', async () => {
+    const { host, peer } = caller()
+    const a = await host.call(KEY, DIGEST, Buffer.from('x'))
+    expect(a.status).toBe(0)
+    const standIn = Number(Buffer.from(a.payload).toString())
+    expect(standIn).toBeGreaterThan(0)
+    expect(seen.at(-1)!.emitter).toBe(standIn)
+    // The kernel (pid 0) was the caller: its end is what processEnded(0) reports.
+    peer.ended(0)
+    await expect.poll(() => ended).toContain(standIn)
+    const b = await host.call(KEY, DIGEST, Buffer.from('y'))
+    const second = Number(Buffer.from(b.payload).toString())
+    expect(second).not.toBe(standIn)
+    await host.close()
+    await expect.poll(() => ended).toContain(second)
+  })
+
+  test('a refused caller gets 1 and the reason; an interface not exported gets 2', async () => {
+    const log: string[] = []
+    const { host } = caller({ log })
+    allowed = false
+    try {
+      expect((await host.call(KEY, DIGEST, Buffer.from('x'))).status).toBe(DENIED)
+      await expect.poll(() => log.join('')).toContain('may not use test')
+    } finally {
+      allowed = true
+    }
+    expect((await host.call(OTHER, OTHER_DIGEST, Buffer.from('x'))).status).toBe(NO_HANDLER)
+    await host.close()
+  })
+
+  test('too large crosses the wire as 4, both ways; past the frame bound the stream closes with 10', async () => {
+    const { host } = caller({ maxMessageSize: 500 })
+    expect((await host.call(KEY, DIGEST, new Uint8Array(1500))).status).toBe(TOO_LARGE)
+    expect((await host.call(KEY, DIGEST, Buffer.from('big'))).status).toBe(TOO_LARGE)
+    expect((await host.call(KEY, DIGEST, new Uint8Array(400_000))).status).toBe(UNREACHABLE)
+    // And the next message reconnects.
+    expect((await host.call(KEY, DIGEST, Buffer.from('x'))).status).toBe(0)
+    await host.close()
+  })
+
+  test('calls past the outstanding bound get 5 at once; the others are answered', async () => {
+    const { host } = caller({ maxOutstanding: 2 })
+    const first = host.call(KEY, DIGEST, Buffer.from('h1'))
+    const second = host.call(KEY, DIGEST, Buffer.from('h2'))
+    expect((await host.call(KEY, DIGEST, Buffer.from('h3'))).status).toBe(QUEUE_FULL)
+    await expect.poll(() => held.length).toBe(2)
+    for (const id of held.splice(0)) server.answer(id, 0, Buffer.from('ok'))
+    expect((await first).status).toBe(0)
+    expect((await second).status).toBe(0)
+    await host.close()
+  })
+
+  test('a peer that cannot be reached fails the call with 10, quickly', async () => {
+    const log: string[] = []
+    const destination = new Writable({ write (chunk: Buffer, _enc, done) { log.push(chunk.toString()); done() } })
+    const host = new NodeHost({ logger: createLogger({ level: 'warn', destination }), grants: allowAll })
+    // A peer id nobody runs (libp2p would reuse a connection to a peer it knows, whatever the port).
+    const stranger = scratchHome('link-nobody')
+    const nobody = `/ip4/127.0.0.1/tcp/1/p2p/${await homePeerId(stranger.path)}`
+    await stranger.dispose()
+    host.addNative(remoteHandler({ key: KEY, name: 'test' }, new RemotePeer({ addr: nobody, node: async () => callerNode, host, maxMessageSize: 1000, dialTimeoutMs: 3000 })))
+    const t = performance.now()
+    expect((await host.call(KEY, DIGEST, Buffer.from('x'))).status).toBe(UNREACHABLE)
+    expect(performance.now() - t).toBeLessThan(3500)
+    expect(log.join('')).toContain('cannot reach')
+    await host.close()
+  })
+})
