@@ -54,5 +54,4 @@ describe('wasmos serve --export on a terminal', () => {
     expect(r.stdout).toBe('get a failed: 1\n')
     expect(r.stderr).toContain(`on peer ${caller.id} wants to use kv: refused on the serving terminal`)
   }, 30_000)
-
 })
