@@ -3,6 +3,8 @@
 // peer refused, a serving peer killed mid-call, a caller reconnecting after a restart, and peers
 // that send malformed, oversized or too many frames while others keep being served.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { pingpong } from '../../src/interfaces/gen/pingpong.ts'
 import { kv } from '../../src/interfaces/gen/kv.ts'
@@ -105,6 +107,20 @@ describe('interfaces across machines', () => {
     expect(r.code).toBe(0)
     const again = await runCli(caller.path, ['run', '--remote', `kv=${server.addr}`, '--allow', 'kv', program('kv-client'), 'get', 'a', 'list'])
     expect(again.stdout).toBe('a = 1\nkeys: a\n')
+  })
+
+  test('"remotes" in WASMOS_HOME/config.json does what --remote does', async () => {
+    await writeFile(join(caller.path, 'config.json'), JSON.stringify({ remotes: { kv: server.addr } }))
+    try {
+      const r = await runCli(caller.path, ['run', '--allow', 'kv', program('kv-client'), 'put', 'c', '3', 'get', 'c'])
+      expect(r.stdout).toBe('put c\nc = 3\n')
+      await writeFile(join(caller.path, 'config.json'), JSON.stringify({ remotes: ['kv'] }))
+      const bad = await runCli(caller.path, ['run', '--allow', 'kv', program('kv-client'), 'get', 'a'])
+      expect(bad.code).toBe(1)
+      expect(bad.stderr).toMatch(/^wasmos: .*config\.json: "remotes" must be an object/)
+    } finally {
+      await rm(join(caller.path, 'config.json'), { force: true })
+    }
   })
 
   test('the calling side still needs its own grant', async () => {
