@@ -42,7 +42,7 @@ describe('tcp by host:port', () => {
       const denied = await wasmos(['run', '--no-prompt', '--allow', `tcp=127.0.0.1:${allowed.port}`, program('tictactoe'), `127.0.0.1:${other.port}`], { input: ONE_GAME })
       expect(denied.code, denied.stderr).toBe(0)
       expect(denied.stdout).toMatch(/\(score not sent: tcp is not allowed\)/)
-      expect(denied.stderr).toMatch(new RegExp(`tictactoe may not connect to 127\\.0\\.0\\.1:${other.port} via tcp: (prompting is off|no terminal to ask)`))
+      expect(denied.stderr).toMatch(new RegExp(`tictactoe may not use tcp to connect to 127\\.0\\.0\\.1:${other.port}: (prompting is off|no terminal to ask); allow it with --allow=tcp, or only this with --allow tcp=127\\.0\\.0\\.1:${other.port}\n`))
       expect(denied.stderr).toContain(`--allow tcp=127.0.0.1:${other.port}`)
       expect(denied.stdout).not.toMatch(/Allow\?/)
       // Deny wins over allow, even over a wider one.
@@ -81,7 +81,7 @@ describe('env and fs scopes', () => {
       program('fsh'), 'env', 'AWS_KEY', 'env', 'HOME', 'envs'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toBe('AWS_KEY=k\nHOME: error 1\n[AWS_KEY=k,AWS_REGION=r]\n')
-    expect(r.stderr).toMatch(/fsh may not read the variable HOME via env: .*--allow env=HOME/)
+    expect(r.stderr).toMatch(/fsh may not use env to read the variable HOME: .*--allow env=HOME/)
   })
 
   test('a read-only fs scope reads, and refuses a write (nothing is written)', async () => {
@@ -130,12 +130,12 @@ describe('permission sets and children', () => {
     const args = ['--env', 'SECRET=s', '--env', 'PLAIN=p', '--program', B('fsh'), B('grant-spawner'), B('fsh'), 'env', 'SECRET', 'env', 'PLAIN']
     const alone = await wasmos(['run', '--no-prompt', ...args], { cwd })
     expect(alone.stdout).toBe('SECRET: error 1\nPLAIN: error 1\nchild exited 0\n')
-    expect(alone.stderr).toMatch(/fsh may not read the variable SECRET via env: the program that started it \(grant-spawner\) does not hold that grant/)
+    expect(alone.stderr).toMatch(/fsh may not use env to read the variable SECRET: the program that started it \(grant-spawner\) does not hold that grant/)
     const parentHolds = await wasmos(['run', '--no-prompt', '-P', 'parent', ...args], { cwd })
     expect(parentHolds.stdout).toBe('SECRET: error 1\nPLAIN=p\nchild exited 0\n')
     // Starting a program is scoped too: only the programs named.
     const restricted = await wasmos(['run', '--no-prompt', '--allow', 'process=kv-client', '--program', B('fsh'), B('grant-spawner'), B('fsh')], { cwd })
-    expect(restricted.stderr).toMatch(/grant-spawner may not start the program fsh/)
+    expect(restricted.stderr).toMatch(/grant-spawner may not use process to start the program fsh/)
     expect(restricted.stdout).not.toMatch(/child exited/)
   })
 
@@ -155,7 +155,9 @@ describe('permission sets and children', () => {
       ['localhost:9000-9010', 'allow', 'HOME/grants.json (wasmos grants)']
     ])
     const table = (await wasmos(['grants'], { env, cwd })).stdout
-    expect(table).toMatch(/^PROGRAM +NAME +INTERFACE +SCOPE +KIND +DECISION +SINCE +FROM$/m)
+    expect(table).toMatch(/^PROGRAM +NAME +INTERFACE +KIND +DECISION +SINCE +FROM$/m)
+    expect(table).toMatch(/^http-server +http-server +tcp=0\.0\.0\.0:8080 +send +allow +- +wasmos\.json: http-server$/m)
+    expect(table).toMatch(/^bafk\S+ +tictactoe +tcp=127\.0\.0\.1:7878 +send +allow +\d{4}-\d\d-\d\d [\d:]+ +\S+grants\.json \(wasmos grants\)$/m)
     const revoke = await wasmos(['grants', 'revoke', program('tictactoe'), 'tcp=127.0.0.1:7878'], { env, cwd })
     expect(revoke.stdout).toMatch(/^revoked 1 decision of /)
     const after = JSON.parse((await wasmos(['grants', '--json'], { env })).stdout) as Array<{ scope: string | null }>

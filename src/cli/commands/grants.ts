@@ -128,8 +128,9 @@ export function registerGrantCommands (program: Command): void {
         process.stdout.write('no remembered decisions\n')
         return
       }
-      const rows = [['PROGRAM', 'NAME', 'INTERFACE', 'SCOPE', 'KIND', 'DECISION', 'SINCE', 'FROM'],
-        ...list.map((g) => [g.program, sanitize(g.name, 30), g.interfaceName ?? g.interface, sanitize(g.scope ?? '*', 40), g.kind, g.decision, g.at === null ? '-' : g.at.slice(0, 19).replace('T', ' '), sanitize(g.source, 80)])]
+      // A scoped grant reads as the flag that gives it: tcp=127.0.0.1:7878.
+      const rows = [['PROGRAM', 'NAME', 'INTERFACE', 'KIND', 'DECISION', 'SINCE', 'FROM'],
+        ...list.map((g) => [g.program, sanitize(g.name, 30), `${g.interfaceName ?? g.interface}${g.scope === null ? '' : `=${sanitize(g.scope, 40)}`}`, g.kind, g.decision, g.at === null ? '-' : g.at.slice(0, 19).replace('T', ' '), sanitize(g.source, 80)])]
       const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
       for (const r of rows) process.stdout.write(r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat(widths[i] - [...c].length)).join('  ') + '\n')
     })

@@ -202,7 +202,7 @@ export class FlagPolicy implements GrantPolicy {
 
   allowedScope (req: ScopeRequest): boolean | Promise<boolean> {
     const name = this.#flagName(req.key)
-    const what = `${describeScope(req.scope)} via ${name}`
+    const what = `use ${name} to ${describeScope(req.scope)}`
     // A child never holds more than the programs that started it: each must hold the scope
     // without asking (an answer given to it at the prompt counts).
     for (const a of req.ancestors) {
@@ -217,7 +217,7 @@ export class FlagPolicy implements GrantPolicy {
       return known
     }
     if (this.askScope !== null) return this.askScope(req)
-    this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: ${this.noAsk}; allow it with ${scopeFlag(name, req.scope)} (or all of ${name} with ${allowFlag('send', name)})`)
+    this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: ${this.noAsk}; allow it with ${allowFlag('send', name)}, or only this with ${scopeFlag(name, req.scope)}`)
     return false
   }
 
