@@ -67,7 +67,7 @@ if (!existsSync(outfile) || statSync(outfile).mtimeMs < inputs) {
     minifySyntax: true,
     external: ['helia', '@helia/*', 'libp2p', '@libp2p/*', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', 'blockstore-fs', 'datastore-fs',
       '@wasmer/wasi', 'binaryen', 'assemblyscript', 'ipfs-unixfs-importer', 'ipfs-unixfs-exporter', '@ipld/car'],
-    plugins: [lazyBuiltins, {
+    plugins: [{
       // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
       // use: a stand-in that refuses keeps worker_threads out of every start.
       name: 'no-pino-transports',
@@ -79,13 +79,24 @@ if (!existsSync(outfile) || statSync(outfile).mtimeMs < inputs) {
         }))
       }
     }, {
+      // pino reads worker_threads' isMainThread at load, only to flush asynchronous destinations
+      // on exit; wasmos writes its log synchronously and never runs the CLI in a worker thread, so
+      // the answer is known without loading the worker machinery at every start.
+      name: 'pino-main-thread',
+      setup (b) {
+        b.onResolve({ filter: /^worker_threads$/ }, (args) => /[\\/]pino[\\/]lib[\\/]tools\.js$/.test(args.importer)
+          ? { path: 'pino-worker-threads', namespace: 'wasmos-stub-main-thread' }
+          : undefined)
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-stub-main-thread' }, () => ({ contents: 'module.exports = { isMainThread: true }', loader: 'js' }))
+      }
+    }, {
       // msgpackr's Node entry probes for a native addon (spawning `ldd` to tell musl from glibc):
       // milliseconds at every start for no gain on our small messages. Use its plain-JS entry.
       name: 'msgpackr-js',
       setup (b) {
         b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
       }
-    }],
+    }, lazyBuiltins],
     banner: { js: "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url);" }
   })
 }
