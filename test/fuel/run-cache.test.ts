@@ -98,3 +98,14 @@ test('damaged run entries and entries of the older format are misses, then repai
     assert.equal(rewriteForRun(bytes, opts, { home: h }).hit, true, 'the entry was repaired')
   }
 })
+
+test('the bounds pass done inside the rewrite gives the same bytes as done after it', () => {
+  const h = home()
+  for (const bytes of [withStart, fixture('spin'), fixture('features')]) {
+    const run = rewriteForRun(bytes, opts, { home: h })
+    assert.equal(run.hit, false)
+    assert.deepEqual(run.bytes, boundModule(rewriteModule(bytes, opts), opts.maxTableEntries))
+  }
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(rewriteForRun(withStart, opts, { home: h }).bytes as Uint8Array<ArrayBuffer>))
+  assert.ok(exports.some((e) => e.name === START_EXPORT && e.kind === 'function'))
+})

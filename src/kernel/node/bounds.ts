@@ -137,29 +137,42 @@ function cappedTables (bytes: Uint8Array, sec: Section, maxEntries: number): Uin
   return new Uint8Array(body)
 }
 
+/** A section as its id and body (the size is written from the body's length). */
+export interface SectionBody { id: number, body: Uint8Array }
+
 /**
- * Both edits in one copy of the module: tables capped at `maxEntries` (none when null) and, when
- * `moveStart`, the start function moved to START_EXPORT. The same bytes as
- * `exportStart(capTables(bytes, maxEntries))`; a module needing neither edit is returned as is.
+ * Both edits on a module's sections: tables capped at `maxEntries` (none when null) and, when
+ * `moveStart`, the start function moved to START_EXPORT. Null when neither applies. Used on bytes
+ * (`boundModule`) or by the fuel rewrite on the sections it is about to write, which saves a copy
+ * of the whole module.
  */
-export function boundModule (bytes: Uint8Array, maxEntries: number | null, moveStart = true): Uint8Array {
-  const list = sections(bytes)
+export function boundSections (list: SectionBody[], maxEntries: number | null, moveStart = true): SectionBody[] | null {
   const tables = maxEntries === null ? undefined : list.find((s) => s.id === 4)
   const start = moveStart ? list.find((s) => s.id === 8) : undefined
   const exp = list.find((s) => s.id === 7)
   // As before: a start function is only moved where there is an export section to move it to.
   const move = start !== undefined && exp !== undefined
-  if (tables === undefined && !move) return bytes
-  const tableBody = tables === undefined ? undefined : cappedTables(bytes, tables, maxEntries as number)
-  const exportBody = move ? withStartExport(bytes, exp, new Reader(bytes, start.start).u32()) : undefined
-  const parts: Array<{ id: number, body: Uint8Array } | Section> = []
+  if (tables === undefined && !move) return null
+  const tableBody = tables === undefined ? undefined : cappedTables(tables.body, { id: 4, start: 0, end: tables.body.length }, maxEntries as number)
+  const exportBody = move ? withStartExport(exp.body, { id: 7, start: 0, end: exp.body.length }, new Reader(start.body).u32()) : undefined
+  const out: SectionBody[] = []
   for (const s of list) {
     if (move && s.id === 8) continue
-    if (s === tables && tableBody !== undefined) parts.push({ id: 4, body: tableBody })
-    else if (s === exp && exportBody !== undefined) parts.push({ id: 7, body: exportBody })
-    else parts.push(s)
+    if (s === tables && tableBody !== undefined) out.push({ id: 4, body: tableBody })
+    else if (s === exp && exportBody !== undefined) out.push({ id: 7, body: exportBody })
+    else out.push(s)
   }
-  return rebuild(bytes, parts)
+  return out
+}
+
+/**
+ * `boundSections` on a module's bytes, in one copy: the same bytes as
+ * `exportStart(capTables(bytes, maxEntries))`; a module needing neither edit is returned as is.
+ */
+export function boundModule (bytes: Uint8Array, maxEntries: number | null, moveStart = true): Uint8Array {
+  const list = sections(bytes).map((s) => ({ id: s.id, body: bytes.subarray(s.start, s.end) }))
+  const out = boundSections(list, maxEntries, moveStart)
+  return out === null ? bytes : rebuild(bytes, out)
 }
 
 const I32 = 0x7f

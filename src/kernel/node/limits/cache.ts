@@ -19,7 +19,7 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, write
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { boundModule } from '../bounds.ts'
+import { boundSections } from '../bounds.ts'
 import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
 
 export interface CacheOptions {
@@ -73,12 +73,13 @@ export interface RunRewriteOptions extends RewriteOptions {
 
 /**
  * The module as a run compiles it: fuel-rewritten, tables capped and the start function made an
- * export (`boundModule`), from the cache when a sound entry exists; else made and stored.
+ * export (`boundSections`, applied as the rewrite writes its sections: no second copy), from the
+ * cache when a sound entry exists; else made and stored.
  */
 export function rewriteForRun (bytes: Uint8Array, opts: RunRewriteOptions, cache: CacheOptions = {}): CachedRewrite {
   const { maxMemoryPages, maxTableEntries } = opts
   const key = fuelCacheKey(bytes, { maxMemoryPages }, cache.cid, `bounds,maxTableEntries=${maxTableEntries}`)
-  return cached(key, cache, () => boundModule(rewriteModule(bytes, { maxMemoryPages }), maxTableEntries))
+  return cached(key, cache, () => rewriteModule(bytes, { maxMemoryPages }, (sections) => boundSections(sections, maxTableEntries)))
 }
 
 function cached (key: string, cache: CacheOptions, make: () => Uint8Array): CachedRewrite {

@@ -10,8 +10,11 @@ import {
 } from './sections.ts'
 import type { ModuleState, Section } from './state.ts'
 
-/** Writes the module once every pass has filled in `m`. */
-export function encodeModule (m: ModuleState): Uint8Array {
+/** Edits of the sections about to be written (ids and bodies; a custom section's body has its name). */
+export type FinishSections = (sections: Section[]) => Section[] | null
+
+/** Writes the module once every pass has filled in `m`; `finish` may edit the sections first. */
+export function encodeModule (m: ModuleState, finish?: FinishSections): Uint8Array {
   const out: Section[] = []
   for (const s of m.sections) {
     switch (s.id) {
@@ -42,13 +45,14 @@ export function encodeModule (m: ModuleState): Uint8Array {
   if (m.find(2) === undefined) insertSection(out, { id: 2, body: m.importSection })
   if (m.find(6) === undefined) insertSection(out, { id: 6, body: globalSection(m, undefined) })
   out.push({ id: 0, body: marker(m.cap), name: FUEL_SECTION })
+  const sections = finish?.(out) ?? out
 
   // Sized exactly, so that the module is written once and needs no trimming copy.
   let size = 8
-  for (const s of out) size += 1 + lebSize(s.body.length) + s.body.length
+  for (const s of sections) size += 1 + lebSize(s.body.length) + s.body.length
   const w = new Writer(size)
   w.bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))
-  for (const s of out) {
+  for (const s of sections) {
     w.u8(s.id)
     w.u32(s.body.length)
     w.bytes(s.body)

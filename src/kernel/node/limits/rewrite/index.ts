@@ -1,7 +1,7 @@
 // The fuel rewrite's one public entry: rewriteModule makes a module preemptible and caps its
 // memory (how and why: ../README.md).
 import { FUEL_SECTION, type RewriteOptions } from './constants.ts'
-import { encodeModule } from './encoder.ts'
+import { encodeModule, type FinishSections } from './encoder.ts'
 import { FuelRewriteError } from './errors.ts'
 import { prepareCode } from './callgraph.ts'
 import { countGlobals, readFunctions, readSections, readTypes, rewriteImports } from './sections.ts'
@@ -9,9 +9,13 @@ import { ModuleState } from './state.ts'
 
 export { FUEL_SECTION, PAGE_SIZE, REFUEL_MODULE, REFUEL_NAME, REWRITE_VERSION, type RewriteOptions } from './constants.ts'
 export { FuelRewriteError, type FuelRewriteErrorCode } from './errors.ts'
+export type { FinishSections } from './encoder.ts'
 
-/** Rewrites `bytes` for fuel and the memory cap. Throws FuelRewriteError. */
-export function rewriteModule (bytes: Uint8Array, opts: RewriteOptions): Uint8Array {
+/**
+ * Rewrites `bytes` for fuel and the memory cap. Throws FuelRewriteError. `finish` edits the
+ * rewritten sections before they are written (the bounds pass of a run: no second copy).
+ */
+export function rewriteModule (bytes: Uint8Array, opts: RewriteOptions, finish?: FinishSections): Uint8Array {
   const cap = opts.maxMemoryPages
   if (!Number.isInteger(cap) || cap < 1 || cap > 65536 * 65536) {
     throw new FuelRewriteError('bad-options', `maxMemoryPages must be a positive integer, got ${cap}`)
@@ -39,5 +43,5 @@ export function rewriteModule (bytes: Uint8Array, opts: RewriteOptions): Uint8Ar
   countGlobals(m)
   m.fuelGlobal = m.importedGlobals + m.definedGlobals
   prepareCode(m)
-  return encodeModule(m)
+  return encodeModule(m, finish)
 }
