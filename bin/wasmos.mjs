@@ -1,13 +1,39 @@
 #!/usr/bin/env node
-// The `wasmos` command: answers `--version` before anything else is loaded, otherwise turns on
-// V8's compile cache and loads the bundled CLI.
-import { readFileSync } from 'node:fs'
-import { enableCompileCache } from 'node:module'
+// The `wasmos` command: answers `--version` and `wasmos interfaces` (written by the bundle step)
+// before anything else is loaded, otherwise turns on V8's compile cache and loads the bundled CLI.
+// Built-ins through getBuiltinModule, not import: an ESM import builds a facade of the whole module.
+const { readFileSync, writeSync } = process.getBuiltinModule('node:fs')
 
-const word = process.argv[2]
-if (process.argv.length === 3 && (word === '--version' || word === '-V')) {
-  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`)
+/** A file beside this one's package, or null when it is not there (the CLI then answers). */
+function packaged (path) {
+  try {
+    return readFileSync(`${import.meta.dirname}/../${path}`, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+/** Writes to standard output without building process.stdout (a pipe's would load net). */
+function print (text) {
+  const bytes = Buffer.from(text)
+  let done = 0
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done)
+  } catch (err) {
+    // A reader that went away wants no more (as the CLI behaves); a non-blocking pipe gets a stream.
+    if (err.code !== 'EPIPE') process.stdout.write(bytes.subarray(done))
+  }
+}
+
+const args = process.argv.slice(2)
+const answer = args.length === 1 && (args[0] === '--version' || args[0] === '-V')
+  ? `${JSON.parse(packaged('package.json') ?? '{}').version}\n`
+  : args[0] === 'interfaces' && (args.length === 1 || (args.length === 2 && args[1] === '--json'))
+    ? packaged(args.length === 1 ? 'dist/interfaces.txt' : 'dist/interfaces.json')
+    : null
+if (answer !== null) {
+  print(answer)
 } else {
-  enableCompileCache?.()
+  process.getBuiltinModule('node:module').enableCompileCache?.()
   await import('../dist/wasmos.mjs')
 }

@@ -4,10 +4,11 @@
 // itself (types are only stripped), so the CLI does not wait for tsc (step 20 type-checks and
 // writes dist/src for the rest). Helia and libp2p stay outside the bundle: they are imported only
 // when a command needs the network or the store. Node's built-in modules are loaded on first use
-// (see lazyBuiltins). Skipped when the bundle is newer than its inputs.
+// (see lazyBuiltins). Also writes what `wasmos interfaces` prints, for bin/wasmos.mjs to answer
+// without loading the CLI. Skipped when the outputs are newer than their inputs.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { newest } from '../newest.ts'
@@ -50,11 +51,19 @@ const lazyBuiltins: Plugin = {
 }
 
 const outfile = join(root, 'dist', 'wasmos.mjs')
+// What `wasmos interfaces` prints (text and --json), which bin/wasmos.mjs answers from these.
+const listings = { text: join(root, 'dist', 'interfaces.txt'), json: join(root, 'dist', 'interfaces.json') }
 // The AssemblyScript of the interpreter and kernel.wasm is not part of the CLI (and step 65 writes there).
 const notCli = [join(root, 'src', 'kernel', 'interp'), join(root, 'src', 'kernel', 'bare-metal')]
 const inputs = Math.max(newest(join(root, 'src'), notCli), statSync(join(root, 'bare-metal', 'iso.ts')).mtimeMs,
   statSync(import.meta.filename).mtimeMs, statSync(join(root, 'package.json')).mtimeMs)
-if (!existsSync(outfile) || statSync(outfile).mtimeMs < inputs) {
+const stale = (f: string): boolean => !existsSync(f) || statSync(f).mtimeMs < inputs
+if (stale(listings.text) || stale(listings.json)) {
+  const { renderInterfaces } = await import('../../src/cli/commands/interfaces.ts')
+  writeFileSync(listings.text, renderInterfaces(false))
+  writeFileSync(listings.json, renderInterfaces(true))
+}
+if (stale(outfile)) {
   await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
     outfile,

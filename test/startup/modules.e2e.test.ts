@@ -1,6 +1,6 @@
-// What the shipped CLI (bin/wasmos.mjs and its bundle) loads at start: `--version` answers without
-// the bundle, and a run of a small program or `wasmos interfaces` loads none of Node's network,
-// TLS, worker or HTTP modules (the bundle requires each built-in on first use).
+// What the shipped CLI (bin/wasmos.mjs and its bundle) loads at start: `--version` and
+// `wasmos interfaces` answer without the bundle (and the same as it), and a run of a small program
+// loads none of Node's TLS, worker or HTTP modules (the bundle requires each built-in on first use).
 import { describe, expect, test } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -49,10 +49,14 @@ describe('start-up', () => {
     expect(found).toEqual([])
   })
 
-  test('wasmos interfaces loads no network, TLS, HTTP or worker module', () => {
-    const r = loaded(['interfaces'])
-    expect(r.stdout).toMatch(/^pingpong +bafkrei/m)
-    const found = NOT_AT_START.filter((m) => r.modules.has(m))
-    expect(found).toEqual([])
+  test('wasmos interfaces (text and --json) answers as the CLI does, without loading the bundle', () => {
+    for (const args of [['interfaces'], ['interfaces', '--json']]) {
+      const r = loaded(args)
+      expect(r.files.filter((f) => f.endsWith('/dist/wasmos.mjs'))).toEqual([])
+      // The bundle itself, run directly, answers through its command.
+      const cli = execFileSync(NODE, [join(ROOT, 'dist', 'wasmos.mjs'), ...args], { encoding: 'utf8' })
+      expect(r.stdout).toBe(cli)
+      expect(cli).toMatch(/pingpong/)
+    }
   })
 })
