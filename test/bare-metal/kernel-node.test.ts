@@ -14,83 +14,13 @@ import { CarWriter } from '@ipld/car/writer'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { bootImage, type IsoProgram } from '../../src/cli/commands/iso.ts'
+import { bootInV8, kernelPath, modulesOf } from './v8-stub.ts'
 
 const root = join(import.meta.dirname, '..', '..')
-const kernelPath = join(root, 'build', 'kernel.wasm')
 const skip = existsSync(kernelPath) ? false : 'run npm run build first (build/kernel.wasm)'
-
-class MachineExit extends Error {
-  readonly code: number
-  constructor (code: number) { super(`exit ${code}`); this.code = code }
-}
-
-/** Boots kernel.wasm with these boot modules; returns the console and the exit code. */
-async function bootInV8 (modules: Array<{ name: string, data: Uint8Array }>): Promise<{ out: string, code: number }> {
-  let memory: WebAssembly.Memory | null = null
-  const u8 = (): Uint8Array => new Uint8Array(memory!.buffer)
-  const t0 = performance.now()
-  let out = ''
-  const stub = {
-    serial_write: (p: number, n: number) => { out += Buffer.from(u8().slice(p, p + n)).toString('utf8') },
-    serial_read: () => 0,
-    inb: () => 0,
-    inw: () => 0,
-    inl: () => 0,
-    outb: () => {},
-    outw: () => {},
-    outl: () => {},
-    mmio_read32: () => 0,
-    mmio_write32: () => {},
-    pci_read32: () => 0xffffffff,
-    pci_write32: () => {},
-    irq_take: () => 0,
-    irq_mask: () => {},
-    irq_unmask: () => {},
-    irq_ack: () => {},
-    // No screen: the kernel's console stays on serial.
-    screen_mode: () => 0,
-    screen_release: () => {},
-    screen_blit: () => {},
-    screen_scroll: () => {},
-    ticks: () => BigInt(Math.floor(performance.now() - t0)),
-    tick_hz: () => 1000,
-    rdtsc: () => BigInt(Math.floor(performance.now() * 1e6)),
-    idle: () => { const until = performance.now() + 1; while (performance.now() < until) { /* a tick passes */ } },
-    rdrand64: () => 0,
-    cmdline: () => 0,
-    module_count: () => modules.length,
-    module_size: (i: number) => modules[i]?.data.length ?? 0,
-    module_name: (i: number, p: number, cap: number) => {
-      const n = Buffer.from(modules[i].name)
-      u8().set(n.subarray(0, cap), p)
-      return n.length
-    },
-    module_read: (i: number, off: number, p: number, len: number) => {
-      const d = modules[i].data.subarray(off, off + len)
-      u8().set(d, p)
-      return d.length
-    },
-    abort: () => { throw new Error('kernel.wasm aborted') },
-    exit: (code: number) => { throw new MachineExit(code) }
-  }
-  const { instance } = await WebAssembly.instantiate(readFileSync(kernelPath), { stub })
-  memory = instance.exports.memory as WebAssembly.Memory
-  try {
-    (instance.exports.kmain as () => void)()
-  } catch (err) {
-    if (err instanceof MachineExit) return { out: out.replaceAll('\r\n', '\n'), code: err.code }
-    throw err
-  }
-  return { out: out.replaceAll('\r\n', '\n'), code: -1 }
-}
 
 function program (name: string, extra: Partial<IsoProgram> = {}): IsoProgram {
   return { name, bytes: readFileSync(join(root, 'programs', 'build', `${name}.wasm`)), ...extra }
-}
-
-async function modulesOf (programs: IsoProgram[]): Promise<Array<{ name: string, data: Uint8Array }>> {
-  const image = await bootImage(programs)
-  return [{ name: 'programs.car', data: image.car }, { name: 'boot.cfg', data: Buffer.from(image.config) }]
 }
 
 function leb128 (n: number): Buffer {
