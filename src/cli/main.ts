@@ -51,6 +51,11 @@ Grants and programs
   interfaces [--json]         the known interfaces and their CIDs
       $ wasmos interfaces
 
+Seeing what programs did
+  ps [--json] | top           the running programs of this user, once or refreshing (top kills, revokes grants)
+      $ wasmos top
+  Runs take --trace run.json (open in ui.perfetto.dev) and --audit audit.jsonl (grant decisions)
+
 Bare metal
   iso                         a bootable ISO of the bare-metal kernel with programs and their grants
       $ wasmos iso --program hello.wasm -o wasmos.iso

@@ -15,6 +15,18 @@ const CLEAR = '\x1b[H\x1b[2J'
 const INVERSE = '\x1b[7m'
 const RESET = '\x1b[0m'
 
+/** The keys in a chunk of terminal input: arrow keys (both encodings) and single characters. */
+export function keysOf (chunk: string): string[] {
+  const keys: string[] = []
+  for (let i = 0; i < chunk.length;) {
+    const arrow = chunk[i] === '\x1b' && (chunk[i + 1] === '[' || chunk[i + 1] === 'O') && (chunk[i + 2] === 'A' || chunk[i + 2] === 'B')
+    if (arrow) { keys.push(`\x1b[${chunk[i + 2]}`); i += 3; continue }
+    keys.push(chunk[i])
+    i++
+  }
+  return keys
+}
+
 interface Kernel { client: ControlClient, last?: Snapshot }
 
 class Top {
@@ -123,11 +135,16 @@ export function registerTopCommands (program: Command): void {
         await new Promise<void>((resolve) => {
           const draw = async (): Promise<void> => { await top.refresh(); process.stdout.write(top.render()) }
           const timer = setInterval(() => { busy = busy.then(draw, draw) }, interval * 1000)
-          stdin.on('data', (k: string) => {
-            busy = busy.then(async () => {
-              if (!await top.key(k)) { clearInterval(timer); resolve(); return }
-              await draw()
-            })
+          let done = false
+          stdin.on('data', (chunk: string) => {
+            // Keys typed quickly arrive together: take them one at a time.
+            for (const k of keysOf(chunk)) {
+              busy = busy.then(async () => {
+                if (done) return
+                if (!await top.key(k)) { done = true; clearInterval(timer); resolve(); return }
+                await draw()
+              })
+            }
           })
           busy = busy.then(draw)
         })

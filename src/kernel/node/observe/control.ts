@@ -161,7 +161,13 @@ export class ControlServer {
     const c = new ControlServer(host, opts, path)
     const ok = await new Promise<boolean>((resolve) => {
       c.#server.once('error', () => resolve(false))
-      c.#server.listen(path, () => resolve(true))
+      // The socket is made by the bind inside listen(): owner-only from the start, not after.
+      const umask = process.umask(0o177)
+      try {
+        c.#server.listen(path, () => resolve(true))
+      } finally {
+        process.umask(umask)
+      }
     })
     if (!ok) return null
     try { chmodSync(path, 0o600) } catch {}
