@@ -12,6 +12,8 @@ export const TABLE_ENTRY_BYTES = 8
  * 4 GiB), so that the default number of processes, each at this bound, stays well inside it.
  */
 export const MAX_TABLE_ENTRIES = 1 << 20
+/** Changes whenever the edits below change their output: cached modules made with others are redone. */
+export const BOUNDS_VERSION = 1
 /** The export the start function becomes (a name no compiler emits). */
 export const START_EXPORT = 'wasmos:start'
 

@@ -19,7 +19,7 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, write
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { boundSections } from '../bounds.ts'
+import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
 import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
 
 export interface CacheOptions {
@@ -78,7 +78,7 @@ export interface RunRewriteOptions extends RewriteOptions {
  */
 export function rewriteForRun (bytes: Uint8Array, opts: RunRewriteOptions, cache: CacheOptions = {}): CachedRewrite {
   const { maxMemoryPages, maxTableEntries } = opts
-  const key = fuelCacheKey(bytes, { maxMemoryPages }, cache.cid, `bounds,maxTableEntries=${maxTableEntries}`)
+  const key = fuelCacheKey(bytes, { maxMemoryPages }, cache.cid, `bounds=${BOUNDS_VERSION},maxTableEntries=${maxTableEntries}`)
   return cached(key, cache, () => rewriteModule(bytes, { maxMemoryPages }, (sections) => boundSections(sections, maxTableEntries)))
 }
 
