@@ -14,7 +14,7 @@ import { resolveInterface } from '../../kernel/node/grants/policy.ts'
 import { createLogger } from '../../kernel/node/logger.ts'
 import type { Logger } from '../../kernel/node/logger.ts'
 import { sanitize, shortCid } from '../../kernel/node/text.ts'
-import { resolveHome } from '../../loader/local.ts'
+import { resolveHome, writeAtomic } from '../../loader/local.ts'
 import { RemotePeer, remoteHandler } from '../../remote/client.ts'
 import { CallerPolicy, exportInterfaces } from '../../remote/server.ts'
 import type { Exported, PeerGrants, RemoteCaller } from '../../remote/server.ts'
@@ -154,6 +154,8 @@ export async function planExports (flags: ServeExportFlags, logger: Logger = cre
     exports.set(key, known.get(key)?.name ?? e)
   }
   const allowed = parseAllowPeers(flags.allowPeer ?? [])
+  const home = resolveHome()
+  const decisions = await readPeerDecisions(home)
   const source = new FileSource(handlerSpecs.map((h) => h.program))
   // Load the programs now: a bad file is reported before the node starts.
   for (const h of handlerSpecs) await source.load(h.program)
@@ -176,7 +178,7 @@ export async function planExports (flags: ServeExportFlags, logger: Logger = cre
           throw new WasmosError('ERR_BAD_OPTION', `--export ${sanitize(name)}: nothing handles it here (add --handler ${sanitize(name)}=<program.wasm>)`)
         }
       }
-      const exported = await exportInterfaces({ host, libp2p, exports, grants: peerGrants(allowed, exports, logger) }, policy!)
+      const exported = await exportInterfaces({ host, libp2p, exports, grants: peerGrants(allowed, exports, logger, home, decisions) }, policy!)
       return {
         streams: exported.streams,
         async stop () { await exported.stop(); await host.close() }
@@ -185,24 +187,80 @@ export async function planExports (flags: ServeExportFlags, logger: Logger = cre
   }
 }
 
-/** Flags first, then answers given on the serving terminal (this serve only), else refused. */
-function peerGrants (allowed: Map<string, Set<string> | null>, exports: Map<string, string>, logger: Logger): PeerGrants {
+/** A decision about a peer's program and an interface, remembered in WASMOS_HOME/peer-grants.json. */
+interface PeerDecision { peer: string, program: string, name: string, iface: string, decision: 'allow' | 'deny' }
+
+const PEER_GRANTS = 'peer-grants.json'
+
+/** Reads WASMOS_HOME/peer-grants.json ({ "decisions": [PeerDecision, …] }); a missing file is none. */
+async function readPeerDecisions (home: string): Promise<PeerDecision[]> {
+  const file = join(home, PEER_GRANTS)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new WasmosError('ERR_BAD_CONFIG', `cannot read ${file}: ${(err as Error).message}`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw new WasmosError('ERR_BAD_CONFIG', `${file}: ${(err as Error).message}`)
+  }
+  const decisions = (parsed as { decisions?: unknown }).decisions
+  const ok = (d: unknown): d is PeerDecision => typeof d === 'object' && d !== null &&
+    ['peer', 'program', 'name', 'iface'].every((k) => typeof (d as Record<string, unknown>)[k] === 'string') &&
+    ((d as PeerDecision).decision === 'allow' || (d as PeerDecision).decision === 'deny')
+  if (!Array.isArray(decisions) || !decisions.every(ok)) throw new WasmosError('ERR_BAD_CONFIG', `${file}: expected { "decisions": [{ peer, program, name, iface, decision }, …] }`)
+  return decisions
+}
+
+/**
+ * Who decides about a remote caller, in order: --allow-peer, an answer given earlier in this serve,
+ * an answer remembered in WASMOS_HOME/peer-grants.json (A/N at the prompt), the serving terminal's
+ * prompt; without a terminal, refused with a message naming the flag.
+ */
+function peerGrants (allowed: Map<string, Set<string> | null>, exports: Map<string, string>, logger: Logger, home: string, stored: PeerDecision[]): PeerGrants {
+  const key = (peer: string, program: string, iface: string): string => `${peer} ${program} ${iface}`
   const session = new Map<string, boolean>()
-  const sessionKey = (c: RemoteCaller): string => `${c.peer} ${c.program.cid} ${c.key}`
+  const remembered = new Map<string, boolean>(stored.map((d) => [key(d.peer, d.program, d.iface), d.decision === 'allow']))
+  const callerKey = (c: RemoteCaller): string => key(c.peer, c.program.cid, c.key)
   const terminal = process.stdin.isTTY === true && process.stderr.isTTY === true
   let asking: Promise<unknown> = Promise.resolve()
+  let saving: Promise<unknown> = Promise.resolve()
+  const remember = (c: RemoteCaller, allow: boolean): void => {
+    const k = callerKey(c)
+    remembered.set(k, allow)
+    const i = stored.findIndex((d) => key(d.peer, d.program, d.iface) === k)
+    if (i >= 0) stored.splice(i, 1)
+    stored.push({ peer: c.peer, program: c.program.cid, name: c.program.name, iface: c.key, decision: allow ? 'allow' : 'deny' })
+    const text = JSON.stringify({ decisions: stored }, null, 2) + '\n'
+    saving = saving.then(async () => await writeAtomic(join(home, PEER_GRANTS), text)).catch((err: unknown) => {
+      logger.warn(`cannot remember the decision in ${join(home, PEER_GRANTS)}: ${(err as Error).message}`)
+    })
+  }
   const describe = (c: RemoteCaller): string =>
     `program ${sanitize(c.program.name)}${c.program.cid !== '' ? ` (${shortCid(c.program.cid)})` : ''} on peer ${c.peer} wants to use ${sanitize(exports.get(c.key) ?? c.key)}`
   return {
     known (c) {
       const a = allowed.get(c.peer)
       if (a === null || a?.has(c.key) === true) return true
-      return session.get(sessionKey(c)) ?? null
+      const s = session.get(callerKey(c))
+      if (s !== undefined) return s
+      // A remembered refusal is decided in decide(), which tells the caller why.
+      return remembered.get(callerKey(c)) === true ? true : null
     },
     decide (c, refuse) {
       const k = this.known(c)
       if (k !== null) return k
       const name = exports.get(c.key) ?? c.key
+      if (remembered.get(callerKey(c)) === false) {
+        const why = `${describe(c)}: never allowed (remembered in ${PEER_GRANTS} of the serving peer's WASMOS_HOME; --allow-peer ${c.peer}=${name} overrides it)`
+        logger.warn(why)
+        refuse(why)
+        return false
+      }
       if (!terminal) {
         const why = `${describe(c)}: refused (no terminal to ask); allow it with --allow-peer ${c.peer}=${name} on the serving side`
         logger.warn(why)
@@ -210,13 +268,14 @@ function peerGrants (allowed: Map<string, Set<string> | null>, exports: Map<stri
         return false
       }
       const ask = asking.then(async () => {
-        const earlier = session.get(sessionKey(c))
+        const earlier = session.get(callerKey(c))
         if (earlier !== undefined) return earlier
         const rl = createInterface({ input: process.stdin, output: process.stderr })
         try {
-          const answer = (await rl.question(`wasmos: ${describe(c)}. Allow? [y/N] `)).trim().toLowerCase()
-          const yes = answer === 'y' || answer === 'yes'
-          session.set(sessionKey(c), yes)
+          const answer = (await rl.question(`wasmos: ${describe(c)}. Allow? [y] once, [n] no, [A] always, [N] never: `)).trim()
+          const yes = answer === 'y' || answer === 'Y' || answer === 'yes' || answer === 'A'
+          session.set(callerKey(c), yes)
+          if (answer === 'A' || answer === 'N') remember(c, yes)
           if (!yes) refuse(`${describe(c)}: refused on the serving terminal`)
           return yes
         } finally {
