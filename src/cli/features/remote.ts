@@ -3,7 +3,8 @@
 // of an interface for this run: a native handler forwards its messages. On the serving side,
 // `wasmos serve --handler iface=prog --export iface --allow-peer <peer id>[=iface,…]` runs the
 // handler programs and lets the peers allowed send to the exported interfaces; a peer nothing
-// allows is asked about on the serving terminal, else refused with a message naming the flag.
+// allows is asked about on the serving terminal (always/never kept in WASMOS_HOME/peer-grants.json),
+// else refused with a message naming the flag.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
