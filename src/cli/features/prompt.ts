@@ -19,6 +19,7 @@
 //
 // Ctrl-C at a prompt denies, ends every program and the run ends with status 130.
 import type { Command } from 'commander'
+import { isatty } from 'node:tty'
 import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
 import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
 import type { GrantKind } from '../../kernel/node/grants/store.ts'
@@ -56,8 +57,9 @@ export const prompt: Feature = {
     cmd.option('-P, --permissions <set>', 'apply this permission set of wasmos.json (or --grants-file) to every program (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
   },
   apply (flags: Flags, opts: RunOptions) {
-    const stdin = process.stdin as typeof process.stdin & TtyStream
-    const terminal = flags.prompt !== false && stdin.isTTY === true && (process.stderr as TtyStream).isTTY === true
+    // isatty(0), not process.stdin.isTTY: building process.stdin costs every start, and most runs
+    // never read it.
+    const terminal = flags.prompt !== false && isatty(0) && (process.stderr as TtyStream).isTTY === true
     const sets = readSets(flags.grantsFile as string | undefined)
     const use = (flags.permissions as string[] | undefined) ?? []
     if (use.length > 0 && sets === null) throw new WasmosError('ERR_GRANTS_FILE', `-P ${use[0]}: no wasmos.json here (give the file with --grants-file)`)
