@@ -64,15 +64,12 @@ export class WasiRunner implements WasiAdapter {
     for (const n of [0, 1, 2] as const) {
       table.set(n, { kind: 'stdio', n, tty: isatty(n), incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
     }
-    if (this.#mounts.length > 0) {
-      // The process asks for its fs grant with a real message, as the process: flags, stored
-      // decisions and the prompt decide exactly as for any program; denied, it sees no preopens.
-      const r = await link.call(fs.key, fs.digest, fs.encode({ name: 'stat', path: '/' }))
-      if (r.status !== DENIED && !ended) {
-        for (const m of this.#mounts) {
-          table.add({ kind: 'dir', fd: openRoot(m.host), preopen: m.preopen ?? m.guest, listing: null, flags: 0, rights: RIGHTS_DIR | R.FD_FILESTAT_GET, inheriting: RIGHTS_ALL })
-        }
-      }
+    // A preopen gives reading and writing under its directory: the process must hold both there,
+    // decided as any program's fs request is (flags, scopes, stored decisions, the prompt);
+    // a directory it may not use is not preopened.
+    for (const m of this.#mounts) {
+      if (!(await host.allowed(proc.pid, fs.key, { iface: 'fs', path: m.guest, access: 'rw' })) || ended) continue
+      table.add({ kind: 'dir', fd: openRoot(m.host), preopen: m.preopen ?? m.guest, listing: null, flags: 0, rights: RIGHTS_DIR | R.FD_FILESTAT_GET, inheriting: RIGHTS_ALL })
     }
     // A listener is one socket: it goes to the run's main program, not to the programs it starts.
     for (const l of proc.main ? this.#listen : []) {

@@ -191,7 +191,7 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
   })
 
   /** Runs `act` once every (path, access) is allowed to `pid`; paths as the program sees them, normalised. */
-  const allowed = <T>(pid: number, wants: Array<[string, 'read' | 'write']>, act: () => T | Promise<T>): T | Promise<T> => {
+  const allowed = <T>(pid: number, wants: Array<[string, 'read' | 'write' | 'rw']>, act: () => T | Promise<T>): T | Promise<T> => {
     const step = (i: number): T | Promise<T> => i === wants.length
       ? act()
       : whenAllowed(host, pid, fs.key, { iface: 'fs', path: normal(wants[i][0]), access: wants[i][1] }, () => step(i + 1))
@@ -243,10 +243,8 @@ export function fsHandler (host: HostServices, mountList: Mount[]): NativeHandle
       if ((f & ~63) !== 0 || (f & (OPEN_READ | OPEN_WRITE | OPEN_APPEND)) === 0) throw new InterfaceError(E.invalid)
       const writable = (f & (OPEN_WRITE | OPEN_APPEND)) !== 0
       const readable = (f & OPEN_READ) !== 0
-      const wants: Array<[string, 'read' | 'write']> = []
-      if (readable) wants.push([req.path, 'read'])
-      if (writable || (f & (OPEN_CREATE | OPEN_TRUNCATE)) !== 0) wants.push([req.path, 'write'])
-      return allowed(call.pid, wants, () => sync(() => {
+      const writes = writable || (f & (OPEN_CREATE | OPEN_TRUNCATE)) !== 0
+      return allowed(call.pid, [[req.path, readable && writes ? 'rw' : writes ? 'write' : 'read']], () => sync(() => {
         const pl = place(req.path)
         if (pl.isMountRoot) throw new InterfaceError(E.isDir)
         return within(pl, true, (r) => {

@@ -10,7 +10,7 @@ import { WasmosError } from '../errors.ts'
 export type Scope =
   | { iface: 'tcp', op: 'connect' | 'listen', host: string, port: number }
   | { iface: 'udp', op: 'bind' | 'send', host: string, port: number }
-  | { iface: 'fs', path: string, access: 'read' | 'write' }
+  | { iface: 'fs', path: string, access: 'read' | 'write' | 'rw' }
   | { iface: 'env', name: string }
   | { iface: 'process', name: string, cid: string }
 
@@ -142,7 +142,7 @@ export function matches (p: Pattern, s: Scope): boolean {
     }
     case 'fs': {
       const f = p as Extract<Pattern, { iface: 'fs' }>
-      return (s.access === 'read' ? f.read : f.write) && within(s.path, f.dir)
+      return (s.access === 'read' ? f.read : s.access === 'write' ? f.write : f.read && f.write) && within(s.path, f.dir)
     }
     case 'env': {
       const e = p as Extract<Pattern, { iface: 'env' }>
@@ -174,7 +174,9 @@ export function widened (s: Scope): { pattern: string, label: string } | null {
     }
     case 'fs': {
       const dir = posix.dirname(s.path)
-      return { pattern: `${dir}:${s.access}`, label: `${s.access === 'read' ? 'read' : 'write'} anything in ${dir}` }
+      // Never offered: every directory at once.
+      if (dir === s.path || dir === '/') return null
+      return { pattern: `${dir}:${s.access}`, label: `${ACCESS[s.access]} anything in ${dir}` }
     }
     case 'env': {
       const i = s.name.indexOf('_')
@@ -186,12 +188,14 @@ export function widened (s: Scope): { pattern: string, label: string } | null {
   }
 }
 
+const ACCESS = { read: 'read', write: 'write', rw: 'read and write' } as const
+
 /** What the request would do, for the prompt and for warnings: "connect to 127.0.0.1:7878". */
 export function describeScope (s: Scope): string {
   switch (s.iface) {
     case 'tcp': return `${s.op === 'connect' ? 'connect to' : 'listen on'} ${showHost(normalHost(s.host))}:${s.port}`
     case 'udp': return `${s.op === 'send' ? 'send datagrams to' : 'bind'} ${showHost(normalHost(s.host))}:${s.port}`
-    case 'fs': return `${s.access} ${s.path}`
+    case 'fs': return `${ACCESS[s.access]} ${s.path}`
     case 'env': return `read the variable ${s.name}`
     case 'process': return `start the program ${s.name}${s.cid !== '' ? ` (${s.cid})` : ''}`
   }
