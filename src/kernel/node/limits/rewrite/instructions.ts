@@ -28,7 +28,23 @@ function skipMemarg (r: Reader): void {
 /** Decodes one instruction at r.pos, advancing past it. */
 export function decode (r: Reader, out: Instr): void {
   out.idxPos = -1
-  const op = r.u8()
+  // The commonest instructions with one-byte immediates, read in place: the rewrite runs once
+  // per process, mostly before V8 has optimised it, where every call counts.
+  const b = r.b
+  const end = r.end
+  let pos = r.pos
+  if (pos >= end) throw bad('unexpected end')
+  const op = b[pos++]
+  if (op >= 0x45 && op <= 0xc4) { r.pos = pos; out.kind = K_PLAIN; return } // numeric
+  if (pos < end) {
+    const imm = b[pos]
+    if ((op >= 0x20 && op <= 0x24) || op === 0x41 || op === 0x42) { // locals, globals, i32/i64.const
+      if (imm < 0x80) { r.pos = pos + 1; out.kind = K_PLAIN; return }
+    } else if (op >= 0x28 && op <= 0x3e) { // loads, stores: align below 0x40 (no memory index), then offset
+      if (imm < 0x40 && pos + 1 < end && b[pos + 1] < 0x80) { r.pos = pos + 2; out.kind = K_PLAIN; return }
+    }
+  }
+  r.pos = pos
   if (op <= 0x01) { out.kind = K_PLAIN; return } // unreachable, nop
   switch (op) {
     case 0x02: case 0x04: case 0x06: // block, if, try
