@@ -161,3 +161,19 @@ test('two runs answering A at the same moment keep both decisions in a valid gra
     [`TCP=127.0.0.1:${otherPort}`]: 'deny'
   })
 })
+
+test('with a scope allowed, the up-front list is not shown; elsewhere is asked at use, with the declared reason', async () => {
+  const home = tempHome()
+  const t = new Terminal(['run', '--allow', `tcp=127.0.0.1:${otherPort}`, program('tictactoe'), `127.0.0.1:${port}`], home)
+  try {
+    const s = await play(t, SCOPED_PROMPT)
+    expect(s).not.toMatch(/before it starts/)
+    expect(s).toContain(`wants to connect to 127.0.0.1:${port} via tcp — why: "to send your score to the high-score server".`)
+    t.keys('n')
+    const end = await finish(t)
+    expect(end).toContain(`❌ Denied tictactoe: tcp 127.0.0.1:${port}, for this run.`)
+    expect(end).toContain('(score not sent: tcp is not allowed)')
+  } finally {
+    t.close()
+  }
+})
