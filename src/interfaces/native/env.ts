@@ -1,6 +1,7 @@
 // The `env` interface, handled natively: the variables given with `--env K=V`, nothing else (the
 // host's environment is never visible to programs). Each variable is asked of the host first: a
-// grant may be scoped (`--allow env=AWS_*`); `list` shows the variables allowed without asking.
+// grant may be scoped (`--allow env=AWS_*`); `list` shows the variables allowed without asking
+// (a prompt per variable would be a wall of them).
 import { WasmosError } from '../../kernel/node/errors.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
@@ -30,11 +31,9 @@ export function envHandler (host: HostServices, vars: Map<string, string>): Nati
       })
     },
     async list (_req, call) {
-      // One answer per variable: asking about each in turn (a prompt each, at worst) is what
-      // listing them would take anyway.
       const out: string[] = []
       for (const [k, v] of vars) {
-        if (await host.allowed(call.pid, env.key, { iface: 'env', name: k })) out.push(`${k}=${v}`)
+        if (await host.allowed(call.pid, env.key, { iface: 'env', name: k }, { ask: false })) out.push(`${k}=${v}`)
       }
       return { vars: out }
     }

@@ -343,7 +343,7 @@ export class NodeHost implements HostServices {
    * Whether `pid` may do `scope` on the interface `key`, asked by its native handler before acting;
    * the programs that started it must hold the scope too. The kernel and its handlers may.
    */
-  allowed (pid: number, key: string, scope: Scope): boolean | Promise<boolean> {
+  allowed (pid: number, key: string, scope: Scope, opts?: { ask?: boolean }): boolean | Promise<boolean> {
     if (pid === KERNEL_PID || this.#grants.allowedScope === undefined) return true
     const proc = this.procs.get(pid)
     if (proc === undefined) return false
@@ -354,7 +354,7 @@ export class NodeHost implements HostServices {
       if (parent === undefined) return false
       ancestors.push(parent.program)
     }
-    return this.#grants.allowedScope({ pid, program: proc.program, key, scope, ancestors })
+    return this.#grants.allowedScope({ pid, program: proc.program, key, scope, ancestors, ask: opts?.ask ?? true })
   }
 
   internalError (iface: string, err: unknown): void {

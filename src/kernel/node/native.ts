@@ -54,6 +54,7 @@ export interface HostServices {
   /**
    * Whether `pid` may do what `scope` describes on the interface `key` (connect to a host:port,
    * open a path for writing, …): asked before acting, decided by the same grants as the rest.
+   * `ask: false`: what is decided without asking anyone, else no (and nothing is logged).
    */
-  allowed (pid: number, key: string, scope: Scope): boolean | Promise<boolean>
+  allowed (pid: number, key: string, scope: Scope, opts?: { ask?: boolean }): boolean | Promise<boolean>
 }

@@ -70,6 +70,8 @@ export interface ScopeRequest {
   scope: Scope
   /** The programs that started it, nearest first (empty for programs the user started). */
   ancestors: Program[]
+  /** False: decide without asking anyone (undecided is no, and nothing is logged). */
+  ask?: boolean
 }
 
 export function emptySet (source: string): GrantSet {
@@ -205,17 +207,20 @@ export class FlagPolicy implements GrantPolicy {
     const what = `use ${name} to ${describeScope(req.scope)}`
     // A child never holds more than the programs that started it: each must hold the scope
     // without asking (an answer given to it at the prompt counts).
+    const quiet = req.ask === false
     for (const a of req.ancestors) {
       if (this.knownScope(a, req.key, req.scope) !== true) {
+        if (quiet) return false
         this.#warnOnce(`${req.pid} p ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: the program that started it (${sanitize(a.name)}) does not hold that grant`)
         return false
       }
     }
     const known = this.knownScope(req.program, req.key, req.scope)
     if (known !== null) {
-      if (!known) this.#logger.debug(`${sanitize(req.program.name)} was refused: ${what}`)
+      if (!known && !quiet) this.#logger.debug(`${sanitize(req.program.name)} was refused: ${what}`)
       return known
     }
+    if (quiet) return false
     if (this.askScope !== null) return this.askScope(req)
     this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: ${this.noAsk}; allow it with ${allowFlag('send', name)}, or only this with ${scopeFlag(name, req.scope)}`)
     return false
