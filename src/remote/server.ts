@@ -15,8 +15,10 @@ import {
 } from './frames.ts'
 import type { Frame } from './frames.ts'
 
-/** Calls one stream may have waiting for answers; past it a call is answered QUEUE_FULL. */
-export const DEFAULT_STREAM_OUTSTANDING = 4096
+/** Calls one peer may have waiting for answers, over all its streams; past it a call is answered QUEUE_FULL. */
+export const DEFAULT_PEER_OUTSTANDING = 4096
+/** Streams of this protocol one connection may open at once. */
+export const MAX_STREAMS_PER_CONNECTION = 8
 /** Calling processes one stream may introduce. */
 export const DEFAULT_STREAM_CALLERS = 64
 
@@ -44,7 +46,7 @@ export interface ExportOptions {
   /** The exported interfaces: key (hex) → name. */
   exports: Map<string, string>
   grants: PeerGrants
-  maxStreamOutstanding?: number
+  maxPeerOutstanding?: number
   maxStreamCallers?: number
 }
 
@@ -60,11 +62,14 @@ interface Caller {
   calls: Map<number, number>
 }
 
+/** What one peer has in flight, over all its streams. */
+interface PeerLoad { outstanding: number, streams: number }
+
 class CallerStream {
   readonly peer: string
   readonly stream: Stream
   readonly callers = new Map<number, Caller>()
-  outstanding = 0
+  load: PeerLoad = { outstanding: 0, streams: 0 }
   readonly noticed = new Set<string>()
   readonly #writer: FrameWriter
 
@@ -138,7 +143,8 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
   const { host, libp2p } = opts
   policy.grants = opts.grants
   const maxFrame = host.kernel.config.maxMessageSize + FRAME_OVERHEAD
-  const maxOutstanding = opts.maxStreamOutstanding ?? DEFAULT_STREAM_OUTSTANDING
+  const maxOutstanding = opts.maxPeerOutstanding ?? DEFAULT_PEER_OUTSTANDING
+  const loads = new Map<string, PeerLoad>()
   const maxCallers = opts.maxStreamCallers ?? DEFAULT_STREAM_CALLERS
   const open = new Set<CallerStream>()
   const kernel = host.kernel
@@ -167,7 +173,7 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
         const remote = caller.calls.get(n.id)
         if (remote === undefined) continue
         caller.calls.delete(n.id)
-        cs.outstanding--
+        cs.load.outstanding--
         cs.write({ kind: FRAME_ANSWER, id: remote, status: n.code, payload: n.payload ?? EMPTY })
       }
       proc.wake = wake
@@ -185,7 +191,7 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
     const c = cs.callers.get(pid)
     if (c === undefined) return
     cs.callers.delete(pid)
-    cs.outstanding -= c.calls.size
+    cs.load.outstanding -= c.calls.size
     host.exit(c.proc.pid, status)
   }
 
@@ -199,14 +205,14 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
       if (expects) cs.write({ kind: FRAME_ANSWER, id: f.id, status: NO_HANDLER, payload: EMPTY })
       return
     }
-    if (expects && cs.outstanding >= maxOutstanding) {
+    if (expects && cs.load.outstanding >= maxOutstanding) {
       cs.write({ kind: FRAME_ANSWER, id: f.id, status: QUEUE_FULL, payload: EMPTY })
       return
     }
     const code = kernel.send(c.proc.pid, key, f.digest, f.payload, f.flags & 3)
     if (code === OK && expects) {
       c.calls.set(kernel.lastId, f.id)
-      cs.outstanding++
+      cs.load.outstanding++
     }
     host.drain()
     if (code !== OK && expects) cs.write({ kind: FRAME_ANSWER, id: f.id, status: code, payload: EMPTY })
@@ -214,6 +220,10 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
 
   const handler = (stream: Stream, connection: Connection): void => {
     const cs = new CallerStream(connection.remotePeer.toString(), stream)
+    let load = loads.get(cs.peer)
+    if (load === undefined) { load = { outstanding: 0, streams: 0 }; loads.set(cs.peer, load) }
+    load.streams++
+    cs.load = load
     open.add(cs)
     const reader = new FrameReader(maxFrame)
     stream.addEventListener('message', (evt) => {
@@ -234,6 +244,7 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
     const closed = (): void => {
       if (!open.delete(cs)) return
       for (const pid of [...cs.callers.keys()]) end(cs, pid, KILLED_STATUS)
+      if (--cs.load.streams === 0) loads.delete(cs.peer)
     }
     stream.addEventListener('close', closed)
     // The caller closed its side: nothing more will come, so its processes are gone.
@@ -243,7 +254,7 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
     })
   }
 
-  await libp2p.handle(PROTOCOL, handler, { maxInboundStreams: 256 })
+  await libp2p.handle(PROTOCOL, handler, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION })
   return {
     streams: () => open.size,
     async stop () {

@@ -5,13 +5,14 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Libp2p } from 'libp2p'
+import type { Stream } from '@libp2p/interface'
 import { DENIED, NO_HANDLER, QUEUE_FULL, TOO_LARGE, UNREACHABLE } from '../../src/kernel/core/codes.ts'
 import { NodeHost } from '../../src/kernel/node/host.ts'
 import { createLogger } from '../../src/kernel/node/logger.ts'
 import type { NativeMessage } from '../../src/kernel/node/native.ts'
 import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
 import {
-  decodeFrame, encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FrameError, FrameReader
+  decodeFrame, encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FrameError, FrameReader, PROTOCOL
 } from '../../src/remote/frames.ts'
 import type { Frame } from '../../src/remote/frames.ts'
 import { homePeerId, startDialNode } from '../../src/remote/node.ts'
@@ -99,6 +100,7 @@ describe('a caller and a serving host over loopback', () => {
       host: server,
       libp2p: serverNode,
       exports: new Map([[KEY, 'test']]),
+      maxPeerOutstanding: 3,
       grants: {
         known: (c) => c.peer === callerId && allowed ? true : null,
         decide: (c, refuse) => { refuse(`peer ${c.peer} may not use test`); return false }
@@ -176,6 +178,37 @@ describe('a caller and a serving host over loopback', () => {
     expect((await first).status).toBe(0)
     expect((await second).status).toBe(0)
     await host.close()
+  })
+
+  test('the serving side bounds a peer\'s calls over all its streams', async () => {
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    const answers: Array<{ id: number, status: number }> = []
+    const open = async (): Promise<Stream> => {
+      const s = await callerNode.dialProtocol(multiaddr(addr), PROTOCOL)
+      const reader = new FrameReader(1 << 20)
+      s.addEventListener('message', (evt) => {
+        for (const f of reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())) {
+          if (f.kind === FRAME_ANSWER) answers.push({ id: f.id, status: f.status })
+        }
+      })
+      s.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'raw' }))
+      return s
+    }
+    const call = (s: Stream, id: number): void => { s.send(encodeFrame({ kind: FRAME_MSG, id, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('h') })) }
+    const a = await open()
+    const b = await open()
+    call(a, 1)
+    call(a, 2)
+    await expect.poll(() => held.length).toBe(2)
+    call(b, 3)
+    await expect.poll(() => held.length).toBe(3)
+    call(b, 4)
+    await expect.poll(() => answers).toEqual([{ id: 4, status: QUEUE_FULL }])
+    for (const id of held.splice(0)) server.answer(id, 0, Buffer.from('ok'))
+    await expect.poll(() => answers.length).toBe(4)
+    expect(answers.slice(1).map((x) => x.status)).toEqual([0, 0, 0])
+    await a.close()
+    await b.close()
   })
 
   test('a peer that cannot be reached fails the call with 10, quickly', async () => {
