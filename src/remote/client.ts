@@ -71,7 +71,7 @@ export class RemotePeer {
       return
     }
     if (!msg.expectsAnswer && this.#stream !== null && this.#stream.writeBufferLength + (this.#writer?.pending ?? 0) > MAX_UNSENT_BYTES) {
-      if (this.#dropped++ === 0) host.logger.warn(`one-way messages to ${sanitize(ifaceName)} on ${sanitize(this.addr)} are dropped: the link does not keep up`)
+      if (this.#dropped++ === 0) host.logger.warn(`one-way messages to ${sanitize(ifaceName)} on ${sanitize(this.addr, 200)} are dropped: the link does not keep up`)
       return
     }
     if (!this.#callers.has(msg.emitter)) {
@@ -125,7 +125,7 @@ export class RemotePeer {
       },
       (err: unknown) => {
         this.#opening = null
-        this.#host.logger.warn(`cannot reach ${sanitize(this.addr)}: ${sanitize(err instanceof Error ? err.message : String(err), 300)}`)
+        this.#host.logger.warn(`cannot reach ${sanitize(this.addr, 200)}: ${sanitize(err instanceof Error ? err.message : String(err), 300)}`)
         this.#fail()
       }
     )
@@ -140,7 +140,7 @@ export class RemotePeer {
       try {
         frames = reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())
       } catch (err) {
-        this.#host.logger.warn(`${sanitize(this.addr)} sent a bad frame (${sanitize((err as Error).message)}): disconnected`)
+        this.#host.logger.warn(`${sanitize(this.addr, 200)} sent a bad frame (${sanitize((err as Error).message)}): disconnected`)
         stream.abort(err as Error)
         return
       }
@@ -166,7 +166,7 @@ export class RemotePeer {
       if (f.payload.length > this.#opts.maxMessageSize) this.#host.answer(f.id, TOO_LARGE, new Uint8Array(0))
       else this.#host.answer(f.id, f.status, f.payload)
     } else if (f.kind === FRAME_NOTICE) {
-      this.#host.logger.warn(`${sanitize(this.addr)}: ${sanitize(f.text, 500)}`)
+      this.#host.logger.warn(`${sanitize(this.addr, 200)}: ${sanitize(f.text, 500)}`)
     }
   }
 
