@@ -21,6 +21,8 @@ const GROUPS: Array<{ commands: string[], load: () => Promise<Register> }> = [
   { commands: ['iso'], load: async () => (await import('./commands/iso.ts')).registerIsoCommands },
   { commands: ['ps'], load: async () => (await import('./commands/ps.ts')).registerPsCommands },
   { commands: ['top'], load: async () => (await import('./commands/top.ts')).registerTopCommands },
+  { commands: ['replay'], load: async () => (await import('./commands/replay.ts')).registerReplayCommands },
+  { commands: ['log'], load: async () => (await import('./commands/log.ts')).registerLogCommands },
   { commands: ['id'], load: async () => (await import('./commands/id.ts')).registerIdCommands }
 ]
 

@@ -11,9 +11,9 @@ import { remote } from './remote.ts'
 import { trace } from './trace.ts'
 import { audit } from './audit.ts'
 import { control } from './control.ts'
+import { record } from './record.ts'
 
-
-export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, audit, control, remote]
+export const FEATURES: Feature[] = [hostIo, prompt, limits, trace, audit, control, record, remote]
 
 export function addFeatureOptions (cmd: Command): Command {
   for (const f of FEATURES) f.addOptions(cmd)

@@ -642,6 +642,7 @@ export class NodeHost implements HostServices {
         proc.work = 0
         return MUST_BLOCK
       }
+      this.#observer?.waited(pid, size)
       if ((proc.work += SYSCALL_WORK + (size <= cap ? size : 0)) < WORK_SLICE || !proc.started) return size
       yielded = size
       return MUST_YIELD
@@ -663,6 +664,7 @@ export class NodeHost implements HostServices {
         encodeNotification(kernel.taken!, proc.view, proc.u8, pendingOut)
         this.#observer?.took(pid, kernel.taken!)
       }
+      this.#observer?.waited(pid, n)
       const resolve = pendingResolve
       pendingResolve = null
       resolve(n)

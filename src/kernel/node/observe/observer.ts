@@ -31,6 +31,11 @@ export interface HostObserver {
   delivered (id: number, emitter: number, key: string, payload: Uint8Array, expectsAnswer: boolean): void
   /** A process took a notification (message, answer, or a process's end) from its queue. */
   took (pid: number, n: Notification): void
+  /**
+   * What a `wait` of `pid` returned: the size of the notification (taken, and told to `took`
+   * just before, when it fit), or 0 when there was none and it did not block.
+   */
+  waited (pid: number, result: number): void
   /** `pid` answered message `id` (pid 0: a native handler); `code` is what answer returned. */
   answered (pid: number, id: number, status: number, code: number): void
   /** The host asks the policy about a grant it could not settle without asking. */
@@ -53,6 +58,7 @@ export function fanOut (list: HostObserver[]): HostObserver {
     sent: (pid, key, id, payload, flags, code) => { for (const o of list) o.sent(pid, key, id, payload, flags, code) },
     delivered: (id, emitter, key, payload, expects) => { for (const o of list) o.delivered(id, emitter, key, payload, expects) },
     took: (pid, n) => { for (const o of list) o.took(pid, n) },
+    waited: (pid, result) => { for (const o of list) o.waited(pid, result) },
     answered: (pid, id, status, code) => { for (const o of list) o.answered(pid, id, status, code) },
     asked: (pid, key, kind) => { for (const o of list) o.asked(pid, key, kind) },
     granted: (pid, key, kind, allowed, by) => { for (const o of list) o.granted(pid, key, kind, allowed, by) }
@@ -68,6 +74,7 @@ export class NullObserver implements HostObserver {
   sent (_pid: number, _key: string, _id: number, _payload: Uint8Array, _flags: number, _code: number): void {}
   delivered (_id: number, _emitter: number, _key: string, _payload: Uint8Array, _expects: boolean): void {}
   took (_pid: number, _n: Notification): void {}
+  waited (_pid: number, _result: number): void {}
   answered (_pid: number, _id: number, _status: number, _code: number): void {}
   asked (_pid: number, _key: string, _kind: GrantKind): void {}
   granted (_pid: number, _key: string, _kind: GrantKind, _allowed: boolean, _by: DecidedBy): void {}

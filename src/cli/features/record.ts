@@ -1,0 +1,53 @@
+// Run feature: `--record <file>` records a single-program run so that `wasmos replay <file>` can
+// run it again exactly, with no clock, network, file or terminal (observe/record.ts says what is
+// kept). The module's bytes go in the recording, so it replays on any machine.
+import { readFileSync } from 'node:fs'
+import { WasmosError } from '../../kernel/node/errors.ts'
+import { parseMemorySize } from '../../kernel/node/limits/settings.ts'
+import { DEFAULT_RECORD_LIMIT, RunRecorder } from '../../kernel/node/observe/record.ts'
+import type { Feature } from './feature.ts'
+
+export const record: Feature = {
+  addOptions (cmd) {
+    cmd
+      .option('--record <file>', 'record the run (a single program, no --handler) for wasmos replay')
+      .option('--record-limit <size>', 'most bytes the recording may take (default 256MiB); later syscalls are not recorded')
+  },
+  apply (flags, opts) {
+    if (flags.record === undefined) {
+      if (flags.recordLimit !== undefined) throw new WasmosError('ERR_BAD_OPTION', '--record-limit: needs --record <file>')
+      return
+    }
+    if (opts.handlers.length > 0) throw new WasmosError('ERR_BAD_OPTION', '--record: only runs of a single program can be recorded for now (no --handler)')
+    let limit = DEFAULT_RECORD_LIMIT
+    if (flags.recordLimit !== undefined) {
+      try {
+        limit = parseMemorySize(String(flags.recordLimit)) * 65536
+      } catch {
+        throw new WasmosError('ERR_BAD_OPTION', `--record-limit: expected a size such as 64MiB, got '${String(flags.recordLimit)}'`)
+      }
+    }
+    let module: Uint8Array
+    try {
+      module = readFileSync(opts.main)
+    } catch (err) {
+      // `exec` names programs by CID: only a file's run can be recorded for now.
+      throw new WasmosError('ERR_NOT_FOUND', `--record: cannot read ${opts.main} (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; only wasmos run records for now' : (err as Error).message})`)
+    }
+    const recorder = new RunRecorder({ path: String(flags.record), module, limit })
+    const close = (): void => recorder.close()
+    const onHost = opts.onHost
+    opts.onHost = (host) => {
+      onHost?.(host)
+      host.observe(recorder)
+      // Ctrl-C or process.exit: the recording is closed with its digest all the same.
+      process.once('exit', close)
+    }
+    const onEnd = opts.onEnd
+    opts.onEnd = () => {
+      process.removeListener('exit', close)
+      close()
+      onEnd?.()
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// `--record` and `wasmos replay`: a run of std-check (time, random, arguments, stdin) replays to
+// the same output and status with no stdin, clock or handlers; `log show` prints it; an altered
+// recording, a different module and a program doing something else are refused or reported.
+import { describe, test } from 'vitest'
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Packr, Unpackr } from 'msgpackr'
+import { helloWasm, program, wasmos } from '../helpers.ts'
+
+const packr = new Packr({ useRecords: false, variableMapSize: true })
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
+
+function dir (): string {
+  return mkdtempSync(join(tmpdir(), 'wasmos-replay-'))
+}
+
+/** Rewrites a recording's frames and seals it again, as someone who knows the format could. */
+function forge (path: string, out: string, edit: (frames: unknown[][]) => void): void {
+  const frames = unpackr.unpackMultiple(readFileSync(path)) as unknown[][]
+  assert.equal(frames.at(-1)?.[0], 'e')
+  frames.pop()
+  edit(frames)
+  const body = Buffer.concat(frames.map((f) => packr.pack(f)))
+  writeFileSync(out, Buffer.concat([body, packr.pack(['e', createHash('sha256').update(body).digest()])]))
+}
+
+async function recordStdCheck (d: string): Promise<{ path: string, stdout: string }> {
+  const path = join(d, 'run.wlog')
+  const r = await wasmos(['run', '--record', path, '--allow=time,random', program('std-check'), 'one', 'two'], { input: 'typed on stdin\n' })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^random 0 16 bytes ok$/m)
+  assert.match(r.stdout, /typed on stdin/)
+  return { path, stdout: r.stdout }
+}
+
+describe('record and replay', () => {
+  test('replays to byte-identical output and status, without stdin, grants or a clock', async () => {
+    const d = dir()
+    const { path, stdout } = await recordStdCheck(d)
+    // Other input, no --allow: the replay reads nothing and asks nobody.
+    const r = await wasmos(['replay', path], { input: 'something else\n' })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, stdout)
+    assert.equal(r.stderr, '')
+    const shown = await wasmos(['log', 'show', path])
+    assert.equal(shown.code, 0, shown.stderr)
+    assert.match(shown.stdout, /^std-check bafk\S+ args \["one", "two"\], module \d+ bytes$/m)
+    assert.match(shown.stdout, /send random\.bytes \(3 bytes\) → ok, id \d+/)
+    assert.match(shown.stdout, /send time\.sleep/)
+    assert.match(shown.stdout, /wait → answer to \d+, status 0/)
+    assert.match(shown.stdout, /^ +exit 0$/m)
+    // --until: the first lines only.
+    const part = await wasmos(['replay', '--until', '4', path])
+    assert.equal(part.code, 0, part.stderr)
+    assert.equal(part.stdout, stdout.split('\n')[0] + '\n')
+    assert.match(part.stderr, /^wasmos: replay stopped after 4 syscalls\n$/)
+  })
+
+  test('the random bytes and times the program got are the recorded ones', async () => {
+    const d = dir()
+    const { path } = await recordStdCheck(d)
+    // A consistent forgery: the answer to its first call (time.now) says 0 ms since 1970.
+    const forged = join(d, 'forged.wlog')
+    forge(path, forged, (frames) => {
+      const w = frames.find((f) => f[0] === 'w' && f[2] !== null)!
+      const bytes = Buffer.from(w[2] as Uint8Array)
+      // The answer's payload: [ms] as a msgpack float64 (0xcb) or uint64 (0xcf): zero it.
+      const at = bytes.indexOf(0xcb, 24) >= 0 ? bytes.indexOf(0xcb, 24) : bytes.indexOf(0xcf, 24)
+      assert.ok(at > 0, bytes.toString('hex'))
+      bytes.fill(0, at + 1, at + 9)
+      w[2] = bytes
+    })
+    // The program now prints "now bad" where the run printed "now ok": it took the recorded
+    // time, not the clock's, and the replay reports that it then did something else.
+    const r = await wasmos(['replay', forged])
+    assert.equal(r.code, 1)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /^wasmos: replay diverged at syscall 3 of std-check: the recording has send stdio\.write \(12 bytes\), the program made send stdio\.write \(13 bytes\)\n$/)
+  })
+
+  test('an altered recording, another module, a divergence: refused or reported, status 1', async () => {
+    const d = dir()
+    const { path } = await recordStdCheck(d)
+    const bytes = readFileSync(path)
+    const altered = join(d, 'altered.wlog')
+    const copy = Buffer.from(bytes)
+    copy[200] ^= 1
+    writeFileSync(altered, copy)
+    const a = await wasmos(['replay', altered])
+    assert.equal(a.code, 1)
+    assert.match(a.stderr, /^wasmos: .*altered\.wlog: the recording was altered after it was made/)
+    assert.equal(a.stdout, '')
+
+    const other = join(d, 'other.wlog')
+    forge(path, other, (frames) => { (frames[0][2] as { module: Uint8Array }).module = helloWasm() })
+    const b = await wasmos(['replay', other])
+    assert.equal(b.code, 1)
+    assert.match(b.stderr, /^wasmos: the module in the recording is not the one recorded/)
+
+    const diverging = join(d, 'diverging.wlog')
+    forge(path, diverging, (frames) => {
+      const write = frames.find((f) => f[0] === 's' && (f[2] as Uint8Array).length > 8)!
+      const p = Buffer.from(write[2] as Uint8Array)
+      p[p.length - 2] ^= 0x20
+      write[2] = p
+    })
+    const c = await wasmos(['replay', diverging])
+    assert.equal(c.code, 1)
+    assert.match(c.stderr, /^wasmos: replay diverged at syscall \d+ of std-check: the recording has send stdio\.write \(\d+ bytes\), the program made send stdio\.write \(\d+ bytes\) with other bytes or flags\n$/)
+
+    const junk = join(d, 'junk.wlog')
+    writeFileSync(junk, 'not a recording')
+    const e = await wasmos(['replay', junk])
+    assert.equal(e.code, 1)
+    assert.match(e.stderr, /^wasmos: .*junk\.wlog: not a wasmos recording/)
+  })
+
+  test('a trap replays to the same status; --record refuses more than one program', async () => {
+    const d = dir()
+    const path = join(d, 'trap.wlog')
+    const r = await wasmos(['run', '--record', path, program('trap')])
+    assert.notEqual(r.code, 0)
+    const again = await wasmos(['replay', path])
+    assert.equal(again.code, r.code, again.stderr)
+    assert.equal(again.stderr, r.stderr)
+    const many = await wasmos(['run', '--record', join(d, 'x.wlog'), '--allow=pingpong', `--handler=pingpong=${program('pingpong-server')}`, program('pingpong-client'), '3'])
+    assert.equal(many.code, 1)
+    assert.match(many.stderr, /^wasmos: --record: only runs of a single program can be recorded for now/)
+  })
+})
