@@ -8,6 +8,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { KILLED_STATUS, KIND_ANSWER, NO_HANDLER, OK, QUEUE_FULL } from '../kernel/core/codes.ts'
 import { Proc } from '../kernel/node/host.ts'
 import type { GrantPolicy, GrantRequest, NodeHost } from '../kernel/node/host.ts'
+import type { ScopeRequest } from '../kernel/node/grants/policy.ts'
 import type { Program } from '../kernel/node/program.ts'
 import { sanitize } from '../kernel/node/text.ts'
 import {
@@ -129,6 +130,15 @@ export class CallerPolicy implements GrantPolicy {
 
   denied (req: GrantRequest): void {
     if (!this.callers.has(req.pid)) this.#local.denied?.(req)
+  }
+
+  /**
+   * Scoped requests (grants/scope.ts) of local programs go to the local policy; a caller's grants
+   * are per interface (peer grants), so the interface it was granted is granted whole.
+   */
+  allowedScope (req: ScopeRequest): boolean | Promise<boolean> {
+    if (this.callers.has(req.pid)) return true
+    return this.#local.allowedScope?.(req) ?? true
   }
 }
 
