@@ -39,6 +39,8 @@ const BATCH = 200
 interface Level {
   processes: number
   spawnUs: number
+  /** CPU time per spawn, all threads of this process (GC helpers too): steadier on a busy machine. */
+  spawnCpuUs: number
   /** A bare WebAssembly.Instance of the same module (measured at level 0 only). */
   bareInstanceUs: number
   rssKiBPerProcess: number
@@ -84,7 +86,7 @@ async function level (n: number): Promise<Level> {
         const idle = await source.load(build('idle'), lo)
         if (idle === null) throw new BenchError('not-built', 'programs/build/idle.wasm did not load')
         if (n === 0) {
-          measured = { processes: 0, spawnUs: 0, bareInstanceUs: rawInstanceUs(idle.module), rssKiBPerProcess: 0, alive: 0 }
+          measured = { processes: 0, spawnUs: 0, spawnCpuUs: 0, bareInstanceUs: rawInstanceUs(idle.module), rssKiBPerProcess: 0, alive: 0 }
           return await source.load(name, lo)
         }
         // One spawn first, so that the compiled module and the host's paths are warm.
@@ -92,14 +94,17 @@ async function level (n: number): Promise<Level> {
         gc()
         const rss0 = process.memoryUsage().rss
         const t0 = performance.now()
+        const cpu0 = process.cpuUsage()
         for (let i = 1; i < n; i++) await host.spawn(idle, [])
+        const cpu = process.cpuUsage(cpu0)
         const spawnUs = (performance.now() - t0) * 1000 / Math.max(1, n - 1)
+        const spawnCpuUs = (cpu.user + cpu.system) / Math.max(1, n - 1)
         await nextTurn()
         gc()
         const rss1 = process.memoryUsage().rss
         let alive = 0
         for (const p of host.procs.values()) if (p.program === idle && !p.ended) alive++
-        measured = { processes: n, spawnUs, bareInstanceUs: 0, rssKiBPerProcess: (rss1 - rss0) / 1024 / Math.max(1, n - 1), alive }
+        measured = { processes: n, spawnUs, spawnCpuUs, bareInstanceUs: 0, rssKiBPerProcess: (rss1 - rss0) / 1024 / Math.max(1, n - 1), alive }
         return await source.load(name, lo)
       }
     })
@@ -149,6 +154,7 @@ const rows = levels.map((l) => ({
   processes: l.processes,
   alive: l.alive,
   spawnUs: round(l.spawnUs),
+  spawnCpuUs: round(l.spawnCpuUs),
   rssKiBPerProcess: round(l.rssKiBPerProcess),
   rttUs: round(l.rttUs),
   rttP99Us: round(l.rttP99Us),
@@ -159,7 +165,7 @@ report(flags, { bench: 'scale', setup: { levels: LEVELS, batches: BATCHES, batch
   `processes on Node ${process.versions.node}${flags.quick ? ' (quick)' : ''}: idle processes, then the pingpong round trip beside them`,
   `  round trip with only the client and server: median ${base.rttUs.toFixed(2)} µs, p99 ${base.rttP99Us.toFixed(2)} µs`,
   `  a bare WebAssembly.Instance of the idle module (no host): ${base.bareInstanceUs.toFixed(1)} µs`,
-  table(['idle processes', 'running', 'spawn µs each', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
-    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
+  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
+    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
     .split('\n').map((l) => `  ${l}`).join('\n')
 ].join('\n'))
