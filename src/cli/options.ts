@@ -27,9 +27,9 @@ export interface RunFlags {
 /** Adds the options of a run; `what` says how programs are named (file or CID). */
 export function addRunOptions (cmd: Command, what: string): Command {
   return cmd
-    .option('--allow <interfaces>', 'let programs send to these interfaces (names or CIDs, comma-separated)', list, [])
+    .option('--allow <interfaces>', 'let programs send to these interfaces (names or CIDs, comma-separated); iface=scope narrows one (tcp=127.0.0.1:7878, fs=/www:read, env=AWS_*)', list, [])
     .option('--allow-handle <interfaces>', 'let programs handle these interfaces (register as their handler)', list, [])
-    .option('--deny <interfaces>', 'deny sending to and handling these interfaces; deny wins over allow', list, [])
+    .option('--deny <interfaces>', 'deny sending to and handling these interfaces, or one scope (tcp=127.0.0.1:22); deny wins over allow', list, [])
     .option('--allow-all', 'allow every interface, to send to and to handle', false)
     .option('--handler <iface=program>', `start ${what} as the handler of an interface, which nobody else may then handle (repeatable)`, collect, [])
     .option('--program <program>', `make ${what} available to process.spawn (repeatable)`, collect, [])
