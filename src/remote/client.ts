@@ -79,8 +79,12 @@ export class RemotePeer {
       const p = msg.emitter === KERNEL_PID ? undefined : host.process(msg.emitter)
       this.#write({ kind: FRAME_CALLER, pid: msg.emitter, cid: p?.program.cid ?? '', name: p?.program.name ?? (msg.emitter === KERNEL_PID ? 'kernel' : '') })
     }
+    // A call when none is waiting goes out at once, with whatever one-way frames precede it: its
+    // caller waits, and nothing may come to coalesce with. Later calls of a burst are coalesced.
+    const lone = msg.expectsAnswer && this.#outstanding.size === 0
     if (msg.expectsAnswer) this.#outstanding.set(msg.id, { id: msg.id })
     this.#write({ kind: FRAME_MSG, id: msg.expectsAnswer ? msg.id : 0, pid: msg.emitter, flags: msg.expectsAnswer ? 1 : 0, digest, payload: msg.payload })
+    if (lone) this.#writer?.flush()
   }
 
   /** A process ended: tell the peer, if that process ever sent it something on this stream. */

@@ -150,6 +150,7 @@ export class FrameWriter {
   #chunks: Uint8Array[] = []
   #bytes = 0
   #scheduled = false
+  #corked = false
 
   constructor (send: (bytes: Uint8Array) => void) {
     this.#send = send
@@ -164,13 +165,28 @@ export class FrameWriter {
     const b = encodeFrame(f)
     this.#chunks.push(b)
     this.#bytes += b.length
-    if (this.#scheduled) return
+    if (this.#scheduled || this.#corked) return
     this.#scheduled = true
     queueMicrotask(() => this.flush())
   }
 
+  /**
+   * Holds writes until `uncork`, which sends them at once: for frames written while handling a
+   * received chunk, whose stream event is followed by more of libp2p's own work before any
+   * microtask of ours would run.
+   */
+  cork (): void {
+    this.#corked = true
+  }
+
+  uncork (): void {
+    this.#corked = false
+    if (!this.#scheduled) this.flush()
+  }
+
   flush (): void {
     this.#scheduled = false
+    if (this.#corked) return
     const chunks = this.#chunks
     if (chunks.length === 0) return
     const out = chunks.length === 1 ? chunks[0] : new Uint8Array(this.#bytes)

@@ -84,6 +84,12 @@ class CallerStream {
     if (this.stream.writeStatus === 'writable') this.#writer.write(f)
   }
 
+  flush (): void { this.#writer.flush() }
+
+  /** Frames written until `uncork` go out together, at once. */
+  cork (): void { this.#writer.cork() }
+  uncork (): void { this.#writer.uncork() }
+
   notice (text: string): void {
     if (this.noticed.has(text)) return
     this.noticed.add(text)
@@ -186,6 +192,9 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
         cs.load.outstanding--
         cs.write({ kind: FRAME_ANSWER, id: remote, status: n.code, payload: n.payload ?? EMPTY })
       }
+      // The last call answered: nothing to coalesce with, so no reason to wait for a microtask
+      // (which would run only after whatever else is queued).
+      if (cs.load.outstanding === 0) cs.flush()
       proc.wake = wake
       kernel.block(local, NO_IDS)
     }
@@ -237,6 +246,9 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
     open.add(cs)
     const reader = new FrameReader(maxFrame)
     stream.addEventListener('message', (evt) => {
+      // Answers given while these frames are handled (native handlers answer at once) go out
+      // before this returns.
+      cs.cork()
       try {
         const frames = reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())
         for (const f of frames) {
@@ -249,6 +261,8 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
         // A peer that breaks the protocol loses this stream only; others keep being served.
         host.logger.warn(`peer ${sanitize(cs.peer)}: ${sanitize((err as Error).message, 200)}: stream closed`)
         stream.abort(err as Error)
+      } finally {
+        cs.uncork()
       }
     })
     const closed = (): void => {
