@@ -23,7 +23,7 @@ test('without a terminal, undecided means deny, and the warning names the flag; 
   assert.match(r.stdout, /Final score: wins=0 losses=1 draws=0/)
   const warnings = r.stderr.split('\n').filter((l) => l.includes('may not'))
   assert.equal(warnings.length, 1, r.stderr)
-  assert.match(warnings[0], /tictactoe may not use tcp \(bafkrei\w+\): no terminal to ask; allow it with --allow=tcp$/)
+  assert.match(warnings[0], /tictactoe may not use tcp to connect to 127\.0\.0\.1:\d+: no terminal to ask; allow it with --allow=tcp, or only this with --allow tcp=127\.0\.0\.1:\d+$/)
 })
 
 test('--allow, --deny, --allow-all: deny wins over allow', async () => {

@@ -11,7 +11,7 @@ import { Terminal } from '../grants/terminal.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'wasi-prompt-'))
 const probe = join(work, 'probe.wasm')
-const PROMPT = /Allow\? \[y\/n\/A\/N\]/
+const PROMPT = /Allow\? \[y\/n\/A\/(a\/)?N\]/
 
 beforeAll(() => {
   const r = spawnSync('clang', ['--target=wasm32-wasi', '-O2', '-o', probe, join(import.meta.dirname, 'fixtures', 'probe.c')], { encoding: 'utf8' })
@@ -25,7 +25,7 @@ for (const [key, expected] of [['y', /\/data\/note\.txt: opened \(7 bytes: grant
     const t = new Terminal(['run', '--dir', `${work}:/data`, probe, 'open', '/data/note.txt'], tempHome())
     try {
       const before = await t.waitFor(PROMPT)
-      expect(before).toMatch(/probe \(bafk\S*\) wants to send to fs \(bafkrei\S*\)\./)
+      expect(before).toMatch(/probe \(bafk\S*\) wants to read and write \/data via fs\./)
       expect(before).not.toMatch(/note\.txt/)
       t.keys(key)
       expect(await t.exitStatus()).toBe(0)
@@ -40,7 +40,7 @@ test('a WASI program with --listen asks for tcp', async () => {
   const t = new Terminal(['run', '--listen', '127.0.0.1:0', probe, 'serve', '3', '0'], tempHome())
   try {
     const before = await t.waitFor(PROMPT)
-    expect(before).toMatch(/probe \(bafk\S*\) wants to send to tcp \(bafkrei\S*\)\./)
+    expect(before).toMatch(/probe \(bafk\S*\) wants to listen on 127\.0\.0\.1:0 via tcp/)
     t.keys('y')
     expect(await t.exitStatus()).toBe(0)
     expect(t.screen()).toMatch(/listening on fd 3/)
