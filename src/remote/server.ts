@@ -22,6 +22,8 @@ export const DEFAULT_PEER_OUTSTANDING = 4096
 export const MAX_STREAMS_PER_CONNECTION = 8
 /** Calling processes one stream may introduce. */
 export const DEFAULT_STREAM_CALLERS = 64
+/** Remote calling processes the host keeps at once, over every peer. */
+export const DEFAULT_MAX_CALLERS = 4096
 
 /** What the serving side knows of a remote caller when deciding its grant. */
 export interface RemoteCaller {
@@ -49,6 +51,7 @@ export interface ExportOptions {
   grants: PeerGrants
   maxPeerOutstanding?: number
   maxStreamCallers?: number
+  maxCallers?: number
 }
 
 // An empty module: a caller has no code, but a Program names a module.
@@ -162,12 +165,14 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
   const maxOutstanding = opts.maxPeerOutstanding ?? DEFAULT_PEER_OUTSTANDING
   const loads = new Map<string, PeerLoad>()
   const maxCallers = opts.maxStreamCallers ?? DEFAULT_STREAM_CALLERS
+  const maxTotal = opts.maxCallers ?? DEFAULT_MAX_CALLERS
   const open = new Set<CallerStream>()
   const kernel = host.kernel
 
   const introduce = (cs: CallerStream, pid: number, cid: string, name: string): void => {
     if (cs.callers.has(pid)) return
     if (cs.callers.size >= maxCallers) throw new Error(`more than ${maxCallers} calling processes on one stream`)
+    if (policy.callers.size >= maxTotal) throw new Error(`this host already serves ${maxTotal} remote calling processes`)
     const program: Program = {
       name: sanitize(name, 100) || 'remote',
       cid: /^[a-zA-Z0-9]{1,128}$/.test(cid) ? cid : '',
