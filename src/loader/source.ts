@@ -2,7 +2,7 @@
 // prefix of a stored one; the bytes come from the store, verified against the CID, so the
 // program is compiled under the CID it was asked by.
 import { loadProgram } from '../kernel/node/program.ts'
-import type { Program } from '../kernel/node/program.ts'
+import type { LoadOptions, Program } from '../kernel/node/program.ts'
 import type { ProgramSource } from '../kernel/node/program.ts'
 import type { Store } from './store.ts'
 
@@ -14,13 +14,14 @@ export class StoreSource implements ProgramSource {
     this.#store = store
   }
 
-  load(name: string): Promise<Program | null> {
+  load(name: string, opts: LoadOptions = {}): Promise<Program | null> {
     let program = this.#byName.get(name)
     if (!program) {
       program = (async () => {
         const cid = await this.#store.resolve(name)
         const bytes = await this.#store.load(cid)
-        return loadProgram(bytes, cid.toString(), { cid: cid.toString() })
+        // The run's load options (the fuel rewrite, its cache, the bounds) apply as for files.
+        return loadProgram(bytes, cid.toString(), { ...opts, cid: cid.toString() })
       })()
       this.#byName.set(name, program)
       program.catch(() => this.#byName.delete(name))
