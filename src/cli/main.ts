@@ -56,6 +56,8 @@ Grants and programs
 Seeing what programs did
   ps [--json] | top           the running programs of this user, once or refreshing (top kills, revokes grants)
       $ wasmos top
+  replay <file> | log show    run a recording (run --record run.wlog) again exactly; print one
+      $ wasmos replay run.wlog
   Runs take --trace run.json (open in ui.perfetto.dev) and --audit audit.jsonl (grant decisions)
 
 Bare metal

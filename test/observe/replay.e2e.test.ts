@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Packr, Unpackr } from 'msgpackr'
-import { helloWasm, program, wasmos } from '../helpers.ts'
+import { spawn } from 'node:child_process'
+import { CLI, helloWasm, NODE, program, tempHome, wasmos } from '../helpers.ts'
 
 const packr = new Packr({ useRecords: false, variableMapSize: true })
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
@@ -116,6 +117,21 @@ describe('record and replay', () => {
     const e = await wasmos(['replay', junk])
     assert.equal(e.code, 1)
     assert.match(e.stderr, /^wasmos: .*junk\.wlog: not a wasmos recording/)
+  })
+
+  test('a spinner stopped by Ctrl-C replays up to where it was stopped, then stops too', async () => {
+    const d = dir()
+    const path = join(d, 'spin.wlog')
+    const child = spawn(NODE, [CLI, 'run', '--record', path, program('spin')], { env: { ...process.env, WASMOS_HOME: tempHome() }, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve))
+    while (!stderr.includes('spinning')) await new Promise((resolve) => setTimeout(resolve, 50))
+    child.kill('SIGINT')
+    assert.equal(await code, 130)
+    const r = await wasmos(['replay', path], { timeoutMs: 20_000 })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stderr, 'INFO: spin: spinning\nwasmos: replay stopped after 1 syscalls (the run was ended from outside there: interrupted or killed)\n')
   })
 
   test('a trap replays to the same status; --record refuses more than one program', async () => {

@@ -62,7 +62,10 @@ export function registerReplayCommands (program: Command): void {
         }
       })
       if (result.stopped) {
-        process.stderr.write(`wasmos: replay stopped after ${result.steps} syscalls${rec.truncated && until === undefined ? ' (the recording was truncated at its limit)' : rec.complete ? '' : ' (the recording ends there: the run was cut short)'}\n`)
+        const why = until !== undefined && result.steps >= until
+          ? ''
+          : rec.truncated ? ' (the recording was truncated at its limit)' : ' (the run was ended from outside there: interrupted or killed)'
+        process.stderr.write(`wasmos: replay stopped after ${result.steps} syscalls${why}\n`)
         process.exitCode = 0
         return
       }

@@ -7,6 +7,9 @@ import { parseMemorySize } from '../../kernel/node/limits/settings.ts'
 import { DEFAULT_RECORD_LIMIT, RunRecorder } from '../../kernel/node/observe/record.ts'
 import type { Feature } from './feature.ts'
 
+/** Exit status of a run ended by Ctrl-C (128 + SIGINT), as a shell reports it. */
+const SIGINT_STATUS = 130
+
 export const record: Feature = {
   addOptions (cmd) {
     cmd
@@ -36,16 +39,20 @@ export const record: Feature = {
     }
     const recorder = new RunRecorder({ path: String(flags.record), module, limit })
     const close = (): void => recorder.close()
+    // Ctrl-C ends the process without unwinding the run: exit, which closes the recording.
+    const onSigint = (): void => process.exit(SIGINT_STATUS)
     const onHost = opts.onHost
     opts.onHost = (host) => {
       onHost?.(host)
       host.observe(recorder)
       // Ctrl-C or process.exit: the recording is closed with its digest all the same.
       process.once('exit', close)
+      process.once('SIGINT', onSigint)
     }
     const onEnd = opts.onEnd
     opts.onEnd = () => {
       process.removeListener('exit', close)
+      process.removeListener('SIGINT', onSigint)
       close()
       onEnd?.()
     }

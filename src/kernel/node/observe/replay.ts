@@ -4,8 +4,12 @@
 // the recording is a divergence: the replay stops and says where.
 import { createHash } from 'node:crypto'
 import { Unpackr } from 'msgpackr'
-import { SEND_ANSWER } from '../../core/index.ts'
+import { KILLED_STATUS, SEND_ANSWER } from '../../core/index.ts'
 import { syscallImports } from '../adapter.ts'
+import { refuelImports } from '../imports/refuel.ts'
+import { rewriteCached } from '../limits/cache.ts'
+import { REFUEL_MODULE, REFUEL_NAME } from '../limits/rewrite/constants.ts'
+import { DEFAULT_MAX_MEMORY_PAGES } from '../limits/settings.ts'
 import { trapped, WasmosError } from '../errors.ts'
 import { loadProgram } from '../program.ts'
 import { RECORD_MAGIC, RECORD_VERSION } from './record.ts'
@@ -86,6 +90,9 @@ export interface ReplayResult {
   error: WasmosError | null
 }
 
+/** Fuel between two checks of whether a replay should stop. */
+const REFUEL_BUDGET = 50_000_000
+
 function same (a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0
 }
@@ -93,7 +100,12 @@ function same (a: Uint8Array, b: Uint8Array): boolean {
 /** Runs the recorded module against its recording. */
 export async function replay (rec: Recording, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const { header, frames } = rec
-  const program = await loadProgram(header.module, header.name)
+  // Fuel-rewritten as in a run, so that a program that was ended from outside while computing
+  // (killed, Ctrl-C, a CPU limit) stops where its recording stops instead of running on.
+  const program = await loadProgram(header.module, header.name, {
+    rewrite: (bytes, cid) => rewriteCached(bytes, { maxMemoryPages: DEFAULT_MAX_MEMORY_PAGES }, { cid }).bytes,
+    allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
+  })
   if (program.cid !== header.cid) {
     throw new ReplayError('ERR_REPLAY_MODULE', `the module in the recording is not the one recorded (${program.cid}, recorded ${header.cid})`)
   }
@@ -166,9 +178,19 @@ export async function replay (rec: Recording, opts: ReplayOptions = {}): Promise
     block: async () => { throw new ReplayError('ERR_REPLAY_DIVERGED', 'a replayed wait blocked') },
     yield: async () => { throw new ReplayError('ERR_REPLAY_DIVERGED', 'a replayed syscall yielded') }
   })
+  const exit = frames.find((f) => f[0] === 'x')
+  const endedFromOutside = exit === undefined || exit[1] === KILLED_STATUS
+  const refuel = refuelImports({
+    poll: () => {
+      const f = frames[i]
+      if (endedFromOutside && (f === undefined || f[0] === 'x' || f[0] === 't')) { stopped = true; throw new Stop() }
+      return REFUEL_BUDGET
+    },
+    block: async () => REFUEL_BUDGET
+  })
   let status: number
   try {
-    const instance = await WebAssembly.instantiate(program.module, { wasmos: imports })
+    const instance = await WebAssembly.instantiate(program.module, { wasmos: imports, ...refuel })
     if (instance.exports.memory instanceof WebAssembly.Memory) memory = instance.exports.memory
     const start = instance.exports._start
     if (typeof start !== 'function') throw new ReplayError('ERR_REPLAY_BAD', `${header.name} has no _start`)
