@@ -4,7 +4,7 @@ import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_LDR, OP_SELECT, OP_STR, OP_STRC,
+  OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDR, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
 import { EMPTY, V_CONST, V_LOCAL, V_TEMP, isRef } from './validate'
@@ -55,6 +55,7 @@ export class BodyCompiler extends Compiler {
     this.last5 = -1
     this.ctrls = []
     this.code = []
+    this.jmps = []
     this.maxVals = 0
     this.openCtrl(0, EMPTY, t.results)
     this.body(f)
@@ -62,6 +63,17 @@ export class BodyCompiler extends Compiler {
     if (this.ctrls.length != 0) { this.fail('END opcode expected'); return }
     if (this.pos != bodyEnd) { this.fail('section size mismatch'); return }
     this.end = savedEnd
+    // a jump to a `return` returns at once: a jump leaves the stack pointer as it is, so the
+    // return finds the results where it would after the jump (typically `if ... else ... end`
+    // closing the function)
+    for (let i = 0; i < this.jmps.length; i++) {
+      const p = this.jmps[i]
+      const t = this.code[p + 1]
+      if (this.code[p] == OP_JMP && t >= 0 && t < this.code.length && this.code[t] == 0x0f) {
+        this.code[p] = 0x0f
+        this.code[p + 1] = this.code[t + 1]
+      }
+    }
     f.maxStack = this.numLocals + this.maxVals + 1
     const code = new StaticArray<i32>(this.code.length)
     for (let i = 0; i < this.code.length; i++) unchecked(code[i] = this.code[i])
@@ -137,6 +149,7 @@ export class BodyCompiler extends Compiler {
           const e = this.openCtrl(0x05, c.params, c.results)
           e.fixups = c.fixups
           this.begin()
+          this.jmps.push(this.code.length)
           this.emit(OP_JMP)
           e.fixups.push(this.code.length)
           this.emit(-1)
@@ -162,6 +175,7 @@ export class BodyCompiler extends Compiler {
           if (this.ctrls.length == 0) {
             this.begin()
             this.emit(0x0f)
+            this.emit(f.type!.results.length)
             return
           }
           break
@@ -239,6 +253,7 @@ export class BodyCompiler extends Compiler {
           for (let i = r.length - 1; i >= 0; i--) this.popT(r[i])
           this.begin()
           this.emit(0x0f)
+          this.emit(r.length)
           this.unreachable()
           break
         }
@@ -250,7 +265,7 @@ export class BodyCompiler extends Compiler {
           for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
           for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
           this.begin()
-          this.emit(0x10)
+          this.emit(x >= <u32>m.numImportedFuncs ? OP_CALL_IN : 0x10)
           this.emit(<i32>x)
           break
         }

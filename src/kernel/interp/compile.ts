@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -25,6 +25,9 @@ export class Compiler extends Validator {
   last4: i32 = -1
   last5: i32 = -1
   barrier: i32 = 0
+  // positions of the unconditional jumps (`else`, `br`), to turn those that land on a `return`
+  // into one (BodyCompiler.codeEntry)
+  jmps: Array<i32> = []
 
   emit (w: i32): void { this.code.push(w) }
 
@@ -296,7 +299,7 @@ export class Compiler extends Validator {
     this.begin()
     // Where the result lands on top of the run-time stack, the stack forms are cheaper: their
     // operands on the stack need no immediates. Otherwise 3-address, with a destination slot.
-    if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && this.sigma()) {
+    if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && (this.sigma() || this.andXor())) {
       this.rsp--
     } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
       this.emit(op)
@@ -343,6 +346,44 @@ export class Compiler extends Validator {
     code.push(c == ROTR ? OP_SIGMA_R : OP_SIGMA_S)
     code.push(x); code.push(c1); code.push(c2); code.push(c3)
     this.last = r1
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    this.lastPush = false
+    return true
+  }
+
+  // At the last xor of sha256's ch, `(a & b) ^ ((e ^ c) & g)` (e ^ -1: not e), or maj,
+  // `(p & q) ^ ((r & s) ^ (t & u))`, of locals, all pushed on the run-time stack (begin() just
+  // ran for the xor): replaces the four or five instructions with one OP_CHX / OP_MAJX. The
+  // instructions are adjacent, so no local is written between their reads.
+  andXor (): bool {
+    const code = this.code
+    const AND = FUSE_LL + 13
+    const p = this.last2
+    if (p < 0 || p < this.barrier) return false
+    if (code[p] == FUSE_SL + 13) {
+      // ch: and (a b), xor (e c), and (g) on the stack
+      const r1 = this.last4; const r2 = this.last3
+      if (r1 < 0 || r1 < this.barrier || r2 != r1 + 3 || p != r2 + 3 || code.length != p + 2) return false
+      if (code[r1] != AND || code[r2] != FUSE_LC + 15) return false
+      const a = code[r1 + 1]; const b = code[r1 + 2]; const e = code[r2 + 1]; const c = code[r2 + 2]; const g = code[p + 1]
+      code.length = r1
+      code.push(OP_CHX)
+      code.push(a); code.push(b); code.push(e); code.push(c); code.push(g)
+      this.last = r1
+    } else if (code[p] == 0x73) {
+      // maj: three ands of locals, a xor of the last two
+      const r1 = this.last5; const r2 = this.last4; const r3 = this.last3
+      if (r1 < 0 || r1 < this.barrier || r2 != r1 + 3 || r3 != r2 + 3 || p != r3 + 3 || code.length != p + 1) return false
+      if (code[r1] != AND || code[r2] != AND || code[r3] != AND) return false
+      const q = code.slice(r1, r3 + 3)
+      code.length = r1
+      code.push(OP_MAJX)
+      code.push(q[1]); code.push(q[2]); code.push(q[4]); code.push(q[5]); code.push(q[7]); code.push(q[8])
+      this.last = r1
+    } else return false
     this.last2 = -1
     this.last3 = -1
     this.last4 = -1
@@ -426,6 +467,7 @@ export class Compiler extends Validator {
       }
     }
     if (cur - arity == height) {
+      if (op == OP_BR) this.jmps.push(this.code.length)
       this.emit(op == OP_BR ? OP_JMP : OP_JMP_IF)
       this.emitTarget(d)
     } else {

@@ -83,8 +83,8 @@ export class Thread extends ThreadState {
           break
         }
         case 0x0f: {
-          // return: results to the frame base, then pop the frame
-          const n = <usize>load<i32>(load<usize>(f, offsetof<FuncInst>('func')), offsetof<Func>('numResults'))
+          // return (: number of results): results to the frame base, then pop the frame
+          const n = <usize>load<i32>(pc)
           if (n == 1) store<u64>(fp, load<u64>(sp - 8))
           else if (n > 1) memory.copy(fp, sp - (n << 3), n << 3)
           sp = fp + (n << 3)
@@ -112,9 +112,9 @@ export class Thread extends ThreadState {
           }
           break
         }
-        case 0x10: case 0x11: {
+        case 0x10: case 0x11: case 0x12 /* OP_CALL_IN */: {
           let callee: usize
-          if (op == 0x10) {
+          if (op != 0x11) {
             // (a raw load: Array#__uget of an object is a call with the incremental runtime)
             const funcs = load<usize>(inst, offsetof<Instance>('funcs'))
             callee = load<usize>(load<usize>(funcs, offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
@@ -125,7 +125,8 @@ export class Thread extends ThreadState {
             if (callee == 0) return ST_TRAP
             pc += 8
           }
-          if (load<i32>(callee, offsetof<FuncInst>('hostId')) >= 0) {
+          // OP_CALL_IN: a function of the same instance, never a host function
+          if (op != 0x12 && load<i32>(callee, offsetof<FuncInst>('hostId')) >= 0) {
             // host call: hand control to the embedder with the arguments on the stack
             this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f)
             this.hostFunc = changetype<FuncInst>(callee)
@@ -151,7 +152,7 @@ export class Thread extends ThreadState {
           f = callee
           cb = load<usize>(fn, offsetof<Func>('code'))
           pc = cb
-          if (load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
+          if (op != 0x12 && load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
             inst = changetype<usize>(changetype<FuncInst>(f).inst)
             gb = changetype<Instance>(inst).globals.dataStart
             mem = changetype<usize>(changetype<Instance>(inst).mem)
@@ -740,6 +741,17 @@ export class Thread extends ThreadState {
         // sha256's sigma functions: x rotr c1 ^ x rotr c2 ^ x rotr|shr_u c3, pushed (x: a slot)
         case 0x26f /* OP_SIGMA_R */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12))); sp += 8; pc += 16; break }
         case 0x270 /* OP_SIGMA_S */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12))); sp += 8; pc += 16; break }
+        // sha256's ch and maj (operands: slots)
+        case 0x271 /* OP_CHX */: {
+          const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
+          const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)
+          store<i32>(sp, a ^ (e & load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)))); sp += 8; pc += 20; break
+        }
+        case 0x272 /* OP_MAJX */: {
+          const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
+          const b = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))
+          store<i32>(sp, a ^ b ^ (load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 20) << 3)))); sp += 8; pc += 24; break
+        }
         // i64 binops whose second operand is an i32 slot, sign-extended (i64.extend_i32_s)
         case 0x246 /* FUSE64_LXS + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a == b)); pc += 12; break }
         case 0x247 /* FUSE64_LXS + 1 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), i32(a != b)); pc += 12; break }
@@ -783,7 +795,7 @@ export class Thread extends ThreadState {
         case 0x26d /* FUSE64_JLX_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         case 0x26e /* FUSE64_JLX_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         // unused numbers, listed so that the switch stays one dense br_table
-        case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x12: case 0x13:
+        case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x13:
         case 0x14: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x27: case 0x43:
         case 0x44: case 0xc5: case 0xc6: case 0xc7: case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
         case 0xd3: case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: case 0xd9: case 0xda: case 0xdb: case 0xdc: case 0xdd: case 0xde:

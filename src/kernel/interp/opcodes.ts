@@ -9,6 +9,8 @@ export const OP_BR: i32 = 0x0c // target arity height
 export const OP_BR_IF: i32 = 0x0d // target arity height
 export const OP_BR_TABLE: i32 = 0x0e // n, (target arity height) * (n + 1)
 export const OP_SELECT: i32 = 0x1b
+// `call` of a function of the same module (not an import): no host check, no instance switch
+export const OP_CALL_IN: i32 = 0x12 // funcidx
 // Fused instructions (superinstructions), op = base + binopIndex(wasm op) for i32 binops. The
 // numbering is dense so that the dispatch switch compiles to a single br_table.
 export const FUSE_SC: i32 = 0x100 // <stack> op const c          : c
@@ -60,7 +62,11 @@ export const FUSE64_JLX_F: i32 = 0x265
 // i32 x rotr c1 ^ x rotr c2 ^ x rotr|shr_u c3 (sha256's sigma functions), pushed : x c1 c2 c3
 export const OP_SIGMA_R: i32 = 0x26f
 export const OP_SIGMA_S: i32 = 0x270
-export const OP_MAX: i32 = 0x271
+// sha256's ch and maj, pushed: (a & b) ^ ((e ^ c) & g)                  : a b e c g
+export const OP_CHX: i32 = 0x271
+// (p & q) ^ (r & s) ^ (t & u)                                            : p q r s t u
+export const OP_MAJX: i32 = 0x272
+export const OP_MAX: i32 = 0x273
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {

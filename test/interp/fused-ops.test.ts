@@ -1,0 +1,111 @@
+// The call-path and sha256 fusions give V8's results: calls inside a module (OP_CALL_IN), jumps
+// that land on a `return` turned into the return, and sha256's ch and maj (OP_CHX, OP_MAJX),
+// with operands aliased or not, run whole and in slices of 1 to 4 instructions.
+import { test } from 'vitest'
+import assert from 'node:assert/strict'
+import { Interp, ST_DONE } from '../spec/interp.ts'
+import { wat, instantiate, funcAddr, start } from './wat.ts'
+
+const MODULE = `(module
+  ;; sha256's ch as asc emits it: (f & e) ^ (~e & g)
+  (func (export "ch") (param i32 i32 i32) (result i32)
+    local.get 1 local.get 0 i32.and
+    local.get 0 i32.const -1 i32.xor local.get 2 i32.and
+    i32.xor)
+  ;; the same shape with another constant, and with one local three times
+  (func (export "chk") (param i32 i32 i32) (result i32)
+    local.get 2 local.get 1 i32.and
+    local.get 0 i32.const 0x5a5a1234 i32.xor local.get 0 i32.and
+    i32.xor)
+  (func (export "maj") (param i32 i32 i32) (result i32)
+    local.get 0 local.get 1 i32.and
+    local.get 0 local.get 2 i32.and
+    local.get 1 local.get 2 i32.and
+    i32.xor i32.xor)
+  ;; maj-shaped with all six operands distinct, plus an add so the result is used by another op
+  (func (export "maj6") (param i32 i32 i32) (result i32) (local i32 i32 i32)
+    local.get 0 i32.const 7 i32.rotl local.set 3
+    local.get 1 i32.const 13 i32.mul local.set 4
+    local.get 2 i32.const 99 i32.sub local.set 5
+    local.get 0 local.get 3 i32.and
+    local.get 1 local.get 4 i32.and
+    local.get 2 local.get 5 i32.and
+    i32.xor i32.xor
+    local.get 0 i32.add)
+  ;; an if/else closing the function: the else's jump becomes a return
+  (func $fib (export "fib") (param i32) (result i32)
+    local.get 0 i32.const 2 i32.lt_s
+    if (result i32) local.get 0
+    else
+      local.get 0 i32.const 1 i32.sub call $fib
+      local.get 0 i32.const 2 i32.sub call $fib
+      i32.add
+    end)
+  ;; a br to the function's block, which ends with the return (two results)
+  (func $two (param i32) (result i32 i32)
+    block (result i32 i32)
+      local.get 0 local.get 0 i32.const 3 i32.mul
+      local.get 0 i32.const 1 i32.and
+      br_if 0
+      drop drop
+      local.get 0 i32.const 5 i32.add local.get 0
+      br 0
+    end)
+  (func (export "two") (param i32) (result i32)
+    local.get 0 call $two i32.sub)
+  ;; a jump to a return that is not the function's last instruction
+  (func (export "early") (param i32) (result i32) (local i32)
+    block
+      local.get 0 i32.eqz
+      if (result i32) i32.const 11 else local.get 0 i32.const 1 i32.shl end
+      local.set 1
+      local.get 0 i32.const 100 i32.gt_u
+      if local.get 1 return end
+    end
+    local.get 1 i32.const 1 i32.add)
+)`
+
+const bytes = wat(MODULE)
+const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+
+function rand (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
+    return s
+  }
+}
+
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1]]
+
+test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
+  const r = rand(12345)
+  const whole = new Interp()
+  const wi = instantiate(whole, bytes)
+  for (const [name, arity] of CASES) {
+    for (let n = 0; n < 40; n++) {
+      let args = Array.from({ length: arity }, () => r() | 0)
+      if (name === 'fib') args = [n % 16]
+      if (name === 'early' || name === 'two') args = [n < 20 ? n * 7 : r() | 0]
+      const want = BigInt(v8[name](...args) >>> 0)
+      const big = args.map((a) => BigInt(a >>> 0))
+      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
+      assert.equal(BigInt.asUintN(32, whole.x.result(0)), want, `${name}(${args}) whole`)
+      const sliced = new Interp()
+      const si = instantiate(sliced, bytes)
+      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
+      assert.equal(BigInt.asUintN(32, sliced.x.result(0)), want, `${name}(${args}) in slices of ${1 + n % 4}`)
+    }
+  }
+})
+
+test('ch and maj are fused: one internal instruction each, plus the return', () => {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  for (const name of ['ch', 'chk', 'maj']) {
+    const before = i.x.fuel_used()
+    assert.equal(start(i, funcAddr(i, iid, name), [1n, 2n, 3n]), ST_DONE)
+    // nine or eleven wasm instructions, four or five internal ones unfused
+    assert.equal(i.x.fuel_used() - before, 2n, `${name}: fuel`)
+  }
+})
