@@ -1,6 +1,7 @@
-// Run feature: `--record <file>` records a single-program run so that `wasmos replay <file>` can
-// run it again exactly, with no clock, network, file or terminal (observe/record.ts says what is
-// kept). The module's bytes go in the recording, so it replays on any machine.
+// Run feature: `--record <file>` records the run's main program so that `wasmos replay <file>` can
+// run it again exactly, with no clock, network, file, terminal or handler programs: whatever its
+// handlers answered is in what it received (observe/record.ts says what is kept). The module's
+// bytes go in the recording, so it replays on any machine.
 import { readFileSync } from 'node:fs'
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { parseMemorySize } from '../../kernel/node/limits/settings.ts'
@@ -13,7 +14,7 @@ const SIGINT_STATUS = 130
 export const record: Feature = {
   addOptions (cmd) {
     cmd
-      .option('--record <file>', 'record the run (a single program, no --handler) for wasmos replay')
+      .option('--record <file>', 'record what the main program did and got, for wasmos replay')
       .option('--record-limit <size>', 'most bytes the recording may take (default 256MiB); later syscalls are not recorded')
   },
   apply (flags, opts) {
@@ -21,7 +22,6 @@ export const record: Feature = {
       if (flags.recordLimit !== undefined) throw new WasmosError('ERR_BAD_OPTION', '--record-limit: needs --record <file>')
       return
     }
-    if (opts.handlers.length > 0) throw new WasmosError('ERR_BAD_OPTION', '--record: only runs of a single program can be recorded for now (no --handler)')
     let limit = DEFAULT_RECORD_LIMIT
     if (flags.recordLimit !== undefined) {
       try {
