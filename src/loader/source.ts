@@ -14,7 +14,7 @@ export class StoreSource implements ProgramSource {
     this.#store = store
   }
 
-  load(name: string, opts: LoadOptions = {}): Promise<Program | null> {
+  load (name: string, opts: LoadOptions = {}): Promise<Program | null> {
     let program = this.#byName.get(name)
     if (!program) {
       program = (async () => {
