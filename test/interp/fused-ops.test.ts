@@ -1,12 +1,15 @@
 // The call-path and sha256 fusions give V8's results: calls inside a module (OP_CALL_IN), jumps
-// that land on a `return` turned into the return, and sha256's ch and maj (OP_CHX, OP_MAJX),
-// with operands aliased or not, run whole and in slices of 1 to 4 instructions.
+// that land on a `return` turned into the return, sha256's ch and maj (OP_CHX, OP_MAJX), with
+// operands aliased or not, and indexed reads (OP_LDIDX), run whole and in slices of 1 to 4.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
 import { wat, instantiate, funcAddr, start } from './wat.ts'
 
-const MODULE = `(module
+// bytes 960..1215, all different, where idx reads
+const DATA = Array.from({ length: 256 }, (_, k) => '\\' + ((k * 37 + 11) & 255).toString(16).padStart(2, '0')).join('')
+
+const MODULE = String.raw`(module
   ;; sha256's ch as asc emits it: (f & e) ^ (~e & g)
   (func (export "ch") (param i32 i32 i32) (result i32)
     local.get 1 local.get 0 i32.and
@@ -53,6 +56,20 @@ const MODULE = `(module
     end)
   (func (export "two") (param i32) (result i32)
     local.get 0 call $two i32.sub)
+  ;; indexed reads with a global base (sha256's schedule: w[i - 7]), OP_LDIDX
+  (memory 1)
+  (global $w (mut i32) (i32.const 256))
+  (data (i32.const 960) "${DATA}")
+  (func (export "idx") (param i32) (result i32)
+    i32.const 1000 global.set $w
+    global.get $w local.get 0 i32.const 7 i32.sub i32.const 2 i32.shl i32.add i32.load
+    global.get $w local.get 0 i32.const 3 i32.add i32.const 1 i32.shl i32.add i32.load offset=5
+    i32.xor
+    global.get $w local.get 0 i32.const 2 i32.shl i32.add i32.load offset=2
+    i32.add)
+  ;; the same, the index out of bounds: traps
+  (func (export "idxoob") (param i32) (result i32)
+    global.get $w local.get 0 i32.const 16 i32.sub i32.const 2 i32.shl i32.add i32.load)
   ;; a jump to a return that is not the function's last instruction
   (func (export "early") (param i32) (result i32) (local i32)
     block
@@ -76,7 +93,7 @@ function rand (seed: number): () => number {
   }
 }
 
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1]]
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1]]
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
   const r = rand(12345)
@@ -87,6 +104,8 @@ test('fused ch/maj, calls and returns agree with V8, whole and in slices', () =>
       let args = Array.from({ length: arity }, () => r() | 0)
       if (name === 'fib') args = [n % 16]
       if (name === 'early' || name === 'two') args = [n < 20 ? n * 7 : r() | 0]
+      // idx reads below the global base too (i - 7 < 0), from 1000 - 28 to 1000 + 4 * 39 + 2
+      if (name === 'idx') args = [n]
       const want = BigInt(v8[name](...args) >>> 0)
       const big = args.map((a) => BigInt(a >>> 0))
       assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
@@ -108,4 +127,20 @@ test('ch and maj are fused: one internal instruction each, plus the return', () 
     // nine or eleven wasm instructions, four or five internal ones unfused
     assert.equal(i.x.fuel_used() - before, 2n, `${name}: fuel`)
   }
+})
+
+test('an indexed read out of bounds traps like V8', () => {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  // idx sets the base to 1000 in both
+  assert.notEqual(v8.idx(10), 0, 'idx reads the data, not zeros')
+  assert.equal(start(i, funcAddr(i, iid, 'idx'), [10n]), ST_DONE)
+  assert.throws(() => v8.idxoob(16 + 65536 / 4), /out of bounds/)
+  assert.notEqual(start(i, funcAddr(i, iid, 'idxoob'), [BigInt(16 + 65536 / 4)]), ST_DONE)
+  assert.match(i.trapReason(), /out of bounds memory access/)
+  const before = i.x.fuel_used()
+  assert.equal(start(i, funcAddr(i, iid, 'idxoob'), [16n]), ST_DONE)
+  assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(v8.idxoob(16) >>> 0))
+  // eight wasm instructions, four internal ones unfused: one, plus the return
+  assert.equal(i.x.fuel_used() - before, 2n, 'idxoob: fuel')
 })

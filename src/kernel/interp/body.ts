@@ -2,9 +2,9 @@
 
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
-  FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
+  FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
   FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_JMP,
-  OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDR, OP_SELECT, OP_STR, OP_STRC,
+  OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDIDX, OP_LDR, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
 import { EMPTY, V_CONST, V_LOCAL, V_TEMP, isRef } from './validate'
@@ -455,6 +455,31 @@ export class BodyCompiler extends Compiler {
     }
   }
 
+  // `global.get g; local.get a; (i32.const c; i32.add|sub;) i32.const s; i32.shl; i32.add;
+  // i32.load`, all pushed, the add at l0 just emitted: one OP_LDIDX (a[i - 7] with a global base).
+  loadIndexed (l0: i32, off: i32): bool {
+    const code = this.code
+    let g = -1; let a = 0; let c = 0; let s = 0
+    const l2 = this.last2; const l3 = this.last3; const l4 = this.last4
+    if (l4 >= 0 && l4 >= this.barrier && code[l4] == 0x23 && l3 == l4 + 2 && l2 == l3 + 3 && l0 == l2 + 2 &&
+      (code[l3] == FUSE_LC + 10 || code[l3] == FUSE_LC + 11) && code[l2] == FUSE_SC + 16) {
+      g = l4; a = code[l3 + 1]; c = code[l3] == FUSE_LC + 10 ? code[l3 + 2] : -code[l3 + 2]; s = code[l2 + 1]
+    } else if (l3 >= 0 && l3 >= this.barrier && code[l3] == 0x23 && l2 == l3 + 2 && l0 == l2 + 3 && code[l2] == FUSE_LC + 16) {
+      g = l3; a = code[l2 + 1]; s = code[l2 + 2]
+    }
+    if (g < 0 || code.length != l0 + 1) return false
+    const x = code[g + 1]
+    code.length = g
+    code.push(OP_LDIDX); code.push(x); code.push(a); code.push(c); code.push(s); code.push(off)
+    this.last = g
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    this.lastPush = false
+    return true
+  }
+
   load (op: i32, align: u32): void {
     const off = this.memarg(align)
     let t = T_I32
@@ -489,6 +514,12 @@ export class BodyCompiler extends Compiler {
     if (!c.unreachable && n > c.height && op <= 0x2d && this.vals[n - 1] == T_I32 && this.npending == 0 && this.rsp == this.numLocals + n &&
       l0 >= 0 && l0 >= this.barrier && this.code.length == l0 + 1 && this.code[l0] == 0x6a) {
       // the address was just added on the stack (base + index): add and load in one
+      if (op == 0x28 && this.loadIndexed(l0, <i32>off)) {
+        this.pop()
+        this.push(t)
+        this.keepRsp = true
+        return
+      }
       this.code[l0] = FUSE_LDSS + op - 0x28
       this.emit(<i32>off)
       this.pop()

@@ -741,6 +741,15 @@ export class Thread extends ThreadState {
         // sha256's sigma functions: x rotr c1 ^ x rotr c2 ^ x rotr|shr_u c3, pushed (x: a slot)
         case 0x26f /* OP_SIGMA_R */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12))); sp += 8; pc += 16; break }
         case 0x270 /* OP_SIGMA_S */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp, rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12))); sp += 8; pc += 16; break }
+        // i32.load from global + ((local + c) << s) + offset, pushed
+        case 0x273 /* OP_LDIDX */: {
+          const base = load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))
+          const i = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(pc, 8)
+          const a = <u64><u32>(base + (i << load<i32>(pc, 12))) + <u64>load<u32>(pc, 16)
+          pc += 20
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break
+        }
         // sha256's ch and maj (operands: slots)
         case 0x271 /* OP_CHX */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))

@@ -66,7 +66,10 @@ export const OP_SIGMA_S: i32 = 0x270
 export const OP_CHX: i32 = 0x271
 // (p & q) ^ (r & s) ^ (t & u)                                            : p q r s t u
 export const OP_MAJX: i32 = 0x272
-export const OP_MAX: i32 = 0x273
+// i32.load from global g + ((local a + c) << s) + offset, pushed (an indexed array read)
+//                                                                       : g a c s offset
+export const OP_LDIDX: i32 = 0x273
+export const OP_MAX: i32 = 0x274
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
