@@ -149,6 +149,21 @@ describe('record and replay', () => {
     assert.match(shown.stdout, /send kv\.put/)
   })
 
+  test('--record-limit bounds the recording; its replay stops where it was cut', async () => {
+    const d = dir()
+    const path = join(d, 'pp.wlog')
+    const r = await wasmos(['run', '--record', path, '--record-limit', '64KiB', '--allow=pingpong', `--handler=pingpong=${program('pingpong-server')}`, program('pingpong-client'), '5000'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, `total: ${5000 * 5001 / 2}\n`)
+    assert.ok(readFileSync(path).length <= 64 * 1024 + 64)
+    const shown = await wasmos(['log', 'show', path])
+    assert.match(shown.stdout, /\(truncated: the recording reached its limit\)\n$/)
+    const again = await wasmos(['replay', path])
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(again.stdout, '')
+    assert.match(again.stderr, /^wasmos: replay stopped after \d+ syscalls \(the recording was truncated at its limit\)\n$/)
+  })
+
   test('a trap replays to the same status and message', async () => {
     const d = dir()
     const path = join(d, 'trap.wlog')

@@ -42,16 +42,65 @@ export type Frame =
   | ['t']
   | ['e', Uint8Array]
 
+/**
+ * Frames after the header are written straight into a buffer (plain msgpack, the same bytes
+ * msgpackr would write): packing each syscall's frame as an object would cost more than the
+ * syscall itself.
+ */
+class FrameBuffer {
+  buf = Buffer.allocUnsafe(CHUNK * 4)
+  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
+  pos = 0
+
+  /** Room for `n` more bytes, after `flush` empties the buffer when needed. */
+  room (n: number, flush: () => void): void {
+    if (this.pos + n <= this.buf.length) return
+    flush()
+    if (n > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(n)
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
+    }
+  }
+
+  byte (b: number): void { this.buf[this.pos++] = b }
+
+  int (v: number): void {
+    const b = this.buf
+    if (v >= 0) {
+      if (v < 128) b[this.pos++] = v
+      else if (v <= 0xff) { b[this.pos++] = 0xcc; b[this.pos++] = v } else if (v <= 0xffff) { b[this.pos++] = 0xcd; this.view.setUint16(this.pos, v); this.pos += 2 } else if (v <= 0xffffffff) { b[this.pos++] = 0xce; this.view.setUint32(this.pos, v); this.pos += 4 } else { b[this.pos++] = 0xcb; this.view.setFloat64(this.pos, v); this.pos += 8 }
+    } else if (v >= -32) b[this.pos++] = v & 0xff
+    else if (v >= -0x80000000) { b[this.pos++] = 0xd2; this.view.setInt32(this.pos, v); this.pos += 4 } else { b[this.pos++] = 0xcb; this.view.setFloat64(this.pos, v); this.pos += 8 }
+  }
+
+  binHeader (n: number): void {
+    if (n < 256) { this.buf[this.pos++] = 0xc4; this.buf[this.pos++] = n } else if (n < 65536) { this.buf[this.pos++] = 0xc5; this.view.setUint16(this.pos, n); this.pos += 2 } else { this.buf[this.pos++] = 0xc6; this.view.setUint32(this.pos, n); this.pos += 4 }
+  }
+
+  bytes (b: Uint8Array): void {
+    this.buf.set(b, this.pos)
+    this.pos += b.length
+  }
+}
+
+/** Most bytes of a frame besides its payload: tags, numbers, an interface key. */
+const FRAME_OVERHEAD = 128
+const FIXARRAY = 0x90
+const FIXSTR1 = 0xa1
+const NIL = 0xc0
+
 export class RunRecorder extends NullObserver {
   readonly #fd: number
   readonly #module: Uint8Array
   readonly #limit: number
   readonly #hash: Hash = createHash('sha256')
-  #chunks: Uint8Array[] = []
-  #pending = 0
+  readonly #out = new FrameBuffer()
+  readonly #flush = (): void => this.flush()
+  /** Each interface key as a msgpack string, encoded once. */
+  readonly #keys = new Map<string, Uint8Array>()
   #written = 0
   #pid = -1
-  #taken: Uint8Array | null = null
+  #taken: Notification | null = null
   #truncated = false
   #closed = false
 
@@ -70,37 +119,40 @@ export class RunRecorder extends NullObserver {
     return this.#truncated
   }
 
-  #frame (f: unknown[]): void {
-    if (this.#closed || this.#truncated) return
-    const bytes = packr.pack(f)
-    if (this.#written + this.#pending + bytes.length > this.#limit) {
+  /** Room for a frame of `n` bytes at most; false (and the recording truncated) past the limit. */
+  #begin (n: number): boolean {
+    if (this.#closed || this.#truncated) return false
+    if (this.#written + this.#out.pos + n > this.#limit) {
       this.#truncated = true
-      this.#push(packr.pack(['t']))
-      return
+      this.#out.room(3, this.#flush)
+      this.#out.byte(FIXARRAY | 1)
+      this.#out.bytes(packr.pack('t'))
+      return false
     }
-    this.#push(bytes)
+    this.#out.room(n, this.#flush)
+    return true
   }
 
-  #push (bytes: Uint8Array): void {
-    this.#chunks.push(bytes)
-    this.#pending += bytes.length
-    if (this.#pending >= CHUNK) this.flush()
+  #tag (t: string, fields: number): void {
+    this.#out.byte(FIXARRAY | fields)
+    this.#out.byte(FIXSTR1)
+    this.#out.byte(t.charCodeAt(0))
   }
 
   /** Writes what is buffered (synchronously: it also runs as the process exits). */
   flush (): void {
-    if (this.#chunks.length === 0) return
-    const all = Buffer.concat(this.#chunks)
-    this.#chunks = []
-    this.#pending = 0
-    this.#hash.update(all)
+    const out = this.#out
+    if (out.pos === 0) return
+    const chunk = out.buf.subarray(0, out.pos)
+    this.#hash.update(chunk)
     try {
-      writeSync(this.#fd, all)
-      this.#written += all.length
+      writeSync(this.#fd, chunk)
+      this.#written += chunk.length
     } catch {
       // A full disk ends the recording, not the run.
       this.#closed = true
     }
+    out.pos = 0
   }
 
   override spawned (proc: Proc): void {
@@ -108,32 +160,56 @@ export class RunRecorder extends NullObserver {
     if (!proc.main || this.#pid !== -1) return
     this.#pid = proc.pid
     const header: RecordHeader = { name: proc.program.name, cid: proc.program.cid, args: proc.args.slice(1), module: this.#module }
-    this.#frame([RECORD_MAGIC, RECORD_VERSION, header])
+    const bytes = packr.pack([RECORD_MAGIC, RECORD_VERSION, header])
+    if (!this.#begin(bytes.length)) return
+    this.#out.bytes(bytes)
   }
 
   override sent (pid: number, key: string, id: number, payload: Uint8Array, flags: number, code: number): void {
-    if (pid === this.#pid) this.#frame(['s', key, payload, flags, code, id])
+    if (pid !== this.#pid || !this.#begin(FRAME_OVERHEAD + payload.length)) return
+    let k = this.#keys.get(key)
+    if (k === undefined) { k = packr.pack(key); this.#keys.set(key, k) }
+    const out = this.#out
+    this.#tag('s', 6)
+    out.bytes(k)
+    out.binHeader(payload.length)
+    out.bytes(payload)
+    out.int(flags)
+    out.int(code)
+    out.int(id)
   }
 
   override answered (pid: number, id: number, status: number, code: number): void {
-    if (pid === this.#pid) this.#frame(['a', id, status, code])
+    if (pid !== this.#pid || !this.#begin(FRAME_OVERHEAD)) return
+    this.#tag('a', 4)
+    this.#out.int(id)
+    this.#out.int(status)
+    this.#out.int(code)
   }
 
   override took (pid: number, n: Notification): void {
-    if (pid !== this.#pid) return
-    const bytes = new Uint8Array(n.size())
-    encodeNotification(n, new DataView(bytes.buffer), bytes, 0)
-    this.#taken = bytes
+    if (pid === this.#pid) this.#taken = n
   }
 
   override waited (pid: number, result: number): void {
     if (pid !== this.#pid) return
-    this.#frame(['w', result, this.#taken])
+    const n = this.#taken
     this.#taken = null
+    const size = n === null ? 0 : n.size()
+    if (!this.#begin(FRAME_OVERHEAD + size)) return
+    const out = this.#out
+    this.#tag('w', 3)
+    out.int(result)
+    if (n === null) { out.byte(NIL); return }
+    out.binHeader(size)
+    encodeNotification(n, out.view, out.buf, out.pos)
+    out.pos += size
   }
 
   override ended (proc: Proc, status: number): void {
-    if (proc.pid === this.#pid) this.#frame(['x', status])
+    if (proc.pid !== this.#pid || !this.#begin(FRAME_OVERHEAD)) return
+    this.#tag('x', 2)
+    this.#out.int(status)
   }
 
   /** Ends the recording with its digest and closes the file. */
