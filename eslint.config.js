@@ -61,7 +61,11 @@ export default [
     rules: {
       eqeqeq: 'off',
       camelcase: 'off',
-      'no-undef': 'off'
+      'no-undef': 'off',
+      // asc parses integer literals at their declared width (u64), without a double's rounding.
+      '@typescript-eslint/no-loss-of-precision': 'off',
+      // `<usize>this.len` is a cast: the rule would space it as if `this` followed a word.
+      '@stylistic/keyword-spacing': 'off'
     }
   }
 ]

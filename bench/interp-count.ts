@@ -16,8 +16,8 @@ const KERNELS = [
   { name: 'msgpack', src: join(root, 'bench', 'interp-kernels', 'msgpack.ts'), n: 5_000 },
 ]
 
-function count(wasm: string, n: number): number {
-  const r = execFileSync('sh', ['-c', `valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$0" "$1" "$2" 2>&1 >/dev/null`, NATIVE_BIN, wasm, String(n)],
+function count (wasm: string, n: number): number {
+  const r = execFileSync('sh', ['-c', 'valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$0" "$1" "$2" 2>&1 >/dev/null', NATIVE_BIN, wasm, String(n)],
     { encoding: 'utf8' })
   const m = /I\s+refs:\s+([\d,]+)/.exec(r)
   if (m === null) throw new Error(`no instruction count from valgrind:\n${r}`)

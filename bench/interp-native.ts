@@ -15,7 +15,7 @@ const dir = join(root, 'build', 'interp', 'native')
 export const NATIVE_BIN = join(dir, 'interp-bench')
 const RT = '/usr/share/wabt/wasm2c'
 
-function has(cmd: string): boolean {
+function has (cmd: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
     return true
@@ -27,7 +27,7 @@ function has(cmd: string): boolean {
 // The C compiler used, for the bench's report.
 export const NATIVE_CC = has('gcc') ? 'gcc' : 'clang'
 
-export function buildNative(): boolean {
+export function buildNative (): boolean {
   if (!has('wasm2c') || !has(NATIVE_CC) || !existsSync(join(RT, 'wasm-rt-impl.c'))) return false
   const spec = join(root, 'build', 'interp', 'spec.wasm')
   const driver = join(root, 'bench', 'interp-native.c')

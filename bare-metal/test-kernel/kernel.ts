@@ -8,16 +8,16 @@ import {
   serial_write, serial_read, pci_read32, irq_take, ticks, tick_hz, idle, exit,
   module_count, module_size, module_name, module_read, cmdline, mmio_read32, rdrand64, rdtsc,
   inb, outb, irq_mask, irq_unmask, irq_ack,
-} from "../../src/kernel/bare-metal/stub"
+} from '../../src/kernel/bare-metal/stub'
 
 const scratch = memory.data(256)
 
-function putBytes(ptr: usize, len: u32): void {
+function putBytes (ptr: usize, len: u32): void {
   serial_write(ptr, len)
 }
 
 // Writes ASCII text, "\n" as "\r\n" (serial_write is raw), up to 250 bytes per import call.
-function put(s: string): void {
+function put (s: string): void {
   const len = <u32>s.length
   let n: u32 = 0
   for (let i: u32 = 0; i < len; i++) {
@@ -29,8 +29,8 @@ function put(s: string): void {
   if (n > 0) putBytes(scratch, n)
 }
 
-function hex(v: u64, digits: i32): string {
-  let s = ""
+function hex (v: u64, digits: i32): string {
+  let s = ''
   for (let i = digits - 1; i >= 0; i--) {
     const d = <i32>((v >> (<u64>i * 4)) & 0xf)
     s += String.fromCharCode(d < 10 ? 48 + d : 87 + d)
@@ -38,7 +38,7 @@ function hex(v: u64, digits: i32): string {
   return s
 }
 
-function listPci(): void {
+function listPci (): void {
   for (let bus: u32 = 0; bus < 256; bus++) {
     for (let dev: u32 = 0; dev < 32; dev++) {
       const id0 = pci_read32(bus, dev, 0, 0)
@@ -49,31 +49,31 @@ function listPci(): void {
         const id = pci_read32(bus, dev, fn, 0)
         if ((id & 0xffff) == 0xffff) continue
         const cls = pci_read32(bus, dev, fn, 0x08) >> 8
-        put("pci " + hex(bus, 2) + ":" + hex(dev, 2) + "." + fn.toString() + " " +
-            hex(id & 0xffff, 4) + ":" + hex(id >> 16, 4) + " class " + hex(cls, 6) + "\n")
+        put('pci ' + hex(bus, 2) + ':' + hex(dev, 2) + '.' + fn.toString() + ' ' +
+            hex(id & 0xffff, 4) + ':' + hex(id >> 16, 4) + ' class ' + hex(cls, 6) + '\n')
       }
     }
   }
 }
 
 // FNV-1a over the module's bytes, read through module_read in 4 KiB pieces.
-function showModules(): void {
+function showModules (): void {
   const n = module_count()
-  put("modules " + n.toString() + "\n")
+  put('modules ' + n.toString() + '\n')
   const buf = heap.alloc(4096)
   for (let i: u32 = 0; i < n; i++) {
     const size = module_size(i)
     const nameLen = module_name(i, buf, 4096)
-    let name = ""
+    let name = ''
     for (let k: u32 = 0; k < nameLen; k++) name += String.fromCharCode(load<u8>(buf + k))
     let h: u32 = 0x811c9dc5
-    let first = ""
+    let first = ''
     for (let off: u32 = 0; off < size; off += 4096) {
       const got = module_read(i, off, buf, min<u32>(4096, size - off))
       if (off == 0) for (let k: u32 = 0; k < min<u32>(got, 16); k++) first += String.fromCharCode(load<u8>(buf + k))
       for (let k: u32 = 0; k < got; k++) h = (h ^ load<u8>(buf + k)) * 0x01000193
     }
-    put("module " + i.toString() + " " + name + " size " + size.toString() + " fnv1a " + hex(h, 8) + " starts " + first + "\n")
+    put('module ' + i.toString() + ' ' + name + ' size ' + size.toString() + ' fnv1a ' + hex(h, 8) + ' starts ' + first + '\n')
   }
   heap.free(buf)
 }
@@ -81,7 +81,7 @@ function showModules(): void {
 // A kernel-owned IRQ through the slave PIC: the CMOS RTC's periodic interrupt (IRQ 8, 1024 Hz)
 // for 100 ticks. The stub masks the line each time it fires; reading RTC register C acknowledges
 // the device and irq_ack unmasks the line. Returns the other IRQs it took.
-function rtcInterrupts(): u32 {
+function rtcInterrupts (): u32 {
   outb(0x70, 0x8b)                      // register B (bit 7 keeps NMIs off while selecting)
   const b = inb(0x71)
   outb(0x70, 0x8b)
@@ -108,20 +108,20 @@ function rtcInterrupts(): u32 {
   outb(0x71, b & ~0x40)
   outb(0x70, 0x0d)                      // back to a harmless register, NMIs on
   inb(0x71)
-  put("rtc irqs " + count.toString() + "\n")
+  put('rtc irqs ' + count.toString() + '\n')
   return other
 }
 
-export function kmain(): void {
-  put("wasmos test kernel: hello from kernel.wasm\n")
+export function kmain (): void {
+  put('wasmos test kernel: hello from kernel.wasm\n')
   const cl = cmdline(scratch, 256)
-  let c = ""
+  let c = ''
   for (let k: u32 = 0; k < min<u32>(cl, 256); k++) c += String.fromCharCode(load<u8>(scratch + k))
-  put("cmdline " + c + "\n")
+  put('cmdline ' + c + '\n')
   listPci()
   showModules()
   const r = rdrand64(scratch)
-  put("rdrand " + (r ? "yes" : "no") + "\n")
+  put('rdrand ' + (r ? 'yes' : 'no') + '\n')
   // Timer: wait ~50 ms of ticks using idle, which proves IRQ 0 wakes hlt.
   const hz = tick_hz()
   const t0 = ticks()
@@ -130,10 +130,10 @@ export function kmain(): void {
   let carried: u32 = 0
   while (ticks() - t0 < <u64>(hz / 20)) { carried |= irq_take() & ~1; idle(); wakes++ }
   const tsc0 = rdtsc()
-  put("ticks ok hz " + hz.toString() + " waited " + (ticks() - t0).toString() + " wakes " + wakes.toString() + "\n")
-  put("rdtsc " + (rdtsc() > tsc0 ? "advances" : "stuck") + "\n")
+  put('ticks ok hz ' + hz.toString() + ' waited ' + (ticks() - t0).toString() + ' wakes ' + wakes.toString() + '\n')
+  put('rdtsc ' + (rdtsc() > tsc0 ? 'advances' : 'stuck') + '\n')
   carried |= rtcInterrupts()
-  put("ready\n")
+  put('ready\n')
   while (true) {
     const pending = irq_take() | carried
     carried = 0
@@ -141,11 +141,11 @@ export function kmain(): void {
       const n = serial_read(scratch, 256)
       for (let i: u32 = 0; i < n; i++) {
         const b = load<u8>(scratch + i)
-        if (b == 0x71 /* q */) { put("bye\n"); exit(3); return }
-        if (b == 0x21 /* ! */) { put("faulting\n"); mmio_read32(0x40_0000_0000) }
-        if (b == 0x23 /* # */) { put("ticks " + ticks().toString() + "\n"); continue }
-        if (b == 0x75 /* u */) { put("trapping\n"); unreachable() }
-        if (b == 0x61 /* a */) { put("aborting\n"); assert(n == 0, "test abort") }
+        if (b == 0x71 /* q */) { put('bye\n'); exit(3); return }
+        if (b == 0x21 /* ! */) { put('faulting\n'); mmio_read32(0x40_0000_0000) }
+        if (b == 0x23 /* # */) { put('ticks ' + ticks().toString() + '\n'); continue }
+        if (b == 0x75 /* u */) { put('trapping\n'); unreachable() }
+        if (b == 0x61 /* a */) { put('aborting\n'); assert(n == 0, 'test abort') }
         putBytes(scratch + i, 1)
       }
     }

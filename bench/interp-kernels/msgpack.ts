@@ -14,8 +14,7 @@ function put (b: i32): void { unchecked(buf[pos++] = u8(b)) }
 function putInt (v: i32): void {
   if (v >= 0 && v < 128) put(v)
   else if (v < 0 && v >= -32) put(v & 0xff)
-  else if (v >= 0) { put(0xce); put(v >>> 24); put(v >>> 16); put(v >>> 8); put(v) }
-  else { put(0xd2); put(v >>> 24); put(v >>> 16); put(v >>> 8); put(v) }
+  else if (v >= 0) { put(0xce); put(v >>> 24); put(v >>> 16); put(v >>> 8); put(v) } else { put(0xd2); put(v >>> 24); put(v >>> 16); put(v >>> 8); put(v) }
 }
 
 function putStr (s: StaticArray<u8>, extra: i32): void {

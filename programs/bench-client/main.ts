@@ -29,5 +29,5 @@ if (mode == 'rtt') {
   }
   pingpong.ping(0)
   const t1 = time.monotonic().ms
-  print((<i64>((t1 - t0) * 1e6)).toString() + "\n")
+  print((<i64>((t1 - t0) * 1e6)).toString() + '\n')
 }

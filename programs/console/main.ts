@@ -126,9 +126,7 @@ function write (data: Uint8Array): void {
     if (c == 0x1b) esc = 1
     else if (c == 10) newline()
     else if (c == 13) cx = 0
-    else if (c == 8) { if (cx > 0) cx-- }
-    else if (c == 9) { do put(32); while (cx % 8 != 0 && cx < cols) }
-    else if (c >= 0x20 && c < 0x7f) put(c)
+    else if (c == 8) { if (cx > 0) cx-- } else if (c == 9) { do put(32); while (cx % 8 != 0 && cx < cols) } else if (c >= 0x20 && c < 0x7f) put(c)
     else if (c >= 0x80 && (c & 0xc0) != 0x80) put(0x3f)
   }
   drawLine()

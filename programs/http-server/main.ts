@@ -323,7 +323,7 @@ class Conn extends net.ReadTask {
     if (!target.startsWith('/')) { this.simple(400, 'Bad Request', isHead); return }
     const decoded = decodePath(target)
     if (decoded === null) { this.simple(400, 'Bad Request', isHead); return }
-    let path = decoded!
+    const path = decoded!
     if (climbs(path)) { this.simple(403, 'Forbidden', isHead); return }
     let full = root == '/' ? path : root + path
     if (full.endsWith('/')) full += 'index.html'

@@ -13,7 +13,7 @@ const STATUS: u16 = 0x64
 
 // Scan code set 1, make codes 0x00-0x39, unshifted and shifted (0 = no character).
 const PLAIN = "\0\x1b1234567890-=\b\tqwertyuiop[]\n\0asdfghjkl;'`\0\\zxcvbnm,./\0*\0 "
-const SHIFTED = "\0\x1b!@#$%^&*()_+\b\tQWERTYUIOP{}\n\0ASDFGHJKL:\"~\0|ZXCVBNM<>?\0*\0 "
+const SHIFTED = '\0\x1b!@#$%^&*()_+\b\tQWERTYUIOP{}\n\0ASDFGHJKL:"~\0|ZXCVBNM<>?\0*\0 '
 
 let shift = false
 

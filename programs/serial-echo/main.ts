@@ -12,7 +12,6 @@ if (status != 0) {
   exit(1)
 }
 print('serial-echo: listening on IRQ 4\n')
-let total: u64 = 0
 for (;;) {
   const n = interrupts.next(IRQ)
   if (n.status != 0) {
@@ -20,7 +19,6 @@ for (;;) {
     exit(1)
   }
   if (n.data.length > 0) {
-    total += <u64>n.data.length
     // Carriage returns from a terminal become newlines.
     const out = new Uint8Array(n.data.length)
     for (let i = 0; i < n.data.length; i++) out[i] = n.data[i] == 13 ? 10 : n.data[i]

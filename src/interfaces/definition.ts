@@ -99,4 +99,3 @@ export function nameOf (def: InterfaceDef): InterfaceName {
   const cid = CID.createV1(0x55, createDigest(0x12, digest)).toString()
   return { digest, key: Buffer.from(digest).toString('hex'), cid }
 }
-

@@ -20,7 +20,7 @@ export interface CarStore {
   index (root: Cid, bytes: Uint8Array, pinned: boolean): Promise<unknown>
 }
 
-export async function exportCar(store: CarStore, root: Cid, path: string): Promise<{ blocks: number; bytes: number }> {
+export async function exportCar (store: CarStore, root: Cid, path: string): Promise<{ blocks: number; bytes: number }> {
   const [{ CarWriter }, { CID }] = await Promise.all([import('@ipld/car/writer'), import('multiformats/cid')])
   const { writer, out } = CarWriter.create([CID.decode(root.bytes)])
   const tmp = `${path}.${process.pid}.tmp`
@@ -46,7 +46,7 @@ export async function exportCar(store: CarStore, root: Cid, path: string): Promi
   return { blocks, bytes }
 }
 
-export async function importCar(store: CarStore, path: string): Promise<Cid[]> {
+export async function importCar (store: CarStore, path: string): Promise<Cid[]> {
   const { CarBlockIterator } = await import('@ipld/car/iterator')
   let iterator
   try {

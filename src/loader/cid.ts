@@ -14,7 +14,7 @@ export const IDENTITY = 0x00
 const B32 = 'abcdefghijklmnopqrstuvwxyz234567'
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
-export function base32Encode(bytes: Uint8Array): string {
+export function base32Encode (bytes: Uint8Array): string {
   let out = ''
   let bits = 0
   let value = 0
@@ -30,7 +30,7 @@ export function base32Encode(bytes: Uint8Array): string {
   return out
 }
 
-export function base32Decode(text: string): Uint8Array | undefined {
+export function base32Decode (text: string): Uint8Array | undefined {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8))
   let bits = 0
   let value = 0
@@ -48,7 +48,7 @@ export function base32Decode(text: string): Uint8Array | undefined {
   return out
 }
 
-export function base58Encode(bytes: Uint8Array): string {
+export function base58Encode (bytes: Uint8Array): string {
   const digits: number[] = []
   for (const b of bytes) {
     let carry = b
@@ -71,7 +71,7 @@ export function base58Encode(bytes: Uint8Array): string {
   return out
 }
 
-export function base58Decode(text: string): Uint8Array | undefined {
+export function base58Decode (text: string): Uint8Array | undefined {
   const bytes: number[] = []
   for (const ch of text) {
     let carry = B58.indexOf(ch)
@@ -94,7 +94,7 @@ export function base58Decode(text: string): Uint8Array | undefined {
 }
 
 /** Reads an unsigned LEB128 varint; returns [value, bytes used] or undefined if malformed. */
-export function readVarint(bytes: Uint8Array, offset: number): [number, number] | undefined {
+export function readVarint (bytes: Uint8Array, offset: number): [number, number] | undefined {
   let value = 0
   let shift = 0
   for (let i = offset; i < bytes.length && i < offset + 8; i++) {
@@ -106,7 +106,7 @@ export function readVarint(bytes: Uint8Array, offset: number): [number, number] 
   return undefined
 }
 
-export function writeVarint(value: number): number[] {
+export function writeVarint (value: number): number[] {
   const out: number[] = []
   while (value >= 0x80) {
     out.push((value & 0x7f) | 0x80)
@@ -128,7 +128,7 @@ export class Cid {
   readonly bytes: Uint8Array
   #string: string | undefined
 
-  constructor(version: 0 | 1, codec: number, multihash: Uint8Array) {
+  constructor (version: 0 | 1, codec: number, multihash: Uint8Array) {
     const code = readVarint(multihash, 0)
     const len = code && readVarint(multihash, code[1])
     if (!code || !len || code[1] + len[1] + len[0] !== multihash.length) {
@@ -146,7 +146,7 @@ export class Cid {
   }
 
   /** Parses the binary form (CIDv0 = a 34-byte sha2-256 multihash, CIDv1 = 0x01 codec multihash). */
-  static decode(bytes: Uint8Array): Cid {
+  static decode (bytes: Uint8Array): Cid {
     if (bytes.length === 34 && bytes[0] === SHA2_256 && bytes[1] === 32) return new Cid(0, DAG_PB, bytes)
     const version = readVarint(bytes, 0)
     if (!version || version[0] !== 1) throw new LoaderError('ERR_BAD_CID', 'not a CIDv0 or CIDv1')
@@ -156,7 +156,7 @@ export class Cid {
   }
 
   /** Parses a CID string; throws LoaderError 'ERR_BAD_CID' with the reason if it is not one. */
-  static parse(text: string): Cid {
+  static parse (text: string): Cid {
     const bytes = Cid.#bytesOf(text.trim())
     if (!bytes) throw new LoaderError('ERR_BAD_CID', `not a CID: ${JSON.stringify(text)}`)
     try {
@@ -167,7 +167,7 @@ export class Cid {
   }
 
   /** Like parse, but returns undefined instead of throwing. */
-  static tryParse(text: string): Cid | undefined {
+  static tryParse (text: string): Cid | undefined {
     try {
       return Cid.parse(text)
     } catch {
@@ -175,7 +175,7 @@ export class Cid {
     }
   }
 
-  static #bytesOf(text: string): Uint8Array | undefined {
+  static #bytesOf (text: string): Uint8Array | undefined {
     if (text.length === 46 && text.startsWith('Qm')) return base58Decode(text)
     if (text.startsWith('b')) return base32Decode(text.slice(1))
     if (text.startsWith('B')) return base32Decode(text.slice(1).toLowerCase())
@@ -184,45 +184,45 @@ export class Cid {
   }
 
   /** The CIDv1 (raw codec unless given) of bytes hashed with sha2-256. */
-  static ofBytes(bytes: Uint8Array, codec: number = RAW): Cid {
+  static ofBytes (bytes: Uint8Array, codec: number = RAW): Cid {
     return new Cid(1, codec, Uint8Array.from([SHA2_256, 32, ...sha256(bytes)]))
   }
 
   /** True if `bytes` hash to this CID's digest (sha2-256 or identity). */
-  matches(bytes: Uint8Array): boolean {
+  matches (bytes: Uint8Array): boolean {
     if (this.hashCode === IDENTITY) return equalBytes(this.digest, bytes)
     if (this.hashCode === SHA2_256) return this.digest.length === 32 && equalBytes(this.digest, sha256(bytes))
     throw new LoaderError('ERR_UNSUPPORTED_CID', `${this.toString()}: unsupported hash function 0x${this.hashCode.toString(16)}`)
   }
 
-  equals(other: Cid): boolean {
+  equals (other: Cid): boolean {
     return equalBytes(this.bytes, other.bytes)
   }
 
-  toV1(): Cid {
+  toV1 (): Cid {
     return this.version === 1 ? this : new Cid(1, this.codec, this.multihash)
   }
 
   /** The canonical string: base58btc for v0, base32 (`b…`) for v1 — what IPFS tools print. */
-  toString(): string {
+  toString (): string {
     this.#string ??= this.version === 0 ? base58Encode(this.bytes) : 'b' + base32Encode(this.bytes)
     return this.#string
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [Symbol.for('nodejs.util.inspect.custom')] (): string {
     return `Cid(${this.toString()})`
   }
 
-  toJSON(): string {
+  toJSON (): string {
     return this.toString()
   }
 }
 
-export function sha256(bytes: Uint8Array): Uint8Array {
+export function sha256 (bytes: Uint8Array): Uint8Array {
   return createHash('sha256').update(bytes).digest()
 }
 
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true

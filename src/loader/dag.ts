@@ -16,7 +16,7 @@ export interface BlockSource {
 const CONCURRENCY = 32
 
 /** Runs `fn` on each item with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R> (items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
@@ -30,7 +30,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /** Reassembles the file whose root is `root`; throws LoaderError on any inconsistency. */
-export async function assembleFile(root: Cid, source: BlockSource, signal?: AbortSignal): Promise<Uint8Array> {
+export async function assembleFile (root: Cid, source: BlockSource, signal?: AbortSignal): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
   await collect(root, source, parts, signal)
   if (parts.length === 1) return parts[0]!
@@ -45,7 +45,7 @@ export async function assembleFile(root: Cid, source: BlockSource, signal?: Abor
 }
 
 /** Appends the file data below `cid` to `parts`, in order; returns its length. */
-async function collect(cid: Cid, source: BlockSource, parts: Uint8Array[], signal?: AbortSignal): Promise<number> {
+async function collect (cid: Cid, source: BlockSource, parts: Uint8Array[], signal?: AbortSignal): Promise<number> {
   signal?.throwIfAborted()
   const node = decodeFileNode(cid, await source.get(cid, signal))
   let length = node.data.length
@@ -72,7 +72,7 @@ async function collect(cid: Cid, source: BlockSource, parts: Uint8Array[], signa
 }
 
 /** The CIDs a dag-pb block links to (any dag-pb node, not only files). */
-export function linksOf(cid: Cid, block: Uint8Array): Cid[] {
+export function linksOf (cid: Cid, block: Uint8Array): Cid[] {
   if (cid.codec !== DAG_PB) return []
   const links: Cid[] = []
   let i = 0
@@ -91,7 +91,7 @@ export function linksOf(cid: Cid, block: Uint8Array): Cid[] {
     i += len[1]
     if (key[0] >>> 3 === 2) {
       const link = block.subarray(i, i + len[0])
-      for (let j = 0; j < link.length; ) {
+      for (let j = 0; j < link.length;) {
         const k = readVarint(link, j)
         if (!k) break
         j += k[1]
@@ -110,11 +110,11 @@ export function linksOf(cid: Cid, block: Uint8Array): Cid[] {
 }
 
 /** Every block of the DAG below `root`, root first, each once. */
-export async function walkBlocks(
+export async function walkBlocks (
   root: Cid,
   source: BlockSource,
   visit?: (cid: Cid, block: Uint8Array) => void | Promise<void>,
-  signal?: AbortSignal,
+  signal?: AbortSignal
 ): Promise<Cid[]> {
   const seen = new Set<string>()
   const order: Cid[] = []

@@ -20,7 +20,7 @@ export type LoaderErrorCode =
 export class LoaderError extends Error {
   readonly code: LoaderErrorCode
 
-  constructor(code: LoaderErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor (code: LoaderErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'LoaderError'
     this.code = code

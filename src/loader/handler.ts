@@ -12,7 +12,7 @@ import { Cid } from './cid.ts'
 import { LoaderError } from './errors.ts'
 import type { Store } from './store.ts'
 
-export function loaderHandler(store: Store): (host: HostServices) => NativeHandler {
+export function loaderHandler (store: Store): (host: HostServices) => NativeHandler {
   return (host) => {
     const BAD_CID = loader.error('bad_cid')
     const NOT_FOUND = loader.error('not_found')
@@ -23,7 +23,7 @@ export function loaderHandler(store: Store): (host: HostServices) => NativeHandl
       host,
       iface,
       {
-        async load(req) {
+        async load (req) {
           const cid = Cid.tryParse(req.cid)
           if (!cid) throw new InterfaceError(BAD_CID, `not a CID: ${req.cid}`)
           try {
@@ -34,7 +34,7 @@ export function loaderHandler(store: Store): (host: HostServices) => NativeHandl
           }
         },
       },
-      { close: () => store.close() },
+      { close: () => store.close() }
     )
   }
 }

@@ -15,7 +15,7 @@ export interface CidOptions {
 export type PutBlock = (cid: Cid, bytes: Uint8Array) => Promise<void>
 
 /** Chunks `bytes` into blocks, handing each to `put` (leaves before the nodes that link them). */
-export async function importBytes(bytes: Uint8Array, put: PutBlock, options: CidOptions = {}): Promise<Cid> {
+export async function importBytes (bytes: Uint8Array, put: PutBlock, options: CidOptions = {}): Promise<Cid> {
   const cidVersion = options.cidVersion ?? 1
   const rawLeaves = options.rawLeaves ?? cidVersion === 1
   const { importBytes: unixfsImport } = await import('ipfs-unixfs-importer')
@@ -37,7 +37,7 @@ export async function importBytes(bytes: Uint8Array, put: PutBlock, options: Cid
 }
 
 /** The CID `ipfs add` gives for these bytes, computed without storing anything. */
-export async function cidOfBytes(bytes: Uint8Array, options: CidOptions = {}): Promise<Cid> {
+export async function cidOfBytes (bytes: Uint8Array, options: CidOptions = {}): Promise<Cid> {
   // A single raw leaf is just the sha2-256 of the bytes: no need to load the importer.
   if ((options.cidVersion ?? 1) === 1 && (options.rawLeaves ?? true) && bytes.length <= CHUNK_SIZE) {
     return Cid.ofBytes(bytes)
@@ -52,14 +52,14 @@ export const CHUNK_SIZE = 256 * 1024
  * dag-pb leaves; CIDv1 with raw leaves (the default) or dag-pb leaves. For checking bytes that
  * something other than the store loaded (a program acting as loader).
  */
-export async function bytesMatchCid(cid: Cid, bytes: Uint8Array): Promise<boolean> {
+export async function bytesMatchCid (cid: Cid, bytes: Uint8Array): Promise<boolean> {
   if (cid.version === 0) return (await cidOfBytes(bytes, { cidVersion: 0, rawLeaves: false })).equals(cid)
   if (cid.codec === RAW) return cid.matches(bytes)
   if ((await cidOfBytes(bytes, { cidVersion: 1, rawLeaves: true })).equals(cid)) return true
   return (await cidOfBytes(bytes, { cidVersion: 1, rawLeaves: false })).equals(cid)
 }
 
-async function toBytes(block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function toBytes (block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   if (block instanceof Uint8Array) return block
   const chunks: Uint8Array[] = []
   for await (const c of block) chunks.push(c)

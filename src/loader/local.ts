@@ -32,12 +32,12 @@ export interface HomeConfig {
 }
 
 /** WASMOS_HOME: the explicit argument, else $WASMOS_HOME, else ~/.wasmos. */
-export function resolveHome(home?: string): string {
+export function resolveHome (home?: string): string {
   return home ?? process.env['WASMOS_HOME'] ?? join(homedir(), '.wasmos')
 }
 
 /** Reads WASMOS_HOME/config.json ({ "peers": [multiaddr, …], "gateways": [url, …], "network"? }); a missing file is an empty config. */
-export async function readConfig(home: string): Promise<HomeConfig> {
+export async function readConfig (home: string): Promise<HomeConfig> {
   let text: string
   try {
     text = await readFile(join(home, 'config.json'), 'utf8')
@@ -69,7 +69,7 @@ export async function readConfig(home: string): Promise<HomeConfig> {
 let tmpCounter = 0
 
 /** Writes a file atomically: a temporary file in the same directory, then rename. */
-export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeAtomic (path: string, data: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`
   try {
@@ -87,7 +87,7 @@ export class LocalStore {
   readonly datastoreDir: string
   readonly programsDir: string
 
-  constructor(home: string) {
+  constructor (home: string) {
     this.home = home
     this.blocksDir = join(home, 'blocks')
     this.datastoreDir = join(home, 'datastore')
@@ -95,13 +95,13 @@ export class LocalStore {
   }
 
   /** Where blockstore-fs keeps the block: blocks/<last 2 chars>/B<BASE32 multihash>.data */
-  blockPath(cid: Cid): string {
+  blockPath (cid: Cid): string {
     const name = 'B' + base32Encode(cid.multihash).toUpperCase()
     return join(this.blocksDir, name.slice(-2), name + '.data')
   }
 
   /** The block's bytes, verified against the CID, or undefined when not stored. */
-  async readBlock(cid: Cid): Promise<Uint8Array | undefined> {
+  async readBlock (cid: Cid): Promise<Uint8Array | undefined> {
     let bytes: Uint8Array
     try {
       bytes = await readFile(this.blockPath(cid))
@@ -117,7 +117,7 @@ export class LocalStore {
     return bytes
   }
 
-  async hasBlock(cid: Cid): Promise<boolean> {
+  async hasBlock (cid: Cid): Promise<boolean> {
     try {
       await stat(this.blockPath(cid))
       return true
@@ -127,14 +127,14 @@ export class LocalStore {
   }
 
   /** Stores a block after checking that its bytes match the CID. */
-  async writeBlock(cid: Cid, bytes: Uint8Array): Promise<void> {
+  async writeBlock (cid: Cid, bytes: Uint8Array): Promise<void> {
     if (!cid.matches(bytes)) throw new LoaderError('ERR_HASH_MISMATCH', `refusing to store block ${cid}: its bytes do not match its CID`)
     const path = this.blockPath(cid)
     if (await this.hasBlock(cid)) return
     await writeAtomic(path, bytes)
   }
 
-  async deleteBlock(cid: Cid): Promise<number> {
+  async deleteBlock (cid: Cid): Promise<number> {
     const path = this.blockPath(cid)
     try {
       const { size } = await stat(path)
@@ -150,7 +150,7 @@ export class LocalStore {
    * Every stored block, as the multihash key and the file path. Blocks are keyed by multihash,
    * so the CID given back is the raw-codec CIDv1 of that multihash.
    */
-  async *listBlocks(): AsyncGenerator<{ multihash: string; path: string }> {
+  async * listBlocks (): AsyncGenerator<{ multihash: string; path: string }> {
     let shards: string[]
     try {
       shards = await readdir(this.blocksDir)
@@ -172,15 +172,15 @@ export class LocalStore {
   }
 
   /** The multihash key of a CID as listBlocks names it. */
-  blockKey(cid: Cid): string {
+  blockKey (cid: Cid): string {
     return 'B' + base32Encode(cid.multihash).toUpperCase()
   }
 
-  #entryPath(cid: string): string {
+  #entryPath (cid: string): string {
     return join(this.programsDir, `${cid}.data`)
   }
 
-  async getEntry(cid: Cid): Promise<ProgramEntry | undefined> {
+  async getEntry (cid: Cid): Promise<ProgramEntry | undefined> {
     try {
       return JSON.parse(await readFile(this.#entryPath(cid.toString()), 'utf8')) as ProgramEntry
     } catch (err) {
@@ -189,16 +189,16 @@ export class LocalStore {
     }
   }
 
-  async putEntry(entry: ProgramEntry): Promise<void> {
+  async putEntry (entry: ProgramEntry): Promise<void> {
     await writeAtomic(this.#entryPath(entry.cid), JSON.stringify(entry) + '\n')
   }
 
-  async deleteEntry(cid: Cid): Promise<void> {
+  async deleteEntry (cid: Cid): Promise<void> {
     await rm(this.#entryPath(cid.toString()), { force: true })
   }
 
   /** CIDs (strings) of the indexed programs. */
-  async entryNames(): Promise<string[]> {
+  async entryNames (): Promise<string[]> {
     try {
       return (await readdir(this.programsDir)).filter((f) => f.endsWith('.data')).map((f) => f.slice(0, -'.data'.length))
     } catch {
@@ -206,7 +206,7 @@ export class LocalStore {
     }
   }
 
-  async entries(): Promise<ProgramEntry[]> {
+  async entries (): Promise<ProgramEntry[]> {
     const out: ProgramEntry[] = []
     for (const name of await this.entryNames()) {
       // Anything that is not named by a CID is not ours: skip it.

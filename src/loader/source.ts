@@ -10,7 +10,7 @@ export class StoreSource implements ProgramSource {
   readonly #store: Store
   readonly #byName = new Map<string, Promise<Program>>()
 
-  constructor(store: Store) {
+  constructor (store: Store) {
     this.#store = store
   }
 

@@ -65,26 +65,26 @@ export class Store {
   #node: Promise<WasmosNode> | undefined
   #dialled: Promise<WasmosNode> | undefined
 
-  constructor(options: StoreOptions = {}) {
+  constructor (options: StoreOptions = {}) {
     this.home = resolveHome(options.home)
     this.local = new LocalStore(this.home)
     this.#options = options
   }
 
   /** Peers from the options and WASMOS_HOME/config.json, without duplicates. */
-  async peers(): Promise<string[]> {
+  async peers (): Promise<string[]> {
     this.#peers ??= [...new Set([...(this.#options.peers ?? []), ...(await readConfig(this.home)).peers])]
     return this.#peers
   }
 
   /** Gateways from the options and WASMOS_HOME/config.json, without duplicates. */
-  async gateways(): Promise<string[]> {
+  async gateways (): Promise<string[]> {
     this.#gateways ??= [...new Set([...(this.#options.gateways ?? []), ...(await readConfig(this.home)).gateways])]
     return this.#gateways
   }
 
   /** The network mode: the option, else `network` of WASMOS_HOME/config.json, else explicit. */
-  async network(): Promise<NetworkMode> {
+  async network (): Promise<NetworkMode> {
     const { checkMode } = await import('./node-config.ts')
     return checkMode(this.#options.network ?? (await readConfig(this.home)).network ?? 'explicit')
   }
@@ -93,7 +93,7 @@ export class Store {
    * A full CID, or a unique prefix of the CID of a locally stored program (like git's short
    * hashes). Throws 'ERR_BAD_CID', 'ERR_UNKNOWN_PREFIX' or 'ERR_AMBIGUOUS_PREFIX'.
    */
-  async resolve(text: string): Promise<Cid> {
+  async resolve (text: string): Promise<Cid> {
     const full = Cid.tryParse(text)
     if (full) return full
     const prefix = text.trim()
@@ -112,7 +112,7 @@ export class Store {
    * checked. Missing blocks are fetched from the peers; a fetched DAG enters the store only
    * once it is complete, leaves first and root last.
    */
-  async load(cidOrText: Cid | string, options: LoadOptions = {}): Promise<Uint8Array> {
+  async load (cidOrText: Cid | string, options: LoadOptions = {}): Promise<Uint8Array> {
     const cid = typeof cidOrText === 'string' ? await this.resolve(cidOrText) : cidOrText
     const signal = anySignal(this.#options.signal, options.signal)
     const staged = new Map<string, { cid: Cid; bytes: Uint8Array }>()
@@ -151,7 +151,7 @@ export class Store {
   }
 
   /** Whether the whole DAG of `cid` is in the local store (nothing would be fetched). */
-  async has(cid: Cid): Promise<boolean> {
+  async has (cid: Cid): Promise<boolean> {
     try {
       await (await dag()).walkBlocks(cid, this.#localSource())
       return true
@@ -162,7 +162,7 @@ export class Store {
   }
 
   /** Adds a file (a wasm module) to the store, pinned; returns its CID. */
-  async publish(bytes: Uint8Array, options: PublishOptions = {}): Promise<Cid> {
+  async publish (bytes: Uint8Array, options: PublishOptions = {}): Promise<Cid> {
     if (options.cidVersion === 0 && options.rawLeaves) {
       throw new LoaderError('ERR_UNSUPPORTED_CID', 'CIDv0 cannot have raw leaves: use --cid-version 1 or --raw-leaves=false')
     }
@@ -182,7 +182,7 @@ export class Store {
   }
 
   /** Fetches a program from peers (if not local) and pins it. */
-  async fetch(cid: Cid, options: { signal?: AbortSignal } = {}): Promise<ProgramEntry> {
+  async fetch (cid: Cid, options: { signal?: AbortSignal } = {}): Promise<ProgramEntry> {
     await this.load(cid, { ...options, pin: true })
     return (await this.local.getEntry(cid))!
   }
@@ -192,7 +192,7 @@ export class Store {
    * not listed: the program is no longer stored. Names come from the programs themselves, so they
    * are made printable.
    */
-  async list(): Promise<ProgramEntry[]> {
+  async list (): Promise<ProgramEntry[]> {
     const out: ProgramEntry[] = []
     for (const e of await this.local.entries()) {
       const cid = Cid.tryParse(e.cid)
@@ -203,7 +203,7 @@ export class Store {
   }
 
   /** Pins a stored program so gc keeps it (the whole DAG must be local). */
-  async pin(cid: Cid): Promise<ProgramEntry> {
+  async pin (cid: Cid): Promise<ProgramEntry> {
     const entry = await this.local.getEntry(cid)
     if (!(await this.has(cid))) {
       throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally (run \`wasmos fetch ${cid}\` to fetch and pin it)`)
@@ -213,7 +213,7 @@ export class Store {
     return pinned
   }
 
-  async unpin(cid: Cid): Promise<ProgramEntry> {
+  async unpin (cid: Cid): Promise<ProgramEntry> {
     const entry = await this.local.getEntry(cid)
     if (!entry) throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally (\`wasmos ls\` lists what is)`)
     const unpinned = { ...entry, pinned: false }
@@ -225,7 +225,7 @@ export class Store {
    * Removes a program: its index entry and every block no other stored program uses.
    * Refuses pinned programs unless `force`.
    */
-  async remove(cid: Cid, options: { force?: boolean } = {}): Promise<GcResult> {
+  async remove (cid: Cid, options: { force?: boolean } = {}): Promise<GcResult> {
     const entry = await this.local.getEntry(cid)
     if (!entry && !(await this.local.hasBlock(cid))) throw new LoaderError('ERR_NOT_FOUND', `${cid} is not stored locally (\`wasmos ls\` lists what is)`)
     if (entry?.pinned && !options.force) {
@@ -251,7 +251,7 @@ export class Store {
    * Deletes every block not reachable from a pinned program, the index entries of unpinned
    * programs, and temporary files left by interrupted writes.
    */
-  async gc(): Promise<GcResult> {
+  async gc (): Promise<GcResult> {
     const keep = await this.#reachable((e) => e.pinned)
     for (const entry of await this.local.entries()) if (!entry.pinned) await this.local.deleteEntry(Cid.parse(entry.cid))
     const result: GcResult = { removedBlocks: 0, freedBytes: 0 }
@@ -273,7 +273,7 @@ export class Store {
   }
 
   /** Block keys reachable from the indexed programs that `select` keeps. */
-  async #reachable(select: (entry: ProgramEntry) => boolean): Promise<Set<string>> {
+  async #reachable (select: (entry: ProgramEntry) => boolean): Promise<Set<string>> {
     const keep = new Set<string>()
     for (const entry of await this.local.entries()) {
       if (!select(entry)) continue
@@ -284,7 +284,7 @@ export class Store {
   }
 
   /** Reads local blocks only; with `lenient`, a missing block ends that branch quietly. */
-  #localSource(lenient = false): BlockSource {
+  #localSource (lenient = false): BlockSource {
     return {
       get: async (cid) => {
         const bytes = await this.local.readBlock(cid)
@@ -296,24 +296,24 @@ export class Store {
   }
 
   /** Writes a CARv1 of the program's DAG (root first) to `path`; the DAG must be local. */
-  async exportCar(cid: Cid, path: string): Promise<{ blocks: number; bytes: number }> {
+  async exportCar (cid: Cid, path: string): Promise<{ blocks: number; bytes: number }> {
     const { exportCar } = await import('./car.ts')
     return exportCar(this, cid, path)
   }
 
   /** Imports every block of a CARv1 (each checked against its CID) and pins its roots. */
-  async importCar(path: string): Promise<Cid[]> {
+  async importCar (path: string): Promise<Cid[]> {
     const { importCar } = await import('./car.ts')
     return importCar(this, path)
   }
 
   /** Reads a local block (verified) or throws 'ERR_NOT_FOUND'; for CAR export and such. */
-  async localBlock(cid: Cid): Promise<Uint8Array> {
+  async localBlock (cid: Cid): Promise<Uint8Array> {
     return this.#localSource().get(cid)
   }
 
   /** Records a program as stored (after its blocks were written). */
-  async index(cid: Cid, file: Uint8Array, pinned: boolean): Promise<ProgramEntry> {
+  async index (cid: Cid, file: Uint8Array, pinned: boolean): Promise<ProgramEntry> {
     const existing = await this.local.getEntry(cid)
     const entry = { ...(await makeEntry(cid, file, pinned || (existing?.pinned ?? false))), ...(existing ? { added: existing.added } : {}) }
     await this.local.putEntry(entry)
@@ -321,29 +321,29 @@ export class Store {
   }
 
   /** The store's Helia node, started on first use (fetching: blocks stay in memory until committed). */
-  async node(): Promise<WasmosNode> {
+  async node (): Promise<WasmosNode> {
     return (this.#node ??= this.#startFetchNode())
   }
 
-  async #startFetchNode(): Promise<WasmosNode> {
+  async #startFetchNode (): Promise<WasmosNode> {
     const { startNode } = await import('./network.ts')
     const [peers, gateways, mode] = await Promise.all([this.peers(), this.gateways(), this.network()])
     return startNode({ local: this.local, mode, gateways, libp2p: peers.length > 0 || mode === 'public' })
   }
 
   /** Announces the program's root on the public network (DHT provider record, delegated routing). */
-  async announce(cid: Cid, signal?: AbortSignal): Promise<void> {
+  async announce (cid: Cid, signal?: AbortSignal): Promise<void> {
     if ((await this.network()) !== 'public') throw new LoaderError('ERR_BAD_CONFIG', 'announcing needs the public network: add --network public')
     const node = await this.node()
     await node.provide(cid, anySignal(this.#options.signal, signal) ?? AbortSignal.timeout(120_000))
   }
 
-  async #fetchBlock(cid: Cid, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  async #fetchBlock (cid: Cid, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const [peers, gateways, mode] = await Promise.all([this.peers(), this.gateways(), this.network()])
     if (peers.length === 0 && gateways.length === 0 && mode !== 'public') {
       throw new LoaderError(
         'ERR_NOT_FOUND',
-        `${cid} is not stored locally and no peers are configured, nor gateways (give --peer <multiaddr> or --gateway <url>, or "peers" or "gateways" in ${this.home}/config.json)`,
+        `${cid} is not stored locally and no peers are configured, nor gateways (give --peer <multiaddr> or --gateway <url>, or "peers" or "gateways" in ${this.home}/config.json)`
       )
     }
     const timeoutMs = this.#options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
@@ -381,7 +381,7 @@ export class Store {
    * dial's signal for the connection's lifetime, so it gets one that can no longer fire once
    * the dial is over (a timer firing later would tear the connection down).
    */
-  async #dial(node: WasmosNode, peers: string[], timeoutMs: number): Promise<void> {
+  async #dial (node: WasmosNode, peers: string[], timeoutMs: number): Promise<void> {
     const ctl = new AbortController()
     const user = this.#options.signal
     const onAbort = (): void => ctl.abort(user?.reason)
@@ -395,7 +395,7 @@ export class Store {
     }
   }
 
-  #translate(err: unknown, signal: AbortSignal | undefined): Error {
+  #translate (err: unknown, signal: AbortSignal | undefined): Error {
     if (err instanceof LoaderError) return err
     if (signal?.aborted) return new LoaderError('ERR_ABORTED', 'interrupted')
     const e = err as Error
@@ -405,7 +405,7 @@ export class Store {
   }
 
   /** Stops the Helia node, if one was started. */
-  async close(): Promise<void> {
+  async close (): Promise<void> {
     const node = this.#node
     this.#node = undefined
     this.#dialled = undefined
@@ -415,7 +415,7 @@ export class Store {
 
 const dag = (): Promise<typeof import('./dag.ts')> => import('./dag.ts')
 
-async function makeEntry(cid: Cid, file: Uint8Array, pinned: boolean): Promise<ProgramEntry> {
+async function makeEntry (cid: Cid, file: Uint8Array, pinned: boolean): Promise<ProgramEntry> {
   const { isWasm, wasmModuleName } = await import('./wasm-info.ts')
   const name = wasmModuleName(file)
   return {
@@ -429,22 +429,22 @@ async function makeEntry(cid: Cid, file: Uint8Array, pinned: boolean): Promise<P
 }
 
 /** A program-supplied name shown on one terminal line: no escape sequences or control characters. */
-function printable(text: string): string {
+function printable (text: string): string {
   const clean = stripAnsi(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
   const chars = [...clean]
   return chars.length <= 80 ? clean : chars.slice(0, 79).join('') + '…'
 }
 
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+function anySignal (...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => s !== undefined)
   if (present.length <= 1) return present[0]
   return AbortSignal.any(present)
 }
 
-async function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+async function raceAbort<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
   signal.throwIfAborted()
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)))
     signal.addEventListener('abort', onAbort, { once: true })
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {})
   })

@@ -26,7 +26,7 @@ interface Field {
   bytes: Uint8Array | undefined
 }
 
-function* fields(buf: Uint8Array, what: string): Generator<Field> {
+function * fields (buf: Uint8Array, what: string): Generator<Field> {
   let i = 0
   while (i < buf.length) {
     const key = readVarint(buf, i)
@@ -57,7 +57,7 @@ function* fields(buf: Uint8Array, what: string): Generator<Field> {
 }
 
 /** Decodes a block of a UnixFS file; `cid` tells which codec it is. */
-export function decodeFileNode(cid: Cid, block: Uint8Array): FileNode {
+export function decodeFileNode (cid: Cid, block: Uint8Array): FileNode {
   if (cid.codec === RAW) return { data: block, links: [], fileSize: undefined, blockSizes: [] }
   if (cid.codec !== DAG_PB) {
     throw new LoaderError('ERR_UNSUPPORTED_CID', `${cid}: codec 0x${cid.codec.toString(16)} is not a UnixFS file`)
@@ -84,7 +84,7 @@ export function decodeFileNode(cid: Cid, block: Uint8Array): FileNode {
     else if (f.field === 3 && f.wire === 0) fileSize = f.value
     else if (f.field === 4 && f.wire === 0) blockSizes.push(f.value)
     else if (f.field === 4 && f.bytes) {
-      for (let i = 0; i < f.bytes.length; ) {
+      for (let i = 0; i < f.bytes.length;) {
         const v = readVarint(f.bytes, i)
         if (!v) throw new LoaderError('ERR_BAD_BLOCK', `${cid}: malformed UnixFS blocksizes`)
         blockSizes.push(v[0])

@@ -4,12 +4,12 @@ import { readVarint } from './cid.ts'
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d]
 
-export function isWasm(bytes: Uint8Array): boolean {
+export function isWasm (bytes: Uint8Array): boolean {
   return bytes.length >= 8 && MAGIC.every((b, i) => bytes[i] === b)
 }
 
 /** The module name from the `name` section, or undefined. Never throws on malformed input. */
-export function wasmModuleName(bytes: Uint8Array): string | undefined {
+export function wasmModuleName (bytes: Uint8Array): string | undefined {
   if (!isWasm(bytes)) return undefined
   const decoder = new TextDecoder('utf-8', { fatal: true })
   try {

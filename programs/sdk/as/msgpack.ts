@@ -35,7 +35,7 @@ export class Writer {
   /** A copy of the encoded bytes. */
   toBytes (): Uint8Array {
     const out = new Uint8Array(this.pos)
-    memory.copy(out.dataStart, changetype<usize>(this.buf), <usize> this.pos)
+    memory.copy(out.dataStart, changetype<usize>(this.buf), <usize>this.pos)
     return out
   }
 
@@ -44,14 +44,14 @@ export class Writer {
   private room (n: i32): usize {
     const need = this.pos + n
     if (need > this.buf.byteLength) this.grow(need)
-    return changetype<usize>(this.buf) + <usize> this.pos
+    return changetype<usize>(this.buf) + <usize>this.pos
   }
 
   private grow (need: i32): void {
     let cap = this.buf.byteLength << 1
     if (cap < need) cap = need
     const nb = new ArrayBuffer(cap)
-    memory.copy(changetype<usize>(nb), changetype<usize>(this.buf), <usize> this.pos)
+    memory.copy(changetype<usize>(nb), changetype<usize>(this.buf), <usize>this.pos)
     this.buf = nb
   }
 
@@ -376,10 +376,10 @@ export class Reader {
     this.ptr += 1
     if (t >= 0xd0) { // signed
       let v: i64
-      if (size == 1) v = <i64> <i8> this.be8()
-      else if (size == 2) v = <i64> <i16> this.be16()
-      else if (size == 4) v = <i64> <i32> this.be32()
-      else v = <i64> this.be64()
+      if (size == 1) v = <i64> <i8>this.be8()
+      else if (size == 2) v = <i64> <i16>this.be16()
+      else if (size == 4) v = <i64> <i32>this.be32()
+      else v = <i64>this.be64()
       this.iv = <u64> v
       return v < 0 ? INT_NEG : INT_POS
     }
@@ -402,18 +402,18 @@ export class Reader {
   private sint (min: i64, max: i64): i64 {
     const k = this.int()
     if (k == INT_NONE) return 0
-    const v = <i64> this.iv
+    const v = <i64>this.iv
     if (k == INT_POS ? (this.iv <= <u64> max) : (v >= min)) return v
     this.fail()
     return 0
   }
 
   u64 (): u64 { return this.uint(u64.MAX_VALUE) }
-  u32 (): u32 { return <u32> this.uint(<u64> u32.MAX_VALUE) }
-  u16 (): u16 { return <u16> this.uint(<u64> u16.MAX_VALUE) }
-  u8 (): u8 { return <u8> this.uint(<u64> u8.MAX_VALUE) }
+  u32 (): u32 { return <u32>this.uint(<u64> u32.MAX_VALUE) }
+  u16 (): u16 { return <u16>this.uint(<u64> u16.MAX_VALUE) }
+  u8 (): u8 { return <u8>this.uint(<u64> u8.MAX_VALUE) }
   i64 (): i64 { return this.sint(i64.MIN_VALUE, i64.MAX_VALUE) }
-  i32 (): i32 { return <i32> this.sint(<i64> i32.MIN_VALUE, <i64> i32.MAX_VALUE) }
+  i32 (): i32 { return <i32>this.sint(<i64> i32.MIN_VALUE, <i64> i32.MAX_VALUE) }
 
   /** A float32, float64 or any integer, as f64. */
   f64 (): f64 {
@@ -429,8 +429,8 @@ export class Reader {
       return <f64> reinterpret<f32>(this.be32())
     }
     const k = this.int()
-    if (k == INT_POS) return <f64> this.iv
-    if (k == INT_NEG) return <f64> <i64> this.iv
+    if (k == INT_POS) return <f64>this.iv
+    if (k == INT_NEG) return <f64> <i64>this.iv
     return 0
   }
 
@@ -508,10 +508,10 @@ export class Reader {
         case 0xc7: this.skipLen(1, 1); break // ext: length, type, data
         case 0xc8: this.skipLen(2, 1); break
         case 0xc9: this.skipLen(4, 1); break
-        case 0xdc: pending += <u64> this.count(2); break
-        case 0xdd: pending += <u64> this.count(4); break
-        case 0xde: pending += <u64> this.count(2) << 1; break
-        case 0xdf: pending += <u64> this.count(4) << 1; break
+        case 0xdc: pending += <u64>this.count(2); break
+        case 0xdd: pending += <u64>this.count(4); break
+        case 0xde: pending += <u64>this.count(2) << 1; break
+        case 0xdf: pending += <u64>this.count(4) << 1; break
         default: this.fail() // 0xc1
       }
     }

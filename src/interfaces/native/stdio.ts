@@ -23,6 +23,8 @@ export function stdioHandler (host: HostServices, streams: StdioStreams): Native
   let listening = false
 
   const serve = (): void => {
+    // `ended` is set by the stream's end event, between calls of serve().
+    // eslint-disable-next-line no-unmodified-loop-condition
     while (readers.length > 0 && (buffered.length > 0 || ended)) {
       const r = readers.shift()!
       if (buffered.length === 0) { r.resolve(new Uint8Array(0)); continue }
@@ -32,7 +34,7 @@ export function stdioHandler (host: HostServices, streams: StdioStreams): Native
         buffered[0] = first.subarray(r.max)
       }
     }
-    if (readers.length === 0 && listening) { streams.stdin.pause(); }
+    if (readers.length === 0 && listening) { streams.stdin.pause() }
   }
   const onData = (chunk: Buffer | string): void => {
     buffered.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)

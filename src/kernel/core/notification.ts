@@ -42,8 +42,8 @@ export function writeId (view: DataView, offset: i32, value: f64): void {
 
 /** Reads a u64 written by `writeId`; the caller keeps ids below 2^53. */
 export function readId (view: DataView, offset: i32): f64 {
-  const lo: f64 = (view.getUint32(offset, true) as f64)
-  const hi: f64 = (view.getUint32(offset + 4, true) as f64)
+  const lo: f64 = view.getUint32(offset, true) as f64
+  const hi: f64 = view.getUint32(offset + 4, true) as f64
   return hi * 4294967296 + lo
 }
 

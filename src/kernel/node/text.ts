@@ -21,4 +21,3 @@ export function shortCid (cid: string): string {
   const safe = sanitize(cid, 200)
   return safe.length <= 20 ? safe : `${safe.slice(0, 10)}…${safe.slice(-6)}`
 }
-
