@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { program, wasmos } from '../helpers.ts'
+import { spawn } from 'node:child_process'
+import { CLI, NODE, program, tempHome, wasmos } from '../helpers.ts'
 
 interface Ev { name: string, ph: string, ts: number, pid: number, tid: number, id?: number, dur?: number, args?: Record<string, unknown> }
 
@@ -55,9 +56,20 @@ describe('--trace', () => {
       assert.deepEqual(steps.map((e) => e.pid), [1, 1], 'delivered to and answered by the server')
       assert.equal(finishes.get(s.id!)!.pid, 2, 'the answer reaches the client')
     }
-    // Every flow binds to a slice at the same time on the same track.
-    for (const f of [...starts, ...finishes.values()]) {
-      assert.ok(events.some((e) => e.ph === 'X' && e.pid === f.pid && e.tid === f.tid && e.ts === f.ts), `slice for flow ${f.id}`)
+    // Every flow event binds to a slice that starts at its time on its track (same cat, as
+    // viewers match them), and the message slices of a track never overlap.
+    const flowEvents = events.filter((e) => e.ph === 's' || e.ph === 't' || e.ph === 'f')
+    for (const f of flowEvents) {
+      assert.ok(events.some((e) => e.ph === 'X' && e.pid === f.pid && e.tid === f.tid && e.ts === f.ts && (e as { cat?: string }).cat === 'message'), `slice for flow ${f.id}`)
+    }
+    const byTrack = new Map<string, Ev[]>()
+    for (const e of events.filter((e) => e.ph === 'X' && (e as { cat?: string }).cat === 'message')) {
+      const k = `${e.pid}/${e.tid}`
+      byTrack.set(k, [...(byTrack.get(k) ?? []), e])
+    }
+    for (const list of byTrack.values()) {
+      list.sort((a, b) => a.ts - b.ts)
+      for (let i = 1; i < list.length; i++) assert.ok(list[i].ts >= list[i - 1].ts + list[i - 1].dur!, 'message slices do not overlap')
     }
     // Process start and exit with its status; running/blocked slices.
     const exit = events.find((e) => e.ph === 'i' && e.name === 'exit' && e.pid === 2)
@@ -96,6 +108,20 @@ describe('--trace', () => {
     assert.ok(exit !== undefined)
     assert.equal(typeof exit.args?.status, 'number')
     assert.equal(typeof exit.args?.error, 'string')
+  })
+
+  test('Ctrl-C still writes the trace, with the running slice of the spinner', async () => {
+    const path = tracePath()
+    const child = spawn(NODE, [CLI, 'run', '--trace', path, program('spin')], { env: { ...process.env, WASMOS_HOME: tempHome() }, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve))
+    while (!stderr.includes('spinning')) await new Promise((resolve) => setTimeout(resolve, 50))
+    child.kill('SIGINT')
+    assert.equal(await code, 130)
+    const events = load(path)
+    assert.ok(events.some((e) => e.ph === 'X' && e.name === 'running' && e.pid === 1 && e.dur! > 0))
+    assert.ok(events.some((e) => e.name === 'send log.write'))
   })
 
   test('a timeout still writes the trace; --trace-limit bounds it and says so', async () => {

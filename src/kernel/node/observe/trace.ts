@@ -47,6 +47,8 @@ export class TraceRecorder extends NullObserver {
   readonly #states = new Map<number, State>()
   /** The label of each message in flight that expects an answer, by id. */
   readonly #calls = new Map<number, string>()
+  /** The time of the latest message slice on each process's track. */
+  readonly #lastStep = new Map<number, number>()
   #truncated = false
   /** Flows started (messages sent). */
   flows = 0
@@ -91,8 +93,13 @@ export class TraceRecorder extends NullObserver {
 
   /** A zero-length slice on a process's message track, with a flow event bound to it. */
   #step (pid: number, name: string, flow: 's' | 't' | 'f', id: number, label: string, args: Record<string, unknown>): void {
-    const ts = this.#now()
-    this.#push({ name, ph: 'X', ts, dur: 0, pid, tid: MESSAGES_TID, cat: 'message', args })
+    // Slices of one nanosecond, strictly one after the other on a track, so that each flow
+    // event lies inside exactly one slice (viewers bind a flow to the slice enclosing it).
+    let ts = this.#now()
+    const last = this.#lastStep.get(pid)
+    if (last !== undefined && ts <= last + 0.001) ts = Math.round((last + 0.002) * 1000) / 1000
+    this.#lastStep.set(pid, ts)
+    this.#push({ name, ph: 'X', ts, dur: 0.001, pid, tid: MESSAGES_TID, cat: 'message', args })
     const e: TraceEvent = { name: label, ph: flow, ts, pid, tid: MESSAGES_TID, id, cat: 'message' }
     if (flow !== 's') e.bp = 'e'
     this.#push(e)
@@ -117,6 +124,7 @@ export class TraceRecorder extends NullObserver {
     const ts = this.#now()
     this.#closeState(proc.pid, ts)
     this.#states.delete(proc.pid)
+    this.#lastStep.delete(proc.pid)
     const args: Record<string, unknown> = { status }
     if (error !== null) args.error = error.message
     this.#push({ name: 'exit', ph: 'i', s: 'p', ts, pid: proc.pid, tid: MESSAGES_TID, args })
