@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { program, runCli, tempHome, wasmos } from '../helpers.ts'
+import { Terminal } from '../grants/terminal.ts'
 
 interface Line { time: string, event: string, pid: number, program: string, programCid: string, interface: string | null, interfaceCid: string, kind: string, decision: string, source: string }
 
@@ -67,6 +68,27 @@ describe('--audit', () => {
     const random = find(lines(join(home, 'audit.jsonl')), 'grant', 'random')
     assert.equal(random.decision, 'allow')
     assert.equal(random.source, 'remembered')
+  })
+
+  test('answers at the prompt say "prompt" (in a real terminal)', async () => {
+    const home = tempHome('audit')
+    const path = join(home, 'audit.jsonl')
+    const t = new Terminal(['run', '--audit', path, program('grant-asker')], home)
+    try {
+      await t.waitFor(/wants to send to time/)
+      t.keys('y')
+      await t.waitFor(/wants to send to random/)
+      t.keys('n')
+      await t.waitFor(/wants to send to kv/)
+      t.keys('n')
+      assert.equal(await t.exitStatus(), 0)
+    } finally {
+      t.close()
+    }
+    const all = lines(path)
+    assert.deepEqual([find(all, 'grant', 'time').decision, find(all, 'grant', 'time').source], ['allow', 'prompt'])
+    assert.deepEqual([find(all, 'grant', 'random').decision, find(all, 'grant', 'random').source], ['deny', 'prompt'])
+    assert.deepEqual([find(all, 'grant', 'kv').decision, find(all, 'grant', 'kv').source], ['deny', 'prompt'])
   })
 
   test('a bad config.json or an unwritable file is a one-line error', async () => {
