@@ -1,6 +1,7 @@
 // The call-path and sha256 fusions give V8's results: calls inside a module (OP_CALL_IN), jumps
 // that land on a `return` turned into the return, sha256's ch and maj (OP_CHX, OP_MAJX), with
-// operands aliased or not, and indexed reads (OP_LDIDX), run whole and in slices of 1 to 4.
+// operands aliased or not, and indexed reads (OP_LDIDX, OP_LDIDXR), run whole and in slices of
+// 1 to 4.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -67,6 +68,16 @@ const MODULE = String.raw`(module
     i32.xor
     global.get $w local.get 0 i32.const 2 i32.shl i32.add i32.load offset=2
     i32.add)
+  ;; sha256's schedule: an indexed read teed into a local, then its sigma (OP_LDIDXR, OP_SIGMA_S);
+  ;; and one written to the local holding the index
+  (func (export "sched") (param i32) (result i32) (local i32)
+    i32.const 1000 global.set $w
+    global.get $w local.get 0 i32.const 15 i32.sub i32.const 2 i32.shl i32.add i32.load
+    local.tee 1 i32.const 7 i32.rotr local.get 1 i32.const 18 i32.rotr i32.xor
+    local.get 1 i32.const 3 i32.shr_u i32.xor
+    global.get $w local.get 0 i32.const 2 i32.shl i32.add i32.load offset=1
+    local.set 0
+    local.get 0 i32.add local.get 1 i32.add)
   ;; the same, the index out of bounds: traps
   (func (export "idxoob") (param i32) (result i32)
     global.get $w local.get 0 i32.const 16 i32.sub i32.const 2 i32.shl i32.add i32.load)
@@ -93,7 +104,7 @@ function rand (seed: number): () => number {
   }
 }
 
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1]]
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1]]
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
   const r = rand(12345)
@@ -105,7 +116,7 @@ test('fused ch/maj, calls and returns agree with V8, whole and in slices', () =>
       if (name === 'fib') args = [n % 16]
       if (name === 'early' || name === 'two') args = [n < 20 ? n * 7 : r() | 0]
       // idx reads below the global base too (i - 7 < 0), from 1000 - 28 to 1000 + 4 * 39 + 2
-      if (name === 'idx') args = [n]
+      if (name === 'idx' || name === 'sched') args = [n]
       const want = BigInt(v8[name](...args) >>> 0)
       const big = args.map((a) => BigInt(a >>> 0))
       assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
@@ -143,4 +154,9 @@ test('an indexed read out of bounds traps like V8', () => {
   assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(v8.idxoob(16) >>> 0))
   // eight wasm instructions, four internal ones unfused: one, plus the return
   assert.equal(i.x.fuel_used() - before, 2n, 'idxoob: fuel')
+  // sched: eight internal instructions, the two indexed reads into locals and the sigma one
+  // each (five, five and five unfused)
+  const b2 = i.x.fuel_used()
+  assert.equal(start(i, funcAddr(i, iid, 'sched'), [30n]), ST_DONE)
+  assert.equal(i.x.fuel_used() - b2, 8n, 'sched: fuel')
 })

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -121,7 +121,7 @@ export class Compiler extends Validator {
   // stack-based instructions find the state they expect.
 
   slotOf (d: i32): i32 {
-    return this.vk[d] == V_LOCAL ? <i32> this.vx[d] : this.numLocals + d
+    return this.vk[d] == V_LOCAL ? <i32>this.vx[d] : this.numLocals + d
   }
 
   is64 (t: u8): bool { return t == T_I64 || t == T_F64 }
@@ -132,7 +132,7 @@ export class Compiler extends Validator {
     if (k == V_TEMP) return
     const slot = this.numLocals + d
     this.begin()
-    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32> this.vx[d]); this.emit(slot) } else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32> this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32> this.vx[d]) }
+    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(slot) } else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32>this.vx[d]) }
     this.vk[d] = V_TEMP
     this.npending--
   }
@@ -147,7 +147,7 @@ export class Compiler extends Validator {
         if (this.rsp == base + d) {
           // on top of the run-time stack: push it (the stack-based peepholes know these)
           this.begin()
-          if (k == V_LOCAL) { this.emit(0x20); this.emit(<i32> this.vx[d]) } else if (this.is64(this.vals[d])) { this.emit(0x42); this.emit(<i32> this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(0x41); this.emit(<i32> this.vx[d]) }
+          if (k == V_LOCAL) { this.emit(0x20); this.emit(<i32>this.vx[d]) } else if (this.is64(this.vals[d])) { this.emit(0x42); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(0x41); this.emit(<i32>this.vx[d]) }
           this.vk[d] = V_TEMP
           this.npending--
           this.rsp++
@@ -189,7 +189,7 @@ export class Compiler extends Validator {
     if (this.vk[d] == V_TEMP && this.rsp == this.numLocals + n) {
       this.emit(op) // in place on top of the run-time stack
     } else if (r >= OP_EXT_S && this.vk[d] == V_LOCAL && this.rsp == this.numLocals + d) {
-      this.emit(FUSE_EXT + r - OP_EXT_S); this.emit(<i32> this.vx[d])
+      this.emit(FUSE_EXT + r - OP_EXT_S); this.emit(<i32>this.vx[d])
       this.rsp++
     } else {
       this.emit(r); this.emit(this.slotOf(d)); this.emit(this.numLocals + d)
@@ -305,16 +305,16 @@ export class Compiler extends Validator {
       this.emit(op)
       this.rsp--
     } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
-      if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32> this.vx[b]) } else { this.emit(FUSE_SC + k); this.emit(<i32> this.vx[b]) }
+      if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) } else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
     } else if (ka == V_LOCAL && kb != V_TEMP && this.rsp == dst && (kb == V_LOCAL || !is64)) {
       if (kb == V_LOCAL) this.emit((is64 ? FUSE64_LL : FUSE_LL) + k)
       else this.emit(FUSE_LC + k)
-      this.emit(<i32> this.vx[a]); this.emit(<i32> this.vx[b])
+      this.emit(<i32>this.vx[a]); this.emit(<i32>this.vx[b])
       this.lastPush = true
       this.rsp++
     } else {
       if (kb == V_CONST) {
-        this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32> this.vx[b])
+        this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
       } else if (is64 && kb == V_TEMP && xs >= 0) {
         this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
       } else {
@@ -483,7 +483,7 @@ export class Compiler extends Validator {
   lazy (op: i32): bool {
     if (op == 0x20) {
       const x = this.u32()
-      if (x >= <u32> this.numLocals) { this.fail('unknown local'); return true }
+      if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
       this.pushLazy(this.localTypes[x], V_LOCAL, <i64>x)
       return true
     }
@@ -517,7 +517,7 @@ export class Compiler extends Validator {
     return true
   }
 
-  // A global.get, load or extend of a local that pushed the value being stored in local x:
+  // A global.get, load (also an indexed one) or extend of a local that pushed the value being stored in local x:
   // rewritten to write x directly. False if the last instruction is none of those.
   retargetPush (code: Array<i32>, x: i32): bool {
     const l = this.last
@@ -525,6 +525,7 @@ export class Compiler extends Validator {
     if (p == 0x23 && code.length == l + 2) code[l] = OP_GGET
     else if ((p == FUSE_LOAD || p == FUSE_LOAD + 1 || p == FUSE_LOAD + 5) && code.length == l + 3) code[l] = OP_LDR + p - FUSE_LOAD
     else if ((p == FUSE_EXT || p == FUSE_EXT + 1) && code.length == l + 2) code[l] = OP_EXT_S + p - FUSE_EXT
+    else if (p == OP_LDIDX && code.length == l + 6) code[l] = OP_LDIDXR
     else return false
     code.push(x)
     return true
@@ -534,7 +535,7 @@ export class Compiler extends Validator {
   setLocal (tee: bool): bool {
     const x = this.u32()
     if (this.err !== null) return true
-    if (x >= <u32> this.numLocals) { this.fail('unknown local'); return true }
+    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return true }
     const t = this.localTypes[x]
     const n = this.vals.length
     const d = n - 1
@@ -574,11 +575,11 @@ export class Compiler extends Validator {
         }
         this.emit(OP_COPY); this.emit(slot); this.emit(<i32>x)
       } else if (k == V_LOCAL) {
-        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32> this.vx[d]); this.emit(<i32>x) }
+        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(<i32>x) }
       } else if (this.is64(t)) {
-        this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32> this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
+        this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
       } else {
-        this.emit(OP_SETC); this.emit(<i32>x); this.emit(<i32> this.vx[d])
+        this.emit(OP_SETC); this.emit(<i32>x); this.emit(<i32>this.vx[d])
       }
     }
     this.pop()

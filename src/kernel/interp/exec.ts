@@ -750,6 +750,13 @@ export class Thread extends ThreadState {
           if (a + 4 > ms) return this.trap(OOB_MEM)
           store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break
         }
+        case 0x274 /* OP_LDIDXR */: {
+          const base = load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))
+          const i = load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(pc, 8)
+          const a = <u64><u32>(base + (i << load<i32>(pc, 12))) + <u64>load<u32>(pc, 16)
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 20) << 3), load<i32>(mb + <usize>a)); pc += 24; break
+        }
         // sha256's ch and maj (operands: slots)
         case 0x271 /* OP_CHX */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))

@@ -69,7 +69,9 @@ export const OP_MAJX: i32 = 0x272
 // i32.load from global g + ((local a + c) << s) + offset, pushed (an indexed array read)
 //                                                                       : g a c s offset
 export const OP_LDIDX: i32 = 0x273
-export const OP_MAX: i32 = 0x274
+// the same, written to a slot (a local.set/tee of it)                   : g a c s offset dst
+export const OP_LDIDXR: i32 = 0x274
+export const OP_MAX: i32 = 0x275
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
