@@ -14,6 +14,7 @@ test('wasi-testsuite: every test passes', async () => {
   expect(tests.length).toBe(26)
   const outcomes = await runSuite(DEFAULT_SUITE, cliCommand(CLI))
   const failed = outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.why}`)
+  console.log(`wasi: ${outcomes.length - failed.length} passed, ${failed.length} failed`)
   expect(failed).toEqual([])
   expect(outcomes.filter((o) => o.ok).length).toBe(26)
   expect(outcomes.map((o) => o.name)).toContain(join('c', 'wasm32-wasip1', 'pwrite-with-append.wasm'))
