@@ -88,3 +88,53 @@ describe('third-party WASI programs', () => {
     expect(rev.stdout).toBe(nodeWasi(join(WASMER_TESTS, 'pipe_reverse.wasm'), '.', dir, [], 'hello wasi\n'))
   })
 })
+
+describe('a 30 MB WASI program', () => {
+  /** A small C program reading and writing the granted directory, made 30 MB by a custom section. */
+  function bigProgram (): string {
+    const src = join(work, 'upper.c')
+    writeFileSync(src, `#include <stdio.h>
+#include <ctype.h>
+int main (int argc, char **argv) {
+  FILE *in = fopen(argv[1], "r"), *out = fopen(argv[2], "w");
+  if (in == NULL || out == NULL) { perror("open"); return 1; }
+  for (int c; (c = fgetc(in)) != EOF;) fputc(toupper(c), out);
+  return fclose(out) == 0 ? 0 : 1;
+}
+`)
+    const small = join(work, 'upper-small.wasm')
+    execFileSync('clang', ['--target=wasm32-wasi', '-O2', '-o', small, src])
+    const payload = randomBytes(30 * 1024 * 1024)
+    const name = Buffer.from('padding')
+    const body = Buffer.concat([Buffer.from([name.length]), name, payload])
+    const leb: number[] = []
+    for (let n = body.length; ; n = Math.floor(n / 128)) {
+      if (n < 128) { leb.push(n); break }
+      leb.push((n & 0x7f) | 0x80)
+    }
+    const file = join(work, 'upper-30mb.wasm')
+    writeFileSync(file, Buffer.concat([readFileSync(small), Buffer.from([0, ...leb]), body]))
+    return file
+  }
+
+  test('reads and writes a --dir directory under run, and by CID under exec', async () => {
+    const file = bigProgram()
+    expect(readFileSync(file).length).toBeGreaterThan(30_000_000)
+    const home = tempHome('big-wasi')
+    for (const how of ['run', 'exec'] as const) {
+      const dir = join(work, `upper-${how}`)
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'in.txt'), 'thirty megabytes of wasm\n')
+      let target = file
+      if (how === 'exec') {
+        const pub = await wasmos(['publish', file], { env: { WASMOS_HOME: home }, timeoutMs: 120_000 })
+        expect(pub.code, pub.stderr).toBe(0)
+        target = pub.stdout.trim()
+        expect(target).toBe(unixfsCidOf(readFileSync(file)))
+      }
+      const r = await wasmos([how, '--allow', 'fs', '--dir', `${dir}:/work`, target, '/work/in.txt', '/work/out.txt'], { env: { WASMOS_HOME: home }, timeoutMs: 120_000 })
+      expect(r.code, r.stderr).toBe(0)
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('THIRTY MEGABYTES OF WASM\n')
+    }
+  })
+})
