@@ -133,6 +133,17 @@ export function targetTable (targets: TargetResult[]): string {
   ]), 'lrlll')
 }
 
+/** Every bench's targets as one Markdown table: bench, measure, value, comparison, target, verdict. */
+export function markdownTargets (doc: Record<string, { targets?: TargetResult[] }>): string {
+  const rows = ['| bench | measure | value | compared with (same run) | target | verdict |', '|---|---|---|---|---|---|']
+  for (const [bench, result] of Object.entries(doc)) {
+    for (const t of result.targets ?? []) {
+      rows.push(`| ${bench} | ${t.measure} | ${show(t.value, t.unit)} | ${comparisonText(t)} | ${t.target} | ${t.met ? 'met' : '**not met**'} |`)
+    }
+  }
+  return `${rows.join('\n')}\n`
+}
+
 /**
  * Prints a bench's result: with --json the object alone (one document on stdout), else `text()`
  * followed by the targets table.

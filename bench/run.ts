@@ -2,11 +2,13 @@
 // JSON document on stdout, an object keyed by bench name; with --quick small sizes and few runs
 // (what CI runs, so a broken bench fails CI). Names given select benches: `npm run bench -- fuel`.
 // A bench is any bench/*.ts that is not a helper below; each takes --json and --quick.
+// `--markdown FILE` prints, from a saved --json document, every target as one Markdown table (the
+// README's performance summary is made with it).
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BenchError, target, type TargetResult } from './report.ts'
+import { BenchError, markdownTargets, target, type TargetResult } from './report.ts'
 
 // In this order; then any other bench file, by name.
 const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
@@ -15,9 +17,20 @@ const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-met
 const HELPERS = new Set(['run', 'report', 'fuel-fixtures', 'interp-native', 'interp-count'])
 
 const { values, positionals } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, markdown: { type: 'string' } },
   allowPositionals: true,
 })
+if (values.markdown !== undefined) {
+  let doc: Record<string, { targets?: TargetResult[] }>
+  try {
+    doc = JSON.parse(readFileSync(values.markdown, 'utf8')) as Record<string, { targets?: TargetResult[] }>
+  } catch (err) {
+    console.error(`wasmos: ${values.markdown}: not a bench JSON document (${(err as Error).message})`)
+    process.exit(2)
+  }
+  process.stdout.write(markdownTargets(doc))
+  process.exit(0)
+}
 const dir = import.meta.dirname
 const found = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts')).filter((n) => !HELPERS.has(n))
 const benches = [...KNOWN.filter((n) => found.includes(n)), ...found.filter((n) => !KNOWN.includes(n)).sort()]
