@@ -1,7 +1,7 @@
 // The call-path and sha256 fusions give V8's results: calls inside a module (OP_CALL_IN), jumps
 // that land on a `return` turned into the return, sha256's ch and maj (OP_CHX, OP_MAJX), with
-// operands aliased or not, and indexed reads (OP_LDIDX, OP_LDIDXR), run whole and in slices of
-// 1 to 4.
+// operands aliased or not, indexed reads (OP_LDIDX, OP_LDIDXR) and copies in a row (OP_COPY2),
+// run whole and in slices of 1 to 4.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -78,6 +78,17 @@ const MODULE = String.raw`(module
     global.get $w local.get 0 i32.const 2 i32.shl i32.add i32.load offset=1
     local.set 0
     local.get 0 i32.add local.get 1 i32.add)
+  ;; sha256's register rotation: copies in a row (OP_COPY2), each reading what the one before wrote
+  (func (export "rot") (param i32 i32 i32) (result i32) (local i32 i32 i32)
+    local.get 0 local.set 3
+    local.get 3 local.set 4
+    local.get 1 local.set 0
+    local.get 2 local.set 1
+    local.get 0 local.set 2
+    local.get 4 local.set 5
+    local.get 0 i32.const 3 i32.mul local.get 1 i32.const 5 i32.mul i32.add
+    local.get 2 i32.const 7 i32.mul i32.add local.get 3 i32.const 11 i32.mul i32.add
+    local.get 4 i32.const 13 i32.mul i32.add local.get 5 i32.const 17 i32.mul i32.add)
   ;; the same, the index out of bounds: traps
   (func (export "idxoob") (param i32) (result i32)
     global.get $w local.get 0 i32.const 16 i32.sub i32.const 2 i32.shl i32.add i32.load)
@@ -104,7 +115,7 @@ function rand (seed: number): () => number {
   }
 }
 
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1]]
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3]]
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
   const r = rand(12345)

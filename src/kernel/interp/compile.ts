@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -126,13 +126,31 @@ export class Compiler extends Validator {
 
   is64 (t: u8): bool { return t == T_I64 || t == T_F64 }
 
+  // Slot a to slot b (begin() has run); right after another copy, both become one OP_COPY2.
+  copy (a: i32, b: i32): void {
+    const code = this.code
+    const l = this.last2
+    if (l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_COPY) {
+      code[l] = OP_COPY2
+      code.push(a); code.push(b)
+      this.last = l
+      this.last2 = -1
+      this.last3 = -1
+      this.last4 = -1
+      this.last5 = -1
+      return
+    }
+    this.emit(OP_COPY); this.emit(a); this.emit(b)
+  }
+
   // Stores pending operand d in its slot, without using the stack pointer.
   store1 (d: i32): void {
     const k = this.vk[d]
     if (k == V_TEMP) return
     const slot = this.numLocals + d
     this.begin()
-    if (k == V_LOCAL) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(slot) } else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32>this.vx[d]) }
+    if (k == V_LOCAL) this.copy(<i32>this.vx[d], slot)
+    else if (this.is64(this.vals[d])) { this.emit(OP_SETC64); this.emit(slot); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32)) } else { this.emit(OP_SETC); this.emit(slot); this.emit(<i32>this.vx[d]) }
     this.vk[d] = V_TEMP
     this.npending--
   }
@@ -362,7 +380,7 @@ export class Compiler extends Validator {
     const code = this.code
     const AND = FUSE_LL + 13
     const p = this.last2
-    if (p < 0 || p < this.barrier) return false
+    if (p < 0 || p < this.barrier || p >= code.length) return false
     if (code[p] == FUSE_SL + 13) {
       // ch: and (a b), xor (e c), and (g) on the stack
       const r1 = this.last4; const r2 = this.last3
@@ -573,9 +591,9 @@ export class Compiler extends Validator {
           }
           return true
         }
-        this.emit(OP_COPY); this.emit(slot); this.emit(<i32>x)
+        this.copy(slot, <i32>x)
       } else if (k == V_LOCAL) {
-        if (this.vx[d] != <i64>x) { this.emit(OP_COPY); this.emit(<i32>this.vx[d]); this.emit(<i32>x) }
+        if (this.vx[d] != <i64>x) this.copy(<i32>this.vx[d], <i32>x)
       } else if (this.is64(t)) {
         this.emit(OP_SETC64); this.emit(<i32>x); this.emit(<i32>this.vx[d]); this.emit(<i32>(this.vx[d] >> 32))
       } else {

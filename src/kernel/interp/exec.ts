@@ -599,6 +599,11 @@ export class Thread extends ThreadState {
         case OP_SETSP: sp = fp + (<usize>load<i32>(pc) << 3); pc += 4; break
         case OP_SETC: store<i32>(fp + (<usize>load<i32>(pc) << 3), load<i32>(pc, 4)); pc += 8; break
         case OP_SETC64: store<i64>(fp + (<usize>load<i32>(pc) << 3), load<i64>(pc, 4)); pc += 12; break
+        case 0x275 /* OP_COPY2 */: {
+          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3)))
+          store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3)))
+          pc += 16; break
+        }
         case OP_COPY: store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3))); pc += 8; break
         case 0x1ad /* FUSE64_LL + 0 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = load<i64>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i32>(sp, i32(a == b)); sp += 8; pc += 8; break }
         case 0x1c2 /* FUSE64_SL + 0 */: { const a = load<i64>(sp - 8); const b = load<i64>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, i32(a == b)); pc += 4; break }

@@ -71,7 +71,9 @@ export const OP_MAJX: i32 = 0x272
 export const OP_LDIDX: i32 = 0x273
 // the same, written to a slot (a local.set/tee of it)                   : g a c s offset dst
 export const OP_LDIDXR: i32 = 0x274
-export const OP_MAX: i32 = 0x275
+// two OP_COPYs in a row, in order (sha256's register rotation)          : a b c d
+export const OP_COPY2: i32 = 0x275
+export const OP_MAX: i32 = 0x276
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
