@@ -461,13 +461,14 @@ export class BodyCompiler extends Compiler {
     const code = this.code
     let g = -1; let a = 0; let c = 0; let s = 0
     const l2 = this.last2; const l3 = this.last3; const l4 = this.last4
-    if (l4 >= 0 && l4 >= this.barrier && code[l4] == 0x23 && l3 == l4 + 2 && l2 == l3 + 3 && l0 == l2 + 2 &&
+    if (code.length != l0 + 1) return false
+    if (l4 >= 0 && l4 >= this.barrier && l3 == l4 + 2 && l2 == l3 + 3 && l0 == l2 + 2 && code[l4] == 0x23 &&
       (code[l3] == FUSE_LC + 10 || code[l3] == FUSE_LC + 11) && code[l2] == FUSE_SC + 16) {
       g = l4; a = code[l3 + 1]; c = code[l3] == FUSE_LC + 10 ? code[l3 + 2] : -code[l3 + 2]; s = code[l2 + 1]
-    } else if (l3 >= 0 && l3 >= this.barrier && code[l3] == 0x23 && l2 == l3 + 2 && l0 == l2 + 3 && code[l2] == FUSE_LC + 16) {
+    } else if (l3 >= 0 && l3 >= this.barrier && l2 == l3 + 2 && l0 == l2 + 3 && code[l3] == 0x23 && code[l2] == FUSE_LC + 16) {
       g = l3; a = code[l2 + 1]; s = code[l2 + 2]
     }
-    if (g < 0 || code.length != l0 + 1) return false
+    if (g < 0) return false
     const x = code[g + 1]
     code.length = g
     code.push(OP_LDIDX); code.push(x); code.push(a); code.push(c); code.push(s); code.push(off)
