@@ -1,7 +1,7 @@
 // The call-path and sha256 fusions give V8's results: calls inside a module (OP_CALL_IN), jumps
 // that land on a `return` turned into the return, sha256's ch and maj (OP_CHX, OP_MAJX), with
-// operands aliased or not, indexed reads (OP_LDIDX, OP_LDIDXR) and copies in a row (OP_COPY2),
-// run whole and in slices of 1 to 4.
+// operands aliased or not, indexed reads (OP_LDIDX, OP_LDIDXR), copies in a row (OP_COPY2) and
+// a byte buffer's reads and writes (OP_LDGL, OP_STGL), run whole and in slices of 1 to 4.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -89,6 +89,35 @@ const MODULE = String.raw`(module
     local.get 0 i32.const 3 i32.mul local.get 1 i32.const 5 i32.mul i32.add
     local.get 2 i32.const 7 i32.mul i32.add local.get 3 i32.const 11 i32.mul i32.add
     local.get 4 i32.const 13 i32.mul i32.add local.get 5 i32.const 17 i32.mul i32.add)
+  ;; msgpack's put and get: a byte buffer at a global base, the position in a global (OP_LDGL,
+  ;; OP_STGL); "bufrw" writes its argument's bytes and a word at 1000 + k, then reads only those
+  (global $buf (mut i32) (i32.const 1000))
+  (global $pos (mut i32) (i32.const 0))
+  (func $put (param i32) (local i32)
+    global.get $pos local.tee 1 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 1 i32.add local.get 0 i32.store8)
+  (func $get (result i32) (local i32)
+    global.get $pos local.tee 0 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 0 i32.add i32.load8_u)
+  (func (export "bufrw") (param i32) (result i32) (local i32 i32)
+    i32.const 0 global.set $pos
+    local.get 0 call $put local.get 0 i32.const 8 i32.shr_u call $put
+    local.get 0 i32.const 16 i32.shr_u call $put
+    local.get 0 i32.const 255 i32.and local.set 1
+    global.get $buf local.get 1 i32.add local.get 0 i32.store offset=3
+    i32.const 0 global.set $pos
+    call $get call $get i32.const 8 i32.shl i32.or call $get i32.const 16 i32.shl i32.or
+    global.get $buf local.get 1 i32.add i32.load offset=3 i32.xor
+    global.get $buf local.get 1 i32.add i32.load8_u offset=4 i32.add)
+  ;; the same reads and writes at a base out of bounds (above 64 KiB): traps
+  (func (export "bufoob") (param i32 i32) (result i32) (local i32)
+    local.get 0 global.set $buf
+    i32.const 0 local.set 2
+    local.get 1 if
+      global.get $buf local.get 2 i32.add local.get 0 i32.store8
+      i32.const 0 return
+    end
+    global.get $buf local.get 2 i32.add i32.load)
   ;; the same, the index out of bounds: traps
   (func (export "idxoob") (param i32) (result i32)
     global.get $w local.get 0 i32.const 16 i32.sub i32.const 2 i32.shl i32.add i32.load)
@@ -105,7 +134,9 @@ const MODULE = String.raw`(module
 )`
 
 const bytes = wat(MODULE)
-const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+// one instance, its memory and globals shared by the calls like the interpreter's whole run
+const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+const v8 = fresh()
 
 function rand (seed: number): () => number {
   let s = seed >>> 0
@@ -115,7 +146,7 @@ function rand (seed: number): () => number {
   }
 }
 
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3]]
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['bufrw', 1]]
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
   const r = rand(12345)
@@ -152,6 +183,7 @@ test('ch and maj are fused: one internal instruction each, plus the return', () 
 })
 
 test('an indexed read out of bounds traps like V8', () => {
+  const v8 = fresh()
   const i = new Interp()
   const iid = instantiate(i, bytes)
   // idx sets the base to 1000 in both
@@ -170,4 +202,23 @@ test('an indexed read out of bounds traps like V8', () => {
   const b2 = i.x.fuel_used()
   assert.equal(start(i, funcAddr(i, iid, 'sched'), [30n]), ST_DONE)
   assert.equal(i.x.fuel_used() - b2, 8n, 'sched: fuel')
+})
+
+test('a buffer read or write out of bounds traps like V8, and in bounds does not', () => {
+  for (const write of [0, 1]) {
+    for (const base of [65536 - 4, 65536 - 1, 65536, 0x7fffffff, -1]) {
+      const i = new Interp()
+      const iid = instantiate(i, bytes)
+      let want: number | 'trap'
+      try { want = fresh().bufoob(base, write) >>> 0 } catch { want = 'trap' }
+      const st = start(i, funcAddr(i, iid, 'bufoob'), [BigInt(base >>> 0), BigInt(write)])
+      if (want === 'trap') {
+        assert.notEqual(st, ST_DONE, `bufoob(${base}, ${write}) traps`)
+        assert.match(i.trapReason(), /out of bounds memory access/)
+      } else {
+        assert.equal(st, ST_DONE, `bufoob(${base}, ${write})`)
+        assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `bufoob(${base}, ${write})`)
+      }
+    }
+  }
 })

@@ -762,6 +762,30 @@ export class Thread extends ThreadState {
           if (a + 4 > ms) return this.trap(OOB_MEM)
           store<i32>(fp + (<usize>load<i32>(pc, 20) << 3), load<i32>(mb + <usize>a)); pc += 24; break
         }
+        // i32.load / i32.load8_u from global + local + offset, pushed
+        case 0x276 /* OP_LDGL */: {
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          pc += 12
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break
+        }
+        case 0x277 /* OP_LDGL + 1 */: {
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          pc += 12
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break
+        }
+        // i32.store / i32.store8 of a local to global + local + offset
+        case 0x278 /* OP_STGL */: {
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(mb + <usize>a, load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))); pc += 16; break
+        }
+        case 0x279 /* OP_STGL + 1 */: {
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc, 8) << 3))); pc += 16; break
+        }
         // sha256's ch and maj (operands: slots)
         case 0x271 /* OP_CHX */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))

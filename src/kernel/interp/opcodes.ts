@@ -73,7 +73,12 @@ export const OP_LDIDX: i32 = 0x273
 export const OP_LDIDXR: i32 = 0x274
 // two OP_COPYs in a row, in order (sha256's register rotation)          : a b c d
 export const OP_COPY2: i32 = 0x275
-export const OP_MAX: i32 = 0x276
+// i32.load (+1: i32.load8_u) from global g + local a + offset, pushed (a byte buffer's base
+// and position)                                                          : g a offset
+export const OP_LDGL: i32 = 0x276
+// i32.store (+1: i32.store8) of local v to global g + local a + offset  : g a v offset
+export const OP_STGL: i32 = 0x278
+export const OP_MAX: i32 = 0x27a
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
