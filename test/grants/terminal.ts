@@ -53,7 +53,8 @@ export class Terminal {
 
   /** Waits for `wasmos` to end; its exit status. */
   async exitStatus (timeoutMs = 15_000): Promise<number> {
-    await this.waitFor(/^\[exited\]$/m, 1, timeoutMs)
+    // At line start, or after a prompt the run left open when its main program ended.
+    await this.waitFor(/\[exited\]$/m, 1, timeoutMs)
     return Number(readFileSync(this.#status, 'utf8').trim())
   }
 
