@@ -118,6 +118,23 @@ const MODULE = String.raw`(module
       i32.const 0 return
     end
     global.get $buf local.get 2 i32.add i32.load)
+  ;; sigmas under a pending local (3-address, OP_SIGMA3_*), and one whose rotates go through a
+  ;; local (not fused: the local is written)
+  (func (export "sig3") (param i32 i32 i32) (result i32) (local i32)
+    local.get 1
+    local.get 0 i32.const 6 i32.rotr local.get 0 i32.const 11 i32.rotr i32.xor local.get 0 i32.const 25 i32.rotr i32.xor
+    i32.add
+    local.get 2
+    local.get 1 i32.const 7 i32.rotr local.get 1 i32.const 18 i32.rotr i32.xor local.get 1 i32.const 3 i32.shr_u i32.xor
+    i32.add
+    local.get 0
+    local.get 2 i32.const 7 i32.rotr local.get 2 i32.const 18 i32.rotr local.tee 3 i32.xor local.get 2 i32.const 3 i32.shr_u i32.xor
+    i32.add local.get 3 i32.add
+    i32.xor i32.add)
+  (func (export "sigb") (param i32 i32 i32) (result i32) (local i32)
+    local.get 2
+    local.get 1 i32.const 6 i32.rotr local.get 1 i32.const 11 i32.rotr i32.xor local.get 1 i32.const 25 i32.rotr i32.xor
+    i32.add)
   ;; the same, the index out of bounds: traps
   (func (export "idxoob") (param i32) (result i32)
     global.get $w local.get 0 i32.const 16 i32.sub i32.const 2 i32.shl i32.add i32.load)
@@ -146,7 +163,7 @@ function rand (seed: number): () => number {
   }
 }
 
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['bufrw', 1]]
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['bufrw', 1], ['sig3', 3], ['sigb', 3]]
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
   const r = rand(12345)
@@ -171,7 +188,7 @@ test('fused ch/maj, calls and returns agree with V8, whole and in slices', () =>
   }
 })
 
-test('ch and maj are fused: one internal instruction each, plus the return', () => {
+test('ch, maj and sigma are fused: one internal instruction each', () => {
   const i = new Interp()
   const iid = instantiate(i, bytes)
   for (const name of ['ch', 'chk', 'maj']) {
@@ -180,6 +197,10 @@ test('ch and maj are fused: one internal instruction each, plus the return', () 
     // nine or eleven wasm instructions, four or five internal ones unfused
     assert.equal(i.x.fuel_used() - before, 2n, `${name}: fuel`)
   }
+  // a sigma under a pending local: four internal instructions (eight with the sigma unfused)
+  const before = i.x.fuel_used()
+  assert.equal(start(i, funcAddr(i, iid, 'sigb'), [1n, 2n, 3n]), ST_DONE)
+  assert.equal(i.x.fuel_used() - before, 4n, 'sigb: fuel')
 })
 
 test('an indexed read out of bounds traps like V8', () => {

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -335,6 +335,8 @@ export class Compiler extends Validator {
         this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
       } else if (is64 && kb == V_TEMP && xs >= 0) {
         this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
+      } else if (!is64 && k == 15 && this.sigma3(this.slotOf(a), this.slotOf(b), dst)) {
+        // (emitted all but dst)
       } else {
         this.emit((is64 ? FUSE64_LLS : FUSE_LLS) + k); this.emit(this.slotOf(a)); this.emit(this.slotOf(b))
       }
@@ -369,6 +371,34 @@ export class Compiler extends Validator {
     this.last4 = -1
     this.last5 = -1
     this.lastPush = false
+    return true
+  }
+
+  // The 3-address form of sigma(): at the last xor, `d = d ^ d1` after `d = x rotr c1;
+  // d1 = x rotr c2; d = d ^ d1; d1 = x rotr|shr_u c3` (begin() just ran): replaces the four
+  // with one OP_SIGMA3_*, whose dst the caller emits. x must be neither d nor d1 (it is read
+  // after they are written), and d, d1 the operand slots at the top (d1 is dead afterwards).
+  sigma3 (sa: i32, sb: i32, dst: i32): bool {
+    const code = this.code
+    const r1 = this.last5; const r2 = this.last4; const x1 = this.last3; const r3 = this.last2
+    if (r1 < 0 || r1 < this.barrier || r2 != r1 + 4 || x1 != r2 + 4 || r3 != x1 + 4 || code.length != r3 + 4) return false
+    const ROTR = FUSE_LCS + 20
+    const c = code[r3]
+    if (code[r1] != ROTR || code[r2] != ROTR || code[x1] != FUSE_LLS + 15 || (c != ROTR && c != FUSE_LCS + 18)) return false
+    const x = code[r1 + 1]; const d = code[r1 + 3]; const d1 = code[r2 + 3]
+    // d and d1 operand slots (d1 dead after the xor), not locals the sequence also wrote
+    if (code[r2 + 1] != x || code[r3 + 1] != x || x == d || x == d1 || d < this.numLocals || d1 != d + 1) return false
+    if (code[x1 + 1] != d || code[x1 + 2] != d1 || code[x1 + 3] != d || code[r3 + 3] != d1) return false
+    if (sa != d || sb != d1 || dst != d) return false
+    const c1 = code[r1 + 2]; const c2 = code[r2 + 2]; const c3 = code[r3 + 2]
+    code.length = r1
+    code.push(c == ROTR ? OP_SIGMA3_R : OP_SIGMA3_S)
+    code.push(x); code.push(c1); code.push(c2); code.push(c3)
+    this.last = r1
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
     return true
   }
 

@@ -786,6 +786,8 @@ export class Thread extends ThreadState {
           if (a + 1 > ms) return this.trap(OOB_MEM)
           store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc, 8) << 3))); pc += 16; break
         }
+        case 0x27a /* OP_SIGMA3_R */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 16) << 3), rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12))); pc += 20; break }
+        case 0x27b /* OP_SIGMA3_S */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 16) << 3), rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12))); pc += 20; break }
         // sha256's ch and maj (operands: slots)
         case 0x271 /* OP_CHX */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))

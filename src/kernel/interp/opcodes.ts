@@ -78,7 +78,11 @@ export const OP_COPY2: i32 = 0x275
 export const OP_LDGL: i32 = 0x276
 // i32.store (+1: i32.store8) of local v to global g + local a + offset  : g a v offset
 export const OP_STGL: i32 = 0x278
-export const OP_MAX: i32 = 0x27a
+// OP_SIGMA_R/S written to a slot (the operands below the sigma are not on the run-time stack)
+//                                                                       : x c1 c2 c3 dst
+export const OP_SIGMA3_R: i32 = 0x27a
+export const OP_SIGMA3_S: i32 = 0x27b
+export const OP_MAX: i32 = 0x27c
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
