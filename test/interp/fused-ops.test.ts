@@ -131,6 +131,21 @@ const MODULE = String.raw`(module
     local.get 2 i32.const 7 i32.rotr local.get 2 i32.const 18 i32.rotr local.tee 3 i32.xor local.get 2 i32.const 3 i32.shr_u i32.xor
     i32.add local.get 3 i32.add
     i32.xor i32.add)
+  ;; sha256's round reads K[i] and W[i]: the index teed into a local, then global + local loaded
+  ;; in 3-address form (OP_LDGLR), also as load8_u, also read into the index's own local
+  (func (export "kw") (param i32) (result i32) (local i32 i32)
+    i32.const 1000 global.set $buf
+    local.get 0 i32.const 63 i32.and i32.const 2 i32.shl local.tee 1 global.get $buf i32.add i32.load
+    local.get 1 i32.const 3 i32.shl local.tee 2 global.get $buf i32.add i32.load8_u offset=1
+    i32.xor
+    local.get 2 global.get $buf i32.add i32.load offset=2 local.set 2
+    local.get 2 i32.add)
+  (func (export "kwoob") (param i32) (result i32) (local i32)
+    local.get 0 global.set $buf
+    i32.const 8 local.tee 1 global.get $buf i32.add i32.load)
+  (func (export "kwoob8") (param i32) (result i32) (local i32)
+    local.get 0 global.set $buf
+    i32.const 8 local.tee 1 global.get $buf i32.add i32.load8_u offset=3)
   (func (export "sigb") (param i32 i32 i32) (result i32) (local i32)
     local.get 2
     local.get 1 i32.const 6 i32.rotr local.get 1 i32.const 11 i32.rotr i32.xor local.get 1 i32.const 25 i32.rotr i32.xor
@@ -163,7 +178,8 @@ function rand (seed: number): () => number {
   }
 }
 
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['bufrw', 1], ['sig3', 3], ['sigb', 3]]
+// (kw reads the data before bufrw writes over it in the shared V8 instance)
+const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['kw', 1], ['bufrw', 1], ['sig3', 3], ['sigb', 3]]
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
   const r = rand(12345)
@@ -176,6 +192,7 @@ test('fused ch/maj, calls and returns agree with V8, whole and in slices', () =>
       if (name === 'early' || name === 'two') args = [n < 20 ? n * 7 : r() | 0]
       // idx reads below the global base too (i - 7 < 0), from 1000 - 28 to 1000 + 4 * 39 + 2
       if (name === 'idx' || name === 'sched') args = [n]
+      if (name === 'kw') args = [n * 3 + 1]
       const want = BigInt(v8[name](...args) >>> 0)
       const big = args.map((a) => BigInt(a >>> 0))
       assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
@@ -226,6 +243,22 @@ test('an indexed read out of bounds traps like V8', () => {
 })
 
 test('a buffer read or write out of bounds traps like V8, and in bounds does not', () => {
+  for (const name of ['kwoob', 'kwoob8']) {
+    for (const base of [65536 - 12, 65536 - 11, 65536 - 9, 65536 - 8, 65536 - 7, 0x7fffffff, -8]) {
+      const i = new Interp()
+      const iid = instantiate(i, bytes)
+      let want: number | 'trap'
+      try { want = fresh()[name](base) >>> 0 } catch { want = 'trap' }
+      const st = start(i, funcAddr(i, iid, name), [BigInt(base >>> 0)])
+      if (want === 'trap') {
+        assert.notEqual(st, ST_DONE, `${name}(${base}) traps`)
+        assert.match(i.trapReason(), /out of bounds memory access/)
+      } else {
+        assert.equal(st, ST_DONE, `${name}(${base})`)
+        assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `${name}(${base})`)
+      }
+    }
+  }
   for (const write of [0, 1]) {
     for (const base of [65536 - 4, 65536 - 1, 65536, 0x7fffffff, -1]) {
       const i = new Interp()

@@ -4,7 +4,7 @@ import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC, FUSE_SL,
   FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_JMP,
-  OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
+  OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
 import { EMPTY, V_CONST, V_LOCAL, V_TEMP, isRef } from './validate'
@@ -504,6 +504,32 @@ export class BodyCompiler extends Compiler {
       }
       if (this.vk[a] == V_CONST) this.store1(a)
       this.begin()
+      const code = this.code
+      const p = this.last3
+      const q = this.last2
+      const d = this.numLocals + a
+      if ((op == 0x28 || op == 0x2d) && this.vk[a] == V_TEMP && p >= 0 && p >= this.barrier && q == p + 3 && code.length == q + 4 &&
+        code[p] == OP_GGET && code[q] == FUSE_LLS + 10 && code[q + 3] == d && code[p + 2] >= d) {
+        // `global.get g` into a slot, added to another slot (3-address), loaded: one OP_LDGLR
+        // (the global's slot is the address slot or above it, dead after the load)
+        const sg = code[p + 2]
+        const other = code[q + 1] == sg ? code[q + 2] : code[q + 2] == sg ? code[q + 1] : -1
+        if (other >= 0 && other != sg) {
+          const g = code[p + 1]
+          code.length = p
+          code.push(op == 0x28 ? OP_LDGLR : OP_LDGLR + 1); code.push(g); code.push(other); code.push(<i32>off); code.push(d)
+          this.last = p
+          this.last2 = -1
+          this.last3 = -1
+          this.last4 = -1
+          this.last5 = -1
+          this.lastDst = code.length - 1
+          this.pop()
+          this.push(t)
+          this.keepRsp = true
+          return
+        }
+      }
       this.emit(OP_LDR + op - 0x28); this.emit(this.slotOf(a)); this.emit(<i32>off); this.emit(this.numLocals + a)
       this.lastDst = this.code.length - 1
       this.pop()

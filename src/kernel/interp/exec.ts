@@ -788,6 +788,16 @@ export class Thread extends ThreadState {
         }
         case 0x27a /* OP_SIGMA3_R */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 16) << 3), rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12))); pc += 20; break }
         case 0x27b /* OP_SIGMA3_S */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 16) << 3), rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12))); pc += 20; break }
+        case 0x27c /* OP_LDGLR */: {
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break
+        }
+        case 0x27d /* OP_LDGLR + 1 */: {
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break
+        }
         // sha256's ch and maj (operands: slots)
         case 0x271 /* OP_CHX */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))

@@ -82,7 +82,9 @@ export const OP_STGL: i32 = 0x278
 //                                                                       : x c1 c2 c3 dst
 export const OP_SIGMA3_R: i32 = 0x27a
 export const OP_SIGMA3_S: i32 = 0x27b
-export const OP_MAX: i32 = 0x27c
+// OP_LDGL written to a slot                                              : g a offset dst
+export const OP_LDGLR: i32 = 0x27c
+export const OP_MAX: i32 = 0x27e
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
