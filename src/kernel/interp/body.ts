@@ -24,7 +24,7 @@ export class BodyCompiler extends Compiler {
   codeEntry (f: Func): void {
     const size = this.u32()
     if (this.err !== null) return
-    if (<u64> this.pos + size > <u64> this.end) { this.fail('unexpected end'); return }
+    if (<u64>this.pos + size > <u64>this.end) { this.fail('unexpected end'); return }
     const bodyEnd = this.pos + <i32>size
     const savedEnd = this.end
     this.end = bodyEnd
@@ -82,7 +82,7 @@ export class BodyCompiler extends Compiler {
 
   local (): u8 {
     const x = this.u32()
-    if (x >= <u32> this.numLocals) { this.fail('unknown local'); return T_I32 }
+    if (x >= <u32>this.numLocals) { this.fail('unknown local'); return T_I32 }
     this.emit(<i32>x)
     return this.localTypes[x]
   }
@@ -91,7 +91,7 @@ export class BodyCompiler extends Compiler {
     const m = this.m
     while (this.err === null) {
       if (this.pos >= this.end) { this.fail('unexpected end of section or function'); return }
-      const op = <i32> this.byte()
+      const op = <i32>this.byte()
       if (this.lazy(op)) continue
       if (op >= 0x45 && op <= 0xc4) {
         if (!this.binop3(op) && !this.unop3(op)) {
@@ -312,7 +312,7 @@ export class BodyCompiler extends Compiler {
         case 0x20: { this.emit(0x20); const t = this.local(); this.push(t); break }
         case 0x21: {
           const x = this.u32()
-          if (x >= <u32> this.numLocals) { this.fail('unknown local'); return }
+          if (x >= <u32>this.numLocals) { this.fail('unknown local'); return }
           this.popT(this.localTypes[x])
           const l1 = this.last
           const code = this.code
@@ -419,13 +419,13 @@ export class BodyCompiler extends Compiler {
           this.emit(op)
           break
         }
-        case 0x41: this.push(T_I32); this.emit(0x41); this.emit(<i32> this.sleb(32)); break
+        case 0x41: this.push(T_I32); this.emit(0x41); this.emit(<i32>this.sleb(32)); break
         case 0x42: {
           const v = this.sleb(64)
           this.push(T_I64); this.emit(0x42); this.emit(<i32>v); this.emit(<i32>(v >> 32))
           break
         }
-        case 0x43: this.push(T_F32); this.emit(0x41); this.emit(<i32> this.f32bits()); break
+        case 0x43: this.push(T_F32); this.emit(0x41); this.emit(<i32>this.f32bits()); break
         case 0x44: {
           const v = this.f64bits()
           this.push(T_F64); this.emit(0x42); this.emit(<i32>v); this.emit(<i32>(v >> 32))
@@ -495,7 +495,7 @@ export class BodyCompiler extends Compiler {
       const a = n - 1
       if (this.vk[a] == V_LOCAL && this.rsp == this.numLocals + a && (op == 0x28 || op == 0x29 || op == 0x2d)) {
         this.begin()
-        this.emit(FUSE_LOAD + op - 0x28); this.emit(<i32> this.vx[a]); this.emit(<i32>off)
+        this.emit(FUSE_LOAD + op - 0x28); this.emit(<i32>this.vx[a]); this.emit(<i32>off)
         this.pop()
         this.push(t)
         this.rsp++
@@ -650,7 +650,7 @@ export class BodyCompiler extends Compiler {
       this.begin()
       this.emit((constVal ? OP_STRC : OP_STR) + op - 0x36)
       this.emit(this.slotOf(a))
-      this.emit(constVal ? <i32> this.vx[v] : this.slotOf(v))
+      this.emit(constVal ? <i32>this.vx[v] : this.slotOf(v))
       this.emit(<i32>off)
       this.pop()
       this.pop()

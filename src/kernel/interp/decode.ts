@@ -16,7 +16,7 @@ export class Decoder extends BodyCompiler {
     const flag = this.byte()
     if (flag > 1) { this.fail('integer too large'); return l }
     l.min = this.u32()
-    if (flag == 1) l.max = <u64> this.u32()
+    if (flag == 1) l.max = <u64>this.u32()
     return l
   }
 
@@ -54,9 +54,9 @@ export class Decoder extends BodyCompiler {
     let type: u8 = 0
     const m = this.m
     switch (op) {
-      case 0x41: e.value = <u64><u32><i32> this.sleb(32); type = T_I32; break
-      case 0x42: e.value = <u64> this.sleb(64); type = T_I64; break
-      case 0x43: e.value = <u64> this.f32bits(); type = T_F32; break
+      case 0x41: e.value = <u64><u32><i32>this.sleb(32); type = T_I32; break
+      case 0x42: e.value = <u64>this.sleb(64); type = T_I64; break
+      case 0x43: e.value = <u64>this.f32bits(); type = T_F32; break
       case 0x44: e.value = this.f64bits(); type = T_F64; break
       case 0xd0: e.op = CE_REF_NULL; type = this.refType(); break
       case 0xd2: {
@@ -104,7 +104,7 @@ export class Decoder extends BodyCompiler {
       const id = this.byte()
       const size = this.u32()
       if (this.err !== null) break
-      if (<u64> this.pos + size > <u64> this.end) { this.fail('section size mismatch: unexpected end'); break }
+      if (<u64>this.pos + size > <u64>this.end) { this.fail('section size mismatch: unexpected end'); break }
       const sectionEnd = this.pos + <i32>size
       const savedEnd = this.end
       this.end = sectionEnd
@@ -143,7 +143,7 @@ export class Decoder extends BodyCompiler {
           break
         }
         case 9: this.elemSection(); break
-        case 12: m.dataCount = <i32> this.u32(); this.hasDataCountSection = true; break
+        case 12: m.dataCount = <i32>this.u32(); this.hasDataCountSection = true; break
         case 10: {
           codeSeen = true
           const n = this.count()
@@ -310,7 +310,7 @@ export class Decoder extends BodyCompiler {
       }
       const len = this.u32()
       if (this.err !== null) return
-      if (<u64> this.pos + len > <u64> this.end) { this.fail('unexpected end of section or function'); return }
+      if (<u64>this.pos + len > <u64>this.end) { this.fail('unexpected end of section or function'); return }
       s.bytes = this.b.slice(this.pos, this.pos + <i32>len)
       this.pos += <i32>len
       m.datas.push(s)

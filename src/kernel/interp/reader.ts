@@ -113,7 +113,7 @@ export class Reader {
   name (): string {
     const len = this.u32()
     if (this.err !== null) return ''
-    if (<u64> this.pos + len > <u64> this.end) { this.fail('unexpected end'); return '' }
+    if (<u64>this.pos + len > <u64>this.end) { this.fail('unexpected end'); return '' }
     const s = this.pos
     this.pos += len
     if (!validUtf8(this.b, s, s + len)) { this.fail('malformed UTF-8 encoding'); return '' }

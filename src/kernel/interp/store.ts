@@ -32,12 +32,12 @@ export class Memory {
   }
 
   get base (): usize { return changetype<usize>(this.buf) }
-  get byteLength (): u64 { return <u64> this.pages * PAGE }
+  get byteLength (): u64 { return <u64>this.pages * PAGE }
   // Returns the old size in pages, or -1.
   grow (delta: u32): i32 {
     const old = this.pages
     const n = <u64>old + <u64>delta
-    if (n > 65536 || n > this.max || n > <u64> this.limit) return -1
+    if (n > 65536 || n > this.max || n > <u64>this.limit) return -1
     if (delta == 0) return <i32>old
     const nb = new ArrayBuffer(<i32>(n * PAGE))
     memory.copy(changetype<usize>(nb), changetype<usize>(this.buf), <usize>(<u64>old * PAGE))
@@ -61,9 +61,9 @@ export class Table {
   }
 
   grow (delta: u32, init: i64): i32 {
-    const old = <u32> this.elems.length
+    const old = <u32>this.elems.length
     const n = <u64>old + <u64>delta
-    if (n > this.max || n > <u64> this.limit) return -1
+    if (n > this.max || n > <u64>this.limit) return -1
     for (let i: u32 = 0; i < delta; i++) this.elems.push(init)
     return <i32>old
   }
@@ -231,7 +231,7 @@ export class Store {
     }
     for (let i = m.numImportedTables; i < m.tables.length; i++) {
       const tt = m.tables[i]
-      if (u64(tt.limits.min) > <u64> this.maxTableSize) return this.fail('table exceeds the kernel limit')
+      if (u64(tt.limits.min) > <u64>this.maxTableSize) return this.fail('table exceeds the kernel limit')
       const t = new Table(tt.elem, tt.limits.min, tt.limits.max, this.maxTableSize)
       t.addr = this.tables.length
       this.tables.push(t)
@@ -254,7 +254,7 @@ export class Store {
     for (let i = 0; i < m.elems.length; i++) {
       const s = m.elems[i]
       const refs = new StaticArray<i64>(s.inits.length)
-      for (let j = 0; j < s.inits.length; j++) refs[j] = <i64> this.evalConst(inst, s.inits[j])
+      for (let j = 0; j < s.inits.length; j++) refs[j] = <i64>this.evalConst(inst, s.inits[j])
       inst.elems.push(refs)
     }
     for (let i = 0; i < m.datas.length; i++) inst.datas.push(m.datas[i].bytes)
@@ -268,7 +268,7 @@ export class Store {
     for (let i = 0; i < m.elems.length; i++) {
       const s = m.elems[i]
       if (s.mode == SEG_ACTIVE) {
-        const off = <u32> this.evalConst(inst, s.offset)
+        const off = <u32>this.evalConst(inst, s.offset)
         const r = tableInit(inst, s.table, <u32>i, off, 0, <u32>s.inits.length)
         if (r.length > 0) return r
       }
@@ -277,7 +277,7 @@ export class Store {
     for (let i = 0; i < m.datas.length; i++) {
       const s = m.datas[i]
       if (s.mode == SEG_ACTIVE) {
-        const off = <u32> this.evalConst(inst, s.offset)
+        const off = <u32>this.evalConst(inst, s.offset)
         const r = memoryInit(inst, <u32>i, off, 0, <u32>s.bytes.length)
         if (r.length > 0) return r
         inst.datas[i] = new Uint8Array(0)

@@ -188,11 +188,11 @@ export class ThreadState {
     if (this.depth >= this.maxDepth) return this.trap('call stack exhausted')
     const fp = this.sp - <usize>fn.numParams * 8
     if (fp + <usize>fn.maxStack * 8 > this.stackEnd) return this.trap('call stack exhausted')
-    const fr = this.framesBase + <usize> this.depth * FRAME
+    const fr = this.framesBase + <usize>this.depth * FRAME
     const caller = this.func
     store<usize>(fr, caller === null ? 0 : changetype<usize>(caller))
-    store<u32>(fr, <u32> this.pc, 4)
-    store<u32>(fr, <u32> this.fp, 8)
+    store<u32>(fr, <u32>this.pc, 4)
+    store<u32>(fr, <u32>this.fp, 8)
     this.depth++
     const nz = fn.numLocals - fn.numParams
     if (nz > 0) memory.fill(this.sp, 0, <usize>nz * 8)

@@ -116,12 +116,12 @@ export class Validator extends Reader {
       return new FuncType(EMPTY, r)
     }
     const x = this.sleb(33)
-    if (x < 0 || x >= <i64> this.m.types.length) { this.fail('unknown type'); return null }
+    if (x < 0 || x >= <i64>this.m.types.length) { this.fail('unknown type'); return null }
     return this.m.types[<i32>x]
   }
 
   labelAt (d: u32): Ctrl | null {
-    if (d >= <u32> this.ctrls.length) { this.fail('unknown label'); return null }
+    if (d >= <u32>this.ctrls.length) { this.fail('unknown label'); return null }
     return this.ctrls[this.ctrls.length - 1 - <i32>d]
   }
 }
