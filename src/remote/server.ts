@@ -6,9 +6,10 @@
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import { KILLED_STATUS, KIND_ANSWER, NO_HANDLER, OK, QUEUE_FULL } from '../kernel/core/codes.ts'
-import { Proc } from '../kernel/node/host.ts'
-import type { GrantPolicy, GrantRequest, NodeHost } from '../kernel/node/host.ts'
-import type { ScopeRequest } from '../kernel/node/grants/policy.ts'
+import { Proc } from '../kernel/node/proc.ts'
+import type { NodeHost } from '../kernel/node/host.ts'
+import type { GrantPolicy, GrantRequest } from '../kernel/node/grants/request.ts'
+import type { ScopeRequest } from '../kernel/node/grants/request.ts'
 import type { Program } from '../kernel/node/program.ts'
 import { sanitize } from '../kernel/node/text.ts'
 import {

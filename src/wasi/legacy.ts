@@ -7,7 +7,8 @@
 // the run's `--env` variables, nothing else.
 import { stdio } from '../interfaces/gen/stdio.ts'
 import { ExitSignal } from '../kernel/node/host.ts'
-import type { NodeHost, Proc, WasiAdapter } from '../kernel/node/host.ts'
+import type { NodeHost, WasiAdapter } from '../kernel/node/host.ts'
+import type { Proc } from '../kernel/node/proc.ts'
 
 const ERRNO_SUCCESS = 0
 const ERRNO_BADF = 8

@@ -5,7 +5,8 @@
 // by poll_oneoff while another call goes on); the process is woken through the kernel's own
 // blocking (`block` and the host's wake action), like `wait`.
 import { KIND_ANSWER, OK, SEND_ANSWER } from '../kernel/core/index.ts'
-import type { NodeHost, Proc } from '../kernel/node/host.ts'
+import type { NodeHost } from '../kernel/node/host.ts'
+import type { Proc } from '../kernel/node/proc.ts'
 
 export interface Answer { status: number, payload: Uint8Array }
 

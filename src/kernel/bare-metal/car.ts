@@ -3,6 +3,8 @@
 // that does not match is refused with a serial line naming its CID, and so is every program
 // that needs it. Files larger than one block (UnixFS over dag-pb, as `ipfs add` chunks them) are
 // reassembled from their verified blocks, so the whole file is checked through the Merkle DAG.
+// A circle on purpose: the boot log (console.ts) reaches the kernel through context.ts, which holds
+// the boot CAR; a refused block must be said on the console while the CAR is being read.
 import { klog } from './console'
 import { sha256 } from './sha256'
 

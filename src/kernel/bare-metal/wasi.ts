@@ -9,6 +9,8 @@ import { OK, SEND_ANSWER } from '../core/index.ts'
 import { Reader, Writer } from '../../../programs/sdk/as/msgpack'
 import { Guest, kernel } from './context'
 import { KEY_RANDOM, KEY_STDIO, KEY_TIME } from './gen/interfaces'
+// A circle on purpose: the scheduler dispatches a guest's WASI imports here, and `proc_exit` or a
+// refused call must end that guest and let the scheduler carry out what the kernel asked.
 import { drain, endGuest } from './scheduler'
 
 export const WASI_MODULE = 'wasi_snapshot_preview1'

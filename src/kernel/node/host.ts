@@ -13,35 +13,13 @@ import { START_EXPORT } from './bounds.ts'
 import { deadlocked, ProcessKilled, timedOut, trapped, WasmosError } from './errors.ts'
 import { sanitize } from './text.ts'
 import type { HostServices, NativeHandler } from './native.ts'
-import type { ScopeRequest } from './grants/policy.ts'
+import type { GrantPolicy, GrantRequest } from './grants/request.ts'
 import type { Scope } from './grants/scope.ts'
 import type { Program } from './program.ts'
+import { Proc } from './proc.ts'
 import type { Logger } from './logger.ts'
 import type { HostObserver } from './observe/observer.ts'
 import { fanOut } from './observe/observer.ts'
-
-/** What the host asks whoever decides grants (flags, stored decisions, the prompt). */
-export interface GrantRequest {
-  pid: number
-  parent: number
-  program: Program
-  /** The interface's digest in hex. */
-  key: string
-  kind: 'send' | 'handle'
-  /** Whether the parent process holds this grant (always true for programs the user started). */
-  parentHolds: boolean
-}
-
-export interface GrantPolicy {
-  /** The decision when it is known without asking anyone (flags, defaults, stored); else null. */
-  known? (req: GrantRequest): boolean | null
-  /** Decides, asking the user if need be. */
-  decide (req: GrantRequest): boolean | Promise<boolean>
-  /** Logged once per program and interface when a refusal first stops something. */
-  denied? (req: GrantRequest): void
-  /** Decides a scoped request a native handler makes before acting (grants/scope.ts); allowed when absent. */
-  allowedScope? (req: ScopeRequest): boolean | Promise<boolean>
-}
 
 export interface HostOptions {
   logger: Logger
@@ -99,61 +77,6 @@ export const MAX_WAIT_IDS = 4096
 export const WORK_SLICE = 4 * 1024 * 1024
 /** Work a syscall costs besides its bytes. */
 const SYSCALL_WORK = 64
-
-/** A running program. */
-export class Proc {
-  readonly pid: number
-  readonly parent: number
-  readonly program: Program
-  readonly args: string[]
-  memory: WebAssembly.Memory | null = null
-  #buffer: ArrayBufferLike | null = null
-  u8 = new Uint8Array(0)
-  view = new DataView(new ArrayBuffer(0))
-  /** Resolves the pending blocking `wait`. */
-  wake: (() => void) | null = null
-  ended = false
-  /** The run's main program, whose end ends the run. */
-  main = false
-  /** Its `_start` was called (before that, only its start function may run, synchronously). */
-  started = false
-  status = 0
-  error: WasmosError | null = null
-  readonly exited: Promise<number>
-  resolveExit!: (status: number) => void
-  /** Interfaces whose send grant was settled before the first send (see NodeHost.#settle). */
-  readonly settled = new Set<string>()
-  /** Host work since its last turn (WORK_SLICE). */
-  work = 0
-  /** Interface keys cached by pointer: programs pass the same digest again and again. */
-  readonly keyCache = new Map<number, { bytes: Uint8Array, words: Uint32Array, key: string }>()
-
-  constructor (pid: number, parent: number, program: Program, args: string[]) {
-    this.pid = pid
-    this.parent = parent
-    this.program = program
-    this.args = args
-    this.exited = new Promise((resolve) => { this.resolveExit = resolve })
-  }
-
-  /** Refreshes the views when the memory grew (its buffer is then a new one). */
-  views (): void {
-    // Growing a memory detaches its old buffer (length 0): reading `memory.buffer` on every
-    // syscall would cost more than this check.
-    if (this.u8.byteLength !== 0) return
-    const buf = this.memory!.buffer
-    if (buf !== this.#buffer) {
-      this.#buffer = buf
-      this.u8 = new Uint8Array(buf)
-      this.view = new DataView(buf)
-    }
-  }
-
-  /** Whether [ptr, ptr+len) lies in memory; ptr and len come from wasm as i32. */
-  inBounds (ptr: number, len: number): boolean {
-    return ptr >= 0 && len >= 0 && ptr + len <= this.u8.length
-  }
-}
 
 /** Message ids stay below 2^53 (DESIGN.md): larger ones name no message. */
 const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)

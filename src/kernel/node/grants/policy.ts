@@ -8,7 +8,7 @@
 // programs they name. What no flag decides goes to `ask` (the terminal prompt) or,
 // without one, is denied with a message naming the flag.
 import { digestOfCid } from '../names.ts'
-import type { GrantPolicy, GrantRequest } from '../host.ts'
+import type { GrantPolicy, GrantRequest, ScopeRequest } from './request.ts'
 import type { Program } from '../program.ts'
 import { ScopeError, describeScope, exact, isScoped, matches, parsePattern, splitGrant } from './scope.ts'
 import type { Pattern, Scope } from './scope.ts'
@@ -59,19 +59,6 @@ export interface GrantSet {
   denyScoped: Map<string, Pattern[]>
   /** Where it came from, for `wasmos grants` and warnings ("--allow", "wasmos.json: http-server"). */
   source: string
-}
-
-/** What a native handler asks before acting: may `program` do `scope` on the interface `key`? */
-export interface ScopeRequest {
-  pid: number
-  program: Program
-  /** The interface's digest in hex. */
-  key: string
-  scope: Scope
-  /** The programs that started it, nearest first (empty for programs the user started). */
-  ancestors: Program[]
-  /** False: decide without asking anyone (undecided is no, and nothing is logged). */
-  ask?: boolean
 }
 
 export function emptySet (source: string): GrantSet {

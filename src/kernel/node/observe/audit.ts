@@ -4,7 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { DENIED } from '../../core/index.ts'
 import { WasmosError } from '../errors.ts'
-import type { Proc } from '../host.ts'
+import type { Proc } from '../proc.ts'
 import { ConsoleKilled, NullObserver } from './observer.ts'
 import type { DecidedBy, GrantKind } from './observer.ts'
 

@@ -3,7 +3,7 @@
 import type { Notification } from '../../core/index.ts'
 import { ProcessKilled } from '../errors.ts'
 import type { WasmosError } from '../errors.ts'
-import type { Proc } from '../host.ts'
+import type { Proc } from '../proc.ts'
 
 export type GrantKind = 'send' | 'handle'
 

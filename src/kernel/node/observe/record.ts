@@ -10,7 +10,7 @@ import { Packr } from 'msgpackr'
 import { encodeNotification } from '../../core/index.ts'
 import type { Notification } from '../../core/index.ts'
 import { WasmosError } from '../errors.ts'
-import type { Proc } from '../host.ts'
+import type { Proc } from '../proc.ts'
 import { NullObserver } from './observer.ts'
 
 /** The first frame's tag and the format's version. */

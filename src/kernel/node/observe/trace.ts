@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { KIND_ANSWER, KIND_MESSAGE, SEND_ANSWER } from '../../core/index.ts'
 import type { Notification } from '../../core/index.ts'
 import type { WasmosError } from '../errors.ts'
-import type { Proc } from '../host.ts'
+import type { Proc } from '../proc.ts'
 import { messageIndex, NullObserver } from './observer.ts'
 import type { DecidedBy, GrantKind } from './observer.ts'
 

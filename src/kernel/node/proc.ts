@@ -1,0 +1,59 @@
+// A running program as the Node host keeps it: its instance's memory views, its exit, the
+// interface keys it passes again and again, and the host work charged to it.
+import type { WasmosError } from './errors.ts'
+import type { Program } from './program.ts'
+
+/** A running program. */
+export class Proc {
+  readonly pid: number
+  readonly parent: number
+  readonly program: Program
+  readonly args: string[]
+  memory: WebAssembly.Memory | null = null
+  #buffer: ArrayBufferLike | null = null
+  u8 = new Uint8Array(0)
+  view = new DataView(new ArrayBuffer(0))
+  /** Resolves the pending blocking `wait`. */
+  wake: (() => void) | null = null
+  ended = false
+  /** The run's main program, whose end ends the run. */
+  main = false
+  /** Its `_start` was called (before that, only its start function may run, synchronously). */
+  started = false
+  status = 0
+  error: WasmosError | null = null
+  readonly exited: Promise<number>
+  resolveExit!: (status: number) => void
+  /** Interfaces whose send grant was settled before the first send (see NodeHost.#settle). */
+  readonly settled = new Set<string>()
+  /** Host work since its last turn (WORK_SLICE). */
+  work = 0
+  /** Interface keys cached by pointer: programs pass the same digest again and again. */
+  readonly keyCache = new Map<number, { bytes: Uint8Array, words: Uint32Array, key: string }>()
+
+  constructor (pid: number, parent: number, program: Program, args: string[]) {
+    this.pid = pid
+    this.parent = parent
+    this.program = program
+    this.args = args
+    this.exited = new Promise((resolve) => { this.resolveExit = resolve })
+  }
+
+  /** Refreshes the views when the memory grew (its buffer is then a new one). */
+  views (): void {
+    // Growing a memory detaches its old buffer (length 0): reading `memory.buffer` on every
+    // syscall would cost more than this check.
+    if (this.u8.byteLength !== 0) return
+    const buf = this.memory!.buffer
+    if (buf !== this.#buffer) {
+      this.#buffer = buf
+      this.u8 = new Uint8Array(buf)
+      this.view = new DataView(buf)
+    }
+  }
+
+  /** Whether [ptr, ptr+len) lies in memory; ptr and len come from wasm as i32. */
+  inBounds (ptr: number, len: number): boolean {
+    return ptr >= 0 && len >= 0 && ptr + len <= this.u8.length
+  }
+}
