@@ -38,22 +38,27 @@ export function parseRemote (spec: string, flag = '--remote'): RemoteSpec {
   return { iface: spec.slice(0, eq), addr }
 }
 
-/** "remotes" of WASMOS_HOME/config.json: { "<interface>": "<multiaddr>", … }. */
-async function configRemotes (home: string): Promise<RemoteSpec[]> {
-  const file = join(home, 'config.json')
+/** A JSON file of WASMOS_HOME, parsed; undefined when it does not exist. */
+async function readJson (file: string): Promise<unknown> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new WasmosError('ERR_BAD_CONFIG', `cannot read ${file}: ${(err as Error).message}`)
   }
-  let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    return JSON.parse(text)
   } catch (err) {
     throw new WasmosError('ERR_BAD_CONFIG', `${file}: ${(err as Error).message}`)
   }
+}
+
+/** "remotes" of WASMOS_HOME/config.json: { "<interface>": "<multiaddr>", … }. */
+async function configRemotes (home: string): Promise<RemoteSpec[]> {
+  const file = join(home, 'config.json')
+  const parsed = await readJson(file)
+  if (parsed === undefined) return []
   const remotes = (parsed as { remotes?: unknown }).remotes
   if (remotes === undefined) return []
   if (typeof remotes !== 'object' || remotes === null || Array.isArray(remotes) || !Object.values(remotes).every((v) => typeof v === 'string')) {
@@ -196,19 +201,8 @@ const PEER_GRANTS = 'peer-grants.json'
 /** Reads WASMOS_HOME/peer-grants.json ({ "decisions": [PeerDecision, …] }); a missing file is none. */
 async function readPeerDecisions (home: string): Promise<PeerDecision[]> {
   const file = join(home, PEER_GRANTS)
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw new WasmosError('ERR_BAD_CONFIG', `cannot read ${file}: ${(err as Error).message}`)
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (err) {
-    throw new WasmosError('ERR_BAD_CONFIG', `${file}: ${(err as Error).message}`)
-  }
+  const parsed = await readJson(file)
+  if (parsed === undefined) return []
   const decisions = (parsed as { decisions?: unknown }).decisions
   const ok = (d: unknown): d is PeerDecision => typeof d === 'object' && d !== null &&
     ['peer', 'program', 'name', 'iface'].every((k) => typeof (d as Record<string, unknown>)[k] === 'string') &&
