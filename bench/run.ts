@@ -14,7 +14,7 @@ import { BenchError, markdownTargets, target, type TargetResult } from './report
 const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
 // Modules of bench/ that are not benches: shared code, and interp-count (a tool that counts
 // instructions under valgrind to compare two versions of the interpreter, not a timing).
-const HELPERS = new Set(['run', 'report', 'fuel-fixtures', 'interp-native', 'interp-count'])
+const HELPERS = new Set(['run', 'report', 'modules', 'fuel-fixtures', 'interp-native', 'interp-count'])
 
 const { values, positionals } = parseArgs({
   options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, markdown: { type: 'string' } },

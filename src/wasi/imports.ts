@@ -258,37 +258,29 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
     try { return Number(process.getBuiltinModule('node:fs').fstatSync(fd).size) } catch { return 0 }
   }
 
+  /** `args_sizes_get` / `environ_sizes_get`: how many C strings, and their bytes with the NULs. */
+  const listSizes = (list: Uint8Array[], countPtr: number, sizePtr: number): number => {
+    mem.setU32(countPtr, list.length)
+    mem.setU32(sizePtr, list.reduce((n, a) => n + a.length, 0))
+    return E.SUCCESS
+  }
+  /** `args_get` / `environ_get`: the strings at `buf`, a pointer to each at `ptrs`. */
+  const listWrite = (list: Uint8Array[], ptrs: number, buf: number): number => {
+    let at = buf
+    mem.check(ptrs, list.length * 4)
+    for (let i = 0; i < list.length; i++) {
+      mem.setU32(ptrs + i * 4, at)
+      mem.write(at, list[i])
+      at += list[i].length
+    }
+    return E.SUCCESS
+  }
+
   const imports: Record<string, Fn | WebAssembly.ImportValue> = {
-    args_sizes_get: sync('args_sizes_get', (countPtr, sizePtr) => {
-      mem.setU32(countPtr as number, args.length)
-      mem.setU32(sizePtr as number, args.reduce((n, a) => n + a.length, 0))
-      return E.SUCCESS
-    }),
-    args_get: sync('args_get', (argv, buf) => {
-      let at = buf as number
-      mem.check(argv as number, args.length * 4)
-      for (let i = 0; i < args.length; i++) {
-        mem.setU32((argv as number) + i * 4, at)
-        mem.write(at, args[i])
-        at += args[i].length
-      }
-      return E.SUCCESS
-    }),
-    environ_sizes_get: sync('environ_sizes_get', (countPtr, sizePtr) => {
-      mem.setU32(countPtr as number, env.length)
-      mem.setU32(sizePtr as number, env.reduce((n, a) => n + a.length, 0))
-      return E.SUCCESS
-    }),
-    environ_get: sync('environ_get', (environ, buf) => {
-      let at = buf as number
-      mem.check(environ as number, env.length * 4)
-      for (let i = 0; i < env.length; i++) {
-        mem.setU32((environ as number) + i * 4, at)
-        mem.write(at, env[i])
-        at += env[i].length
-      }
-      return E.SUCCESS
-    }),
+    args_sizes_get: sync('args_sizes_get', (countPtr, sizePtr) => listSizes(args, countPtr as number, sizePtr as number)),
+    args_get: sync('args_get', (argv, buf) => listWrite(args, argv as number, buf as number)),
+    environ_sizes_get: sync('environ_sizes_get', (countPtr, sizePtr) => listSizes(env, countPtr as number, sizePtr as number)),
+    environ_get: sync('environ_get', (environ, buf) => listWrite(env, environ as number, buf as number)),
     clock_res_get: sync('clock_res_get', (id, outPtr) => {
       if (now(id as number) === null) return E.INVAL
       mem.setU64(outPtr as number, id === CLOCK.PROCESS_CPUTIME || id === CLOCK.THREAD_CPUTIME ? 1000n : 1n)
