@@ -3,7 +3,7 @@
 import { afterAll, expect, test } from 'vitest'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT } from '../helpers.ts'
+import { ROOT, wasmos } from '../helpers.ts'
 import { DECLARED_SECTION, decodeDeclared } from '../../src/kernel/node/grants/declared.ts'
 import { DeclareInterfaces } from '../../programs/sdk/as/transform/declare.ts'
 import { tcp } from '../../src/interfaces/gen/tcp.ts'
@@ -48,4 +48,19 @@ test('a malformed scope fails the build with the reason', async () => {
   const r = await compile("needs('tcp', 'why', '127.0.0.1:99999')")
   expect(r.error).not.toBeNull()
   expect(`${r.error?.message ?? ''}\n${r.stderr}`).toMatch(/bad port '99999'/)
+})
+
+test('wasmos inspect shows each declared scope, in text and JSON', async () => {
+  const r = await compile([
+    "needs('tcp', 'to send your score', '127.0.0.1:7878')",
+    "needs('env', 'anything')"
+  ].join('\n'))
+  expect(r.error, r.stderr).toBeNull()
+  const text = await wasmos(['inspect', r.wasm])
+  expect(text.code, text.stderr).toBe(0)
+  expect(text.stdout).toMatch(/send to tcp \(scope 127\.0\.0\.1:7878\) /)
+  expect(text.stdout).toMatch(/send to env bafk/)
+  const json = await wasmos(['inspect', '--json', r.wasm])
+  const info = JSON.parse(json.stdout) as { interfaces: Array<{ name: string, scope: string | null }> }
+  expect(info.interfaces.map((i) => [i.name, i.scope])).toEqual([['tcp', '127.0.0.1:7878'], ['env', null]])
 })

@@ -58,7 +58,7 @@ export function registerInspectCommands (program: Command): void {
         size: bytes.length,
         imports: WebAssembly.Module.imports(module),
         exports: WebAssembly.Module.exports(module),
-        interfaces: declared.map((d) => ({ cid: d.cid, name: known.get(d.key)?.name ?? null, kind: d.kind, reason: d.reason })),
+        interfaces: declared.map((d) => ({ cid: d.cid, name: known.get(d.key)?.name ?? null, kind: d.kind, scope: d.scope, reason: d.reason })),
         ...(declaredError !== null ? { interfacesError: declaredError } : {})
       }
       if (flags.json) {
@@ -78,7 +78,8 @@ export function registerInspectCommands (program: Command): void {
       else {
         out.push('interfaces it declares:')
         for (const d of info.interfaces) {
-          out.push(`  ${d.kind === 'send' ? 'send to' : 'handle'} ${d.name ?? '(unknown interface)'} ${d.cid}`)
+          const scope = d.scope === null ? '' : ` (scope ${sanitize(d.scope, 120)})`
+          out.push(`  ${d.kind === 'send' ? 'send to' : 'handle'} ${d.name ?? '(unknown interface)'}${scope} ${d.cid}`)
           out.push(`    why: "${sanitize(d.reason, 200)}"`)
         }
       }
