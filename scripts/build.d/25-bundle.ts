@@ -8,7 +8,7 @@
 // without loading the CLI. Skipped when the outputs are newer than their inputs.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
-import { existsSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { newest } from '../newest.ts'
@@ -59,6 +59,7 @@ const inputs = Math.max(newest(join(root, 'src'), notCli), statSync(join(root, '
   statSync(import.meta.filename).mtimeMs, statSync(join(root, 'package.json')).mtimeMs)
 const stale = (f: string): boolean => !existsSync(f) || statSync(f).mtimeMs < inputs
 if (stale(listings.text) || stale(listings.json)) {
+  mkdirSync(join(root, 'dist'), { recursive: true })
   const { renderInterfaces } = await import('../../src/cli/commands/interfaces.ts')
   writeFileSync(listings.text, renderInterfaces(false))
   writeFileSync(listings.json, renderInterfaces(true))
