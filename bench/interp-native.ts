@@ -3,6 +3,8 @@
 // like the bare-metal build (bare-metal/Makefile), or clang when there is no gcc. Returns false
 // (and builds nothing) when wasm2c or a C compiler is missing.
 //
+// -fno-pic -fno-pie -no-pie as in the bare-metal build: a position-dependent jump table makes the
+// dispatch one indirect `jmp` instead of a load, an add and a jump (8 % fewer instructions).
 // gcc also gets -falign-labels=16: without it the time of the dispatch loop depends on where the
 // ~500 cases happen to land, and two builds that execute the same instructions can differ by up
 // to 2x (measured on the sieve); aligned, the times follow the instruction counts.
@@ -35,7 +37,7 @@ export function buildNative (): boolean {
   if (existsSync(NATIVE_BIN) && statSync(NATIVE_BIN).mtimeMs > newest) return true
   mkdirSync(dir, { recursive: true })
   execFileSync('wasm2c', [spec, '-n', 'spec', '-o', join(dir, 'spec.c')], { stdio: 'inherit' })
-  const cflags = NATIVE_CC === 'gcc' ? ['-O2', '-falign-labels=16'] : ['-O2']
+  const cflags = [...(NATIVE_CC === 'gcc' ? ['-O2', '-falign-labels=16'] : ['-O2']), '-fno-pic', '-fno-pie', '-no-pie']
   execFileSync(NATIVE_CC, [...cflags, '-w', '-I', dir, '-I', RT, join(dir, 'spec.c'), join(RT, 'wasm-rt-impl.c'), driver, '-lm', '-o', NATIVE_BIN], { stdio: 'inherit' })
   return true
 }
