@@ -31,6 +31,8 @@ export interface WasiContext {
   /** The process waits in a call (so that waiting is not charged as CPU time), then runs again. */
   blocked?: () => void
   resumed?: () => void
+  /** Wraps each import (as `--record` does, to record every call and what it wrote). */
+  tap?: (call: string, fn: AsyncFn) => AsyncFn
 }
 
 const MAX_STDIN_READ = 64 * 1024
@@ -75,14 +77,15 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
   }
   /** i32 arguments arrive signed: every WASI i32 is unsigned, so make them so; i64s stay as given. */
   const unsigned = (a: Array<number | bigint>): Array<number | bigint> => a.map((x) => typeof x === 'number' ? x >>> 0 : x)
-  const sync = (name: string, fn: Fn): Fn => (...a) => {
+  const tapped = <F extends AsyncFn>(name: string, fn: F): F => ctx.tap === undefined ? fn : ctx.tap(name, fn) as F
+  const sync = (name: string, fn: Fn): Fn => tapped(name, (...a) => {
     try { return fn(...unsigned(a)) } catch (err) { return fail(name, err) }
-  }
+  })
   /**
    * A JSPI-suspending import: the program is suspended only when `fn` returns a promise (a read
    * that must wait); a call answered at once (a file read) returns its number without suspending.
    */
-  const suspending = (name: string, fn: AsyncFn): WebAssembly.ImportValue => new WebAssembly.Suspending((...a: Array<number | bigint>): number | Promise<number> => {
+  const suspending = (name: string, fn: AsyncFn): WebAssembly.ImportValue => new WebAssembly.Suspending(tapped(name, (...a: Array<number | bigint>): number | Promise<number> => {
     let r: number | Promise<number>
     try { r = fn(...unsigned(a)) } catch (err) { return fail(name, err) }
     if (typeof r === 'number') return r
@@ -91,7 +94,7 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
     return r.then(
       (n) => { ctx.resumed?.(); return n },
       (err: unknown) => { ctx.resumed?.(); return fail(name, err) })
-  }) as unknown as WebAssembly.ImportValue
+  })) as unknown as WebAssembly.ImportValue
   const u64 = (x: number | bigint): bigint => BigInt.asUintN(64, BigInt(x))
 
   // ---- streams: standard input and connections read ahead into `Incoming`
@@ -304,7 +307,7 @@ export function wasiImports (ctx: WasiContext): Record<string, WebAssembly.Impor
       await new Promise<void>((resolve) => setImmediate(resolve))
       return E.SUCCESS
     }),
-    proc_exit: (code: number): never => { throw new ExitSignal(code >>> 0) },
+    proc_exit: tapped('proc_exit', (code: number | bigint): never => { throw new ExitSignal(Number(code) >>> 0) }),
     proc_raise: sync('proc_raise', (sig) => {
       if ((sig as number) > 30) return E.INVAL
       if (sig === 0) return E.SUCCESS

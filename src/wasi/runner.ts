@@ -14,6 +14,7 @@ import type { Proc } from '../kernel/node/proc.ts'
 import { RIGHTS_ALL, RIGHTS_DIR, RIGHTS_SOCKET, RIGHTS_STDIO, R } from './constants.ts'
 import { FdTable } from './fds.ts'
 import { wasiImports } from './imports.ts'
+import type { WasiContext } from './imports.ts'
 import { LegacyWasi } from './legacy.ts'
 import { DENIED, ProcLink } from './link.ts'
 import { Mem } from './memory.ts'
@@ -35,6 +36,11 @@ export class WasiRunner implements WasiAdapter {
   readonly #legacy: LegacyWasi
   #host: NodeHost | null = null
   #monitor: HostMonitor | undefined
+  /**
+   * Wraps each WASI import of a process (`--record`): given its memory, the sizes of its argument
+   * and environment lists, and which standard stream an fd is (1, 2, else -1).
+   */
+  tap: ((proc: Proc, mem: Mem, sizes: { args: [number, number], env: [number, number] }, stdioOf: (fd: number) => number) => WasiContext['tap']) | null = null
 
   constructor (opts: WasiOptions = {}) {
     this.#env = opts.env ?? new Map()
@@ -81,7 +87,10 @@ export class WasiRunner implements WasiAdapter {
       table.add({ kind: 'listener', handle, address: `${l.host}:${port}`, accepted: [], pending: null, flags: 0, rights: RIGHTS_SOCKET, inheriting: RIGHTS_SOCKET })
     }
     const env = [...this.#env.entries()]
+    const size = (list: string[]): [number, number] => [list.length, list.reduce((n, s) => n + Buffer.byteLength(s) + 1, 0)]
+    const stdioOf = (fd: number): number => { const e = table.get(fd); return e?.kind === 'stdio' ? e.n : -1 }
     const wasi = wasiImports({
+      tap: this.tap?.(proc, mem, { args: size(proc.args), env: size(env.map(([k, v]) => `${k}=${v}`)) }, stdioOf),
       args: proc.args,
       env,
       table,

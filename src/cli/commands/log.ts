@@ -1,5 +1,6 @@
-// `wasmos log show <file>`: a recording (wasmos run --record) as text, one syscall a line: what
-// the program sent, answered, and what each wait gave it.
+// `wasmos log show <file>`: a recording (wasmos run --record) as text, one line a frame: each
+// process started, each grant settled, what each process sent, answered, and what each wait and
+// WASI call gave it, and how each ended.
 import type { Command } from 'commander'
 import { sanitize } from '../../kernel/node/text.ts'
 import { loadRecording, sendLabel } from './replay.ts'
@@ -20,21 +21,37 @@ function notification (b: Uint8Array): string {
 export function registerLogCommands (program: Command): void {
   const log = program.command('log').description('recordings of runs (wasmos run --record)')
   log.command('show')
-    .description('print a recording as text, one syscall a line')
+    .description('print a recording as text, one line a process start, grant or syscall')
     .argument('<file>', 'the recording')
     .action((file: string) => {
       const rec = loadRecording(file)
       const h = rec.header
-      const out: string[] = [`${sanitize(h.name)} ${h.cid} args [${h.args.map((a) => JSON.stringify(a)).join(', ')}], module ${h.module.length} bytes`]
-      rec.frames.forEach((f, i) => {
-        const n = String(i + 1).padStart(5)
-        if (f[0] === 's') out.push(`${n} ${sendLabel(f[1] as string, f[2] as Uint8Array)} → ${CODES[f[4] as number] ?? f[4]}${(f[5] as number) > 0 ? `, id ${String(f[5])}` : ''}`)
-        else if (f[0] === 'a') out.push(`${n} answer ${String(f[1])} status ${String(f[2])} → ${CODES[f[3] as number] ?? f[3]}`)
-        else if (f[0] === 'w') out.push(`${n} wait → ${f[2] === null ? (f[1] === 0 ? 'nothing yet' : `needs ${String(f[1])} bytes`) : notification(f[2] as Uint8Array)}`)
-        else if (f[0] === 'x') out.push(`      exit ${String(f[1])}`)
-        else if (f[0] === 't') out.push('      (truncated: the recording reached its limit)')
-      })
-      if (!rec.complete) out.push('      (no end: the run was cut short)')
+      const names = new Map(rec.processes.map((p) => [p.pid, `${sanitize(p.name)}@${p.pid}`]))
+      const out: string[] = [`recording of ${sanitize(h.name)} [${h.args.map((a) => JSON.stringify(a)).join(', ')}], ${rec.processes.length} processes, modules ${h.embed ? 'embedded' : 'in the store'}`]
+      let n = 0
+      for (const f of rec.frames) {
+        const who = (names.get(f[1] as number) ?? `pid ${String(f[1])}`).padEnd(18)
+        const num = (): string => String(++n).padStart(5)
+        switch (f[0]) {
+          case 'm': out.push(`      module ${String(f[1])}, ${(f[2] as Uint8Array).length} bytes`); break
+          case 'p': {
+            const p = rec.processes.find((q) => q.pid === f[1])!
+            out.push(`      ${who} start ${p.cid} args [${p.args.map((a) => JSON.stringify(a)).join(', ')}]${p.main ? ' (main)' : ''}${p.kind === 1 ? ' WASI' : ''}${p.parent !== 0 ? `, child of pid ${p.parent}` : ''}`)
+            break
+          }
+          case 'g': out.push(`      ${who} grant ${String(f[3])} ${String(f[2]).slice(0, 12)}… ${f[4] === true ? 'allowed' : 'denied'} (${String(f[5])})`); break
+          case 's': out.push(`${num()} ${who} ${sendLabel(f[2] as string, f[3] as Uint8Array)} → ${CODES[f[5] as number] ?? String(f[5])}${(f[6] as number) > 0 ? `, id ${String(f[6])}` : ''}`); break
+          case 'a': out.push(`${num()} ${who} answer ${String(f[2])} status ${String(f[3])} → ${CODES[f[4] as number] ?? String(f[4])}`); break
+          case 'w': out.push(`${num()} ${who} wait → ${f[3] === null ? (f[2] === 0 ? 'nothing yet' : `needs ${String(f[2])} bytes`) : notification(f[3] as Uint8Array)}`); break
+          case 'W': {
+            const writes = (f[5] as Array<[number, Uint8Array]>).reduce((k, [, b]) => k + b.length, 0)
+            out.push(`${num()} ${who} WASI ${String(f[2])}(${(f[3] as unknown[]).join(', ')}) → ${f[4] === null ? 'ended the process' : String(f[4])}${writes > 0 ? `, wrote ${writes} bytes` : ''}`)
+            break
+          }
+          case 'x': out.push(`      ${who} exit ${String(f[2])}${f[4] === true ? ' (ended from outside)' : ''}${typeof f[3] === 'string' ? `: ${sanitize(f[3])}` : ''}`); break
+          case 't': out.push('      (truncated: the recording reached its limit)'); break
+        }
+      }
       process.stdout.write(`${out.join('\n')}\n`)
     })
 }

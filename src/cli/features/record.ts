@@ -1,11 +1,14 @@
-// Run feature: `--record <file>` records the run's main program so that `wasmos replay <file>` can
-// run it again exactly, with no clock, network, file, terminal or handler programs: whatever its
-// handlers answered is in what it received (observe/record.ts says what is kept). The module's
-// bytes go in the recording, so it replays on any machine.
-import { readFileSync } from 'node:fs'
+// Run feature: `--record <file>` records the whole run — every process, the modules it ran, what
+// each received and what each of its syscalls and WASI calls returned — so that `wasmos replay
+// <file>` runs all of them again exactly, with no clock, network, file or terminal
+// (observe/record.ts says what is kept). Every module the run loads is added to the store
+// (WASMOS_HOME), so the replay works once the files are gone; `--embed` puts the modules in the
+// recording itself, for another machine.
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { parseMemorySize } from '../../kernel/node/limits/settings.ts'
 import { DEFAULT_RECORD_LIMIT, RunRecorder } from '../../kernel/node/observe/record.ts'
+import { wasiRecordTap } from '../../kernel/node/observe/wasi-record.ts'
+import { WasiRunner } from '../../wasi/runner.ts'
 import type { Feature } from './feature.ts'
 
 /** Exit status of a run ended by Ctrl-C (128 + SIGINT), as a shell reports it. */
@@ -14,12 +17,14 @@ const SIGINT_STATUS = 130
 export const record: Feature = {
   addOptions (cmd) {
     cmd
-      .option('--record <file>', 'record what the main program did and got, for wasmos replay')
+      .option('--record <file>', 'record every process of the run (what each got and did), for wasmos replay')
       .option('--record-limit <size>', 'most bytes the recording may take (default 256MiB); later syscalls are not recorded')
+      .option('--embed', 'with --record: put the modules in the recording, to replay it where they are not stored')
   },
-  apply (flags, opts) {
+  async apply (flags, opts) {
     if (flags.record === undefined) {
       if (flags.recordLimit !== undefined) throw new WasmosError('ERR_BAD_OPTION', '--record-limit: needs --record <file>')
+      if (flags.embed === true) throw new WasmosError('ERR_BAD_OPTION', '--embed: needs --record <file>')
       return
     }
     let limit = DEFAULT_RECORD_LIMIT
@@ -30,17 +35,41 @@ export const record: Feature = {
         throw new WasmosError('ERR_BAD_OPTION', `--record-limit: expected a size such as 64MiB, got '${String(flags.recordLimit)}'`)
       }
     }
-    let module: Uint8Array
-    try {
-      module = readFileSync(opts.main)
-    } catch (err) {
-      // `exec` names programs by CID: only a file's run can be recorded for now.
-      throw new WasmosError('ERR_NOT_FOUND', `--record: cannot read ${opts.main} (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; only wasmos run records for now' : (err as Error).message})`)
+    // Every module loaded for the run, by CID, added to the store as it is loaded: a replay in the
+    // same home finds them there. Loaded only now: a run without --record never opens the store.
+    const { openStore } = await import('../../loader/index.ts')
+    const store = await openStore()
+    const modules = new Map<string, Uint8Array>()
+    const rewrite = opts.load?.rewrite
+    opts.load = {
+      ...opts.load,
+      rewrite: async (bytes, cid) => {
+        if (!modules.has(cid)) {
+          modules.set(cid, bytes)
+          try {
+            await store.publish(bytes)
+          } catch (err) {
+            throw new WasmosError('ERR_RECORD', `--record: cannot add ${cid} to the store: ${(err as Error).message}`)
+          }
+        }
+        return rewrite === undefined ? bytes : await rewrite(bytes, cid)
+      }
     }
-    const recorder = new RunRecorder({ path: String(flags.record), module, limit })
+    const recorder = new RunRecorder({
+      path: String(flags.record),
+      name: opts.main,
+      args: opts.args,
+      limit,
+      embed: flags.embed === true,
+      moduleOf: (cid) => modules.get(cid),
+      logLevel: opts.logLevel
+    })
     const close = (): void => recorder.close()
     // Ctrl-C ends the process without unwinding the run: exit, which closes the recording.
     const onSigint = (): void => process.exit(SIGINT_STATUS)
+    if (opts.wasi instanceof WasiRunner) {
+      opts.wasi.tap = (proc, mem, sizes, stdioOf) => wasiRecordTap(recorder, proc.pid, mem, sizes, stdioOf)
+    }
     const onHost = opts.onHost
     opts.onHost = (host) => {
       onHost?.(host)

@@ -1,21 +1,25 @@
-// The recording of a single-program run (`--record`): the module's bytes, its arguments, then
-// every syscall it made with what it got back — each send (interface, payload, flags, result, id),
-// each answer, each `wait` result (including "nothing yet") with the notification bytes it took —
-// and its exit status. Msgpack frames, streamed to the file, bounded; the last frame holds the
-// SHA-256 of everything before it, so an altered recording is refused by replay.
+// The recording of a whole run (`--record`): every process's start (module CID, arguments, whether
+// it was the main program), the grants settled for it, every syscall it made with what it got
+// back — each send (interface, payload, flags, result, id), each answer, each `wait` result
+// (including "nothing yet") with the notification bytes it took, each WASI call with what it wrote
+// into the program's memory (wasi-record.ts) — and how it ended. Msgpack frames in the order they
+// happened, streamed to the file, bounded; with `embed`, each module's bytes before its first
+// start. The last frame holds the SHA-256 of everything before it, so an altered recording is
+// refused by replay. The frame layout is in README.md.
 import { createHash } from 'node:crypto'
 import type { Hash } from 'node:crypto'
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { Packr } from 'msgpackr'
-import { encodeNotification } from '../../core/index.ts'
+import { encodeNotification, KILLED_STATUS } from '../../core/index.ts'
 import type { Notification } from '../../core/index.ts'
-import { WasmosError } from '../errors.ts'
+import { ProcessKilled, WasmosError } from '../errors.ts'
 import type { Proc } from '../proc.ts'
 import { NullObserver } from './observer.ts'
+import type { DecidedBy, GrantKind } from './observer.ts'
 
 /** The first frame's tag and the format's version. */
 export const RECORD_MAGIC = 'wasmos-record'
-export const RECORD_VERSION = 1
+export const RECORD_VERSION = 2
 /** Bytes a recording may take unless told otherwise. */
 export const DEFAULT_RECORD_LIMIT = 256 * 1024 * 1024
 /** Frames are written in chunks of about this size. */
@@ -23,29 +27,41 @@ const CHUNK = 64 * 1024
 
 export const packr = new Packr({ useRecords: false, variableMapSize: true })
 
-export interface RecordHeader { name: string, cid: string, args: string[], module: Uint8Array }
+/** The first frame's third element. */
+export interface RecordHeader {
+  /** The main program's name and arguments, for `log show`. */
+  name: string
+  args: string[]
+  /** Whether the modules' bytes are in the recording ('m' frames). */
+  embed: boolean
+  /** The run's log level, so that a replay shows the same log lines. */
+  logLevel: string
+}
+
+/** How a process was started: which imports its module uses. */
+export const KIND_WASM = 0
+export const KIND_WASI = 1
+/** WASI's older `wasi_unstable`: recorded as a process, its WASI calls are not. */
+export const KIND_WASI_LEGACY = 2
 
 /**
- * Frames after the header:
- *   ['s', interface key (hex), payload, flags, result code, message id (0 if refused)]
- *   ['a', message id, status, result code]
- *   ['w', result, notification bytes taken (or null)]
- *   ['x', exit status]
+ * Frames after the header, in the order things happened (pid first after the tag):
+ *   ['m', cid, bytes]                                  a module (with embed), before its first start
+ *   ['p', pid, parent, name, cid, args, main, kind]   a process started
+ *   ['g', pid, key, kind, allowed, by]                 a grant settled
+ *   ['s', pid, key (hex), payload, flags, result code, message id (0 if refused)]
+ *   ['a', pid, message id, status, result code]
+ *   ['w', pid, result, notification bytes taken (or null)]
+ *   ['W', pid, call, args, result (null: it ended the process), writes [[ptr, bytes]…], data, stream]
+ *   ['x', pid, status, error message (or null), ended from outside]
  *   ['t']                 the limit was reached: nothing more was recorded
  *   ['e', sha256]         the end: the digest of every byte before this frame
  */
-export type Frame =
-  | ['s', string, Uint8Array, number, number, number]
-  | ['a', number, number, number]
-  | ['w', number, Uint8Array | null]
-  | ['x', number]
-  | ['t']
-  | ['e', Uint8Array]
+export type Frame = unknown[]
 
 /**
- * Frames after the header are written straight into a buffer (plain msgpack, the same bytes
- * msgpackr would write): packing each syscall's frame as an object would cost more than the
- * syscall itself.
+ * Frames of syscalls are written straight into a buffer (plain msgpack, the same bytes msgpackr
+ * would write): packing each syscall's frame as an object would cost more than the syscall.
  */
 class FrameBuffer {
   buf = Buffer.allocUnsafe(CHUNK * 4)
@@ -89,30 +105,48 @@ const FIXARRAY = 0x90
 const FIXSTR1 = 0xa1
 const NIL = 0xc0
 
+export interface RecorderOptions {
+  path: string
+  /** The main program's name and arguments (for the header). */
+  name: string
+  args: string[]
+  limit?: number
+  /** Puts each module's bytes in the recording. */
+  embed?: boolean
+  /** A module's bytes by CID (as loaded for the run). */
+  moduleOf?: (cid: string) => Uint8Array | undefined
+  logLevel?: string
+}
+
 export class RunRecorder extends NullObserver {
   readonly #fd: number
-  readonly #module: Uint8Array
   readonly #limit: number
+  readonly #embed: boolean
+  readonly #moduleOf: (cid: string) => Uint8Array | undefined
   readonly #hash: Hash = createHash('sha256')
   readonly #out = new FrameBuffer()
   readonly #flush = (): void => this.flush()
   /** Each interface key as a msgpack string, encoded once. */
   readonly #keys = new Map<string, Uint8Array>()
+  readonly #embedded = new Set<string>()
   #written = 0
-  #pid = -1
+  #takenBy = -1
   #taken: Notification | null = null
   #truncated = false
   #closed = false
 
-  constructor (opts: { path: string, module: Uint8Array, limit?: number }) {
+  constructor (opts: RecorderOptions) {
     super()
-    this.#module = opts.module
     this.#limit = opts.limit ?? DEFAULT_RECORD_LIMIT
+    this.#embed = opts.embed === true
+    this.#moduleOf = opts.moduleOf ?? (() => undefined)
     try {
       this.#fd = openSync(opts.path, 'w', 0o600)
     } catch (err) {
       throw new WasmosError('ERR_RECORD', `--record: cannot write ${opts.path}: ${(err as Error).message}`)
     }
+    const header: RecordHeader = { name: opts.name, args: opts.args, embed: this.#embed, logLevel: opts.logLevel ?? 'info' }
+    this.#packed([RECORD_MAGIC, RECORD_VERSION, header])
   }
 
   get truncated (): boolean {
@@ -133,10 +167,18 @@ export class RunRecorder extends NullObserver {
     return true
   }
 
-  #tag (t: string, fields: number): void {
+  /** A rare frame, packed by msgpackr. */
+  #packed (frame: unknown[]): void {
+    const bytes = packr.pack(frame)
+    if (!this.#begin(bytes.length)) return
+    this.#out.bytes(bytes)
+  }
+
+  #tag (t: string, fields: number, pid: number): void {
     this.#out.byte(FIXARRAY | fields)
     this.#out.byte(FIXSTR1)
     this.#out.byte(t.charCodeAt(0))
+    this.#out.int(pid)
   }
 
   /** Writes what is buffered (synchronously: it also runs as the process exits). */
@@ -156,21 +198,28 @@ export class RunRecorder extends NullObserver {
   }
 
   override spawned (proc: Proc): void {
-    // The run's main program only: what it receives from the others is in its notifications.
-    if (!proc.main || this.#pid !== -1) return
-    this.#pid = proc.pid
-    const header: RecordHeader = { name: proc.program.name, cid: proc.program.cid, args: proc.args.slice(1), module: this.#module }
-    const bytes = packr.pack([RECORD_MAGIC, RECORD_VERSION, header])
-    if (!this.#begin(bytes.length)) return
-    this.#out.bytes(bytes)
+    const { cid, name } = proc.program
+    if (this.#embed && !this.#embedded.has(cid)) {
+      const bytes = this.#moduleOf(cid)
+      if (bytes !== undefined) {
+        this.#embedded.add(cid)
+        this.#packed(['m', cid, bytes])
+      }
+    }
+    const kind = !proc.program.wasi ? KIND_WASM : WebAssembly.Module.imports(proc.program.module).some((i) => i.module === 'wasi_snapshot_preview1') ? KIND_WASI : KIND_WASI_LEGACY
+    this.#packed(['p', proc.pid, proc.parent, name, cid, proc.args.slice(1), proc.main, kind])
+  }
+
+  override granted (pid: number, key: string, kind: GrantKind, allowed: boolean, by: DecidedBy): void {
+    this.#packed(['g', pid, key, kind, allowed, by])
   }
 
   override sent (pid: number, key: string, id: number, payload: Uint8Array, flags: number, code: number): void {
-    if (pid !== this.#pid || !this.#begin(FRAME_OVERHEAD + payload.length)) return
+    if (!this.#begin(FRAME_OVERHEAD + payload.length)) return
     let k = this.#keys.get(key)
     if (k === undefined) { k = packr.pack(key); this.#keys.set(key, k) }
     const out = this.#out
-    this.#tag('s', 6)
+    this.#tag('s', 7, pid)
     out.bytes(k)
     out.binHeader(payload.length)
     out.bytes(payload)
@@ -180,25 +229,28 @@ export class RunRecorder extends NullObserver {
   }
 
   override answered (pid: number, id: number, status: number, code: number): void {
-    if (pid !== this.#pid || !this.#begin(FRAME_OVERHEAD)) return
-    this.#tag('a', 4)
+    // The kernel's native handlers (pid 0) are not replayed: what they answered is in what the
+    // processes took.
+    if (pid === 0 || !this.#begin(FRAME_OVERHEAD)) return
+    this.#tag('a', 5, pid)
     this.#out.int(id)
     this.#out.int(status)
     this.#out.int(code)
   }
 
   override took (pid: number, n: Notification): void {
-    if (pid === this.#pid) this.#taken = n
+    this.#takenBy = pid
+    this.#taken = n
   }
 
   override waited (pid: number, result: number): void {
-    if (pid !== this.#pid) return
-    const n = this.#taken
+    const n = this.#takenBy === pid ? this.#taken : null
     this.#taken = null
+    this.#takenBy = -1
     const size = n === null ? 0 : n.size()
     if (!this.#begin(FRAME_OVERHEAD + size)) return
     const out = this.#out
-    this.#tag('w', 3)
+    this.#tag('w', 4, pid)
     out.int(result)
     if (n === null) { out.byte(NIL); return }
     out.binHeader(size)
@@ -206,10 +258,15 @@ export class RunRecorder extends NullObserver {
     out.pos += size
   }
 
-  override ended (proc: Proc, status: number): void {
-    if (proc.pid !== this.#pid || !this.#begin(FRAME_OVERHEAD)) return
-    this.#tag('x', 2)
-    this.#out.int(status)
+  /** A WASI call of `pid` (wasi-record.ts builds the frame's fields). */
+  wasiCall (pid: number, call: string, args: unknown[], result: number | null, writes: Array<[number, Uint8Array]>, data: Uint8Array | null, stream: number): void {
+    this.#packed(['W', pid, call, args, result, writes, data, stream])
+  }
+
+  override ended (proc: Proc, status: number, error: WasmosError | null): void {
+    // Ended by the kernel, a handler or the console rather than by returning, exiting or trapping.
+    const outside = error instanceof ProcessKilled || (error === null && status === KILLED_STATUS)
+    this.#packed(['x', proc.pid, status, error?.message ?? null, outside])
   }
 
   /** Ends the recording with its digest and closes the file. */

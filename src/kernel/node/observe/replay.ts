@@ -1,218 +1,492 @@
-// Replays a recording (record.ts): the recorded module runs again with no kernel, clock, network,
-// file or terminal: each syscall it makes is checked against the next recorded one and given the
-// recorded result (and, for `wait`, the recorded notification bytes). A syscall that differs from
-// the recording is a divergence: the replay stops and says where.
+// Replays a recording (record.ts): every recorded process runs again, with no kernel, clock,
+// network, file or terminal. Each syscall a process makes (and each WASI call, wasi-replay.ts) is
+// checked against that process's next recorded one and given the recorded result; the processes
+// take turns in the order the recording has, so that their output interleaves as it did. A
+// process doing something other than its recording is a divergence: the replay stops and says
+// which process, which of its syscalls, what was recorded and what it did.
 import { createHash } from 'node:crypto'
 import { Unpackr } from 'msgpackr'
-import { KILLED_STATUS, SEND_ANSWER } from '../../core/index.ts'
-import { syscallImports } from '../adapter.ts'
+import { SEND_ANSWER, TRAP_STATUS } from '../../core/index.ts'
+import { MUST_YIELD, syscallImports } from '../adapter.ts'
+import { START_EXPORT } from '../bounds.ts'
 import { refuelImports } from '../imports/refuel.ts'
 import { rewriteCached } from '../limits/cache.ts'
 import { REFUEL_MODULE, REFUEL_NAME } from '../limits/rewrite/constants.ts'
 import { DEFAULT_MAX_MEMORY_PAGES } from '../limits/settings.ts'
 import { trapped, WasmosError } from '../errors.ts'
 import { loadProgram } from '../program.ts'
-import { RECORD_MAGIC, RECORD_VERSION } from './record.ts'
-import type { RecordHeader } from './record.ts'
+import type { Program } from '../program.ts'
+import { KIND_WASI_LEGACY, RECORD_MAGIC, RECORD_VERSION } from './record.ts'
+import type { Frame, RecordHeader } from './record.ts'
+import { ReplayExit, wasiReplayImports } from './wasi-replay.ts'
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
 export class ReplayError extends WasmosError {}
 
-/** Where a replay stopped on purpose (the recording ended, or `until`). */
-class Stop extends Error {}
+/** Unwinds a replayed process that must not go on (the replay failed or stopped). */
+export class Stop extends Error {}
+
+/** A process's start as recorded. */
+export interface ProcessFrame { pid: number, parent: number, name: string, cid: string, args: string[], main: boolean, kind: number }
 
 export interface Recording {
   header: RecordHeader
   /** Every frame after the header, the end frame excluded. */
-  frames: unknown[][]
+  frames: Frame[]
+  /** The modules embedded in the recording, by CID. */
+  modules: Map<string, Uint8Array>
+  /** Every process started, in order. */
+  processes: ProcessFrame[]
   /** Whether the recording reached its limit before the run ended. */
   truncated: boolean
-  /** Whether it ends with its digest (a run killed hard leaves none). */
-  complete: boolean
 }
 
-function hex (b: Uint8Array): string {
-  return Buffer.from(b).toString('hex')
-}
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const TAGS = new Set(['m', 'p', 'g', 's', 'a', 'w', 'W', 'x', 't'])
+const SYSCALLS = new Set(['s', 'a', 'w', 'W'])
 
 /** Parses and checks a recording; throws a ReplayError for anything that is not a sound one. */
 export function readRecording (bytes: Uint8Array, path: string): Recording {
-  const frames: unknown[][] = []
+  const frames: Frame[] = []
   const ends: number[] = []
   try {
     unpackr.unpackMultiple(bytes, (value: unknown, _start?: number, end?: number) => {
-      frames.push(value as unknown[])
+      frames.push(value as Frame)
       ends.push(end ?? 0)
     })
   } catch {
+    if (frames.length > 0 && Array.isArray(frames[0]) && frames[0][0] === RECORD_MAGIC) {
+      throw new ReplayError('ERR_REPLAY_BAD', `${path}: the recording is cut short or damaged (unreadable after byte ${ends[ends.length - 1]})`)
+    }
     throw new ReplayError('ERR_REPLAY_BAD', `${path}: not a wasmos recording (unreadable frames)`)
   }
   const first = frames[0]
   if (!Array.isArray(first) || first[0] !== RECORD_MAGIC) throw new ReplayError('ERR_REPLAY_BAD', `${path}: not a wasmos recording`)
   if (first[1] !== RECORD_VERSION) throw new ReplayError('ERR_REPLAY_BAD', `${path}: a recording of version ${String(first[1])}; this wasmos reads version ${RECORD_VERSION}`)
   const header = first[2] as RecordHeader
-  if (typeof header?.cid !== 'string' || !(header.module instanceof Uint8Array) || !Array.isArray(header.args)) {
-    throw new ReplayError('ERR_REPLAY_BAD', `${path}: the recording's header is damaged`)
-  }
-  let complete = false
+  const damaged = (why: string): never => { throw new ReplayError('ERR_REPLAY_BAD', `${path}: the recording is damaged (${why})`) }
+  if (typeof header?.name !== 'string' || !Array.isArray(header.args)) damaged('its header')
   const last = frames[frames.length - 1]
-  if (Array.isArray(last) && last[0] === 'e') {
-    const before = frames.length >= 2 ? ends[frames.length - 2] : 0
-    const digest = createHash('sha256').update(bytes.subarray(0, before)).digest()
-    if (!(last[1] instanceof Uint8Array) || hex(last[1]) !== hex(digest)) {
-      throw new ReplayError('ERR_REPLAY_TAMPERED', `${path}: the recording was altered after it was made (its digest does not match)`)
-    }
-    frames.pop()
-    complete = true
+  if (frames.length < 2 || !Array.isArray(last) || last[0] !== 'e') {
+    throw new ReplayError('ERR_REPLAY_BAD', `${path}: the recording is cut short (it has no end: the run was killed, or the file truncated)`)
   }
+  const digest = createHash('sha256').update(bytes.subarray(0, ends[frames.length - 2])).digest()
+  if (!(last[1] instanceof Uint8Array) || hex(last[1]) !== hex(digest)) {
+    throw new ReplayError('ERR_REPLAY_TAMPERED', `${path}: the recording was altered after it was made (its digest does not match)`)
+  }
+  frames.pop()
   const body = frames.slice(1)
-  const truncated = body.some((f) => Array.isArray(f) && f[0] === 't')
-  return { header, frames: body, truncated, complete }
+  const modules = new Map<string, Uint8Array>()
+  const processes: ProcessFrame[] = []
+  const pids = new Set<number>()
+  let truncated = false
+  for (const f of body) {
+    if (!Array.isArray(f) || !TAGS.has(f[0] as string)) damaged('an unknown frame')
+    if (f[0] === 'm') {
+      if (typeof f[1] !== 'string' || !(f[2] instanceof Uint8Array)) damaged('a module frame')
+      modules.set(f[1] as string, f[2] as Uint8Array)
+    } else if (f[0] === 'p') {
+      const [, pid, parent, name, cid, args, main, kind] = f as [string, number, number, string, string, string[], boolean, number]
+      if (typeof pid !== 'number' || typeof cid !== 'string' || typeof name !== 'string' || !Array.isArray(args) || pids.has(pid)) damaged('a process frame')
+      pids.add(pid)
+      processes.push({ pid, parent, name, cid, args, main: main === true, kind })
+    } else if (f[0] === 't') {
+      truncated = true
+    } else if (f[0] !== 'g' && !pids.has(f[1] as number)) {
+      damaged(`a frame of pid ${String(f[1])}, which never started`)
+    }
+  }
+  return { header, frames: body, modules, processes, truncated }
+}
+
+export interface ReplayProcess {
+  readonly pid: number
+  readonly name: string
+  readonly main: boolean
 }
 
 export interface ReplayOptions {
-  /** Told of every send the replayed program makes (to show its output). */
-  onSend?: (key: string, payload: Uint8Array) => void
-  /** Stop after this many syscalls. */
+  /** Every module the recording starts, by CID, checked against it by the caller. */
+  modules: Map<string, Uint8Array>
+  /** Told of every send at its turn (to show what it printed). */
+  onSend?: (proc: ReplayProcess, key: string, payload: Uint8Array) => void
+  /** Told of what a WASI program wrote to standard output (1) or error (2). */
+  onWrite?: (proc: ReplayProcess, stream: number, data: Uint8Array) => void
+  /** A process other than the main one ended with an error the run logged. */
+  onError?: (proc: ReplayProcess, message: string) => void
+  /** Stop after this many syscalls (of all processes). */
   until?: number
-  /** Describes a send frame for divergence messages. */
+  /** Describes a send for divergence messages. */
   describe?: (key: string, payload: Uint8Array) => string
 }
 
 export interface ReplayResult {
   status: number
-  /** Syscalls replayed. */
+  /** Syscalls replayed, all processes together. */
   steps: number
-  /** The replay stopped at `until` before the program ended. */
+  /** The replay stopped before the main program ended (`until`, a truncated recording, or the run was ended from outside). */
   stopped: boolean
-  /** The trap that ended it, as the run reported it. */
+  /** The trap that ended the main program, as the run reported it. */
   error: WasmosError | null
 }
 
-/** Fuel between two checks of whether a replay should stop. */
+/** Fuel between two checks of whether a computing process should let another take its turn. */
 const REFUEL_BUDGET = 50_000_000
+
+/** Where a process waits for its turn. */
+interface Park {
+  /** The frame whose turn it waits for (-1: for ever). */
+  at: number
+  /** At refuel (computing) rather than in a syscall. */
+  refuel: boolean
+  /** Resumes it; returns whether that took the turn (advanced the cursor). */
+  resume: (() => boolean) | null
+  /** What it did, for a divergence found at the turn. */
+  what: string
+}
+
+export class ReplayProc implements ReplayProcess {
+  readonly pid: number
+  readonly name: string
+  readonly main: boolean
+  readonly frame: ProcessFrame
+  /** Global indices of its syscall and exit frames. */
+  readonly own: number[] = []
+  pos = 0
+  memory: WebAssembly.Memory | null = null
+  started = false
+  ended = false
+  status = 0
+  error: WasmosError | null = null
+  outside = false
+  park: Park | null = null
+
+  constructor (frame: ProcessFrame) {
+    this.pid = frame.pid
+    this.name = frame.name
+    this.main = frame.main
+    this.frame = frame
+  }
+
+  get label (): string { return `${this.name}@${this.pid}` }
+
+  /** Its next frame's global index, or -1 when it has none. */
+  get nextAt (): number { return this.own[this.pos] ?? -1 }
+
+  u8 (): Uint8Array {
+    if (this.memory === null) throw new ReplayError('ERR_REPLAY_DIVERGED', `${this.label} made a syscall before its memory existed`)
+    return new Uint8Array(this.memory.buffer)
+  }
+}
 
 function same (a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0
 }
 
-/** Runs the recorded module against its recording. */
-export async function replay (rec: Recording, opts: ReplayOptions = {}): Promise<ReplayResult> {
-  const { header, frames } = rec
-  // Fuel-rewritten as in a run, so that a program that was ended from outside while computing
-  // (killed, Ctrl-C, a CPU limit) stops where its recording stops instead of running on.
-  const program = await loadProgram(header.module, header.name, {
-    rewrite: (bytes, cid) => rewriteCached(bytes, { maxMemoryPages: DEFAULT_MAX_MEMORY_PAGES }, { cid }).bytes,
-    allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
-  })
-  if (program.cid !== header.cid) {
-    throw new ReplayError('ERR_REPLAY_MODULE', `the module in the recording is not the one recorded (${program.cid}, recorded ${header.cid})`)
-  }
-  if (program.wasi) throw new ReplayError('ERR_REPLAY_WASI', `${header.name}: WASI programs cannot be replayed yet`)
+/** Runs every recorded process against its recording; resolves once the recording is replayed. */
+export async function replay (rec: Recording, opts: ReplayOptions): Promise<ReplayResult> {
+  const frames = rec.frames
   const describe = opts.describe ?? ((key: string, p: Uint8Array) => `send to ${key.slice(0, 12)} (${p.length} bytes)`)
-  const show = (f: unknown[] | undefined): string => {
-    if (f === undefined) return 'the end of the recording'
-    if (f[0] === 's') return describe(f[1] as string, f[2] as Uint8Array)
-    if (f[0] === 'a') return `answer to message ${String(f[1])}`
-    if (f[0] === 'w') return 'wait'
-    if (f[0] === 'x') return `exit with status ${String(f[1])}`
-    return 'the end of the recording (truncated)'
+  const show = (f: Frame | undefined): string => {
+    if (f === undefined) return 'nothing more'
+    switch (f[0]) {
+      case 's': return describe(f[2] as string, f[3] as Uint8Array)
+      case 'a': return `answer to message ${String(f[2])}`
+      case 'w': return 'wait'
+      case 'W': return `WASI ${String(f[2])}(${(f[3] as unknown[]).join(', ')})`
+      case 'x': return `its end with status ${String(f[2])}`
+      default: return 'the end of the recording (truncated)'
+    }
   }
-  let i = 0
-  let stopped = false
-  let memory: WebAssembly.Memory | null = null
-  const mem = (): Uint8Array => {
-    if (memory === null) throw new ReplayError('ERR_REPLAY_DIVERGED', `${header.name} made a syscall before its memory existed`)
-    return new Uint8Array(memory.buffer)
+
+  // Compile every module first: a missing or wrong one is refused before anything runs.
+  const programs = new Map<string, Program>()
+  for (const p of rec.processes) {
+    if (p.kind === KIND_WASI_LEGACY) throw new ReplayError('ERR_REPLAY_WASI', `${p.name}: programs of the older wasi_unstable cannot be replayed`)
+    if (programs.has(p.cid)) continue
+    const bytes = opts.modules.get(p.cid)
+    if (bytes === undefined) throw new ReplayError('ERR_REPLAY_MODULE', `the module of ${p.name} (${p.cid}) is missing`)
+    // Fuel-rewritten as in a run, so that a process that was ended from outside while computing
+    // (killed, Ctrl-C, a CPU limit) stops where its recording stops instead of running on.
+    programs.set(p.cid, await loadProgram(bytes, p.name, {
+      cid: p.cid,
+      rewrite: (b, cid) => rewriteCached(b, { maxMemoryPages: DEFAULT_MAX_MEMORY_PAGES }, { cid }).bytes,
+      allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
+    }))
   }
-  const diverged = (got: string): never => {
-    throw new ReplayError('ERR_REPLAY_DIVERGED', `replay diverged at syscall ${i + 1} of ${header.name}: the recording has ${show(frames[i])}, the program made ${got}`)
+
+  const procs = new Map<number, ReplayProc>()
+  frames.forEach((f, i) => {
+    if (f[0] === 'p') procs.set(f[1] as number, new ReplayProc(rec.processes.find((p) => p.pid === f[1])!))
+    else if (SYSCALLS.has(f[0] as string) || f[0] === 'x') procs.get(f[1] as number)!.own.push(i)
+  })
+
+  let cursor = 0
+  let steps = 0
+  let advancing = false
+  let scheduled = false
+  let finished = false
+  let mainProc: ReplayProc | null = null
+  let settle!: (r: ReplayResult | ReplayError) => void
+  const done = new Promise<ReplayResult | ReplayError>((resolve) => { settle = resolve })
+
+  const finish = (stopped: boolean): void => {
+    if (finished) return
+    finished = true
+    const m = mainProc
+    settle({ status: m?.status ?? 0, steps, stopped: stopped || m === null || !m.ended || m.outside, error: m?.error ?? null })
   }
-  const next = (kind: string, got: () => string): unknown[] => {
-    if (opts.until !== undefined && i >= opts.until) { stopped = true; throw new Stop() }
-    const f = frames[i]
-    if (f === undefined || f[0] === 'x' || f[0] === 't') throw new Stop()
-    if (f[0] !== kind) diverged(got())
+  const fail = (err: ReplayError): void => {
+    if (finished) return
+    finished = true
+    settle(err)
+  }
+  const kick = (): void => {
+    if (advancing || scheduled || finished) return
+    scheduled = true
+    queueMicrotask(advance)
+  }
+  /** A divergence of `p` at its current syscall: fails the replay and unwinds the process. */
+  const diverged = (p: ReplayProc, got: string): never => {
+    fail(new ReplayError('ERR_REPLAY_DIVERGED', `replay diverged at syscall ${p.pos + 1} of ${p.label}: the recording has ${show(frames[p.nextAt])}, the program made ${got}`))
+    throw new Stop()
+  }
+  /** The turn of frame `at` (p's) was taken: on to the next. */
+  const took = (at: number, effect: (() => void) | null): void => {
+    cursor = at + 1
+    steps++
+    effect?.()
+    if (opts.until !== undefined && steps >= opts.until) finish(true)
+    kick()
+  }
+  /** A process that will never run again: the driver ends it at its exit frame. */
+  const forever = (p: ReplayProc, what: string): Promise<never> => {
+    p.park = { at: -1, refuel: false, resume: null, what }
+    kick()
+    return new Promise<never>(() => {})
+  }
+  /**
+   * The syscall of `p` at frame `at`, checked already: done now if it is its turn, else when it
+   * comes. `sync` gets the result at once or MUST_YIELD (the adapter then calls `wait`).
+   */
+  const turn = (p: ReplayProc, at: number, what: string, effect: (() => void) | null): boolean => {
+    p.pos++
+    if (at === cursor && !finished) { took(at, effect); return true }
+    p.park = { at, refuel: false, what, resume: () => { p.park = null; took(at, effect); return true } }
+    kick()
+    return false
+  }
+  /** Waits for the turn a `turn` returning false set up (or for ever, if the replay is over). */
+  const waitTurn = (p: ReplayProc): Promise<void> => new Promise<void>((resolve) => {
+    const park = p.park
+    if (park === null || park.resume === null) return
+    const resume = park.resume
+    park.resume = () => { const r = resume(); resolve(); return r }
+  })
+  /** The next frame of `p`, which must be of kind `kind`; null when it will never run again. */
+  const expect = (p: ReplayProc, kind: string, what: () => string): Frame | null => {
+    if (finished || p.ended) return null
+    const f = frames[p.nextAt]
+    if (f === undefined || f[0] === 'x') return null
+    if (f[0] !== kind) diverged(p, what())
     return f
   }
-  const imports = syscallImports({
-    send: (ifacePtr, bufPtr, bufLen, flags, idOut) => {
-      const u8 = mem()
-      const key = hex(u8.subarray(ifacePtr, ifacePtr + 32))
-      const payload = u8.slice(bufPtr, bufPtr + bufLen)
-      const f = next('s', () => describe(key, payload))
-      if (f[1] !== key || !same(f[2] as Uint8Array, payload) || f[3] !== flags) {
-        const got = describe(key, payload)
-        diverged(got === show(f) ? `${got} with other bytes or flags` : got)
+
+  const wasmosImports = (p: ReplayProc): Record<string, WebAssembly.ImportValue> => {
+    /** What a syscall that must wait for its turn returns from `yield`. */
+    let held = 0
+    let heldWhat = ''
+    let never = false
+    const wait = (result: number, what: string): number => { held = result; heldWhat = what; return MUST_YIELD }
+    return syscallImports({
+      send: (ifacePtr, bufPtr, bufLen, flags, idOut) => {
+        const u8 = p.u8()
+        const key = hex(u8.subarray(ifacePtr, ifacePtr + 32))
+        const payload = u8.slice(bufPtr, bufPtr + bufLen)
+        const what = (): string => describe(key, payload)
+        const f = expect(p, 's', what)
+        if (f === null) { never = true; return wait(0, what()) }
+        if (f[2] !== key || !same(f[3] as Uint8Array, payload) || f[4] !== flags) {
+          const got = what()
+          diverged(p, got === show(f) ? `${got} with other bytes or flags` : got)
+        }
+        const code = f[5] as number
+        const id = f[6] as number
+        if (code === 0 && (flags & SEND_ANSWER) !== 0) {
+          const view = new DataView(p.memory!.buffer)
+          view.setUint32(idOut, id % 4294967296, true)
+          view.setUint32(idOut + 4, Math.floor(id / 4294967296), true)
+        }
+        const at = p.nextAt
+        return turn(p, at, what(), () => opts.onSend?.(p, key, payload)) ? code : wait(code, what())
+      },
+      answer: (id, status) => {
+        const what = (): string => `answer to message ${id} with status ${status}`
+        const f = expect(p, 'a', what)
+        if (f === null) { never = true; return wait(0, what()) }
+        if (f[2] !== Number(id) || f[3] !== status) diverged(p, what())
+        const code = f[4] as number
+        return turn(p, p.nextAt, what(), null) ? code : wait(code, what())
+      },
+      poll: (_idsPtr, _count, outPtr, cap) => {
+        const f = expect(p, 'w', () => 'wait')
+        if (f === null) { never = true; return wait(0, 'wait') }
+        const result = f[2] as number
+        const bytes = f[3] as Uint8Array | null
+        if (bytes !== null) {
+          if (bytes.length > cap) diverged(p, `wait with room for ${cap} bytes (${bytes.length} needed)`)
+          p.u8().set(bytes, outPtr)
+        }
+        return turn(p, p.nextAt, 'wait', null) ? result : wait(result, 'wait')
+      },
+      // Every recorded wait returns: nothing blocks in a replay but for a turn.
+      block: async () => { throw new ReplayError('ERR_REPLAY_DIVERGED', 'a replayed wait blocked') },
+      yield: async () => {
+        if (never) { never = false; return await forever(p, heldWhat) }
+        await waitTurn(p)
+        if (finished) return await new Promise<number>(() => {})
+        return held
       }
-      i++
-      opts.onSend?.(key, payload)
-      const code = f[4] as number
-      const id = f[5] as number
-      if (code === 0 && (flags & SEND_ANSWER) !== 0) {
-        const view = new DataView(memory!.buffer)
-        view.setUint32(idOut, id % 4294967296, true)
-        view.setUint32(idOut + 4, Math.floor(id / 4294967296), true)
-      }
-      return code
-    },
-    answer: (id, status) => {
-      const f = next('a', () => `answer to message ${id}`)
-      if (f[1] !== Number(id) || f[2] !== status) diverged(`answer to message ${id} with status ${status}`)
-      i++
-      return f[3] as number
-    },
-    poll: (_idsPtr, _count, outPtr, cap) => {
-      const f = next('w', () => 'wait')
-      i++
-      const result = f[1] as number
-      const bytes = f[2] as Uint8Array | null
-      if (bytes !== null) {
-        if (bytes.length > cap) diverged(`wait with room for ${cap} bytes (${bytes.length} needed)`)
-        mem().set(bytes, outPtr)
-      }
-      return result
-    },
-    // Every recorded wait returns at once: nothing ever blocks or yields in a replay.
-    block: async () => { throw new ReplayError('ERR_REPLAY_DIVERGED', 'a replayed wait blocked') },
-    yield: async () => { throw new ReplayError('ERR_REPLAY_DIVERGED', 'a replayed syscall yielded') }
-  })
-  const exit = frames.find((f) => f[0] === 'x')
-  const endedFromOutside = exit === undefined || exit[1] === KILLED_STATUS
-  const refuel = refuelImports({
-    poll: () => {
-      const f = frames[i]
-      if (endedFromOutside && (f === undefined || f[0] === 'x' || f[0] === 't')) { stopped = true; throw new Stop() }
-      return REFUEL_BUDGET
-    },
-    block: async () => REFUEL_BUDGET
-  })
-  let status: number
-  try {
-    const instance = await WebAssembly.instantiate(program.module, { wasmos: imports, ...refuel })
-    if (instance.exports.memory instanceof WebAssembly.Memory) memory = instance.exports.memory
-    const start = instance.exports._start
-    if (typeof start !== 'function') throw new ReplayError('ERR_REPLAY_BAD', `${header.name} has no _start`)
-    ;(start as () => void)()
-    status = 0
-  } catch (err) {
-    if (err instanceof ReplayError) throw err
-    if (err instanceof Stop) {
-      const f = frames[i]
-      status = f !== undefined && f[0] === 'x' ? f[1] as number : 0
-      if (stopped || f === undefined || f[0] !== 'x') return { status, steps: i, stopped: true, error: null }
-      return { status, steps: i, stopped: false, error: null }
-    }
-    // A trap: the recording must end with the same.
-    const f = frames[i]
-    if (f === undefined || f[0] !== 'x') diverged(`a trap (${(err as Error).message})`)
-    status = f![1] as number
-    if (status >= 0) diverged(`a trap (${(err as Error).message})`)
-    return { status, steps: i, stopped: false, error: trapped(header.name, (err as Error).message) }
+    })
   }
-  const f = frames[i]
-  if (f !== undefined && f[0] !== 'x') diverged('its exit (it returned from _start)')
-  if (f !== undefined && f[1] !== status) diverged(`exit with status ${status}`)
-  return { status, steps: i, stopped: false, error: null }
+
+  const refuel = (p: ReplayProc): Record<string, Record<string, WebAssembly.ImportValue>> => refuelImports({
+    poll: () => {
+      if (finished) throw new Stop()
+      // Its start function runs outside `promising`: it cannot wait there.
+      if (!p.started) return REFUEL_BUDGET
+      const at = p.nextAt
+      if (at === cursor) {
+        const f = frames[at]
+        if (f[0] === 'x' && f[4] === true) { endOutside(p, f); cursor++; kick(); throw new Stop() }
+        return REFUEL_BUDGET
+      }
+      return 0
+    },
+    block: async () => {
+      if (p.nextAt < 0) return await forever(p, 'computing')
+      await new Promise<void>((resolve) => {
+        p.park = { at: p.nextAt, refuel: true, what: 'computing', resume: () => { p.park = null; resolve(); return false } }
+        kick()
+      })
+      if (finished) return await new Promise<number>(() => {})
+      return REFUEL_BUDGET
+    }
+  })
+
+  const endOutside = (p: ReplayProc, f: Frame): void => {
+    p.ended = true
+    p.outside = true
+    p.status = f[2] as number
+    p.park = null
+    p.pos++
+    if (!p.main && typeof f[3] === 'string') opts.onError?.(p, f[3])
+  }
+
+  /** `p` returned from `_start`, exited, or trapped. */
+  const endSelf = (p: ReplayProc, status: number | null, error: WasmosError | null, what: string): void => {
+    if (finished || p.ended) return
+    const f = frames[p.nextAt]
+    if (f === undefined) { p.ended = true; p.status = status ?? 0; kick(); return }
+    if (f[0] !== 'x') diverged(p, what)
+    const recorded = f[2] as number
+    if (status !== null && status !== recorded) diverged(p, `its end with status ${status}${error === null ? '' : ` (${error.message})`}`)
+    p.ended = true
+    p.status = recorded
+    p.error = error
+    kick()
+  }
+
+  const start = (p: ReplayProc): void => {
+    const program = programs.get(p.frame.cid)!
+    if (p.main) mainProc = p
+    const imports: WebAssembly.Imports = { wasmos: wasmosImports(p), ...refuel(p) }
+    if (program.wasi) {
+      imports.wasi_snapshot_preview1 = wasiReplayImports(program.module, {
+        proc: p,
+        frames,
+        expect,
+        diverged,
+        forever,
+        turn,
+        waitTurn,
+        onWrite: opts.onWrite
+      })
+    }
+    let instance: WebAssembly.Instance
+    try {
+      instance = new WebAssembly.Instance(program.module, imports)
+    } catch (err) {
+      if (err instanceof Stop) return
+      endSelf(p, TRAP_STATUS, trapped(p.name, (err as Error).message), `a trap as it started (${(err as Error).message})`)
+      return
+    }
+    if (instance.exports.memory instanceof WebAssembly.Memory) p.memory = instance.exports.memory
+    const entry = instance.exports._start as () => void
+    const init = instance.exports[START_EXPORT]
+    const run = typeof init === 'function'
+      ? async () => { await WebAssembly.promising(init as () => void)(); if (!p.ended) await WebAssembly.promising(entry)() }
+      : WebAssembly.promising(entry)
+    p.started = true
+    run().then(
+      () => { try { endSelf(p, 0, null, 'its end (it returned from _start)') } catch {} },
+      (err: unknown) => {
+        if (err instanceof Stop || finished) return
+        try {
+          if (err instanceof ReplayError) fail(err)
+          else if (err instanceof ReplayExit) endSelf(p, null, null, 'its exit')
+          else endSelf(p, TRAP_STATUS, trapped(p.name, (err as Error).message), `a trap (${(err as Error).message})`)
+        } catch {}
+      })
+  }
+
+  /** Takes the turns that are nobody's syscall (starts, ends), and wakes whoever's turn it is. */
+  function advance (): void {
+    scheduled = false
+    if (finished) return
+    advancing = true
+    try {
+      for (;;) {
+        if (finished) return
+        if (cursor >= frames.length) { finish(false); return }
+        const f = frames[cursor]
+        const tag = f[0]
+        if (tag === 'm' || tag === 'g') { cursor++; continue }
+        if (tag === 't') { finish(true); return }
+        if (tag === 'p') {
+          cursor++
+          start(procs.get(f[1] as number)!)
+          continue
+        }
+        const p = procs.get(f[1] as number)!
+        if (tag === 'x') {
+          if (p.ended) { cursor++; if (!p.main && p.error !== null) opts.onError?.(p, p.error.message); continue }
+          const park = p.park
+          if (park === null) return
+          if (f[4] === true) { endOutside(p, f); cursor++; continue }
+          // Its end is its own doing: one that computes gets to finish; one in a syscall diverged.
+          if (park.refuel && park.resume !== null) { park.resume(); return }
+          fail(new ReplayError('ERR_REPLAY_DIVERGED', `replay diverged at syscall ${p.pos + 1} of ${p.label}: the recording has ${show(f)}, the program made ${park.what}`))
+          return
+        }
+        const park = p.park
+        if (park === null || park.at !== cursor || park.resume === null) return
+        if (!park.resume()) return
+      }
+    } catch (err) {
+      if (!(err instanceof Stop)) fail(err instanceof ReplayError ? err : new ReplayError('ERR_REPLAY', (err as Error).message))
+    } finally {
+      advancing = false
+    }
+  }
+
+  // A replay where every process waits and none can take its turn would end Node quietly.
+  const stalled = (): void => fail(new ReplayError('ERR_REPLAY_STALLED', `replay stalled at frame ${cursor + 1} (${show(frames[cursor])})`))
+  process.once('beforeExit', stalled)
+  kick()
+  const result = await done
+  process.removeListener('beforeExit', stalled)
+  if (result instanceof ReplayError) throw result
+  return result
 }
