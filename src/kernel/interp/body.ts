@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC, FUSE_SL,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_JMP,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -367,6 +367,20 @@ export class BodyCompiler extends Compiler {
             const a = code[l + 1]
             const k = code[l + 2]
             const sub = code[l] == FUSE_LC + 11
+            const l2 = this.last2
+            if (l2 >= 0 && l2 >= this.barrier && l2 + 3 == l && code[l2] == OP_GGET && code[l2 + 1] == <i32>x && code[l2 + 2] == a) {
+              // the global was just read into that local: read and bump it in one
+              code[l2] = OP_GGET_ADD
+              code[l2 + 3] = sub ? -k : k
+              code.length = l2 + 4
+              this.last = l2
+              this.last2 = -1
+              this.lastPush = false
+              this.pop()
+              this.rsp--
+              this.keepRsp = true
+              break
+            }
             code[l] = OP_GSET_ADD
             code[l + 1] = <i32>x
             code[l + 2] = a

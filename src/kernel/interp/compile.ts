@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -335,7 +335,7 @@ export class Compiler extends Validator {
         this.emit(FUSE_LCS + k); this.emit(this.slotOf(a)); this.emit(<i32>this.vx[b])
       } else if (is64 && kb == V_TEMP && xs >= 0) {
         this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
-      } else if (!is64 && k == 15 && this.sigma3(this.slotOf(a), this.slotOf(b), dst)) {
+      } else if (!is64 && k == 15 && (this.sigma3(this.slotOf(a), this.slotOf(b), dst) || this.chx3(this.slotOf(a), this.slotOf(b), dst))) {
         // (emitted all but dst)
       } else {
         this.emit((is64 ? FUSE64_LLS : FUSE_LLS) + k); this.emit(this.slotOf(a)); this.emit(this.slotOf(b))
@@ -394,6 +394,31 @@ export class Compiler extends Validator {
     code.length = r1
     code.push(c == ROTR ? OP_SIGMA3_R : OP_SIGMA3_S)
     code.push(x); code.push(c1); code.push(c2); code.push(c3)
+    this.last = r1
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    return true
+  }
+
+  // The 3-address form of ch (andXor): at its xor, `d = d ^ d1` after `d = a & b; d1 = e ^ c;
+  // d1 = d1 & g` (begin() just ran): replaces the four with one OP_CHX3, whose dst the caller
+  // emits. OP_CHX3 reads every operand before writing d, the original wrote d first: e and g
+  // must not be d (d1, dead afterwards, may be e).
+  chx3 (sa: i32, sb: i32, dst: i32): bool {
+    const code = this.code
+    const r1 = this.last4; const r2 = this.last3; const r3 = this.last2
+    if (r1 < 0 || r1 < this.barrier || r2 != r1 + 4 || r3 != r2 + 4 || code.length != r3 + 4) return false
+    if (code[r1] != FUSE_LLS + 13 || code[r2] != FUSE_LCS + 15 || code[r3] != FUSE_LLS + 13) return false
+    const d = code[r1 + 3]; const d1 = code[r2 + 3]
+    const e = code[r2 + 1]; const g = code[r3 + 2]
+    if (d < this.numLocals || d1 != d + 1 || code[r3 + 1] != d1 || code[r3 + 3] != d1 || e == d || g == d) return false
+    if (sa != d || sb != d1 || dst != d) return false
+    const a = code[r1 + 1]; const b = code[r1 + 2]; const c = code[r2 + 2]
+    code.length = r1
+    code.push(OP_CHX3)
+    code.push(a); code.push(b); code.push(e); code.push(c); code.push(g)
     this.last = r1
     this.last2 = -1
     this.last3 = -1

@@ -740,6 +740,13 @@ export class Thread extends ThreadState {
         case 0x244 /* FUSE_LDSS + 0x05 */: { sp -= 8; const a = <u64><u32>(load<i32>(sp - 8) + load<i32>(sp)) + <u64>load<u32>(pc); pc += 4; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp - 8, <i32>load<u8>(mb + <usize>a)); break }
         case OP_GSET_ADD: store<u64>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(pc, 8)), offsetof<Global>('value')); pc += 12; break
         // ---- end of generated register-form cases ----
+        case 0x27e /* OP_GGET_ADD */: {
+          const g = load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>()))
+          const v = load<i32>(g, offsetof<Global>('value'))
+          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), <u64><u32>v)
+          store<u64>(g, <u64><u32>(v + load<i32>(pc, 8)), offsetof<Global>('value'))
+          pc += 12; break
+        }
         case 0x13f /* FUSE_LOAD + 0x00 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break }
         case 0x140 /* FUSE_LOAD + 0x01 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 8 > ms) return this.trap(OOB_MEM); store<i64>(sp, load<i64>(mb + <usize>a)); sp += 8; break }
         case 0x144 /* FUSE_LOAD + 0x05 */: { const a = <u64>load<u32>(fp + (<usize>load<i32>(pc) << 3)) + <u64>load<u32>(pc, 4); pc += 8; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break }
@@ -803,6 +810,11 @@ export class Thread extends ThreadState {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)
           store<i32>(sp, a ^ (e & load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)))); sp += 8; pc += 20; break
+        }
+        case 0x27f /* OP_CHX3 */: {
+          const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
+          const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)
+          store<i32>(fp + (<usize>load<i32>(pc, 20) << 3), a ^ (e & load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)))); pc += 24; break
         }
         case 0x272 /* OP_MAJX */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))

@@ -84,7 +84,13 @@ export const OP_SIGMA3_R: i32 = 0x27a
 export const OP_SIGMA3_S: i32 = 0x27b
 // OP_LDGL written to a slot                                              : g a offset dst
 export const OP_LDGLR: i32 = 0x27c
-export const OP_MAX: i32 = 0x27e
+// global.get g into a slot, then global g = that slot + c (a position bump, `buf[pos++]`), in
+// one: slot dst = g, g = g + c (i32)                                     : g dst c
+export const OP_GGET_ADD: i32 = 0x27e
+// OP_CHX written to a slot (the operands below it are not on the run-time stack)
+//                                                                       : a b e c g dst
+export const OP_CHX3: i32 = 0x27f
+export const OP_MAX: i32 = 0x280
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
