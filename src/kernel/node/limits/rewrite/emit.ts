@@ -8,7 +8,7 @@ import { skipBlockType, skipValType } from './types.ts'
 
 // V8 folds module-level constants into optimized code, not imported bindings: the loops below
 // read the decoder and the kinds through local names.
-const { copyInstr, decode, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP } = instructions
+const { copyInstr, decode, K_BLOCK, K_CALL, K_END, K_FUNC, K_LOOP, K_PLAIN } = instructions
 
 export function codeSection (m: ModuleState): Uint8Array {
   const n = m.infos.length
@@ -24,11 +24,13 @@ export function codeSection (m: ModuleState): Uint8Array {
     f.len = 0
     const info = m.infos[i]
     if (info.cloneIndex >= 0) {
-      // The original index stays a plain entry point: it passes the global's fuel to the clone.
+      // The original index stays a plain entry point: it charges the clone's entry (the clone's
+      // callers pay for it, see emitBody) and passes the global's fuel to the clone.
       const params = m.paramCounts[m.funcTypes[i]] ?? 0
-      f.u32(0)
+      f.u32(1); f.u32(1); f.u8(0x7f) // one i32 local after the parameters: the fuel
+      checkFromGlobal(m, f, info.entryCost, params)
       for (let p = 0; p < params; p++) { f.u8(0x20); f.u32(p) }
-      f.u8(0x23); f.u32(m.fuelGlobal)
+      f.u8(0x20); f.u32(params)
       f.u8(0x10); f.u32(info.cloneIndex)
       f.u8(0x24); f.u32(m.fuelGlobal)
       f.u8(0x0b)
@@ -104,8 +106,12 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
   // Whether L must be kept current everywhere (see above): only call-free loops read it unchecked.
   const keepL = !clone && loopCalls.some((c) => !c)
   let dirty = false
+  // In a clone, calls to itself are paid for by the caller (the clone's entry has no check):
+  // `prepaid` is how many of the self-calls still ahead in this stretch of straight-line code
+  // were charged, all at once, at the first of them (see prepay).
+  let prepaid = 0
   if (clone) {
-    checkInline(m, w, info.entryCost, L, 0x20, L)
+    // the wrapper, its only other caller, paid for this entry
   } else if (info.checked) {
     checkFromGlobal(m, w, info.entryCost, L)
   } else if (keepL) {
@@ -249,6 +255,11 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
         }
         if (clone) {
           if (ins.kind === K_FUNC && ins.idx === self) {
+            if (prepaid === 0) {
+              prepaid = selfCallsAhead(b, start, r.end, self)
+              checkInline(m, w, info.entryCost * prepaid, L, 0x20, L)
+            }
+            prepaid--
             w.u8(0x20); w.u32(L)
             w.u8(op); w.u32(info.cloneIndex)
             if (op === 0x10) { w.u8(0x21); w.u32(L) }
@@ -316,6 +327,33 @@ function emitBody (m: ModuleState, r: Reader, info: BodyInfo, w: Writer, self: n
     }
     copyInstr(b, start, r.pos, ins, w, m.shift)
   }
+}
+
+/**
+ * How many calls to `self` lie from `pos` to the end of its stretch of straight-line code: up to
+ * the next instruction that opens, closes or leaves a block (a branch, return, throw, tail call,
+ * unreachable) — the self-calls that run whenever the first of them does, unless something traps
+ * or throws. Charging them together at the first halves the checks of a doubly recursive function
+ * (fib), and a call that makes no calls of its own then runs no check at all.
+ */
+function selfCallsAhead (b: Uint8Array, pos: number, end: number, self: number): number {
+  const r = new Reader(b, pos, end)
+  const ins: Instr = { kind: 0, idxPos: -1, idx: 0 }
+  let n = 0
+  while (r.pos < end) {
+    const op = b[r.pos]
+    decode(r, ins)
+    if (ins.kind === K_FUNC) {
+      if (ins.idx === self) n++
+      if (op === 0x12) break // return_call
+      continue
+    }
+    if (ins.kind !== K_PLAIN) break // blocks, loops, ends, call_indirect/call_ref (maybe tail)
+    // unreachable, else, catch, throw, rethrow, throw_ref, br, br_if, br_table, return, catch_all, br_on_null, br_on_non_null
+    if (op === 0x00 || op === 0x05 || op === 0x07 || op === 0x08 || op === 0x09 || op === 0x0a || op === 0x0c ||
+      op === 0x0d || op === 0x0e || op === 0x0f || op === 0x19 || op === 0xd5 || op === 0xd6) break
+  }
+  return n
 }
 
 function checkFromGlobal (m: ModuleState, w: Writer, cost: number, L: number): void {
