@@ -1,7 +1,7 @@
-// `--record` and `wasmos replay`: a run of std-check (time, random, arguments, stdin) and the kv
-// pair replay to the same output and status with no stdin, clock or handler programs; `log show`
-// prints a recording; an altered recording, a different module and a program doing something
-// else are refused or reported.
+// `--record` and `wasmos replay`: a run of std-check (time, random, arguments, stdin) replays to
+// the same output and status with no stdin or clock; `log show` prints a recording; an altered
+// recording, a different module and a program doing something else are refused or reported.
+// (Whole runs of several processes, WASI and the network: replay-run, replay-wasi, replay-http.)
 import { describe, test } from 'vitest'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -10,13 +10,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Packr, Unpackr } from 'msgpackr'
 import { spawn } from 'node:child_process'
-import { CLI, helloWasm, NODE, program, tempHome, wasmos } from '../helpers.ts'
+import { CLI, helloWasm, NODE, program, tempHome, wasmos as wasmosIn } from '../helpers.ts'
+import type { CliOptions, CliResult } from '../helpers.ts'
 
 const packr = new Packr({ useRecords: false, variableMapSize: true })
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
 function dir (): string {
   return mkdtempSync(join(tmpdir(), 'wasmos-replay-'))
+}
+
+/** One WASMOS_HOME for the whole file: a recording's modules are in the store it was made with. */
+const home = tempHome('replay')
+function wasmos (args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return wasmosIn(args, { ...opts, env: { WASMOS_HOME: home, ...opts.env } })
 }
 
 /** Rewrites a recording's frames and seals it again, as someone who knows the format could. */
@@ -49,11 +56,12 @@ describe('record and replay', () => {
     assert.equal(r.stderr, '')
     const shown = await wasmos(['log', 'show', path])
     assert.equal(shown.code, 0, shown.stderr)
-    assert.match(shown.stdout, /^std-check bafk\S+ args \["one", "two"\], module \d+ bytes$/m)
-    assert.match(shown.stdout, /send random\.bytes \(3 bytes\) → ok, id \d+/)
+    assert.match(shown.stdout, /^recording of \S+std-check\.wasm \["one", "two"\], 1 processes, modules in the store$/m)
+    assert.match(shown.stdout, /^ +std-check@1 +start bafk\S+ args \["one", "two"\] \(main\)$/m)
+    assert.match(shown.stdout, /std-check@1 +send random\.bytes \(3 bytes\) → ok, id \d+/)
     assert.match(shown.stdout, /send time\.sleep/)
     assert.match(shown.stdout, /wait → answer to \d+, status 0/)
-    assert.match(shown.stdout, /^ +exit 0$/m)
+    assert.match(shown.stdout, /^ +std-check@1 +exit 0$/m)
     // --until: the first lines only.
     const part = await wasmos(['replay', '--until', '4', path])
     assert.equal(part.code, 0, part.stderr)
@@ -67,20 +75,20 @@ describe('record and replay', () => {
     // A consistent forgery: the answer to its first call (time.now) says 0 ms since 1970.
     const forged = join(d, 'forged.wlog')
     forge(path, forged, (frames) => {
-      const w = frames.find((f) => f[0] === 'w' && f[2] !== null)!
-      const bytes = Buffer.from(w[2] as Uint8Array)
+      const w = frames.find((f) => f[0] === 'w' && f[3] !== null)!
+      const bytes = Buffer.from(w[3] as Uint8Array)
       // The answer's payload: [ms] as a msgpack float64 (0xcb) or uint64 (0xcf): zero it.
       const at = bytes.indexOf(0xcb, 24) >= 0 ? bytes.indexOf(0xcb, 24) : bytes.indexOf(0xcf, 24)
       assert.ok(at > 0, bytes.toString('hex'))
       bytes.fill(0, at + 1, at + 9)
-      w[2] = bytes
+      w[3] = bytes
     })
     // The program now prints "now bad" where the run printed "now ok": it took the recorded
     // time, not the clock's, and the replay reports that it then did something else.
     const r = await wasmos(['replay', forged])
     assert.equal(r.code, 1)
     assert.equal(r.stdout, '')
-    assert.match(r.stderr, /^wasmos: replay diverged at syscall 3 of std-check: the recording has send stdio\.write \(12 bytes\), the program made send stdio\.write \(13 bytes\)\n$/)
+    assert.match(r.stderr, /^wasmos: replay diverged at syscall 3 of std-check@1: the recording has send stdio\.write \(12 bytes\), the program made send stdio\.write \(13 bytes\)\n$/)
   })
 
   test('an altered recording, another module, a divergence: refused or reported, status 1', async () => {
@@ -96,22 +104,27 @@ describe('record and replay', () => {
     assert.match(a.stderr, /^wasmos: .*altered\.wlog: the recording was altered after it was made/)
     assert.equal(a.stdout, '')
 
+    // Another module under the recorded CID (embedded, or in another home's store).
+    const embedded = join(d, 'embedded.wlog')
+    const e0 = await wasmos(['run', '--record', embedded, '--embed', '--allow=time,random', program('std-check')], { input: 'x\n' })
+    assert.equal(e0.code, 0, e0.stderr)
     const other = join(d, 'other.wlog')
-    forge(path, other, (frames) => { (frames[0][2] as { module: Uint8Array }).module = helloWasm() })
+    forge(embedded, other, (frames) => { frames.find((f) => f[0] === 'm')![2] = helloWasm() })
     const b = await wasmos(['replay', other])
     assert.equal(b.code, 1)
-    assert.match(b.stderr, /^wasmos: the module in the recording is not the one recorded/)
+    assert.match(b.stderr, /^wasmos: the module of std-check is not the one recorded \(its bytes do not match bafk\S+\)\n$/)
+    assert.equal(b.stdout, '')
 
     const diverging = join(d, 'diverging.wlog')
     forge(path, diverging, (frames) => {
-      const write = frames.find((f) => f[0] === 's' && (f[2] as Uint8Array).length > 8)!
-      const p = Buffer.from(write[2] as Uint8Array)
+      const write = frames.find((f) => f[0] === 's' && (f[3] as Uint8Array).length > 8)!
+      const p = Buffer.from(write[3] as Uint8Array)
       p[p.length - 2] ^= 0x20
-      write[2] = p
+      write[3] = p
     })
     const c = await wasmos(['replay', diverging])
     assert.equal(c.code, 1)
-    assert.match(c.stderr, /^wasmos: replay diverged at syscall \d+ of std-check: the recording has send stdio\.write \(\d+ bytes\), the program made send stdio\.write \(\d+ bytes\) with other bytes or flags\n$/)
+    assert.match(c.stderr, /^wasmos: replay diverged at syscall \d+ of std-check@1: the recording has send stdio\.write \(\d+ bytes\), the program made send stdio\.write \(\d+ bytes\) with other bytes or flags\n$/)
 
     const junk = join(d, 'junk.wlog')
     writeFileSync(junk, 'not a recording')
@@ -123,7 +136,7 @@ describe('record and replay', () => {
   test('a spinner stopped by Ctrl-C replays up to where it was stopped, then stops too', async () => {
     const d = dir()
     const path = join(d, 'spin.wlog')
-    const child = spawn(NODE, [CLI, 'run', '--record', path, program('spin')], { env: { ...process.env, WASMOS_HOME: tempHome() }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(NODE, [CLI, 'run', '--record', path, program('spin')], { env: { ...process.env, WASMOS_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
     const code = new Promise<number | null>((resolve) => child.on('close', resolve))
@@ -133,20 +146,6 @@ describe('record and replay', () => {
     const r = await wasmos(['replay', path], { timeoutMs: 20_000 })
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stderr, 'INFO: spin: spinning\nwasmos: replay stopped after 1 syscalls (the run was ended from outside there: interrupted or killed)\n')
-  })
-
-  test('the kv pair: the client replays alone, what its handler answered coming from the recording', async () => {
-    const d = dir()
-    const path = join(d, 'kv.wlog')
-    const r = await wasmos(['run', '--record', path, '--allow=kv', `--handler=kv=${program('kv-server')}`, program('kv-client'), 'put', 'k', 'v1', 'get', 'k', 'list'])
-    assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /k = v1/)
-    const again = await wasmos(['replay', path])
-    assert.equal(again.code, 0, again.stderr)
-    assert.equal(again.stdout, r.stdout)
-    const shown = await wasmos(['log', 'show', path])
-    assert.match(shown.stdout, /^kv-client /)
-    assert.match(shown.stdout, /send kv\.put/)
   })
 
   test('--record-limit bounds the recording; its replay stops where it was cut', async () => {

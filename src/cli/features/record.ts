@@ -11,8 +11,11 @@ import { wasiRecordTap } from '../../kernel/node/observe/wasi-record.ts'
 import { WasiRunner } from '../../wasi/runner.ts'
 import type { Feature } from './feature.ts'
 
-/** Exit status of a run ended by Ctrl-C (128 + SIGINT), as a shell reports it. */
+/** Exit statuses of a run ended by Ctrl-C or SIGTERM (128 + the signal), as a shell reports them. */
 const SIGINT_STATUS = 130
+const SIGTERM_STATUS = 143
+/** The largest file stored as one raw block (the store's chunk size). */
+const ONE_BLOCK = 256 * 1024
 
 export const record: Feature = {
   addOptions (cmd) {
@@ -37,8 +40,15 @@ export const record: Feature = {
     }
     // Every module loaded for the run, by CID, added to the store as it is loaded: a replay in the
     // same home finds them there. Loaded only now: a run without --record never opens the store.
-    const { openStore } = await import('../../loader/index.ts')
+    const { Cid, openStore } = await import('../../loader/index.ts')
     const store = await openStore()
+    /** One raw block (most modules) is written as is: the importer is for larger ones. */
+    const add = async (bytes: Uint8Array): Promise<void> => {
+      if (bytes.length > ONE_BLOCK) { await store.publish(bytes); return }
+      const cid = Cid.ofBytes(bytes)
+      await store.local.writeBlock(cid, bytes)
+      await store.index(cid, bytes, true)
+    }
     const modules = new Map<string, Uint8Array>()
     const rewrite = opts.load?.rewrite
     opts.load = {
@@ -47,7 +57,7 @@ export const record: Feature = {
         if (!modules.has(cid)) {
           modules.set(cid, bytes)
           try {
-            await store.publish(bytes)
+            await add(bytes)
           } catch (err) {
             throw new WasmosError('ERR_RECORD', `--record: cannot add ${cid} to the store: ${(err as Error).message}`)
           }
@@ -65,8 +75,9 @@ export const record: Feature = {
       logLevel: opts.logLevel
     })
     const close = (): void => recorder.close()
-    // Ctrl-C ends the process without unwinding the run: exit, which closes the recording.
+    // Ctrl-C or SIGTERM ends the process without unwinding the run: exit, which closes the recording.
     const onSigint = (): void => process.exit(SIGINT_STATUS)
+    const onSigterm = (): void => process.exit(SIGTERM_STATUS)
     if (opts.wasi instanceof WasiRunner) {
       opts.wasi.tap = (proc, mem, sizes, stdioOf) => wasiRecordTap(recorder, proc.pid, mem, sizes, stdioOf)
     }
@@ -77,11 +88,13 @@ export const record: Feature = {
       // Ctrl-C or process.exit: the recording is closed with its digest all the same.
       process.once('exit', close)
       process.once('SIGINT', onSigint)
+      process.once('SIGTERM', onSigterm)
     }
     const onEnd = opts.onEnd
     opts.onEnd = () => {
       process.removeListener('exit', close)
       process.removeListener('SIGINT', onSigint)
+      process.removeListener('SIGTERM', onSigterm)
       close()
       onEnd?.()
     }

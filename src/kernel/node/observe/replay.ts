@@ -6,7 +6,7 @@
 // which process, which of its syscalls, what was recorded and what it did.
 import { createHash } from 'node:crypto'
 import { Unpackr } from 'msgpackr'
-import { SEND_ANSWER, TRAP_STATUS } from '../../core/index.ts'
+import { ANSWER_HEADER, KIND_ANSWER, SEND_ANSWER, TRAP_STATUS } from '../../core/index.ts'
 import { MUST_YIELD, syscallImports } from '../adapter.ts'
 import { START_EXPORT } from '../bounds.ts'
 import { refuelImports } from '../imports/refuel.ts'
@@ -222,6 +222,16 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
     else if (SYSCALLS.has(f[0] as string) || f[0] === 'x') procs.get(f[1] as number)!.own.push(i)
   })
 
+  // What each answer carried, as the process that took it got it: an answer's bytes are checked
+  // against it (the 'a' frame itself keeps only the status).
+  const answers = new Map<number, Uint8Array>()
+  for (const f of frames) {
+    const b = f[0] === 'w' ? f[3] : null
+    if (!(b instanceof Uint8Array) || b[0] !== KIND_ANSWER || b.length < ANSWER_HEADER) continue
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength)
+    answers.set(view.getUint32(8, true) + view.getUint32(12, true) * 4294967296, b.subarray(ANSWER_HEADER))
+  }
+
   let cursor = 0
   let steps = 0
   let advancing = false
@@ -321,11 +331,13 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
         const at = p.nextAt
         return turn(p, at, what(), () => opts.onSend?.(p, key, payload)) ? code : wait(code, what())
       },
-      answer: (id, status) => {
-        const what = (): string => `answer to message ${id} with status ${status}`
+      answer: (id, status, bufPtr, bufLen) => {
+        const what = (): string => `answer to message ${id} with status ${status} (${bufLen} bytes)`
         const f = expect(p, 'a', what)
         if (f === null) { never = true; return wait(0, what()) }
         if (f[2] !== Number(id) || f[3] !== status) diverged(p, what())
+        const taken = answers.get(Number(id))
+        if (taken !== undefined && f[4] === 0 && !same(taken, p.u8().subarray(bufPtr, bufPtr + bufLen))) diverged(p, `${what()} with other bytes`)
         const code = f[4] as number
         return turn(p, p.nextAt, what(), null) ? code : wait(code, what())
       },
