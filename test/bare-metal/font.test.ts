@@ -1,4 +1,4 @@
-// The console font: bare-metal/font/mkfont.ts turns glyphs.txt into the stub's C array and the
+// The console font: bare-metal/font/mkfont.mjs turns glyphs.txt into the stub's C array and the
 // console driver's AssemblyScript module; the checked-in programs/console/font.ts must be what it
 // generates now, and a font file with a glyph missing, doubled or malformed is refused.
 import { afterAll, describe, it } from 'vitest'
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
-const mkfont = join(root, 'bare-metal', 'font', 'mkfont.ts')
+const mkfont = join(root, 'bare-metal', 'font', 'mkfont.mjs')
 const glyphs = join(root, 'bare-metal', 'font', 'glyphs.txt')
 const dir = mkdtempSync(join(tmpdir(), 'wasmos-font-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
