@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `wasmos` command: answers `--version` and `wasmos interfaces` (written by the bundle step)
-// before anything else is loaded, otherwise turns on V8's compile cache and loads the bundled CLI.
+// before anything else is loaded, otherwise runs the bundled CLI with a code cache (runBundle).
 // Built-ins through getBuiltinModule, not import: an ESM import builds a facade of the whole module.
 const { readFileSync, writeSync } = process.getBuiltinModule('node:fs')
 
@@ -34,13 +34,62 @@ const answer = args.length === 1 && (args[0] === '--version' || args[0] === '-V'
 if (answer !== null) {
   print(answer)
 } else {
-  process.getBuiltinModule('node:module').enableCompileCache?.()
-  // The compile cache holds the functions compiled with the bundle; V8 compiles most of them only
-  // when first called, every run. Compiled eagerly, they are all in the cache: a start no longer
-  // compiles any, for a larger cache to read. Only the bundle is compiled so (loading it is synchronous).
-  const v8 = process.getBuiltinModule('node:v8')
-  v8.setFlagsFromString('--no-lazy')
-  const cli = import('../dist/wasmos.mjs')
-  v8.setFlagsFromString('--lazy')
-  await cli
+  runBundle()
+}
+
+/**
+ * Runs the bundled CLI, dist/wasmos.mjs. Not by import: Node's compile cache holds only what V8
+ * compiles when a module is loaded (the top level; every function if compiled eagerly), and a
+ * start then either compiles the functions the command calls or reads the code of all of them.
+ * The bundle is also a classic script after its first line (the build step sees to it), so it runs
+ * here through vm.Script with a V8 code cache made at the end of an earlier successful run of the
+ * same command (run, exec, or any other): the functions that command calls, compiled, and nothing
+ * else. The cache sits in Node's compile cache directory, named by the build's hash (first line of
+ * the bundle), the command and the Node version; V8 refuses a cache of another V8 or other flags,
+ * and a refused or missing cache is made again at exit. Without a compile cache directory
+ * (NODE_DISABLE_COMPILE_CACHE) or a bundle of another shape, the bundle is imported.
+ */
+function runBundle () {
+  const mod = process.getBuiltinModule('node:module')
+  const dir = mod.enableCompileCache?.().directory
+  const bundle = new URL('../dist/wasmos.mjs', import.meta.url)
+  const source = dir === undefined ? undefined : packaged('dist/wasmos.mjs')
+  const eol = source?.indexOf('\n') ?? -1
+  const id = eol < 0 ? undefined : /\/\/ wasmos-bundle ([0-9a-f]+)$/.exec(source.slice(0, eol))?.[1]
+  if (id === undefined) return import(bundle.href)
+  const vm = process.getBuiltinModule('node:vm')
+  const filename = decodeURIComponent(bundle.pathname)
+  const word = args[0] === 'run' || args[0] === 'exec' ? args[0] : 'cli'
+  const cacheFile = `${dir}/wasmos-${id}-${word}-${process.version}.v8`
+  let cachedData
+  try {
+    cachedData = readFileSync(cacheFile)
+  } catch {
+    cachedData = undefined
+  }
+  // The first line (module syntax) becomes the wrapper, so line numbers stay those of the file.
+  const script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, {
+    filename,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
+  })
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    process.once('exit', (code) => { if (code === 0) saveCache(script, cacheFile) })
+  }
+  // The bundle's import.meta: the package's bin/ and dist/ resolve packages alike.
+  const meta = { url: bundle.href, filename, dirname: filename.slice(0, filename.lastIndexOf('/')), resolve: (s) => import.meta.resolve(s) }
+  script.runInThisContext()(mod.createRequire(filename), meta)
+}
+
+/** Writes the code V8 compiled for the bundle during this run, whole or not at all. */
+function saveCache (script, file) {
+  const { renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs')
+  const tmp = `${file}.${process.pid}.tmp`
+  try {
+    writeFileSync(tmp, script.createCachedData())
+    renameSync(tmp, file)
+  } catch {
+    // A cache is only an aid: a read-only or full directory costs the next start some compiling.
+    try { rmSync(tmp, { force: true }) } catch { /* nothing was written */ }
+  }
 }

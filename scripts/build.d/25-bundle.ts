@@ -6,8 +6,15 @@
 // when a command needs the network or the store. Node's built-in modules are loaded on first use
 // (see lazyBuiltins). Also writes what `wasmos interfaces` prints, for bin/wasmos.mjs to answer
 // without loading the CLI. Skipped when the outputs are newer than their inputs.
+//
+// The bundle is an ES module that bin/wasmos.mjs can also run as the body of a classic script
+// (vm.Script, which takes a V8 code cache made after a run: see there). So its first line is the
+// only one that uses module syntax: it makes `require` and `__wasmosImportMeta` (what
+// `import.meta` is renamed to) and names the build (a hash of the bundle, keying the code caches);
+// nothing else in the bundle imports statically or awaits at the top level.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
@@ -65,13 +72,15 @@ if (stale(listings.text) || stale(listings.json)) {
   writeFileSync(listings.json, renderInterfaces(true))
 }
 if (stale(outfile)) {
-  await build({
+  const out = await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
     outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node24',
+    write: false,
+    define: Object.fromEntries(['url', 'dirname', 'filename', 'resolve'].map((k) => [`import.meta.${k}`, `__wasmosImportMeta.${k}`])),
     logLevel: 'warning',
     minifyWhitespace: true,
     minifySyntax: true,
@@ -106,7 +115,12 @@ if (stale(outfile)) {
       setup (b) {
         b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
       }
-    }, lazyBuiltins],
-    banner: { js: "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url);" }
+    }, lazyBuiltins]
   })
+  const text = out.outputFiles[0].text.replace(/^#!.*\n/, '')
+  if (/^\s*(import|export)\s|\bimport\.meta\b/m.test(text)) throw new Error('bundle: module syntax outside the first line; bin/wasmos.mjs could not run it as a script')
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 32)
+  const head = "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url); " +
+    `const __wasmosImportMeta = import.meta; // wasmos-bundle ${id}\n`
+  writeFileSync(outfile, head + text)
 }

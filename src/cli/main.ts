@@ -86,16 +86,24 @@ const program = new Command('wasmos')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })
 
-try {
-  const word = process.argv[2]
-  const wanted = GROUPS.filter((g) => g.commands.includes(word ?? ''))
-  for (const group of wanted.length > 0 ? wanted : GROUPS) (await group.load())(program)
-  await program.parseAsync(process.argv)
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exit(err.exitCode)
+/**
+ * Parses the command line and runs the command. Not top-level await: bin/wasmos.mjs may run the
+ * bundle as a classic script, to give V8 a code cache of what the command ran.
+ */
+async function main (): Promise<never> {
+  try {
+    const word = process.argv[2]
+    const wanted = GROUPS.filter((g) => g.commands.includes(word ?? ''))
+    for (const group of wanted.length > 0 ? wanted : GROUPS) (await group.load())(program)
+    await program.parseAsync(process.argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exit(err.exitCode)
+    }
+    process.exitCode = reportError(err)
   }
-  process.exitCode = reportError(err)
+  // Helia and libp2p leave timers behind; the run is over, so leave explicitly.
+  process.exit(process.exitCode ?? 0)
 }
-// Helia and libp2p leave timers behind; the run is over, so leave explicitly.
-process.exit(process.exitCode ?? 0)
+
+main().catch((err: unknown) => { process.exitCode = reportError(err); process.exit(process.exitCode) })

@@ -80,6 +80,11 @@ describe('wasmos ps', () => {
     const home = tempHome('ps')
     const a = await runCli(home, ['run', program('hello')])
     assert.equal(a.code, 0, a.stderr)
+    // A run this short is over before its socket opens (features/control.ts: CONTROL_DELAY_MS).
+    assert.ok(!existsSync(join(home, 'run')) || readdirSync(join(home, 'run')).length === 0)
+    const lasting = start(home, ['--cpu-limit', '1s', program('spin')])
+    await until('the control socket', () => existsSync(socketOf(home, lasting.child.pid!)))
+    await lasting.exited
     assert.deepEqual(readdirSync(join(home, 'run')), [])
     const home2 = tempHome('ps')
     const spin = start(home2, ['--no-control', program('spin')])

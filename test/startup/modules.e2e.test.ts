@@ -1,27 +1,33 @@
 // What the shipped CLI (bin/wasmos.mjs and its bundle) loads at start: `--version` and
 // `wasmos interfaces` answer without the bundle (and the same as it), and a run of a small program
-// loads none of Node's TLS, worker or HTTP modules (the bundle requires each built-in on first use).
+// loads none of Node's TLS, worker, HTTP, zlib or cluster modules (the bundle requires each built-in
+// on first use; the control socket opens only in a run that lasts). The bundle runs from a V8 code
+// cache made by an earlier run of the same command, so the bundle is seen as a file read or imported.
 import { describe, expect, test } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLI, NODE, program, ROOT } from '../helpers.ts'
 
 /** Runs the CLI with a preload that prints, at exit, the built-in modules the process loaded. */
-function loaded (args: string[]): { stdout: string, modules: Set<string>, files: string[] } {
+function loaded (args: string[], cacheDir?: string): { stdout: string, modules: Set<string>, files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'wasmos-startup-'))
   try {
     const report = join(dir, 'modules.json')
     const preload = join(dir, 'preload.mjs')
-    writeFileSync(preload, `import { writeFileSync } from 'node:fs'
+    writeFileSync(preload, `import fs, { writeFileSync } from 'node:fs'
 import { registerHooks } from 'node:module'
 const files = []
 registerHooks({ load (url, context, next) { files.push(url); return next(url, context) } })
+const readFileSync = fs.readFileSync
+fs.readFileSync = (path, ...rest) => { files.push(String(path)); return readFileSync(path, ...rest) }
 process.on('exit', () => writeFileSync(${JSON.stringify(report)}, JSON.stringify({ modules: process.moduleLoadList, files })))
 `)
     const stdout = execFileSync(NODE, ['--import', preload, CLI, ...args], {
-      encoding: 'utf8', env: { ...process.env, WASMOS_HOME: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe']
+      encoding: 'utf8',
+      env: { ...process.env, WASMOS_HOME: dir, NO_COLOR: '1', ...(cacheDir !== undefined ? { NODE_COMPILE_CACHE: cacheDir } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe']
     })
     const r = JSON.parse(readFileSync(report, 'utf8')) as { modules: string[], files: string[] }
     return { stdout, modules: new Set(r.modules.map((m) => m.replace(/^NativeModule /, ''))), files: r.files }
@@ -31,7 +37,7 @@ process.on('exit', () => writeFileSync(${JSON.stringify(report)}, JSON.stringify
 }
 
 // (net is not listed: Node loads it itself when standard output or error is a pipe.)
-const NOT_AT_START = ['http', 'https', 'http2', 'tls', 'worker_threads', 'internal/deps/undici/undici']
+const NOT_AT_START = ['http', 'https', 'http2', 'tls', 'worker_threads', 'internal/deps/undici/undici', 'zlib', 'cluster', 'child_process', 'v8']
 
 describe('start-up', () => {
   test('--version prints the package version without loading the bundle', () => {
@@ -42,11 +48,27 @@ describe('start-up', () => {
     expect(r.files.filter((f) => f.endsWith('/dist/wasmos.mjs'))).toEqual([])
   })
 
-  test('running a small program loads no network, TLS, HTTP or worker module', () => {
-    const r = loaded(['run', program('hello')])
-    expect(r.files.filter((f) => f.endsWith('/dist/wasmos.mjs'))).toHaveLength(1)
-    const found = NOT_AT_START.filter((m) => r.modules.has(m))
-    expect(found).toEqual([])
+  test('running a small program loads no network, TLS, HTTP, zlib, cluster or worker module', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'wasmos-startup-cache-'))
+    try {
+      // The first run writes the code cache of `run`; the second starts from it (V8 takes it, so
+      // it is not written again).
+      const caches = (): string[] => readdirSync(cache, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /(^|\/)wasmos-[0-9a-f]+-run-v[\d.]+\.v8$/.test(f)).map((f) => join(cache, f))
+      let written = 0
+      for (let i = 0; i < 2; i++) {
+        const r = loaded(['run', program('hello')], cache)
+        expect(r.stdout).toBe('')
+        expect(r.files.filter((f) => f.endsWith('/dist/wasmos.mjs'))).toHaveLength(1)
+        const found = NOT_AT_START.filter((m) => r.modules.has(m))
+        expect(found).toEqual([])
+        expect(caches()).toHaveLength(1)
+        if (i === 0) written = statSync(caches()[0]).mtimeMs
+      }
+      expect(statSync(caches()[0]).mtimeMs).toBe(written)
+    } finally {
+      rmSync(cache, { recursive: true, force: true })
+    }
   })
 
   test('wasmos interfaces (text and --json) answers as the CLI does, without loading the bundle', () => {

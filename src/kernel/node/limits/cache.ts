@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { crc32 } from 'node:zlib'
+import { crc32 as zlibCrc32 } from 'node:zlib'
 import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
 import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
 
@@ -89,6 +89,32 @@ function cached (key: string, cache: CacheOptions, make: () => Uint8Array): Cach
   if (found !== undefined) return { bytes: found, hit: true, path, stored: false }
   const out = make()
   return { bytes: out, hit: false, path, stored: writeEntry(dir, path, out) }
+}
+
+/**
+ * Modules up to this size are checksummed here rather than by zlib: loading node:zlib (and the
+ * stream modules it needs) costs a small program's start more than its checksum in JavaScript.
+ */
+const JS_CRC_MAX = 128 * 1024
+let crcTable: Int32Array | undefined
+
+/** The CRC-32 of zlib (and of PNG, gzip): the same number either way. */
+export function crc32 (bytes: Uint8Array): number {
+  if (bytes.length > JS_CRC_MAX) return zlibCrc32(bytes)
+  const table = crcTable ??= makeCrcTable()
+  let c = -1
+  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
+  return (c ^ -1) >>> 0
+}
+
+function makeCrcTable (): Int32Array {
+  const table = new Int32Array(256)
+  for (let i = 0; i < 256; i++) {
+    let c = i
+    for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    table[i] = c
+  }
+  return table
 }
 
 /** An entry's header: MAGIC, then the module's CRC-32 and its length (little-endian u32s). */
