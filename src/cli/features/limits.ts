@@ -47,8 +47,6 @@ export const limits: Feature = {
       opts.maxProcesses = n
     }
     opts.load = { ...opts.load, ...limits.loadOptions() }
-    const previous = opts.imports
-    opts.imports = (proc) => ({ ...previous?.(proc), ...limits.imports(proc) })
     opts.monitor = limits
     const onHost = opts.onHost
     opts.onHost = (host) => {

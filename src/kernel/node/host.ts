@@ -8,7 +8,8 @@ import {
   KernelConfig, NO_HANDLER, OK, SEND_ANSWER, TOO_LARGE, UNKNOWN_MESSAGE, WAIT_BLOCK, encodeNotification
 } from '../core/index.ts'
 import type { Action } from '../core/index.ts'
-import { MUST_BLOCK, MUST_YIELD, syscallImports } from './adapter.ts'
+import { MUST_BLOCK, MUST_YIELD, sharedSyscalls, syscallImports } from './adapter.ts'
+import type { SharedAdapter } from './adapter.ts'
 import { START_EXPORT } from './bounds.ts'
 import { deadlocked, ProcessKilled, timedOut, trapped, WasmosError } from './errors.ts'
 import { sanitize } from './text.ts'
@@ -16,7 +17,9 @@ import type { HostServices, NativeHandler } from './native.ts'
 import type { GrantPolicy, GrantRequest } from './grants/request.ts'
 import type { Scope } from './grants/scope.ts'
 import type { Program } from './program.ts'
-import { Proc } from './proc.ts'
+import { NO_IDS, Proc } from './proc.ts'
+import { refuelImports } from './imports/refuel.ts'
+import { REFUEL_MODULE, REFUEL_NAME } from './limits/rewrite/index.ts'
 import type { Logger } from './logger.ts'
 import type { HostObserver } from './observe/observer.ts'
 import { fanOut } from './observe/observer.ts'
@@ -55,6 +58,13 @@ export interface HostMonitor {
   running (proc: Proc): void
   /** The process ended; `sent` and `received` count its messages. */
   ended (proc: Proc, counts: { sent: number, received: number }): void
+  /**
+   * The refuel import of fuel-rewritten programs (limits/monitor.ts): the next budget to go on at
+   * once, or 0 to suspend in `refuelWait`. Either may throw to end the process.
+   */
+  refuel? (proc: Proc): number
+  /** Called (the process suspended) after `refuel` returned 0: resolves with the next budget. */
+  refuelWait? (proc: Proc): Promise<number>
 }
 
 export interface WasiAdapter {
@@ -103,6 +113,7 @@ export class NodeHost implements HostServices {
   readonly #observers: HostObserver[] = []
   readonly #pending = new Map<number, Pending>()
   readonly #registrations = new Map<number, (status: number) => void>()
+  #adapter: { adapter: SharedAdapter<Proc>, imports: WebAssembly.Imports } | null = null
   #draining = false
   #closed = false
   #wakes = 0
@@ -179,12 +190,21 @@ export class NodeHost implements HostServices {
       this.#observer?.granted(pid, key, 'handle', true, 'handler')
       this.kernel.reserve(key, pid)
     }
+    // A program whose imports are all the host's shares them with every other such process; its
+    // code runs only inside `enter`, which tells the shared adapter who is running.
+    const own = program.wasi || this.#extraImports !== undefined
+    const enter = own ? runNow : this.#shared().adapter.enter
     let instance: WebAssembly.Instance
     try {
-      const imports = this.#imports(proc)
-      instance = program.wasi && this.#wasi !== undefined
-        ? await this.#wasi.instantiate(proc, imports)
-        : await WebAssembly.instantiate(program.module, imports)
+      if (own) {
+        const imports = this.#ownImports(proc)
+        instance = program.wasi && this.#wasi !== undefined
+          ? await this.#wasi.instantiate(proc, imports)
+          : await WebAssembly.instantiate(program.module, imports)
+      } else {
+        const imports = this.#shared().imports
+        instance = enter(proc, () => new WebAssembly.Instance(program.module, imports))
+      }
     } catch (err) {
       if (!proc.ended) this.#end(proc, TRAP_STATUS, trapped(sanitize(program.name), sanitize(messageOf(err), 300)))
       return proc
@@ -199,9 +219,10 @@ export class NodeHost implements HostServices {
     // The start function (moved to an export before compiling, see bounds.ts) runs here, under
     // `promising`, so that it can be preempted like any other code.
     const init = instance.exports[START_EXPORT]
+    const begin = (fn: () => void): Promise<unknown> => enter(proc, WebAssembly.promising(fn))
     const start = typeof init === 'function'
-      ? async () => { await WebAssembly.promising(init as () => void)(); if (!proc.ended) await WebAssembly.promising(entry)() }
-      : WebAssembly.promising(entry)
+      ? async () => { await begin(init as () => void); if (!proc.ended) await begin(entry) }
+      : () => begin(entry)
     proc.started = true
     this.#monitor?.resumed(proc)
     start().then(
@@ -366,11 +387,11 @@ export class NodeHost implements HostServices {
           const now = performance.now()
           if (now - this.#lastTurn > 4) {
             this.#lastTurn = now
-            setImmediate(wake)
+            setImmediate(wake, proc)
             return
           }
         }
-        wake()
+        wake(proc)
         return
       }
       case ACTION_DELIVER: {
@@ -468,159 +489,206 @@ export class NodeHost implements HostServices {
     else result.then(decided, (err: unknown) => { this.internalError('grants', err); decided(false) })
   }
 
-  /** The `wasmos` imports of one process: send, answer, and wait (suspending). */
-  #imports (proc: Proc): WebAssembly.Imports {
-    const kernel = this.kernel
-    const pid = proc.pid
+  /**
+   * The imports every process that is not WASI shares (one adapter per host, see adapter.ts), made
+   * at the first spawn: a spawn then instantiates the program and nothing else.
+   */
+  #shared (): { adapter: SharedAdapter<Proc>, imports: WebAssembly.Imports } {
+    if (this.#adapter !== null) return this.#adapter
     const monitor = this.#monitor
-    let yielded = 0
-    const keyAt = (ptr: number): { bytes: Uint8Array, key: string } => {
-      const view = proc.view
-      const cached = proc.keyCache.get(ptr)
-      if (cached !== undefined) {
-        // Programs pass the same digest again and again: compare it a word at a time.
-        const b = cached.words
-        let same = true
-        for (let i = 0; i < 8; i++) if (b[i] !== view.getUint32(ptr + i * 4, true)) { same = false; break }
-        if (same) return cached
-      }
-      const bytes = proc.u8.slice(ptr, ptr + 32)
-      const words = new Uint32Array(8)
-      for (let i = 0; i < 8; i++) words[i] = view.getUint32(ptr + i * 4, true)
-      const entry = { bytes, words, key: hexOf(bytes) }
-      if (proc.keyCache.size > 256) proc.keyCache.clear()
-      proc.keyCache.set(ptr, entry)
-      return entry
-    }
-    // A syscall refused at once costs the host little, but a loop of them must still let others run.
-    const refused = (code: number): number => {
-      if ((proc.work += SYSCALL_WORK) < WORK_SLICE || !proc.started) return code
-      yielded = code
-      return MUST_YIELD
-    }
-    const send = (ifacePtr: number, bufPtr: number, bufLen: number, flags: number, idOut: number): number => {
-      if (proc.ended) return NO_HANDLER
-      monitor?.running(proc)
-      proc.views()
-      if (!proc.inBounds(ifacePtr, 32) || !proc.inBounds(bufPtr, bufLen)) return refused(BAD_POINTER)
-      const expects = (flags & SEND_ANSWER) !== 0
-      if (expects && !proc.inBounds(idOut, 8)) return refused(BAD_POINTER)
-      const iface = keyAt(ifacePtr)
-      if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
-      const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
-      const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
-      this.#observer?.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
-      if (code === OK && expects) {
-        const id = kernel.lastId
-        proc.view.setUint32(idOut, id % 4294967296, true)
-        proc.view.setUint32(idOut + 4, Math.floor(id / 4294967296), true)
-      }
-      if (kernel.actions.length > 0) this.drain()
-      if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
-      yielded = code
-      return MUST_YIELD
-    }
-    const answer = (id: bigint, status: number, bufPtr: number, bufLen: number): number => {
-      if (proc.ended) return UNKNOWN_MESSAGE
-      monitor?.running(proc)
-      proc.views()
-      if (!proc.inBounds(bufPtr, bufLen)) return refused(BAD_POINTER)
-      if (id <= 0n || id > MAX_ID) return refused(UNKNOWN_MESSAGE)
-      const code = kernel.answer(pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
-      this.#observer?.answered(pid, Number(id), status, code)
-      if (kernel.actions.length > 0) this.drain()
-      if ((proc.work += SYSCALL_WORK + bufLen) < WORK_SLICE || !proc.started) return code
-      yielded = code
-      return MUST_YIELD
-    }
-    const noIds: number[] = []
-    const oneId: number[] = [0]
-    let ids = noIds
-    /** `wait` without blocking: the size taken, 0, -3, or MUST_BLOCK. Leaves the filter in `ids`. */
-    const poll = (idsPtr: number, count: number, outPtr: number, cap: number, flags: number): number => {
-      if (proc.ended) return MUST_BLOCK
-      monitor?.running(proc)
-      proc.views()
-      if (count < 0 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) return refused(-BAD_POINTER)
-      if (count > MAX_WAIT_IDS) return refused(-TOO_LARGE)
-      ids = noIds
-      let size = 0
-      if (count > 0) {
-        // At most one wait is pending per process, so a one-id filter (a call) can reuse its array.
-        ids = count === 1 ? oneId : new Array<number>(count)
-        const view = proc.view
-        for (let i = 0; i < count; i++) {
-          ids[i] = view.getUint32(idsPtr + i * 8 + 4, true) * 4294967296 + view.getUint32(idsPtr + i * 8, true)
-        }
-        // Each id is read, and compared with every queued answer.
-        if (count > 1) proc.work += count * (8 + kernel.process(pid).length())
-      }
-      size = kernel.poll(pid, ids, cap)
-      if (size > 0) {
-        if (size <= cap) {
-          encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
-          this.#observer?.took(pid, kernel.taken!)
-        }
-      } else if ((flags & WAIT_BLOCK) !== 0) {
-        proc.work = 0
-        return MUST_BLOCK
-      }
-      this.#observer?.waited(pid, size)
-      if ((proc.work += SYSCALL_WORK + (size <= cap ? size : 0)) < WORK_SLICE || !proc.started) return size
-      yielded = size
-      return MUST_YIELD
-    }
-    // The suspending half, called only after `poll` said MUST_BLOCK. One pending wait at most per
-    // process: its parameters live here, and `retry` (made once) finishes it when woken.
-    let pendingIds = noIds
-    let pendingOut = 0
-    let pendingCap = 0
-    let pendingResolve: ((n: number) => void) | null = null
-    const retry = (): void => {
-      if (proc.ended || pendingResolve === null) return
-      proc.views()
-      const n = kernel.poll(pid, pendingIds, pendingCap)
-      if (n === 0) { proc.wake = retry; kernel.block(pid, pendingIds); return }
-      monitor?.resumed(proc)
-      this.#observer?.resumed(proc)
-      if (n <= pendingCap) {
-        encodeNotification(kernel.taken!, proc.view, proc.u8, pendingOut)
-        this.#observer?.took(pid, kernel.taken!)
-      }
-      this.#observer?.waited(pid, n)
-      const resolve = pendingResolve
-      pendingResolve = null
-      resolve(n)
-    }
-    const block = (_idsPtr: number, _count: number, outPtr: number, cap: number): Promise<number> => {
-      pendingIds = ids
-      pendingOut = outPtr
-      pendingCap = cap
-      return new Promise<number>((resolve) => {
-        if (proc.ended) return
-        pendingResolve = resolve
-        proc.wake = retry
-        kernel.block(pid, pendingIds)
-        monitor?.blocked(proc)
-        this.#observer?.blocked(proc)
+    const adapter = sharedSyscalls<Proc>({
+      send: (proc, ifacePtr, bufPtr, bufLen, flags, idOut) => this.#send(proc, ifacePtr, bufPtr, bufLen, flags, idOut),
+      answer: (proc, id, status, bufPtr, bufLen) => this.#answer(proc, id, status, bufPtr, bufLen),
+      poll: (proc, idsPtr, count, outPtr, cap, flags) => this.#poll(proc, idsPtr, count, outPtr, cap, flags),
+      block: (proc, outPtr, cap) => this.#block(proc, outPtr, cap),
+      yield: (proc) => this.#yield(proc),
+      refuel: (proc) => monitor!.refuel!(proc),
+      refuelBlock: (proc) => monitor!.refuelWait!(proc)
+    })
+    const imports: WebAssembly.Imports = { wasmos: adapter.wasmos }
+    if (monitor?.refuel !== undefined) imports[REFUEL_MODULE] = { [REFUEL_NAME]: adapter.refuel }
+    this.#adapter = { adapter, imports }
+    return this.#adapter
+  }
+
+  /**
+   * Imports of one process alone, for programs whose other imports may suspend it too (WASI) or
+   * when the run adds imports of its own: its `current` would not be restored when they resume it.
+   */
+  #ownImports (proc: Proc): WebAssembly.Imports {
+    const monitor = this.#monitor
+    const refuel = monitor?.refuel !== undefined
+      ? refuelImports({ poll: () => monitor.refuel!(proc), block: async () => await monitor.refuelWait!(proc) })
+      : {}
+    return {
+      ...refuel,
+      ...this.#extraImports?.(proc),
+      wasmos: syscallImports({
+        send: (ifacePtr, bufPtr, bufLen, flags, idOut) => this.#send(proc, ifacePtr, bufPtr, bufLen, flags, idOut),
+        answer: (id, status, bufPtr, bufLen) => this.#answer(proc, id, status, bufPtr, bufLen),
+        poll: (idsPtr, count, outPtr, cap, flags) => this.#poll(proc, idsPtr, count, outPtr, cap, flags),
+        block: (_idsPtr, _count, outPtr, cap) => this.#block(proc, outPtr, cap),
+        yield: () => this.#yield(proc)
       })
     }
-    // A syscall that used up the process's share of host work returned MUST_YIELD with its result
-    // kept in `yielded`; the adapter then calls this, which lets everyone else run first.
-    const yieldTurn = async (): Promise<number> => {
-      const result = yielded
+  }
+
+  /** The interface key at `ptr` in the memory of `proc`. */
+  #keyAt (proc: Proc, ptr: number): { bytes: Uint8Array, key: string } {
+    const view = proc.view
+    const cached = proc.keyCache.get(ptr)
+    if (cached !== undefined) {
+      // Programs pass the same digest again and again: compare it a word at a time.
+      const b = cached.words
+      let same = true
+      for (let i = 0; i < 8; i++) if (b[i] !== view.getUint32(ptr + i * 4, true)) { same = false; break }
+      if (same) return cached
+    }
+    const bytes = proc.u8.slice(ptr, ptr + 32)
+    const words = new Uint32Array(8)
+    for (let i = 0; i < 8; i++) words[i] = view.getUint32(ptr + i * 4, true)
+    const entry = { bytes, words, key: hexOf(bytes) }
+    if (proc.keyCache.size > 256) proc.keyCache.clear()
+    proc.keyCache.set(ptr, entry)
+    return entry
+  }
+
+  /** A syscall refused at once costs the host little, but a loop of them must still let others run. */
+  #refused (proc: Proc, code: number): number {
+    if ((proc.work += SYSCALL_WORK) < WORK_SLICE || !proc.started) return code
+    proc.yielded = code
+    return MUST_YIELD
+  }
+
+  /** The syscall's result, or MUST_YIELD (the result kept) once the process used up its share of host work. */
+  #charged (proc: Proc, work: number, result: number): number {
+    if ((proc.work += work) < WORK_SLICE || !proc.started) return result
+    proc.yielded = result
+    return MUST_YIELD
+  }
+
+  #send (proc: Proc, ifacePtr: number, bufPtr: number, bufLen: number, flags: number, idOut: number): number {
+    if (proc.ended) return NO_HANDLER
+    this.#monitor?.running(proc)
+    proc.views()
+    if (!proc.inBounds(ifacePtr, 32) || !proc.inBounds(bufPtr, bufLen)) return this.#refused(proc, BAD_POINTER)
+    const expects = (flags & SEND_ANSWER) !== 0
+    if (expects && !proc.inBounds(idOut, 8)) return this.#refused(proc, BAD_POINTER)
+    const kernel = this.kernel
+    const pid = proc.pid
+    const iface = this.#keyAt(proc, ifacePtr)
+    if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
+    const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
+    const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
+    this.#observer?.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
+    if (code === OK && expects) {
+      const id = kernel.lastId
+      proc.view.setUint32(idOut, id % 4294967296, true)
+      proc.view.setUint32(idOut + 4, Math.floor(id / 4294967296), true)
+    }
+    if (kernel.actions.length > 0) this.drain()
+    return this.#charged(proc, SYSCALL_WORK + bufLen, code)
+  }
+
+  #answer (proc: Proc, id: bigint, status: number, bufPtr: number, bufLen: number): number {
+    if (proc.ended) return UNKNOWN_MESSAGE
+    this.#monitor?.running(proc)
+    proc.views()
+    if (!proc.inBounds(bufPtr, bufLen)) return this.#refused(proc, BAD_POINTER)
+    if (id <= 0n || id > MAX_ID) return this.#refused(proc, UNKNOWN_MESSAGE)
+    const kernel = this.kernel
+    const code = kernel.answer(proc.pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
+    this.#observer?.answered(proc.pid, Number(id), status, code)
+    if (kernel.actions.length > 0) this.drain()
+    return this.#charged(proc, SYSCALL_WORK + bufLen, code)
+  }
+
+  /** `wait` without blocking: the size taken, 0, -3, or MUST_BLOCK. Leaves the filter in `proc.waitIds`. */
+  #poll (proc: Proc, idsPtr: number, count: number, outPtr: number, cap: number, flags: number): number {
+    if (proc.ended) return MUST_BLOCK
+    this.#monitor?.running(proc)
+    proc.views()
+    if (count < 0 || !proc.inBounds(idsPtr, count * 8) || !proc.inBounds(outPtr, cap)) return this.#refused(proc, -BAD_POINTER)
+    if (count > MAX_WAIT_IDS) return this.#refused(proc, -TOO_LARGE)
+    const kernel = this.kernel
+    const pid = proc.pid
+    let ids = NO_IDS
+    if (count > 0) {
+      // At most one wait is pending per process, so a one-id filter (a call) can reuse its array.
+      ids = count === 1 ? (proc.oneId ??= [0]) : new Array<number>(count)
+      const view = proc.view
+      for (let i = 0; i < count; i++) {
+        ids[i] = view.getUint32(idsPtr + i * 8 + 4, true) * 4294967296 + view.getUint32(idsPtr + i * 8, true)
+      }
+      // Each id is read, and compared with every queued answer.
+      if (count > 1) proc.work += count * (8 + kernel.process(pid).length())
+    }
+    proc.waitIds = ids
+    const size = kernel.poll(pid, ids, cap)
+    if (size > 0) {
+      if (size <= cap) {
+        encodeNotification(kernel.taken!, proc.view, proc.u8, outPtr)
+        this.#observer?.took(pid, kernel.taken!)
+      }
+    } else if ((flags & WAIT_BLOCK) !== 0) {
       proc.work = 0
-      monitor?.blocked(proc)
-      await nextTurn()
-      if (proc.ended) return await new Promise<number>(() => {})
-      monitor?.resumed(proc)
-      monitor?.running(proc)
-      return result
+      return MUST_BLOCK
     }
-    return {
-      ...this.#extraImports?.(proc),
-      wasmos: syscallImports({ send, answer, poll, block, yield: yieldTurn })
+    this.#observer?.waited(pid, size)
+    return this.#charged(proc, SYSCALL_WORK + (size <= cap ? size : 0), size)
+  }
+
+  /**
+   * The suspending half of `wait`, called only after `#poll` said MUST_BLOCK. One pending wait at
+   * most per process: its parameters live in the Proc, and `#retry` finishes it when woken.
+   */
+  #block (proc: Proc, outPtr: number, cap: number): Promise<number> {
+    proc.waitOut = outPtr
+    proc.waitCap = cap
+    return new Promise<number>((resolve) => {
+      if (proc.ended) return
+      proc.waitResolve = resolve
+      proc.wake = this.#retry
+      this.kernel.block(proc.pid, proc.waitIds)
+      this.#monitor?.blocked(proc)
+      this.#observer?.blocked(proc)
+    })
+  }
+
+  /** A blocked process was woken: finishes its `wait` if a notification is there, else blocks again. */
+  readonly #retry = (proc: Proc): void => {
+    if (proc.ended || proc.waitResolve === null) return
+    const kernel = this.kernel
+    const pid = proc.pid
+    proc.views()
+    const n = kernel.poll(pid, proc.waitIds, proc.waitCap)
+    if (n === 0) { proc.wake = this.#retry; kernel.block(pid, proc.waitIds); return }
+    this.#monitor?.resumed(proc)
+    this.#observer?.resumed(proc)
+    if (n <= proc.waitCap) {
+      encodeNotification(kernel.taken!, proc.view, proc.u8, proc.waitOut)
+      this.#observer?.took(pid, kernel.taken!)
     }
+    this.#observer?.waited(pid, n)
+    const resolve = proc.waitResolve
+    proc.waitResolve = null
+    resolve(n)
+  }
+
+  /**
+   * A syscall that used up the process's share of host work returned MUST_YIELD with its result
+   * kept in `proc.yielded`; the adapter then calls this, which lets everyone else run first.
+   */
+  async #yield (proc: Proc): Promise<number> {
+    const result = proc.yielded
+    const monitor = this.#monitor
+    proc.work = 0
+    monitor?.blocked(proc)
+    await nextTurn()
+    if (proc.ended) return await new Promise<number>(() => {})
+    monitor?.resumed(proc)
+    monitor?.running(proc)
+    return result
   }
 }
 
@@ -631,6 +699,11 @@ export class ExitSignal extends Error {
     super(`exit ${status}`)
     this.status = status
   }
+}
+
+/** Runs `fn` as it is (processes with imports of their own need no `current`). */
+function runNow<T> (_proc: Proc, fn: () => T): T {
+  return fn()
 }
 
 function exitOf (err: unknown): number | null {

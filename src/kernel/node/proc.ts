@@ -1,7 +1,11 @@
 // A running program as the Node host keeps it: its instance's memory views, its exit, the
-// interface keys it passes again and again, and the host work charged to it.
+// interface keys it passes again and again, the host work charged to it, and the state of its
+// syscalls between two calls (the host's syscall functions are shared by every process).
 import type { WasmosError } from './errors.ts'
 import type { Program } from './program.ts'
+
+/** The filter of a `wait` on any message. */
+export const NO_IDS: number[] = []
 
 /** A running program. */
 export class Proc {
@@ -13,8 +17,8 @@ export class Proc {
   #buffer: ArrayBufferLike | null = null
   u8 = new Uint8Array(0)
   view = new DataView(new ArrayBuffer(0))
-  /** Resolves the pending blocking `wait`. */
-  wake: (() => void) | null = null
+  /** Resolves the pending blocking `wait`; called with this process. */
+  wake: ((proc: Proc) => void) | null = null
   ended = false
   /** The run's main program, whose end ends the run. */
   main = false
@@ -30,6 +34,17 @@ export class Proc {
   work = 0
   /** Interface keys cached by pointer: programs pass the same digest again and again. */
   readonly keyCache = new Map<number, { bytes: Uint8Array, words: Uint32Array, key: string }>()
+  /** The result of a syscall that returned MUST_YIELD, returned once the process had its turn. */
+  yielded = 0
+  /** The ids the last `wait` filters on (kept while it blocks). */
+  waitIds: number[] = NO_IDS
+  /** The array a one-id `wait` (a call) reuses: at most one wait is pending per process. */
+  oneId: number[] | null = null
+  /** Where the pending blocking `wait` writes its notification, and how much room it has. */
+  waitOut = 0
+  waitCap = 0
+  /** Resolves the pending blocking `wait` with its result. */
+  waitResolve: ((n: number) => void) | null = null
 
   constructor (pid: number, parent: number, program: Program, args: string[]) {
     this.pid = pid

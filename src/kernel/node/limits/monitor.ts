@@ -13,7 +13,6 @@ import type { HostMonitor } from '../host.ts'
 import type { Proc } from '../proc.ts'
 import type { LoadOptions } from '../program.ts'
 import { rewriteForRun } from './cache.ts'
-import { refuelImports } from '../imports/refuel.ts'
 import { PAGE_SIZE, REFUEL_MODULE, REFUEL_NAME } from './rewrite/index.ts'
 import { FuelScheduler, formatStats } from './scheduler.ts'
 import type { ProgramStats } from './scheduler.ts'
@@ -70,31 +69,27 @@ export class Limits implements HostMonitor {
     }
   }
 
-  /** The refuel import of one process. */
-  imports (proc: Proc): WebAssembly.Imports {
-    if (!this.#opts.preempt) return {}
-    let budget = 0
-    return refuelImports({
-      poll: () => {
-        const pid = proc.pid
-        // Ended while it ran (a limit, `process.exit` from a handler): it must not run on.
-        if (proc.ended) throw proc.error ?? new ProcessKilled(proc.status, `${proc.program.name} ended`)
-        // Its start function runs inside instantiation, where nothing may suspend.
-        if (!proc.started) return this.#sched.budget(pid)
-        this.running(proc)
-        if (proc.memory !== null) this.#sched.noteMemory(pid, proc.memory.buffer.byteLength)
-        const decision = this.#sched.sliceEnded(pid, this.#take())
-        if (decision.kind === 'kill') throw this.#killed(proc, decision.reason)
-        budget = decision.budget
-        return 0
-      },
-      block: async () => {
-        await nextTurn()
-        if (proc.ended) throw proc.error ?? new ProcessKilled(proc.status, `${proc.program.name} ended`)
-        this.running(proc)
-        return budget
-      }
-    }) as WebAssembly.Imports
+  /** The refuel import of a process: the next budget, or 0 to suspend it in `refuelWait`. */
+  refuel (proc: Proc): number {
+    // Ended while it ran (a limit, `process.exit` from a handler): it must not run on.
+    if (proc.ended) throw proc.error ?? new ProcessKilled(proc.status, `${proc.program.name} ended`)
+    const pid = proc.pid
+    // Its start function runs inside instantiation, where nothing may suspend.
+    if (!proc.started) return this.#sched.budget(pid)
+    this.running(proc)
+    if (proc.memory !== null) this.#sched.noteMemory(pid, proc.memory.buffer.byteLength)
+    const decision = this.#sched.sliceEnded(pid, this.#take())
+    if (decision.kind === 'kill') throw this.#killed(proc, decision.reason)
+    return 0
+  }
+
+  /** Lets everyone else have a turn, then resolves with the budget `refuel` decided. */
+  async refuelWait (proc: Proc): Promise<number> {
+    await nextTurn()
+    if (proc.ended) throw proc.error ?? new ProcessKilled(proc.status, `${proc.program.name} ended`)
+    this.running(proc)
+    // The budget of the slice that `refuel` decided: nothing changes it while the process waits.
+    return this.#sched.budget(proc.pid)
   }
 
   spawned (proc: Proc): void {
