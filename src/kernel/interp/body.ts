@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC, FUSE_SL,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -56,6 +56,8 @@ export class BodyCompiler extends Compiler {
     this.ctrls = []
     this.code = []
     this.jmps = []
+    this.jmpPush = []
+    this.jmpPushSlot = []
     this.maxVals = 0
     this.openCtrl(0, EMPTY, t.results)
     this.body(f)
@@ -69,15 +71,32 @@ export class BodyCompiler extends Compiler {
     for (let i = 0; i < this.jmps.length; i++) {
       const p = this.jmps[i]
       const t = this.code[p + 1]
-      if (this.code[p] == OP_JMP && t >= 0 && t < this.code.length && this.code[t] == 0x0f) {
-        this.code[p] = 0x0f
+      if (this.code[p] == OP_JMP && t >= 0 && t < this.code.length && (this.code[t] == 0x0f || this.code[t] == OP_RETL)) {
+        this.code[p] = this.code[t]
         this.code[p + 1] = this.code[t + 1]
+        // `local.get a` pushed just before, to the slot returned: return a directly (the
+        // instruction keeps its length; the jump, now a return, stays for jumps to it)
+        const q = this.jmpPush[i]
+        if (this.code[t] == OP_RETL && q >= 0 && this.code[q] == 0x20 && this.jmpPushSlot[i] == this.code[t + 1]) this.code[q] = OP_RETL
       }
     }
     f.maxStack = this.numLocals + this.maxVals + 1
     const code = new StaticArray<i32>(this.code.length)
     for (let i = 0; i < this.code.length; i++) unchecked(code[i] = this.code[i])
     f.code = code
+  }
+
+  // For a return of one result (`return`, or the function's `end`: atEnd): the slot to return
+  // it from with OP_RETL (a constant is stored first), or -1 for the stack form. At the end,
+  // branches to it leave the result in its own slot: a pending local only if there are none.
+  retSlot (f: Func, atEnd: bool): i32 {
+    const r = f.type!.results
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (r.length != 1 || c.unreachable || n <= c.height || this.vals[n - 1] != r[0]) return -1
+    if (atEnd && (n != c.height + 1 || (this.vk[n - 1] == V_LOCAL && c.fixups.length > 0))) return -1
+    if (this.vk[n - 1] == V_CONST) this.store1(n - 1)
+    return this.slotOf(n - 1)
   }
 
   local (): u8 {
@@ -145,10 +164,14 @@ export class BodyCompiler extends Compiler {
           const c = this.ctrls[this.ctrls.length - 1]
           if (c.op != 0x04) { this.fail('else without if'); return }
           this.flush()
+          const l = this.last
+          const pushed = l >= 0 && l >= this.barrier && l + 2 == this.code.length && this.code[l] == 0x20
           this.popCtrl()
           const e = this.openCtrl(0x05, c.params, c.results)
           e.fixups = c.fixups
           this.begin()
+          this.jmpPush.push(pushed ? l : -1)
+          this.jmpPushSlot.push(pushed ? this.rsp - 1 : -1)
           this.jmps.push(this.code.length)
           this.emit(OP_JMP)
           e.fixups.push(this.code.length)
@@ -159,7 +182,10 @@ export class BodyCompiler extends Compiler {
           break
         }
         case 0x0b: {
-          this.flush()
+          // the function's end with one result in a slot or pending from a local (that no
+          // branch to this end has to provide): an OP_RETL of it, without the stack pointer
+          const retl = this.ctrls.length == 1 ? this.retSlot(f, true) : -1
+          if (retl < 0) this.flush()
           const c = this.popCtrl()
           if (this.err !== null) return
           if (c.op == 0x04) {
@@ -174,8 +200,8 @@ export class BodyCompiler extends Compiler {
           for (let i = 0; i < c.results.length; i++) this.push(c.results[i])
           if (this.ctrls.length == 0) {
             this.begin()
-            this.emit(0x0f)
-            this.emit(f.type!.results.length)
+            this.emit(retl >= 0 ? OP_RETL : 0x0f)
+            this.emit(retl >= 0 ? retl : f.type!.results.length)
             return
           }
           break
@@ -248,12 +274,13 @@ export class BodyCompiler extends Compiler {
           break
         }
         case 0x0f: {
-          this.flush()
+          const retl = this.retSlot(f, false)
+          if (retl < 0) this.flush()
           const r = f.type!.results
           for (let i = r.length - 1; i >= 0; i--) this.popT(r[i])
           this.begin()
-          this.emit(0x0f)
-          this.emit(r.length)
+          this.emit(retl >= 0 ? OP_RETL : 0x0f)
+          this.emit(retl >= 0 ? retl : r.length)
           this.unreachable()
           break
         }

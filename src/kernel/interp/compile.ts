@@ -28,6 +28,10 @@ export class Compiler extends Validator {
   // positions of the unconditional jumps (`else`, `br`), to turn those that land on a `return`
   // into one (BodyCompiler.codeEntry)
   jmps: Array<i32> = []
+  // for each of those, the start of a `local.get` pushed just before it (-1 if none), and the
+  // slot it pushed to: when the jump becomes an OP_RETL of that slot, the push returns instead
+  jmpPush: Array<i32> = []
+  jmpPushSlot: Array<i32> = []
 
   emit (w: i32): void { this.code.push(w) }
 
@@ -540,7 +544,7 @@ export class Compiler extends Validator {
       }
     }
     if (cur - arity == height) {
-      if (op == OP_BR) this.jmps.push(this.code.length)
+      if (op == OP_BR) { this.jmps.push(this.code.length); this.jmpPush.push(-1); this.jmpPushSlot.push(-1) }
       this.emit(op == OP_BR ? OP_JMP : OP_JMP_IF)
       this.emitTarget(d)
     } else {
@@ -604,6 +608,23 @@ export class Compiler extends Validator {
     return true
   }
 
+  // The binop `op` (stack form, no immediates) that just computed slot from slot and slot + 1,
+  // rewritten as its 3-address form writing x; false if op is not a fusable binop.
+  stackBinop3 (op: i32, slot: i32, x: i32): bool {
+    if (op >= 0x100) return false
+    const code = this.code
+    let k = binopIndex(op)
+    if (k >= 0) code[this.last] = FUSE_LLS + k
+    else {
+      k = binopIndex64(op)
+      if (k < 0) return false
+      code[this.last] = FUSE64_LLS + k
+    }
+    code.push(slot); code.push(slot + 1); code.push(x)
+    this.lastPush = false
+    return true
+  }
+
   // local.set / local.tee x of the top operand (which is in the current block, see lazy()).
   setLocal (tee: bool): bool {
     const x = this.u32()
@@ -632,6 +653,10 @@ export class Compiler extends Validator {
       this.rsp--
     } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && this.retargetPush(code, <i32>x)) {
       this.rsp--
+    } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && code.length == this.last + 1 && this.stackBinop3(code[this.last], slot, <i32>x)) {
+      // a binop of the two top slots: its 3-address form writes the local, and the run-time
+      // stack pointer stays above both operands
+      this.rsp++
     } else {
       if (refs) for (let e = 0; e < d; e++) if (this.vk[e] == V_LOCAL && this.vx[e] == <i64>x) this.store1(e)
       this.begin()

@@ -90,7 +90,10 @@ export const OP_GGET_ADD: i32 = 0x27e
 // OP_CHX written to a slot (the operands below it are not on the run-time stack)
 //                                                                       : a b e c g dst
 export const OP_CHX3: i32 = 0x27f
-export const OP_MAX: i32 = 0x280
+// return one result, read from a slot (a local, or the result's own slot): no stack pointer
+//                                                                       : slot
+export const OP_RETL: i32 = 0x280
+export const OP_MAX: i32 = 0x281
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
