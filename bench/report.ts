@@ -133,15 +133,105 @@ export function targetTable (targets: TargetResult[]): string {
   ]), 'lrlll')
 }
 
+/** Bare-metal ping-pong round trips per second under QEMU TCG when its target was set; the target is 5× it. */
+export const BARE_PINGPONG_BASELINE = 1963
+
+/**
+ * Targets the runner adds to a bench's own: the interpreter's slowdown against V8, natively as on
+ * bare metal (README, Benchmarks), and bare metal's ping-pong round trips per second (unless the
+ * bare-metal bench lists a ping-pong target itself). A missing native build is an error, not a
+ * skipped target.
+ */
+export function runnerTargets (name: string, result: Record<string, unknown>, own: TargetResult[]): TargetResult[] {
+  if (name === 'bare-metal') {
+    const pingpong = result.pingpong as { bareMetal?: { perSecond?: unknown, roundTrips?: unknown }, node?: { perSecond?: unknown } } | undefined
+    const perSecond = pingpong?.bareMetal?.perSecond
+    if (typeof perSecond !== 'number' || own.some((t) => /ping-?pong/i.test(t.measure))) return []
+    const node = pingpong?.node?.perSecond
+    return [target(`ping-pong round trips/s on bare metal (interpreter, QEMU TCG, ${String(pingpong?.bareMetal?.roundTrips)} round trips)`,
+      { value: perSecond, unit: '/s' }, '>=', 5 * BARE_PINGPONG_BASELINE, `≥ ${5 * BARE_PINGPONG_BASELINE} /s (5× ${BARE_PINGPONG_BASELINE})`,
+      typeof node === 'number' ? { measure: 'on Node (V8, JSPI)', value: node, unit: '/s' } : null)]
+  }
+  if (name !== 'interp' || own.length > 0) return []
+  const kernels = result.kernels as Array<{ name: string, n: number, v8Ms: number, nativeMs: number | null }> | undefined
+  if (!Array.isArray(kernels)) throw new BenchError('bad-result', 'the interp bench gave no kernels')
+  return kernels.map((k) => {
+    if (k.nativeMs === null) throw new BenchError('bad-result', `interp: no native build of the interpreter for ${k.name} (needs wasm2c and gcc)`)
+    return target(`${k.name}(${k.n}), interpreter native vs V8`, { value: k.nativeMs, unit: 'ms' }, '<=', 8, '≤ 8× V8',
+      { measure: 'V8', value: k.v8Ms, unit: 'ms', relative: true })
+  })
+}
+
+/** A bench's entry in a saved `npm run bench -- --json` document: its target lines, or why it failed. */
+export interface BenchEntry { targets?: TargetResult[], error?: string }
+
 /** Every bench's targets as one Markdown table: bench, measure, value, comparison, target, verdict. */
-export function markdownTargets (doc: Record<string, { targets?: TargetResult[] }>): string {
+export function markdownTargets (doc: Record<string, BenchEntry>): string {
   const rows = ['| bench | measure | value | compared with (same run) | target | verdict |', '|---|---|---|---|---|---|']
   for (const [bench, result] of Object.entries(doc)) {
+    if (result.error !== undefined && (result.targets ?? []).length === 0) rows.push(`| ${bench} | the bench failed: ${result.error} |  |  |  | **not measured** |`)
     for (const t of result.targets ?? []) {
       rows.push(`| ${bench} | ${t.measure} | ${show(t.value, t.unit)} | ${comparisonText(t)} | ${t.target} | ${t.met ? 'met' : '**not met**'} |`)
     }
   }
   return `${rows.join('\n')}\n`
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x)
+
+/** Why `t` is not a target line (null when it is one). */
+function badTarget (t: unknown): string | null {
+  if (!isObject(t)) return 'not an object'
+  for (const k of ['measure', 'unit', 'target']) if (typeof t[k] !== 'string') return `no string "${k}"`
+  for (const k of ['value', 'checked']) if (typeof t[k] !== 'number') return `no number "${k}"`
+  if (typeof t.met !== 'boolean') return 'no boolean "met"'
+  const c = t.comparison
+  if (c !== null && !(isObject(c) && typeof c.measure === 'string' && typeof c.value === 'number' && typeof c.unit === 'string')) return 'a "comparison" that is neither null nor { measure, value, unit }'
+  return null
+}
+
+/**
+ * A saved `npm run bench -- --json` document: an object keyed by bench name, each with its target
+ * lines (or the error it failed with). Anything else is a BenchError naming what is wrong.
+ */
+export function parseBenchDoc (text: string): Record<string, BenchEntry> {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    throw new BenchError('bad-json', `not JSON (${(err as Error).message})`)
+  }
+  if (!isObject(doc)) throw new BenchError('bad-json', 'not a JSON object keyed by bench name')
+  let lines = 0
+  for (const [bench, entry] of Object.entries(doc)) {
+    if (!isObject(entry)) throw new BenchError('bad-json', `${bench}: not an object`)
+    if (entry.error !== undefined && typeof entry.error !== 'string') throw new BenchError('bad-json', `${bench}: "error" is not a string`)
+    if (entry.targets === undefined) continue
+    if (!Array.isArray(entry.targets)) throw new BenchError('bad-json', `${bench}: "targets" is not an array`)
+    entry.targets.forEach((t, i) => {
+      const why = badTarget(t)
+      if (why !== null) throw new BenchError('bad-json', `${bench}: target ${i + 1}: ${why}`)
+    })
+    lines += entry.targets.length
+  }
+  if (lines === 0) throw new BenchError('bad-json', 'no bench in it has a target line')
+  return doc as Record<string, BenchEntry>
+}
+
+/** The comments around the README's generated performance summary. */
+export const SUMMARY_BEGIN = '<!-- bench:summary:begin -->'
+export const SUMMARY_END = '<!-- bench:summary:end -->'
+
+/** `text` with what lies between the summary markers (each there exactly once, in order) replaced by `table`. */
+export function replaceSummary (text: string, table: string): string {
+  const count = (m: string): number => text.split(m).length - 1
+  for (const m of [SUMMARY_BEGIN, SUMMARY_END]) {
+    if (count(m) !== 1) throw new BenchError('bad-markers', `${count(m) === 0 ? 'no' : 'more than one'} ${m} line`)
+  }
+  const begin = text.indexOf(SUMMARY_BEGIN) + SUMMARY_BEGIN.length
+  const end = text.indexOf(SUMMARY_END)
+  if (end < begin) throw new BenchError('bad-markers', `${SUMMARY_END} comes before ${SUMMARY_BEGIN}`)
+  return `${text.slice(0, begin)}\n${table.endsWith('\n') ? table : `${table}\n`}${text.slice(end)}`
 }
 
 /**

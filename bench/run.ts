@@ -2,13 +2,15 @@
 // JSON document on stdout, an object keyed by bench name; with --quick small sizes and few runs
 // (what CI runs, so a broken bench fails CI). Names given select benches: `npm run bench -- fuel`.
 // A bench is any bench/*.ts that is not a helper below; each takes --json and --quick.
-// `--markdown FILE` prints, from a saved --json document, every target as one Markdown table (the
-// README's performance summary is made with it).
+// `--markdown FILE` prints, from a saved --json document, every target as one Markdown table;
+// with `--readme README.md` it writes that table into the README instead, between the lines
+// <!-- bench:summary:begin --> and <!-- bench:summary:end --> (the performance summary), leaving
+// the README as it was when the document or the markers are unusable.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BenchError, markdownTargets, target, type TargetResult } from './report.ts'
+import { BenchError, markdownTargets, parseBenchDoc, replaceSummary, runnerTargets, type TargetResult } from './report.ts'
 
 // In this order; then any other bench file, by name.
 const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
@@ -17,18 +19,48 @@ const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-met
 const HELPERS = new Set(['run', 'report', 'modules', 'fuel-fixtures', 'interp-native', 'interp-count'])
 
 const { values, positionals } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, markdown: { type: 'string' } },
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    markdown: { type: 'string' },
+    readme: { type: 'string' },
+  },
   allowPositionals: true,
 })
+/** Says what is wrong in one line and leaves. */
+function fail (message: string): never {
+  console.error(`wasmos: ${message}`)
+  process.exit(2)
+}
+if (values.readme !== undefined && values.markdown === undefined) fail('--readme needs --markdown <bench.json>')
 if (values.markdown !== undefined) {
-  let doc: Record<string, { targets?: TargetResult[] }>
-  try {
-    doc = JSON.parse(readFileSync(values.markdown, 'utf8')) as Record<string, { targets?: TargetResult[] }>
-  } catch (err) {
-    console.error(`wasmos: ${values.markdown}: not a bench JSON document (${(err as Error).message})`)
-    process.exit(2)
+  const read = (file: string): string => {
+    try {
+      return readFileSync(file, 'utf8')
+    } catch (err) {
+      return fail(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+    }
   }
-  process.stdout.write(markdownTargets(doc))
+  let markdown: string
+  try {
+    markdown = markdownTargets(parseBenchDoc(read(values.markdown)))
+  } catch (err) {
+    if (!(err instanceof BenchError)) throw err
+    fail(`${values.markdown}: not a bench JSON document: ${err.message}`)
+  }
+  if (values.readme === undefined) {
+    process.stdout.write(markdown)
+    process.exit(0)
+  }
+  let text: string
+  try {
+    text = replaceSummary(read(values.readme), markdown)
+  } catch (err) {
+    if (!(err instanceof BenchError)) throw err
+    fail(`${values.readme}: ${err.message}`)
+  }
+  writeFileSync(values.readme, text)
+  console.error(`${values.readme}: performance summary written from ${values.markdown} (${markdown.split('\n').length - 3} rows)`)
   process.exit(0)
 }
 const dir = import.meta.dirname
@@ -41,21 +73,6 @@ for (const name of positionals) {
   }
 }
 const selected = positionals.length > 0 ? benches.filter((n) => positionals.includes(n)) : benches
-
-/**
- * Targets of a bench that does not list its own: the interpreter's slowdown against V8, natively
- * as on bare metal (README, Benchmarks). A missing native build is an error, not a skipped target.
- */
-function derivedTargets (name: string, result: Record<string, unknown>): TargetResult[] {
-  if (name !== 'interp') return []
-  const kernels = result.kernels as Array<{ name: string, n: number, v8Ms: number, nativeMs: number | null }> | undefined
-  if (!Array.isArray(kernels)) throw new BenchError('bad-result', 'the interp bench gave no kernels')
-  return kernels.map((k) => {
-    if (k.nativeMs === null) throw new BenchError('bad-result', `interp: no native build of the interpreter for ${k.name} (needs wasm2c and gcc)`)
-    return target(`${k.name}(${k.n}), interpreter native vs V8`, { value: k.nativeMs, unit: 'ms' }, '<=', 8, '≤ 8× V8',
-      { measure: 'V8', value: k.v8Ms, unit: 'ms', relative: true })
-  })
-}
 
 const results: Record<string, unknown> = {}
 const failed: string[] = []
@@ -88,7 +105,8 @@ for (const name of selected) {
   try {
     const result = JSON.parse(r.stdout) as Record<string, unknown>
     if (result === null || typeof result !== 'object' || Array.isArray(result)) throw new BenchError('bad-result', 'not a JSON object')
-    const targets = Array.isArray(result.targets) ? result.targets as TargetResult[] : derivedTargets(name, result)
+    const own = Array.isArray(result.targets) ? result.targets as TargetResult[] : []
+    const targets = [...own, ...runnerTargets(name, result, own)]
     results[name] = { ...result, targets, wallMs }
     console.error(`bench ${name}: ${(wallMs / 1000).toFixed(1)} s, targets met ${targets.filter((x) => x.met).length} of ${targets.length}`)
   } catch (err) {
