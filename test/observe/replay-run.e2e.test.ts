@@ -70,10 +70,11 @@ describe('whole-run record and replay', () => {
     // answers the later `get` with it, which is not what the client got.
     const forged = join(d, 'forged.wlog')
     forge(path, forged, (frames) => {
-      const put = frames.find((f) => f[0] === 'w' && f[1] === 1 && f[3] !== null && Buffer.from(f[3] as Uint8Array).includes('v1'))!
-      const bytes = Buffer.from(put[3] as Uint8Array)
+      // A message taken: ['w', pid, size, 2, flags, id, emitter, key index, payload].
+      const put = frames.find((f) => f[0] === 'w' && f[1] === 1 && f[3] === 2 && Buffer.from(f[8] as Uint8Array).includes('v1'))!
+      const bytes = Buffer.from(put[8] as Uint8Array)
       bytes[bytes.indexOf('v1') + 1] = '2'.charCodeAt(0)
-      put[3] = bytes
+      put[8] = bytes
     })
     const diverged = await inHome(home, ['replay', forged])
     assert.equal(diverged.code, 1)

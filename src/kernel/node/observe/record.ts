@@ -6,15 +6,15 @@
 // happened, streamed to the file, bounded; with `embed`, each module's bytes before its first
 // start. The last frame holds the SHA-256 of everything before it, so an altered recording is
 // refused by replay. The frame layout is in README.md.
-import { createHash } from 'node:crypto'
-import type { Hash } from 'node:crypto'
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { openSync } from 'node:fs'
 import { Packr } from 'msgpackr'
-import { encodeNotification, KILLED_STATUS } from '../../core/index.ts'
+import { KILLED_STATUS, KIND_ANSWER, KIND_ENDED, KIND_MESSAGE } from '../../core/index.ts'
 import type { Notification } from '../../core/index.ts'
 import { ProcessKilled, WasmosError } from '../errors.ts'
 import type { Proc } from '../proc.ts'
 import { NullObserver } from './observer.ts'
+import { recordSink } from './record-writer.ts'
+import type { RecordSink } from './record-writer.ts'
 import type { DecidedBy, GrantKind } from './observer.ts'
 
 /** The first frame's tag and the format's version. */
@@ -49,9 +49,13 @@ export const KIND_WASI_LEGACY = 2
  *   ['m', cid, bytes]                                  a module (with embed), before its first start
  *   ['p', pid, parent, name, cid, args, main, kind]   a process started
  *   ['g', pid, key, kind, allowed, by]                 a grant settled
- *   ['s', pid, key (hex), payload, flags, result code, message id (0 if refused)]
+ *   ['k', index, key (hex)]                            an interface key, before its first use
+ *   ['s', pid, key index, payload, flags, result code, message id (0 if refused)]
  *   ['a', pid, message id, status, result code]
- *   ['w', pid, result, notification bytes taken (or null)]
+ *   ['w', pid, result, null]                           nothing taken
+ *   ['w', pid, result, 1, status, message id, payload]                        an answer taken
+ *   ['w', pid, result, 2, flags, message id, emitter, key index, payload]     a message taken
+ *   ['w', pid, result, 3, exit status, pid that ended]                        a process's end taken
  *   ['W', pid, call, args, result (null: it ended the process), writes [[ptr, bytes]…], data, stream]
  *   ['x', pid, status, error message (or null), ended from outside]
  *   ['t']                 the limit was reached: nothing more was recorded
@@ -64,7 +68,8 @@ export type Frame = unknown[]
  * would write): packing each syscall's frame as an object would cost more than the syscall.
  */
 class FrameBuffer {
-  buf = Buffer.allocUnsafe(CHUNK * 4)
+  // Each buffer has its own memory, handed over whole to the writer (record-writer.ts).
+  buf = Buffer.allocUnsafeSlow(CHUNK * 4)
   view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
   pos = 0
 
@@ -73,9 +78,18 @@ class FrameBuffer {
     if (this.pos + n <= this.buf.length) return
     flush()
     if (n > this.buf.length) {
-      this.buf = Buffer.allocUnsafe(n)
+      this.buf = Buffer.allocUnsafeSlow(n)
       this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
     }
+  }
+
+  /** What was written, handed over with its memory; the buffer starts afresh. */
+  take (): Uint8Array {
+    const full = this.buf.subarray(0, this.pos)
+    this.buf = Buffer.allocUnsafeSlow(CHUNK * 4)
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
+    this.pos = 0
+    return full
   }
 
   byte (b: number): void { this.buf[this.pos++] = b }
@@ -119,16 +133,17 @@ export interface RecorderOptions {
 }
 
 export class RunRecorder extends NullObserver {
-  readonly #fd: number
+  readonly #sink: RecordSink
   readonly #limit: number
   readonly #embed: boolean
   readonly #moduleOf: (cid: string) => Uint8Array | undefined
-  readonly #hash: Hash = createHash('sha256')
   readonly #out = new FrameBuffer()
   readonly #flush = (): void => this.flush()
-  /** Each interface key as a msgpack string, encoded once. */
-  readonly #keys = new Map<string, Uint8Array>()
+  /** Each interface key's index in the recording. */
+  readonly #keys = new Map<string, number>()
   readonly #embedded = new Set<string>()
+  #lastKey = ''
+  #lastIndex = -1
   #written = 0
   #takenBy = -1
   #taken: Notification | null = null
@@ -140,11 +155,13 @@ export class RunRecorder extends NullObserver {
     this.#limit = opts.limit ?? DEFAULT_RECORD_LIMIT
     this.#embed = opts.embed === true
     this.#moduleOf = opts.moduleOf ?? (() => undefined)
+    let fd: number
     try {
-      this.#fd = openSync(opts.path, 'w', 0o600)
+      fd = openSync(opts.path, 'w', 0o600)
     } catch (err) {
       throw new WasmosError('ERR_RECORD', `--record: cannot write ${opts.path}: ${(err as Error).message}`)
     }
+    this.#sink = recordSink(fd)
     const header: RecordHeader = { name: opts.name, args: opts.args, embed: this.#embed, logLevel: opts.logLevel ?? 'info' }
     this.#packed([RECORD_MAGIC, RECORD_VERSION, header])
   }
@@ -181,20 +198,12 @@ export class RunRecorder extends NullObserver {
     this.#out.int(pid)
   }
 
-  /** Writes what is buffered (synchronously: it also runs as the process exits). */
+  /** Hands what is buffered to the sink (which hashes and writes it). */
   flush (): void {
     const out = this.#out
-    if (out.pos === 0) return
-    const chunk = out.buf.subarray(0, out.pos)
-    this.#hash.update(chunk)
-    try {
-      writeSync(this.#fd, chunk)
-      this.#written += chunk.length
-    } catch {
-      // A full disk ends the recording, not the run.
-      this.#closed = true
-    }
-    out.pos = 0
+    if (out.pos === 0 || this.#closed) return
+    this.#written += out.pos
+    this.#sink.write(out.take())
   }
 
   override spawned (proc: Proc): void {
@@ -214,13 +223,27 @@ export class RunRecorder extends NullObserver {
     this.#packed(['g', pid, key, kind, allowed, by])
   }
 
-  override sent (pid: number, key: string, id: number, payload: Uint8Array, flags: number, code: number): void {
-    if (!this.#begin(FRAME_OVERHEAD + payload.length)) return
+  /** The index of an interface key, told to the recording ('k' frame) the first time it is used. */
+  #key (key: string): number {
+    // Most runs talk over one or two interfaces at a time: spare the map those.
+    if (key === this.#lastKey) return this.#lastIndex
     let k = this.#keys.get(key)
-    if (k === undefined) { k = packr.pack(key); this.#keys.set(key, k) }
+    if (k === undefined) {
+      k = this.#keys.size
+      this.#keys.set(key, k)
+      this.#packed(['k', k, key])
+    }
+    this.#lastKey = key
+    this.#lastIndex = k
+    return k
+  }
+
+  override sent (pid: number, key: string, id: number, payload: Uint8Array, flags: number, code: number): void {
+    const k = this.#key(key)
+    if (!this.#begin(FRAME_OVERHEAD + payload.length)) return
     const out = this.#out
     this.#tag('s', 7, pid)
-    out.bytes(k)
+    out.int(k)
     out.binHeader(payload.length)
     out.bytes(payload)
     out.int(flags)
@@ -247,15 +270,32 @@ export class RunRecorder extends NullObserver {
     const n = this.#takenBy === pid ? this.#taken : null
     this.#taken = null
     this.#takenBy = -1
-    const size = n === null ? 0 : n.size()
-    if (!this.#begin(FRAME_OVERHEAD + size)) return
+    // The notification's fields rather than its bytes (readRecording builds those again): a
+    // message's header alone is 64 bytes, most of it the interface's digest.
+    const k = n !== null && n.kind === KIND_MESSAGE ? this.#key(n.iface) : 0
+    const payload = n?.payload ?? null
+    if (!this.#begin(FRAME_OVERHEAD + (payload === null ? 0 : payload.length))) return
     const out = this.#out
-    this.#tag('w', 4, pid)
+    if (n === null) {
+      this.#tag('w', 4, pid)
+      out.int(result)
+      out.byte(NIL)
+      return
+    }
+    const fields = n.kind === KIND_MESSAGE ? 9 : n.kind === KIND_ANSWER ? 7 : 6
+    this.#tag('w', fields, pid)
     out.int(result)
-    if (n === null) { out.byte(NIL); return }
-    out.binHeader(size)
-    encodeNotification(n, out.view, out.buf, out.pos)
-    out.pos += size
+    out.int(n.kind)
+    out.int(n.code)
+    out.int(n.id)
+    if (n.kind === KIND_ENDED) return
+    if (n.kind === KIND_MESSAGE) {
+      out.int(n.emitter)
+      out.int(k)
+    }
+    const len = payload === null ? 0 : payload.length
+    out.binHeader(len)
+    if (payload !== null) out.bytes(payload)
   }
 
   /** A WASI call of `pid` (wasi-record.ts builds the frame's fields). */
@@ -269,13 +309,11 @@ export class RunRecorder extends NullObserver {
     this.#packed(['x', proc.pid, status, error?.message ?? null, outside])
   }
 
-  /** Ends the recording with its digest and closes the file. */
+  /** Ends the recording with its digest and closes the file (synchronously: also as the process exits). */
   close (): void {
     if (this.#closed) return
     this.flush()
-    const end = packr.pack(['e', new Uint8Array(this.#hash.digest())])
-    try { writeSync(this.#fd, end) } catch {}
     this.#closed = true
-    try { closeSync(this.#fd) } catch {}
+    this.#sink.close()
   }
 }

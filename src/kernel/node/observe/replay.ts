@@ -6,7 +6,7 @@
 // which process, which of its syscalls, what was recorded and what it did.
 import { createHash } from 'node:crypto'
 import { Unpackr } from 'msgpackr'
-import { ANSWER_HEADER, KIND_ANSWER, SEND_ANSWER, TRAP_STATUS } from '../../core/index.ts'
+import { ANSWER_HEADER, encodeNotification, KIND_ANSWER, KIND_ENDED, KIND_MESSAGE, Notification, SEND_ANSWER, TRAP_STATUS } from '../../core/index.ts'
 import { MUST_YIELD, syscallImports } from '../adapter.ts'
 import { START_EXPORT } from '../bounds.ts'
 import { refuelImports } from '../imports/refuel.ts'
@@ -43,10 +43,33 @@ export interface Recording {
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const TAGS = new Set(['m', 'p', 'g', 's', 'a', 'w', 'W', 'x', 't'])
+const TAGS = new Set(['k', 'm', 'p', 'g', 's', 'a', 'w', 'W', 'x', 't'])
 const SYSCALLS = new Set(['s', 'a', 'w', 'W'])
 
-/** Parses and checks a recording; throws a ReplayError for anything that is not a sound one. */
+/** The bytes `wait` wrote for a notification recorded by its fields (record.ts, 'w' frames). */
+function notificationBytes (f: Frame, keys: string[]): Uint8Array {
+  const n = new Notification()
+  n.kind = f[3] as number
+  n.code = f[4] as number
+  n.id = f[5] as number
+  if (n.kind === KIND_MESSAGE) {
+    n.emitter = f[6] as number
+    n.iface = keys[f[7] as number]
+    n.digest = Buffer.from(n.iface, 'hex')
+    n.payload = f[8] as Uint8Array
+  } else if (n.kind === KIND_ANSWER) {
+    n.payload = f[6] as Uint8Array
+  }
+  const bytes = new Uint8Array(n.size())
+  encodeNotification(n, new DataView(bytes.buffer), bytes, 0)
+  return bytes
+}
+
+/**
+ * Parses and checks a recording; throws a ReplayError for anything that is not a sound one. Its
+ * frames come out as the program saw them: each send with its interface's key, each `wait` with
+ * the bytes it wrote.
+ */
 export function readRecording (bytes: Uint8Array, path: string): Recording {
   const frames: Frame[] = []
   const ends: number[] = []
@@ -80,10 +103,14 @@ export function readRecording (bytes: Uint8Array, path: string): Recording {
   const modules = new Map<string, Uint8Array>()
   const processes: ProcessFrame[] = []
   const pids = new Set<number>()
+  const keys: string[] = []
   let truncated = false
   for (const f of body) {
     if (!Array.isArray(f) || !TAGS.has(f[0] as string)) damaged('an unknown frame')
-    if (f[0] === 'm') {
+    if (f[0] === 'k') {
+      if (f[1] !== keys.length || typeof f[2] !== 'string' || !/^[0-9a-f]{64}$/.test(f[2])) damaged('an interface key')
+      keys.push(f[2] as string)
+    } else if (f[0] === 'm') {
       if (typeof f[1] !== 'string' || !(f[2] instanceof Uint8Array)) damaged('a module frame')
       modules.set(f[1] as string, f[2] as Uint8Array)
     } else if (f[0] === 'p') {
@@ -95,9 +122,19 @@ export function readRecording (bytes: Uint8Array, path: string): Recording {
       truncated = true
     } else if (f[0] !== 'g' && !pids.has(f[1] as number)) {
       damaged(`a frame of pid ${String(f[1])}, which never started`)
+    } else if (f[0] === 's') {
+      if (typeof f[2] !== 'number' || keys[f[2]] === undefined || !(f[3] instanceof Uint8Array)) damaged('a send')
+      f[2] = keys[f[2] as number]
+    } else if (f[0] === 'w' && f.length > 4) {
+      const kind = f[3]
+      const ok = (kind === KIND_ANSWER && f.length === 7 && f[6] instanceof Uint8Array) ||
+        (kind === KIND_MESSAGE && f.length === 9 && keys[f[7] as number] !== undefined && f[8] instanceof Uint8Array) ||
+        (kind === KIND_ENDED && f.length === 6)
+      if (!ok || typeof f[4] !== 'number' || typeof f[5] !== 'number') damaged('a wait')
+      f.splice(3, f.length - 3, notificationBytes(f, keys))
     }
   }
-  return { header, frames: body, modules, processes, truncated }
+  return { header, frames: body.filter((f) => f[0] !== 'k'), modules, processes, truncated }
 }
 
 export interface ReplayProcess {
