@@ -3,6 +3,7 @@
 // WASI call gave it, and how each ended.
 import type { Command } from 'commander'
 import { sanitize } from '../../kernel/node/text.ts'
+import { describeInterfaces } from '../features/trace.ts'
 import { loadRecording, sendLabel } from './replay.ts'
 
 const CODES = ['ok', 'denied', 'no handler', 'bad pointer', 'too large', 'queue full', 'unknown message', 'already handled', 'pending']
@@ -26,11 +27,13 @@ export function registerLogCommands (program: Command): void {
     .action((file: string) => {
       const rec = loadRecording(file)
       const h = rec.header
-      const names = new Map(rec.processes.map((p) => [p.pid, `${sanitize(p.name)}@${p.pid}`]))
+      const labels = new Map(rec.processes.map((p) => [p.pid, `${sanitize(p.name)}@${p.pid}`]))
+      const describe = describeInterfaces()
+      const names = (key: string): string => describe(key)?.name ?? `${key.slice(0, 12)}…`
       const out: string[] = [`recording of ${sanitize(h.name)} [${h.args.map((a) => JSON.stringify(a)).join(', ')}], ${rec.processes.length} processes, modules ${h.embed ? 'embedded' : 'in the store'}`]
       let n = 0
       for (const f of rec.frames) {
-        const who = (names.get(f[1] as number) ?? `pid ${String(f[1])}`).padEnd(18)
+        const who = (labels.get(f[1] as number) ?? `pid ${String(f[1])}`).padEnd(18)
         const num = (): string => String(++n).padStart(5)
         switch (f[0]) {
           case 'm': out.push(`      module ${String(f[1])}, ${(f[2] as Uint8Array).length} bytes`); break
@@ -39,7 +42,7 @@ export function registerLogCommands (program: Command): void {
             out.push(`      ${who} start ${p.cid} args [${p.args.map((a) => JSON.stringify(a)).join(', ')}]${p.main ? ' (main)' : ''}${p.kind === 1 ? ' WASI' : ''}${p.parent !== 0 ? `, child of pid ${p.parent}` : ''}`)
             break
           }
-          case 'g': out.push(`      ${who} grant ${String(f[3])} ${String(f[2]).slice(0, 12)}… ${f[4] === true ? 'allowed' : 'denied'} (${String(f[5])})`); break
+          case 'g': out.push(`      ${who} grant ${String(f[3])} ${names(String(f[2]))} ${f[4] === true ? 'allowed' : 'denied'} (${String(f[5])})`); break
           case 's': out.push(`${num()} ${who} ${sendLabel(f[2] as string, f[3] as Uint8Array)} → ${CODES[f[5] as number] ?? String(f[5])}${(f[6] as number) > 0 ? `, id ${String(f[6])}` : ''}`); break
           case 'a': out.push(`${num()} ${who} answer ${String(f[2])} status ${String(f[3])} → ${CODES[f[4] as number] ?? String(f[4])}`); break
           case 'w': out.push(`${num()} ${who} wait → ${f[3] === null ? (f[2] === 0 ? 'nothing yet' : `needs ${String(f[2])} bytes`) : notification(f[3] as Uint8Array)}`); break
