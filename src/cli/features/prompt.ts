@@ -60,8 +60,9 @@ export const prompt: Feature = {
   },
   apply (flags: Flags, opts: RunOptions) {
     // isatty(0), not process.stdin.isTTY: building process.stdin costs every start, and most runs
-    // never read it.
-    const terminal = flags.prompt !== false && isatty(0) && (process.stderr as TtyStream).isTTY === true
+    // never read it. Standard error first: the log builds it anyway, and when it is no terminal
+    // node:tty (which isatty needs) is not loaded at all.
+    const terminal = flags.prompt !== false && (process.stderr as TtyStream).isTTY === true && isatty(0)
     const sets = readSets(flags.grantsFile as string | undefined)
     const use = (flags.permissions as string[] | undefined) ?? []
     if (use.length > 0 && sets === null) throw new WasmosError('ERR_GRANTS_FILE', `-P ${use[0]}: no wasmos.json here (give the file with --grants-file)`)

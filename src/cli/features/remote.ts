@@ -5,7 +5,7 @@
 // handler programs and lets the peers allowed send to the exported interfaces; a peer nothing
 // allows is asked about on the serving terminal (always/never kept in WASMOS_HOME/peer-grants.json),
 // else refused with a message naming the flag.
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
@@ -38,11 +38,15 @@ export function parseRemote (spec: string, flag = '--remote'): RemoteSpec {
   return { iface: spec.slice(0, eq), addr }
 }
 
-/** A JSON file of WASMOS_HOME, parsed; undefined when it does not exist. */
+/**
+ * A JSON file of WASMOS_HOME, parsed; undefined when it does not exist. Read synchronously: a
+ * small file, read once at the start of a run, where four trips through libuv's thread pool (open,
+ * stat, read, close) would only add to the start.
+ */
 async function readJson (file: string): Promise<unknown> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = readFileSync(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new WasmosError('ERR_BAD_CONFIG', `cannot read ${file}: ${(err as Error).message}`)
