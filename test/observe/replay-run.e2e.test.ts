@@ -114,19 +114,37 @@ describe('whole-run record and replay', () => {
     assert.equal(c.stdout, '')
   })
 
-  test('exec --record records a program run by CID', async () => {
+  test('exec --record: a program run by CID and the child it starts both replay; so does an exit it asked for', async () => {
     const d = dir()
     const home = tempHome('replay-exec')
-    const published = await inHome(home, ['publish', program('std-check')])
-    assert.equal(published.code, 0, published.stderr)
-    const cid = /bafk\S+/.exec(published.stdout)![0]
+    const cidOf = async (name: string): Promise<string> => {
+      const published = await inHome(home, ['publish', program(name)])
+      assert.equal(published.code, 0, published.stderr)
+      return /bafk\S+/.exec(published.stdout)![0]
+    }
+    const spawner = await cidOf('grant-spawner')
+    const child = await cidOf('std-check')
     const path = join(d, 'exec.wlog')
-    const r = await inHome(home, ['exec', '--record', path, '--allow=time,random', cid, 'a'], 'from stdin\n')
+    const r = await inHome(home, ['exec', '--record', path, '--allow=process,time,random', spawner, child, 'a'], 'from stdin\n')
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /from stdin/)
+    assert.match(r.stdout, /^args std-check\|a$/m)
+    assert.match(r.stdout, /from stdin\n[^]*child exited 0\n$/)
     const again = await inHome(home, ['replay', path], 'not this\n')
     assert.equal(again.code, 0, again.stderr)
     assert.equal(again.stdout, r.stdout)
+    const shown = await inHome(home, ['log', 'show', path])
+    assert.match(shown.stdout, /^ +std-check@2 +start bafk\S+ args \["a"\], child of pid 1$/m)
+    assert.match(shown.stdout, /std-check@2 +send random\.bytes/)
+
+    // The SDK's exit is a message: the process is ended by its handler while it waits.
+    const failed = join(d, 'failed.wlog')
+    const f = await inHome(home, ['exec', '--record', failed, '--allow=process', spawner, 'nothing-by-that-name'])
+    assert.equal(f.code, 1)
+    assert.match(f.stdout, /^spawn failed: \d+\n$/)
+    const fagain = await inHome(home, ['replay', failed])
+    assert.equal(fagain.code, 1, fagain.stderr)
+    assert.equal(fagain.stdout, f.stdout)
+    assert.equal(fagain.stderr, f.stderr)
   })
 
   test('cut short, altered, or another module under the recorded name: refused or reported', async () => {

@@ -426,7 +426,7 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
 
   const endOutside = (p: ReplayProc, f: Frame): void => {
     p.ended = true
-    p.outside = true
+    p.outside = f[4] === true
     p.status = f[2] as number
     p.park = null
     p.pos++
@@ -514,8 +514,10 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
           const park = p.park
           if (park === null) return
           if (f[4] === true) { endOutside(p, f); cursor++; continue }
-          // Its end is its own doing: one that computes gets to finish; one in a syscall diverged.
+          // Its end is its own doing: one that computes gets to finish.
           if (park.refuel && park.resume !== null) { park.resume(); return }
+          // One in a syscall was ended by a handler (the `exit` it asked for); one that trapped did not.
+          if (f[3] === null) { endOutside(p, f); cursor++; continue }
           fail(new ReplayError('ERR_REPLAY_DIVERGED', `replay diverged at syscall ${p.pos + 1} of ${p.label}: the recording has ${show(f)}, the program made ${park.what}`))
           return
         }
