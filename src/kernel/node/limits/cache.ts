@@ -5,7 +5,7 @@
 // are compiled (after the bounds pass of ../bounds.ts too), so a hit is one read and one checksum:
 // no rewrite, no re-encoding, and no hash of the module beyond the CID the caller already has.
 //
-// A file is a 16-byte header (magic, the CRC-32 of the module, its length) followed by the module;
+// A file is a 16-byte header (magic, a checksum of the module, its length) followed by the module;
 // an entry that is truncated, altered or unreadable is ignored and written again. The checksum
 // only has to catch damage (a torn or flipped file): whoever can write the cache could write a
 // matching hash as well, so a cryptographic one would buy nothing and cost a second full hash of
@@ -18,7 +18,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { crc32 as zlibCrc32 } from 'node:zlib'
 import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
 import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
 
@@ -92,33 +91,36 @@ function cached (key: string, cache: CacheOptions, make: () => Uint8Array): Cach
 }
 
 /**
- * Modules up to this size are checksummed here rather than by zlib: loading node:zlib (and the
- * stream modules it needs) costs a small program's start more than its checksum in JavaScript.
+ * The checksum of an entry: MurmurHash3 (32-bit, seeded with the length) of the module, read a 32-bit word at a time in
+ * the machine's byte order (the cache never leaves the machine). Not zlib's CRC-32: loading
+ * node:zlib costs a start more than the sum itself, and a CRC in JavaScript goes a byte at a time,
+ * slowly before V8 optimises it, as it has not yet at a start.
  */
-const JS_CRC_MAX = 128 * 1024
-let crcTable: Int32Array | undefined
-
-/** The CRC-32 of zlib (and of PNG, gzip): the same number either way. */
-export function crc32 (bytes: Uint8Array): number {
-  if (bytes.length > JS_CRC_MAX) return zlibCrc32(bytes)
-  const table = crcTable ??= makeCrcTable()
-  let c = -1
-  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
-  return (c ^ -1) >>> 0
-}
-
-function makeCrcTable (): Int32Array {
-  const table = new Int32Array(256)
-  for (let i = 0; i < 256; i++) {
-    let c = i
-    for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[i] = c
+export function checksum (bytes: Uint8Array): number {
+  const n = bytes.length >>> 2
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, n)
+  let h = bytes.length | 0
+  for (let i = 0; i < n; i++) {
+    h ^= mix(words[i])
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0
   }
-  return table
+  let tail = 0
+  for (let i = bytes.length - 1; i >= n * 4; i--) tail = (tail << 8) | bytes[i]
+  if ((bytes.length & 3) !== 0) h ^= mix(tail)
+  h ^= bytes.length
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 0
 }
 
-/** An entry's header: MAGIC, then the module's CRC-32 and its length (little-endian u32s). */
-const MAGIC = Buffer.from('wasmosF2')
+function mix (k: number): number {
+  k = Math.imul(k, 0xcc9e2d51)
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+}
+
+/** An entry's header: MAGIC, then the module's checksum and its length (little-endian u32s). */
+const MAGIC = Buffer.from('wasmosF3')
 const HEADER = 16
 
 function readEntry (path: string): Uint8Array | undefined {
@@ -130,7 +132,7 @@ function readEntry (path: string): Uint8Array | undefined {
   }
   if (file.length < HEADER + 8 || !file.subarray(0, 8).equals(MAGIC)) return undefined
   const body = file.subarray(HEADER)
-  if (file.readUInt32LE(12) !== body.length || crc32(body) !== file.readUInt32LE(8)) return undefined
+  if (file.readUInt32LE(12) !== body.length || checksum(body) !== file.readUInt32LE(8)) return undefined
   return new Uint8Array(body.buffer, body.byteOffset, body.length)
 }
 
@@ -141,7 +143,7 @@ function writeEntry (dir: string, path: string, bytes: Uint8Array): boolean {
     mkdirSync(dir, { recursive: true })
     const header = Buffer.alloc(HEADER)
     MAGIC.copy(header)
-    header.writeUInt32LE(crc32(bytes), 8)
+    header.writeUInt32LE(checksum(bytes), 8)
     header.writeUInt32LE(bytes.length, 12)
     fd = openSync(tmp, 'wx')
     // Written in place rather than concatenated: no second copy of a large module.
