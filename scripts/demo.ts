@@ -3,16 +3,21 @@
 // loopback libp2p, a program asking for an interface (the real prompt on a terminal, otherwise
 // the denial and the flag), the key-value pair, and a bare-metal boot under QEMU. It builds only
 // what it uses and works in temporary WASMOS_HOMEs, removed at the end, never the user's.
-//   node scripts/demo.ts [--iso]   --iso: build the bare-metal kernel if needed (slow the first time)
-import { spawn, spawnSync } from 'node:child_process'
+// The builds overlap the story: the bare-metal kernel (a quick, unoptimised build of the same
+// sources in build/quick/, when the optimised one is not built) compiles from the first second
+// on the other core, the key-value programs while the first steps run with hello.
+//   node scripts/demo.ts [--iso]   --iso: boot the optimised kernel, building it if needed (slow the first time)
+import { spawn } from 'node:child_process'
 import type { ChildProcess, StdioOptions } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { newest } from './newest.ts'
 
-/** What the demo runs, and so builds: `npm run build -- --programs <these>`. */
+/** What the demo runs, and so builds: `npm run build -- --programs <these>`, hello first: the first steps need only it. */
 const PROGRAMS = ['hello', 'kv-server', 'kv-client']
+/** How long the bare-metal step waits for the kernel's build, counted from the demo's start. */
+const KERNEL_WAIT_S = 120
 
 const started = performance.now()
 const root = join(import.meta.dirname, '..')
@@ -21,7 +26,9 @@ const wantIso = process.argv.includes('--iso')
 const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
 const bold = (s: string): string => color ? `\x1b[1m${s}\x1b[0m` : s
 const dim = (s: string): string => color ? `\x1b[2m${s}\x1b[0m` : s
-const prog = (name: string): string => relative(process.cwd(), join(root, 'programs', 'build', `${name}.wasm`))
+const rel = (p: string): string => relative(process.cwd(), p)
+const prog = (name: string): string => rel(join(root, 'programs', 'build', `${name}.wasm`))
+const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`
 
 class DemoError extends Error {
   readonly code = 'ERR_DEMO'
@@ -33,8 +40,17 @@ const homes = { here: join(base, 'home'), a: join(base, 'home-a'), b: join(base,
 for (const h of Object.values(homes)) mkdirSync(h)
 const children = new Set<ChildProcess>()
 
+/** Ends a child and what it started (builds run make, asc, cc in their own process group). */
+function end (c: ChildProcess): void {
+  try {
+    if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL')
+  } catch {
+    c.kill('SIGKILL')
+  }
+}
+
 function cleanup (): void {
-  for (const c of children) c.kill('SIGKILL')
+  for (const c of children) end(c)
   rmSync(base, { recursive: true, force: true })
 }
 process.on('exit', cleanup)
@@ -50,19 +66,35 @@ function show (prompt: string, args: string[]): void {
   console.log(`${dim(prompt + '$')} wasmos ${args.map((a) => /^[\w./=:,@-]+$/.test(a) ? a : `'${a}'`).join(' ')}`)
 }
 
-interface Ran { code: number | null, stdout: string }
+interface Ran { code: number | null, stdout: string, output: string }
+
+/**
+ * Runs a command; `show` sends its output to this terminal, else it is kept (and returned). Each
+ * child leads its own process group, so that ending it ends what it started.
+ */
+function run (cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv, show?: boolean, capture?: boolean, terminal?: boolean, onStdout?: (text: string) => void } = {}): Promise<Ran> {
+  const shown = opts.show !== false
+  const stdio: StdioOptions = [opts.terminal === true ? 'inherit' : 'ignore', shown && opts.capture !== true ? 'inherit' : 'pipe', shown ? 'inherit' : 'pipe']
+  const child = spawn(cmd, args, { cwd: root, stdio, env: opts.env ?? process.env, detached: opts.terminal !== true })
+  children.add(child)
+  let stdout = ''
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString()
+    output += d.toString()
+    if (shown) process.stdout.write(d)
+    opts.onStdout?.(stdout)
+  })
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => { children.delete(child); resolve({ code, stdout, output }) })
+  })
+}
 
 /** Runs `wasmos …` in a home; its output goes to this terminal (and is returned when captured). */
 function wasmos (home: string, args: string[], opts: { capture?: boolean, terminal?: boolean } = {}): Promise<Ran> {
-  const stdio: StdioOptions = [opts.terminal === true ? 'inherit' : 'ignore', opts.capture === true ? 'pipe' : 'inherit', 'inherit']
-  const child = spawn(process.execPath, [cli, ...args], { stdio, env: { ...process.env, WASMOS_HOME: home } })
-  children.add(child)
-  let stdout = ''
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); process.stdout.write(d) })
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code) => { children.delete(child); resolve({ code, stdout }) })
-  })
+  return run(process.execPath, [cli, ...args], { ...opts, env: { ...process.env, WASMOS_HOME: home } })
 }
 
 function must (r: Ran, what: string): Ran {
@@ -70,10 +102,35 @@ function must (r: Ran, what: string): Ran {
   return r
 }
 
-/** Builds what the demo uses; every step skips what is up to date. */
-function build (steps: string[], extra: string[] = []): void {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.ts'), ...steps, ...extra], { cwd: root, stdio: 'inherit' })
-  if (r.status !== 0) throw new DemoError('the build failed: fix the error above, then npm start again (or npm run build for everything)')
+/**
+ * Runs the build steps the demo needs (each skips what is up to date), in one process with one
+ * compiler for the programs; `ready(name)` resolves as soon as that program is built, so the
+ * story starts while the next ones compile. Its timing lines go to stderr at the end.
+ */
+function build (): { ready: (name: string) => Promise<void>, done: Promise<void> } {
+  const waiting = new Map<string, () => void>()
+  const seen = new Set<string>()
+  let failed: DemoError | null = null
+  const done = run(process.execPath, [join(root, 'scripts', 'build.ts'), '10-interfaces', '12-abi', '25-bundle', '30-programs',
+    '--programs', PROGRAMS.join(','), '--announce', '--one-thread'], {
+    show: false,
+    onStdout: (text) => {
+      for (const m of text.matchAll(/^ready (\S+)$/gm)) {
+        seen.add(m[1])
+        waiting.get(m[1])?.()
+      }
+    }
+  }).then((r) => {
+    const lines = r.output.split('\n').filter((l) => l !== '' && !l.startsWith('ready ')).join('\n')
+    if (lines !== '') process.stderr.write(lines + '\n')
+    if (r.code !== 0) failed = new DemoError('the build failed: fix the error above, then npm start again (or npm run build for everything)')
+    for (const resolve of waiting.values()) resolve()
+  })
+  const ready = async (name: string): Promise<void> => {
+    if (!seen.has(name) && failed === null) await Promise.race([new Promise<void>((resolve) => waiting.set(name, resolve)), done])
+    if (failed !== null) throw failed
+  }
+  return { ready, done }
 }
 
 /** `wasmos serve` in a home, until the demo ends; resolves to the first multiaddr it prints. */
@@ -96,22 +153,64 @@ function serve (home: string): Promise<{ addr: string, child: ChildProcess }> {
   })
 }
 
+const onPath = new Map<string, boolean>()
 function has (tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
+  let found = onPath.get(tool)
+  if (found === undefined) {
+    found = (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(join(d, tool)))
+    onPath.set(tool, found)
+  }
+  return found
 }
 
-/** Whether the bare-metal kernel and its stub were built before and are up to date (then an ISO takes a second). */
-function bareMetalBuilt (): boolean {
-  const wasm = join(root, 'build', 'kernel.wasm')
-  const elf = join(root, 'build', 'bare-metal-kernel', 'kernel.elf')
+const mtime = (f: string): number => existsSync(f) ? statSync(f).mtimeMs : 0
+
+/** Whether a kernel (build/ or build/quick/) and its stub were built and are newer than the kernel's sources (then an ISO takes a second). */
+function kernelBuilt (dir: string): boolean {
+  const wasm = join(dir, 'kernel.wasm')
+  const elf = join(dir, 'bare-metal-kernel', 'kernel.elf')
   if (!existsSync(wasm) || !existsSync(elf)) return false
   const sources = Math.max(...['core', 'interp', 'bare-metal'].map((d) => newest(join(root, 'src', 'kernel', d))))
   return statSync(wasm).mtimeMs >= sources && statSync(elf).mtimeMs >= statSync(wasm).mtimeMs
 }
 
+interface KernelBuild { wasm: string, quick: boolean, label: string, ready: boolean, done: Promise<Ran & { seconds: string, compiled: boolean }> }
+
+/**
+ * Builds kernel.wasm, then the stub around it and Limine's host tool, in the background. Quick:
+ * asc -O0 to build/quick/kernel.wasm and kernel.c (wasm2c's output, most of the C) at -O0, by
+ * clang when installed (about twice as fast as gcc there); it boots hello a second or two later
+ * than the optimised kernel (asc -O3, gcc -O2: build/kernel.wasm), which takes a minute or more.
+ */
+function kernelBuild (quick: boolean): KernelBuild {
+  const since = performance.now()
+  const dir = quick ? join(root, 'build', 'quick') : join(root, 'build')
+  const wasm = join(dir, 'kernel.wasm')
+  const stub = join(dir, 'bare-metal-kernel')
+  const cc = quick && has('clang') ? 'clang' : 'gcc'
+  const before = mtime(join(stub, 'kernel.elf'))
+  const k: KernelBuild = {
+    wasm,
+    quick,
+    label: quick ? `a quick build (asc -O0, ${cc} -O0)` : 'the optimised build (asc -O3, gcc -O2; a minute or more)',
+    ready: false,
+    done: (async () => {
+      const asc = await run(process.execPath, [join(root, 'scripts', 'build.ts'), '65-kernel', ...(quick ? ['--quick-kernel'] : [])], { show: false })
+      if (asc.code !== 0) return { ...asc, seconds: seconds(since), compiled: true }
+      mkdirSync(stub, { recursive: true })
+      // Under the lock `wasmos iso` takes on the same directory.
+      const make = await run('flock', [`${stub}.lock`, 'make', '-s', '-C', join(root, 'bare-metal'), `KERNEL_WASM=${wasm}`, `BUILD=${stub}`,
+        ...(quick ? [`KERNEL_CC=${cc}`, 'KERNEL_CFLAGS=-O0 -g0'] : []), `NODE24=${process.execPath}`, 'elf', 'limine-tool'], { show: false })
+      return { ...make, output: asc.output + make.output, seconds: seconds(since), compiled: mtime(join(stub, 'kernel.elf')) !== before }
+    })()
+  }
+  k.done.then(() => { k.ready = true }, () => {})
+  return k
+}
+
 /** Boots an ISO under QEMU for a few seconds, showing the serial console until hello's greeting. */
-function boot (iso: string, seconds: number): Promise<boolean> {
-  const qemu = spawn('timeout', ['-k', '1', String(seconds), 'qemu-system-x86_64', '-accel', 'tcg', '-cdrom', iso, '-m', '256M',
+function boot (iso: string, limit: number): Promise<boolean> {
+  const qemu = spawn('timeout', ['-k', '1', String(limit), 'qemu-system-x86_64', '-accel', 'tcg', '-cdrom', iso, '-m', '256M',
     '-serial', 'stdio', '-display', 'none', '-no-reboot', '-monitor', 'none'], { stdio: ['ignore', 'pipe', 'ignore'] })
   children.add(qemu)
   return new Promise((resolve) => {
@@ -121,22 +220,38 @@ function boot (iso: string, seconds: number): Promise<boolean> {
       rest += d.toString().replace(/\r/g, '')
       const lines = rest.split('\n')
       rest = lines.pop() ?? ''
-      for (const l of lines) console.log(dim('  | ') + l)
-      if (!seen && /Hello from wasmos/.test(d.toString())) {
-        seen = true
-        setTimeout(() => qemu.kill('SIGTERM'), 500)
+      for (const l of lines) {
+        console.log(dim('  | ') + l)
+        // The machine halts once every program has ended; QEMU would wait for the time limit.
+        if (/Hello from wasmos/.test(l)) seen = true
+        if (/: halted$/.test(l)) qemu.kill('SIGTERM')
       }
     })
     qemu.once('close', () => { children.delete(qemu); resolve(seen) })
   })
 }
 
+/** What the bare-metal step will do, decided (and its build started) before anything else. */
+function planBareMetal (): { kernel: KernelBuild | null, skip: string | null } {
+  if (!has('qemu-system-x86_64')) {
+    return { kernel: null, skip: '  QEMU is not installed (Debian: apt-get install qemu-system-x86); with it: npm run iso && npm run qemu' }
+  }
+  const missing = ['make', 'gcc', 'ld', 'strip', 'wasm2c', 'xorriso', 'flock'].filter((t) => !has(t))
+  if (missing.length > 0) {
+    return { kernel: null, skip: `  Building the ISO needs ${missing.join(', ')} (Debian: apt-get install make gcc binutils wabt xorriso util-linux)` }
+  }
+  // A tree where `npm run iso` or `npm test` built the optimised kernel boots that one.
+  if (kernelBuilt(join(root, 'build')) && !wantIso) return { kernel: kernelBuild(false), skip: null }
+  return { kernel: kernelBuild(!wantIso), skip: null }
+}
+
 async function main (): Promise<void> {
   console.log(bold('wasmos: programs are WebAssembly modules named by the hash of their bytes.'))
   console.log(dim(`Building what this demo runs (skipped when up to date): npm run build -- --programs ${PROGRAMS.join(',')}`))
-  const buildStarted = performance.now()
-  build(['10-interfaces', '12-abi', '25-bundle', '30-programs'], ['--programs', PROGRAMS.join(',')])
-  const buildSeconds = (performance.now() - buildStarted) / 1000
+  const bare = planBareMetal()
+  if (bare.kernel !== null && !kernelBuilt(join(bare.kernel.wasm, '..'))) console.log(dim(`The bare-metal kernel compiles meanwhile: ${bare.kernel.label}.`))
+  const built = build()
+  await built.ready('hello')
   console.log(dim(`Temporary homes (WASMOS_HOME) under ${base}, removed at the end.`))
 
   step('Run a program from a file')
@@ -154,11 +269,14 @@ async function main (): Promise<void> {
   step('From another home, run it by CID: fetched from the peer, every block re-hashed, then run')
   show('home-b', ['exec', cid, '--peer', server.addr])
   must(await wasmos(homes.b, ['exec', cid, '--peer', server.addr]), 'wasmos exec')
+  server.child.kill('SIGINT')
   show('home-b', ['exec', cid.slice(0, 16)])
   console.log(dim('  (now stored in home-b: a unique prefix of the CID is enough, and no network is used)'))
   must(await wasmos(homes.b, ['exec', cid.slice(0, 16)]), 'wasmos exec by prefix')
-  server.child.kill('SIGINT')
 
+  await built.ready('kv-server')
+  await built.ready('kv-client')
+  await built.done
   const kv = ['--handler', `kv=${prog('kv-server')}`, prog('kv-client'), 'put', 'greeting', 'hello', 'get', 'greeting']
   const terminal = process.stdin.isTTY === true && process.stderr.isTTY === true
   step('A program asks for an interface: nothing but log, stdio, registry and process is granted by default')
@@ -175,24 +293,32 @@ async function main (): Promise<void> {
   must(await wasmos(homes.here, kvAll), 'the kv pair')
 
   step('Bare metal: the same kernel core, compiled to wasm, boots on x86_64')
-  const iso = join(base, 'wasmos.iso')
-  const isoArgs = ['iso', '--program', prog('hello'), '-o', iso]
-  if (!has('qemu-system-x86_64')) {
-    console.log('  QEMU is not installed (Debian: apt-get install qemu-system-x86); with it: npm run iso && npm run qemu')
-  } else if (!wantIso && !bareMetalBuilt()) {
-    console.log('  The bare-metal kernel is not built, or older than its sources (a minute or two of compiling):')
-    console.log('  npm run iso && npm run qemu     or: npm start -- --iso   to boot it here')
+  if (bare.kernel === null) {
+    console.log(bare.skip)
   } else {
-    if (!bareMetalBuilt()) console.log(dim('  Building the bare-metal kernel and its stub first (a minute or two of compiling).'))
-    build(['65-kernel'])
-    show('', [...isoArgs.slice(0, -1), 'wasmos.iso'])
-    must(await wasmos(homes.here, isoArgs), 'wasmos iso')
-    console.log(`${dim('$')} node scripts/qemu.ts wasmos.iso ${dim('# QEMU, serial console here; booted for a few seconds:')}`)
-    if (!await boot(iso, 15)) console.log('  (no greeting within 15 s: the machine may be busy; npm run qemu boots it with no time limit)')
+    const k = bare.kernel
+    if (!k.ready) console.log(dim(`  Waiting for the kernel (${k.label}), which started compiling with the demo ${seconds(started)} ago.`))
+    const left = KERNEL_WAIT_S * 1000 - (performance.now() - started)
+    let timer: NodeJS.Timeout | undefined
+    const kb = await Promise.race([k.done, new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), Math.max(left, 0)) })])
+    clearTimeout(timer)
+    if (kb === null) {
+      console.log(`  The kernel was not built within ${KERNEL_WAIT_S} s (a busy machine?): npm start again keeps what was compiled, or npm run iso && npm run qemu`)
+    } else if (kb.code !== 0) {
+      process.stderr.write(kb.output)
+      throw new DemoError('building the bare-metal kernel failed (output above)')
+    } else {
+      if (kb.compiled) console.log(dim(`  Kernel built in ${kb.seconds}: ${k.label}${k.quick ? '; npm run iso builds the optimised one' : ''}.`))
+      const iso = join(base, 'wasmos.iso')
+      const kernelArgs = k.quick ? ['--kernel', rel(k.wasm)] : []
+      show('', ['iso', ...kernelArgs, '--program', prog('hello'), '-o', 'wasmos.iso'])
+      must(await wasmos(homes.here, ['iso', ...kernelArgs, '--program', prog('hello'), '-o', iso]), 'wasmos iso')
+      console.log(`${dim('$')} node scripts/qemu.ts wasmos.iso ${dim('# QEMU, serial console here; booted for a few seconds:')}`)
+      if (!await boot(iso, 20)) console.log('  (no greeting within 20 s: the machine may be busy; npm run qemu boots it with no time limit)')
+    }
   }
 
-  const total = (performance.now() - started) / 1000
-  console.log(`\n${bold('Next:')} wasmos --help, and README.md. ${dim(`(demo ${total.toFixed(1)} s, of which build ${buildSeconds.toFixed(1)} s)`)}`)
+  console.log(`\n${bold('Next:')} wasmos --help, and README.md. ${dim(`(demo ${seconds(started)})`)}`)
 }
 
 try {

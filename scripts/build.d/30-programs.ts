@@ -2,6 +2,9 @@
 // programs/build/<name>.wasm, or only those named with `--programs a,b`. A program is rebuilt when
 // it or the SDK changed. One compiler per thread, loaded once for many programs: with three or
 // more to build and a core free, a worker thread (this same module) takes every other one.
+// Programs named with --programs are compiled in that order. For `npm start`, which runs its first
+// steps while the rest compile: --announce prints `ready <name>` on stdout as each named program
+// is up to date, and --one-thread keeps the compiler to this thread (the other core builds the kernel).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -75,9 +78,12 @@ async function compileShare ({ todo, next }: Shared): Promise<Failure[]> {
     }
     nameModule(join(root, tmp), name)
     renameSync(join(root, tmp), join(out, `${name}.wasm`))
+    if (announce) process.stdout.write(`ready ${name}\n`)
   }
   return failures
 }
+
+const announce = process.argv.includes('--announce')
 
 if (!isMainThread && (workerData as { wasmosPrograms?: Shared } | null)?.wasmosPrograms !== undefined) {
   parentPort?.postMessage(await compileShare((workerData as { wasmosPrograms: Shared }).wasmosPrograms))
@@ -85,14 +91,20 @@ if (!isMainThread && (workerData as { wasmosPrograms?: Shared } | null)?.wasmosP
   mkdirSync(out, { recursive: true })
   const wanted = wantedPrograms()
   const sdk = newest(join(programs, 'sdk', 'as'))
-  const todo = readdirSync(programs, { withFileTypes: true })
+  const names = readdirSync(programs, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(programs, e.name, 'main.ts')))
     .map((e) => e.name)
     .filter((name) => wanted === null || wanted.has(name))
-    .filter((name) => {
-      const target = join(out, `${name}.wasm`)
-      return !existsSync(target) || statSync(target).mtimeMs < Math.max(sdk, newest(join(programs, name)))
-    })
+  if (wanted !== null) {
+    const order = [...wanted]
+    names.sort((a, b) => order.indexOf(a) - order.indexOf(b))
+  }
+  const todo = names.filter((name) => {
+    const target = join(out, `${name}.wasm`)
+    const stale = !existsSync(target) || statSync(target).mtimeMs < Math.max(sdk, newest(join(programs, name)))
+    if (!stale && announce) process.stdout.write(`ready ${name}\n`)
+    return stale
+  })
 
   if (todo.length > 0) {
     // asc resolves its arguments against the working directory.
@@ -102,7 +114,7 @@ if (!isMainThread && (workerData as { wasmosPrograms?: Shared } | null)?.wasmosP
       const shared: Shared = { todo, next: new SharedArrayBuffer(4) }
       // A second thread loads its own compiler and warms it up again: worth it only when a core
       // is free; on a machine already busy it would take more CPU for the same wall time.
-      const helper = todo.length >= 3 && availableParallelism() >= 2 && loadavg()[0] < availableParallelism() - 0.5
+      const helper = todo.length >= 3 && !process.argv.includes('--one-thread') && availableParallelism() >= 2 && loadavg()[0] < availableParallelism() - 0.5
         ? new Promise<Failure[]>((resolve, reject) => {
           const w = new Worker(new URL(import.meta.url), { workerData: { wasmosPrograms: shared } })
           w.once('message', (f: Failure[]) => resolve(f))

@@ -4,9 +4,9 @@
 // metal: whatever is not granted is denied). Both become boot modules next to the stub ELF
 // linked with build/kernel.wasm, in one hybrid Limine ISO for BIOS and UEFI (bare-metal/Makefile,
 // bare-metal/iso.ts).
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { CID } from 'multiformats/cid'
@@ -146,18 +146,45 @@ export async function bootImage (programs: IsoProgram[]): Promise<BootImage> {
 export interface KernelElfOptions {
   /** build/kernel.wasm by default. */
   kernelWasm?: string
-  /** Make's build directory for this stub (default build/bare-metal-kernel). */
+  /** Make's build directory for this stub (default: bare-metal-<name> beside the kernel.wasm). */
   buildDir?: string
+}
+
+function writable (dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Where the stub for a kernel.wasm is built: bare-metal-<name> beside it (build/bare-metal-kernel
+ * for build/kernel.wasm), or under WASMOS_HOME when that directory is not writable (a package
+ * installed by root).
+ */
+export function stubBuildDir (wasm: string): string {
+  const name = `bare-metal-${basename(wasm, '.wasm')}`
+  const dir = dirname(wasm)
+  if (writable(dir)) return join(dir, name)
+  const home = process.env['WASMOS_HOME'] ?? join(homedir(), '.wasmos')
+  return join(home, 'build', name)
 }
 
 /** Builds the stub linked with kernel.wasm (bare-metal/Makefile) and returns the ELF's path. */
 export function kernelElf (opts: KernelElfOptions = {}): string {
-  const wasm = opts.kernelWasm ?? join(ROOT, 'build', 'kernel.wasm')
-  if (!existsSync(wasm)) throw new WasmosError('ERR_NO_KERNEL', `${wasm} does not exist: run npm run build -- kernel-wasm`)
-  const buildDir = opts.buildDir ?? join(ROOT, 'build', 'bare-metal-kernel')
+  const wasm = resolve(opts.kernelWasm ?? join(ROOT, 'build', 'kernel.wasm'))
+  if (!existsSync(wasm)) {
+    throw new WasmosError('ERR_NO_KERNEL', opts.kernelWasm === undefined
+      ? `${wasm} does not exist: run npm run build -- kernel-wasm`
+      : `${wasm} does not exist`)
+  }
+  const buildDir = opts.buildDir ?? stubBuildDir(wasm)
   // Several builds (tests in parallel) may share the build directory: make runs under a lock.
   mkdirSync(buildDir, { recursive: true })
-  const make = ['make', '-s', '-C', join(ROOT, 'bare-metal'), `KERNEL_WASM=${wasm}`, `BUILD=${buildDir}`, 'elf']
+  // The font generator is plain JavaScript: the Node running this CLI runs it, installed or not.
+  const make = ['make', '-s', '-C', join(ROOT, 'bare-metal'), `KERNEL_WASM=${wasm}`, `BUILD=${buildDir}`, `NODE24=${process.execPath}`, 'elf']
   const r = process.getBuiltinModule('node:child_process').spawnSync('flock', [`${buildDir}.lock`, ...make], { encoding: 'utf8' })
   if (r.error !== undefined) throw new WasmosError('ERR_TOOL_MISSING', `cannot run make: ${r.error.message} (Debian: apt-get install make gcc binutils wabt)`)
   if (r.status !== 0) throw new WasmosError('ERR_STUB_BUILD', `building the bare-metal stub failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' / ')}`)
@@ -214,6 +241,7 @@ export function defaultPrograms (): IsoProgram[] {
 }
 
 interface IsoFlags {
+  kernel?: string
   program?: string[]
   file?: string[]
   handler?: string[]
@@ -302,6 +330,7 @@ export function registerIsoCommands (program: Command): void {
     .option('--handler <iface=program>', 'the program handles this interface; the others may send to it (repeatable)', collect)
     .option('--allow <iface[=program]>', 'programs (or one) may send to this interface (repeatable)', collect)
     .option('--grant <program:what=value>', 'hardware for one program: pci=00:03.0, irq=4, ports=0x60+5, mmio=0xfebf0000+4096, cpu=<ms>, memory=<pages> (repeatable)', collect)
+    .option('--kernel <kernel.wasm>', 'the kernel.wasm to link into the stub (default: build/kernel.wasm of wasmos)')
     .requiredOption('-o, --output <file>', 'the ISO to write')
     .option('--json', 'print what was packed as JSON')
     .action(async (flags: IsoFlags) => {
@@ -310,7 +339,7 @@ export function registerIsoCommands (program: Command): void {
       else programs = await Promise.all(flags.program.map(loadProgram))
       for (const f of flags.file ?? []) programs.push({ ...(await loadProgram(f)), start: false })
       applyGrants(programs, flags)
-      const image = await writeIso(programs, flags.output)
+      const image = await writeIso(programs, flags.output, flags.kernel !== undefined ? { kernelWasm: flags.kernel } : {})
       if (flags.json === true) {
         process.stdout.write(JSON.stringify({ iso: flags.output, programs: programs.map((p, i) => ({ name: p.name, cid: image.cids[i], args: p.args ?? [], started: p.start !== false })) }) + '\n')
       } else {
