@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC, FUSE_SL,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -571,7 +571,22 @@ export class BodyCompiler extends Compiler {
           return
         }
       }
-      this.emit(OP_LDR + op - 0x28); this.emit(this.slotOf(a)); this.emit(<i32>off); this.emit(this.numLocals + a)
+      const l = this.last2
+      if ((op == 0x28 || op == 0x2d) && this.vk[a] == V_TEMP && l >= 0 && l >= this.barrier && code.length == l + 4 &&
+        (code[l] == FUSE_LCS + 10 || code[l] == FUSE_LCS + 11) && code[l + 3] == d) {
+        // the address was just computed as a slot +/- a constant into its slot: one OP_LDLC
+        const src = code[l + 1]
+        const k = code[l] == FUSE_LCS + 10 ? code[l + 2] : -code[l + 2]
+        code.length = l
+        code.push(op == 0x28 ? OP_LDLC : OP_LDLC + 1); code.push(src); code.push(k); code.push(<i32>off); code.push(d)
+        this.last = l
+        this.last2 = -1
+        this.last3 = -1
+        this.last4 = -1
+        this.last5 = -1
+      } else {
+        this.emit(OP_LDR + op - 0x28); this.emit(this.slotOf(a)); this.emit(<i32>off); this.emit(d)
+      }
       this.lastDst = this.code.length - 1
       this.pop()
       this.push(t)
@@ -594,6 +609,37 @@ export class BodyCompiler extends Compiler {
       this.last3 = -1
       this.last4 = -1
       this.last5 = -1
+      this.pop()
+      this.push(t)
+      this.keepRsp = true
+      return
+    }
+    if (!c.unreachable && n > c.height && (op == 0x28 || op == 0x2d) && this.vals[n - 1] == T_I32 && this.npending == 0 &&
+      this.rsp == this.numLocals + n && l0 >= 0 && l0 >= this.barrier && this.code.length == l0 + 3 && this.code[l0] == FUSE_LL + 10) {
+      // `local.get a; local.get b; i32.add` pushed, loaded: one OP_LDLL (in place of the sum)
+      this.code[l0] = op == 0x28 ? OP_LDLL : OP_LDLL + 1
+      this.emit(<i32>off)
+      this.last2 = -1
+      this.lastPush = false
+      this.pop()
+      this.push(t)
+      this.keepRsp = true
+      return
+    }
+    if (!c.unreachable && n > c.height && (op == 0x28 || op == 0x2d) && this.vals[n - 1] == T_I32 && this.npending == 0 &&
+      this.rsp == this.numLocals + n && l0 >= 0 && l0 >= this.barrier && this.code.length == l0 + 3 &&
+      (this.code[l0] == FUSE_LC + 10 || this.code[l0] == FUSE_LC + 11)) {
+      // `local.get a; i32.const c; i32.add|sub` pushed, loaded: one OP_LDLC into the sum's slot,
+      // which leaves the stack pointer below it
+      const code = this.code
+      if (code[l0] == FUSE_LC + 11) code[l0 + 2] = -code[l0 + 2]
+      code[l0] = op == 0x28 ? OP_LDLC : OP_LDLC + 1
+      code.push(<i32>off)
+      code.push(this.numLocals + n - 1)
+      this.lastDst = code.length - 1
+      this.last2 = -1
+      this.lastPush = false
+      this.rsp--
       this.pop()
       this.push(t)
       this.keepRsp = true
@@ -672,6 +718,18 @@ export class BodyCompiler extends Compiler {
           this.last3 = -1
           this.last4 = -1
           this.last5 = -1
+          this.pop()
+          this.pop()
+          this.rsp--
+          this.keepRsp = true
+          return
+        }
+        if (constVal && (op == 0x36 || op == 0x3a) && l0 >= 0 && l0 >= this.barrier && code.length == l0 + 3 && code[l0] == FUSE_LL + 10) {
+          // `local.get a; local.get b; i32.add` pushed, a constant stored there: one OP_STLLC
+          code[l0] = op == 0x36 ? OP_STLLC : OP_STLLC + 1
+          code.push(<i32>this.vx[v]); code.push(<i32>off)
+          this.last2 = -1
+          this.lastPush = false
           this.pop()
           this.pop()
           this.rsp--

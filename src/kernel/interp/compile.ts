@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -134,6 +134,16 @@ export class Compiler extends Validator {
   copy (a: i32, b: i32): void {
     const code = this.code
     const l = this.last2
+    if (l >= 0 && l >= this.barrier && code.length == l + 5 && code[l] == OP_COPY2) {
+      code[l] = OP_COPY3
+      code.push(a); code.push(b)
+      this.last = l
+      this.last2 = -1
+      this.last3 = -1
+      this.last4 = -1
+      this.last5 = -1
+      return
+    }
     if (l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_COPY) {
       code[l] = OP_COPY2
       code.push(a); code.push(b)
@@ -603,6 +613,7 @@ export class Compiler extends Validator {
     else if ((p == FUSE_LOAD || p == FUSE_LOAD + 1 || p == FUSE_LOAD + 5) && code.length == l + 3) code[l] = OP_LDR + p - FUSE_LOAD
     else if ((p == FUSE_EXT || p == FUSE_EXT + 1) && code.length == l + 2) code[l] = OP_EXT_S + p - FUSE_EXT
     else if (p == OP_LDIDX && code.length == l + 6) code[l] = OP_LDIDXR
+    else if ((p == OP_LDLL || p == OP_LDLL + 1) && code.length == l + 4) code[l] = OP_LDLLR + p - OP_LDLL
     else return false
     code.push(x)
     return true

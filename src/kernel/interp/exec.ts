@@ -817,6 +817,54 @@ export class Thread extends ThreadState {
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)
           store<i32>(sp, a ^ (e & load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)))); sp += 8; pc += 20; break
         }
+        case 0x281 /* OP_LDLC */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)) + <u64>load<u32>(pc, 8)
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break
+        }
+        case 0x282 /* OP_LDLC + 1 */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)) + <u64>load<u32>(pc, 8)
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break
+        }
+        case 0x283 /* OP_LDLL */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          pc += 12
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break
+        }
+        case 0x284 /* OP_LDLL + 1 */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          pc += 12
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break
+        }
+        case 0x285 /* OP_LDLLR */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break
+        }
+        case 0x286 /* OP_LDLLR + 1 */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break
+        }
+        case 0x287 /* OP_STLLC */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
+          if (a + 4 > ms) return this.trap(OOB_MEM)
+          store<i32>(mb + <usize>a, load<i32>(pc, 8)); pc += 16; break
+        }
+        case 0x288 /* OP_STLLC + 1 */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
+          if (a + 1 > ms) return this.trap(OOB_MEM)
+          store<u8>(mb + <usize>a, <u8>load<i32>(pc, 8)); pc += 16; break
+        }
+        case 0x289 /* OP_COPY3 */: {
+          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3)))
+          store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3)))
+          store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3)))
+          pc += 24; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

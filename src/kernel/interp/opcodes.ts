@@ -93,7 +93,19 @@ export const OP_CHX3: i32 = 0x27f
 // return one result, read from a slot (a local, or the result's own slot): no stack pointer
 //                                                                       : slot
 export const OP_RETL: i32 = 0x280
-export const OP_MAX: i32 = 0x281
+// i32.load (+1: i32.load8_u) from u32(slot a + c) + offset into slot dst (`local.get a;
+// i32.const c; i32.add|sub; i32.load`: a length before the data, a table at a constant)
+//                                                                       : a c offset dst
+export const OP_LDLC: i32 = 0x281
+// i32.load (+1: load8_u) from local a + local b + offset, pushed        : a b offset
+export const OP_LDLL: i32 = 0x283
+// the same, written to a slot (a local.set of it)                       : a b offset dst
+export const OP_LDLLR: i32 = 0x285
+// i32.store (+1: store8) of constant c to local a + local b + offset    : a b c offset
+export const OP_STLLC: i32 = 0x287
+// three OP_COPYs in a row, in order (sha256's register rotation)        : a b c d e f
+export const OP_COPY3: i32 = 0x289
+export const OP_MAX: i32 = 0x28a
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {

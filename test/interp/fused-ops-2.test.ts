@@ -1,0 +1,201 @@
+// The fourth pass's fusions give V8's results, whole and in slices of 1 to 4 instructions: a
+// global read and bumped (OP_GGET_ADD), ch in 3-address form (OP_CHX3), a stack binop stored to a
+// local, returns reading a slot (OP_RETL), loads from a slot plus a constant (OP_LDLC) and from
+// two locals (OP_LDLL, OP_LDLLR), a constant stored at two locals (OP_STLLC) and three copies in
+// a row (OP_COPY3); out of bounds they trap like V8, and each costs one internal instruction.
+import { test } from 'vitest'
+import assert from 'node:assert/strict'
+import { Interp, ST_DONE } from '../spec/interp.ts'
+import { wat, instantiate, funcAddr, start } from './wat.ts'
+
+const MODULE = String.raw`(module
+  (memory 1)
+  (data (i32.const 900) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\81\92\a3\b4\c5\d6\e7\f8")
+  (global $pos (mut i32) (i32.const 0))
+  (global $buf (mut i32) (i32.const 900))
+  ;; pos++ and pos-- read into a local (OP_GGET_ADD), the local then used
+  (func (export "bump") (param i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 7 i32.and global.set $pos
+    global.get $pos local.tee 1 i32.const 1 i32.add global.set $pos
+    global.get $pos local.tee 2 i32.const 3 i32.sub global.set $pos
+    global.get $buf local.get 1 i32.add i32.load8_u
+    global.get $buf local.get 2 i32.add i32.load8_u i32.const 8 i32.shl i32.or
+    global.get $pos i32.const 16 i32.shl i32.or)
+  ;; sha256's round: h + sigma1(e) + ch(e, f, g) + k, ch under pending operands (OP_CHX3), the sum
+  ;; added on the stack and stored to a local (the stack binop's 3-address form)
+  (func (export "round") (param i32 i32 i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 0x5be0cd19 i32.xor local.set 3
+    local.get 3
+    local.get 0 i32.const 6 i32.rotr local.get 0 i32.const 11 i32.rotr i32.xor local.get 0 i32.const 25 i32.rotr i32.xor
+    i32.add
+    local.get 1 local.get 0 i32.and
+    local.get 0 i32.const -1 i32.xor local.get 2 i32.and
+    i32.xor
+    i32.add
+    local.get 2 i32.const 0x428a2f98 i32.add
+    i32.add
+    local.set 4
+    local.get 4 local.get 3 i32.xor)
+  ;; ch whose operands are the slots below it (not locals), and its result teed
+  (func (export "chslots") (param i32 i32 i32) (result i32) (local i32)
+    local.get 2
+    local.get 0 i32.const 3 i32.mul
+    local.get 1 i32.const 5 i32.add
+    i32.and
+    local.get 0 i32.const 3 i32.mul i32.const 0x1234 i32.xor local.get 2 i32.const 7 i32.mul i32.and
+    i32.xor
+    local.tee 3 i32.add local.get 3 i32.xor)
+  ;; returns: of a local with values below, of a computed slot, of a pending local at the end
+  ;; with and without a branch to the function's label
+  (func (export "ret") (param i32) (result i32) (local i32)
+    local.get 0 i32.const 3 i32.mul
+    local.get 0 i32.const 10 i32.lt_u if local.get 0 return end
+    local.get 0 i32.const 20 i32.lt_u if local.get 0 i32.const 5 i32.add return end
+    local.set 1
+    local.get 0 i32.const 30 i32.lt_u if i32.const 77 return end
+    local.get 1)
+  (func (export "retbr") (param i32) (result i32) (local i32)
+    local.get 0 i32.const 9 i32.add local.set 1
+    local.get 0
+    local.get 0 i32.const 1 i32.and br_if 0
+    drop
+    local.get 1)
+  ;; an if/else closing the function, a local in the then-branch (made a return of the local)
+  ;; and one in the else-branch
+  (func (export "ifret") (param i32) (result i32) (local i32)
+    local.get 0 i32.const 5 i32.mul local.set 1
+    local.get 0 i32.const 50 i32.gt_s
+    if (result i32) local.get 1 else local.get 0 i32.const 2 i32.sub local.set 1 local.get 1 end)
+  ;; a length before the data (s - 20 + 16) and a table at a constant (i + 8), also wrapping
+  (func (export "ldlc") (param i32) (result i32)
+    local.get 0 i32.const 20 i32.sub i32.load offset=16
+    local.get 0 i32.const 8 i32.add i32.load8_u offset=2
+    i32.add)
+  ;; loads from two locals, pushed and into a local
+  (func (export "ldll") (param i32 i32) (result i32) (local i32)
+    local.get 0 local.get 1 i32.add i32.load8_u
+    local.get 0 local.get 1 i32.add i32.load offset=3 local.set 2
+    local.get 1 local.get 0 i32.add i32.load8_u offset=1 local.set 1
+    local.get 2 i32.xor local.get 1 i32.add)
+  ;; a constant stored at two locals (the sieve's composite[j] = 1), then read back
+  (func (export "stllc") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.add i32.const 0x5a i32.store8 offset=1
+    local.get 0 local.get 1 i32.add i32.const 0x12345678 i32.store offset=4
+    local.get 0 local.get 1 i32.add i32.load offset=1)
+  ;; three copies in a row, each reading what the one before wrote, twice
+  (func (export "copy3") (param i32 i32 i32) (result i32) (local i32 i32 i32 i32)
+    local.get 0 local.set 3
+    local.get 3 local.set 4
+    local.get 1 local.set 0
+    local.get 2 local.set 5
+    local.get 5 local.set 6
+    local.get 0 local.set 2
+    local.get 0 i32.const 3 i32.mul local.get 2 i32.const 5 i32.mul i32.add
+    local.get 3 i32.const 7 i32.mul i32.add local.get 4 i32.const 11 i32.mul i32.add
+    local.get 5 i32.const 13 i32.mul i32.add local.get 6 i32.const 17 i32.mul i32.add)
+)`
+
+const bytes = wat(MODULE)
+const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+
+function rand (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
+    return s
+  }
+}
+
+// arguments: in bounds for the memory accesses (around the data at 900), random otherwise
+function args (name: string, n: number, r: () => number): number[] {
+  if (name === 'ldlc') return [920 + (n % 8)]
+  if (name === 'ldll') return [880 + n % 16, 20 + (n % 5)]
+  if (name === 'stllc') return [1000 + n * 9, n % 7]
+  if (name === 'ret' || name === 'retbr' || name === 'ifret') return [n < 35 ? n : r() | 0]
+  return Array.from({ length: name === 'bump' ? 1 : name === 'ldll' || name === 'stllc' ? 2 : 3 }, () => r() | 0)
+}
+
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3']
+
+test('the fused instructions agree with V8, whole and in slices', () => {
+  const r = rand(4242)
+  const v8 = fresh()
+  const whole = new Interp()
+  const wi = instantiate(whole, bytes)
+  for (const name of CASES) {
+    for (let n = 0; n < 40; n++) {
+      const a = args(name, n, r)
+      const want = BigInt(v8[name](...a) >>> 0)
+      const big = a.map((x) => BigInt(x >>> 0))
+      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
+      assert.equal(BigInt.asUintN(32, whole.x.result(0)), want, `${name}(${a}) whole`)
+      // (the stores depend on what earlier calls stored: sliced below, in a run of their own)
+      if (name === 'stllc') continue
+      const sliced = new Interp()
+      const si = instantiate(sliced, bytes)
+      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
+      assert.equal(BigInt.asUintN(32, sliced.x.result(0)), want, `${name}(${a}) in slices of ${1 + n % 4}`)
+    }
+  }
+  // stores, in slices, against a fresh V8 instance
+  const v = fresh()
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  for (let n = 0; n < 40; n++) {
+    const a = [2000 + n * 13, n % 11]
+    assert.equal(start(i, funcAddr(i, iid, 'stllc'), a.map((x) => BigInt(x)), BigInt(1 + n % 4)), ST_DONE)
+    assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(v.stllc(...a) >>> 0), `stllc(${a}) in slices`)
+  }
+})
+
+test('the fused loads and stores trap out of bounds like V8', () => {
+  const cases: [string, number[]][] = [
+    ['ldlc', [0]], ['ldlc', [19]], ['ldlc', [4]], ['ldlc', [65536 + 3]], ['ldlc', [65536 - 10]], ['ldlc', [65536 - 11]], ['ldlc', [-8]],
+    ['ldll', [65536 - 4, 0]], ['ldll', [65536 - 7, 0]], ['ldll', [65536 - 8, 1]], ['ldll', [-1, 1]], ['ldll', [0x7fffffff, 0x7fffffff]],
+    ['stllc', [65536 - 8, 0]], ['stllc', [65536 - 9, 0]], ['stllc', [65536, 0]], ['stllc', [-5, 1]], ['stllc', [-6, 1]],
+  ]
+  for (const [name, a] of cases) {
+    let want: number | 'trap'
+    try { want = fresh()[name](...a) >>> 0 } catch { want = 'trap' }
+    const i = new Interp()
+    const iid = instantiate(i, bytes)
+    const st = start(i, funcAddr(i, iid, name), a.map((x) => BigInt(x >>> 0)))
+    if (want === 'trap') {
+      assert.notEqual(st, ST_DONE, `${name}(${a}) traps`)
+      assert.match(i.trapReason(), /out of bounds memory access/)
+    } else {
+      assert.equal(st, ST_DONE, `${name}(${a})`)
+      assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `${name}(${a})`)
+    }
+  }
+})
+
+test('each fusion costs one internal instruction', () => {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  const fuel = (name: string, a: bigint[]): bigint => {
+    const before = i.x.fuel_used()
+    assert.equal(start(i, funcAddr(i, iid, name), a), ST_DONE, name)
+    return i.x.fuel_used() - before
+  }
+  // the and and set of pos, two bumps (four unfused), two buffer reads, two shifts, two ors,
+  // the read of pos and the return
+  assert.equal(fuel('bump', [3n]), 12n, 'bump')
+  // a local read and returned: the multiply, the compare-and-jump and the return
+  assert.equal(fuel('ret', [4n]), 3n, 'ret')
+  // the then-branch of an if/else closing the function: the multiply, the compare-and-jump and
+  // the return of the local (a push and a return unfused)
+  assert.equal(fuel('ifret', [60n]), 3n, 'ifret')
+  // two loads from a local plus a constant (two each unfused), the add and the return
+  assert.equal(fuel('ldlc', [920n]), 4n, 'ldlc')
+  // six copies in two instructions, then six multiplies, five adds and the return
+  assert.equal(fuel('copy3', [1n, 2n, 3n]), 14n, 'copy3')
+  // two stores and a load at two locals (two each unfused) and the return
+  assert.equal(fuel('stllc', [3000n, 1n]), 4n, 'stllc')
+  // xor, sigma, add, ch (four unfused), add, add of a constant, add stored to the local (two
+  // unfused), xor, return
+  assert.equal(fuel('round', [1n, 2n, 3n]), 9n, 'round')
+  // three loads at two locals (two each unfused, three for those written to a local), xor, add,
+  // return
+  assert.equal(fuel('ldll', [900n, 3n]), 6n, 'ldll')
+})
