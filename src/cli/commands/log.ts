@@ -24,7 +24,7 @@ export function registerLogCommands (program: Command): void {
   log.command('show')
     .description('print a recording as text, one line a process start, grant or syscall')
     .argument('<file>', 'the recording')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const rec = loadRecording(file)
       const h = rec.header
       const labels = new Map(rec.processes.map((p) => [p.pid, `${sanitize(p.name)}@${p.pid}`]))
@@ -55,6 +55,7 @@ export function registerLogCommands (program: Command): void {
           case 't': out.push('      (truncated: the recording reached its limit)'); break
         }
       }
-      process.stdout.write(`${out.join('\n')}\n`)
+      // Written whole before the command exits (a pipe takes it asynchronously).
+      await new Promise<void>((resolve) => process.stdout.write(`${out.join('\n')}\n`, () => resolve()))
     })
 }

@@ -71,6 +71,11 @@ async function modulesOf (rec: Recording): Promise<Map<string, Uint8Array>> {
   return out
 }
 
+/** Resolves once what was written to stdout and stderr is out (a pipe takes it asynchronously). */
+async function flushed (): Promise<void> {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))))
+}
+
 export function registerReplayCommands (program: Command): void {
   program.command('replay')
     .description('run a recording (wasmos run --record) again, every process, exactly, with no clock, network or terminal')
@@ -112,7 +117,7 @@ export function registerReplayCommands (program: Command): void {
         },
         onWrite: (_p, stream, data) => { (stream === 2 ? process.stderr : process.stdout).write(data) },
         onError: (_p, message) => logger.error(message)
-      })
+      }).finally(flushed)
       if (result.stopped) {
         const why = until !== undefined && result.steps >= until
           ? ''

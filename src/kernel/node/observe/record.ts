@@ -13,7 +13,7 @@ import type { Notification } from '../../core/index.ts'
 import { ProcessKilled, WasmosError } from '../errors.ts'
 import type { Proc } from '../proc.ts'
 import { NullObserver } from './observer.ts'
-import { recordSink } from './record-writer.ts'
+import { recordSink, SLOT } from './record-writer.ts'
 import type { RecordSink } from './record-writer.ts'
 import type { DecidedBy, GrantKind } from './observer.ts'
 
@@ -22,8 +22,6 @@ export const RECORD_MAGIC = 'wasmos-record'
 export const RECORD_VERSION = 2
 /** Bytes a recording may take unless told otherwise. */
 export const DEFAULT_RECORD_LIMIT = 256 * 1024 * 1024
-/** Frames are written in chunks of about this size. */
-const CHUNK = 64 * 1024
 
 export const packr = new Packr({ useRecords: false, variableMapSize: true })
 
@@ -68,28 +66,47 @@ export type Frame = unknown[]
  * would write): packing each syscall's frame as an object would cost more than the syscall.
  */
 class FrameBuffer {
-  // Each buffer has its own memory, handed over whole to the writer (record-writer.ts).
-  buf = Buffer.allocUnsafeSlow(CHUNK * 4)
-  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
+  readonly sink: RecordSink
+  buf: Buffer
+  view: DataView
   pos = 0
+  /** `buf` is a buffer of its own for a frame larger than a slot, not the sink's. */
+  big = false
+
+  constructor (sink: RecordSink) {
+    this.sink = sink
+    this.buf = sink.next()
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
+  }
 
   /** Room for `n` more bytes, after `flush` empties the buffer when needed. */
   room (n: number, flush: () => void): void {
     if (this.pos + n <= this.buf.length) return
     flush()
     if (n > this.buf.length) {
-      this.buf = Buffer.allocUnsafeSlow(n)
+      this.buf = Buffer.allocUnsafe(n)
       this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
+      this.big = true
     }
   }
 
-  /** What was written, handed over with its memory; the buffer starts afresh. */
-  take (): Uint8Array {
-    const full = this.buf.subarray(0, this.pos)
-    this.buf = Buffer.allocUnsafeSlow(CHUNK * 4)
+  /** Hands what was written to the sink (a large frame copied over slot by slot) and starts afresh. */
+  hand (): void {
+    const n = this.pos
+    if (this.big) {
+      for (let at = 0; at < n; at += SLOT) {
+        const slot = this.sink.next()
+        const k = Math.min(SLOT, n - at)
+        this.buf.copy(slot, 0, at, at + k)
+        this.sink.write(k)
+      }
+      this.big = false
+    } else {
+      this.sink.write(n)
+    }
+    this.buf = this.sink.next()
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
     this.pos = 0
-    return full
   }
 
   byte (b: number): void { this.buf[this.pos++] = b }
@@ -108,8 +125,16 @@ class FrameBuffer {
   }
 
   bytes (b: Uint8Array): void {
-    this.buf.set(b, this.pos)
-    this.pos += b.length
+    // A few bytes (most payloads) are copied faster one by one than by `set`.
+    const n = b.length
+    if (n <= 16) {
+      const buf = this.buf
+      const at = this.pos
+      for (let i = 0; i < n; i++) buf[at + i] = b[i]
+    } else {
+      this.buf.set(b, this.pos)
+    }
+    this.pos += n
   }
 }
 
@@ -137,13 +162,15 @@ export class RunRecorder extends NullObserver {
   readonly #limit: number
   readonly #embed: boolean
   readonly #moduleOf: (cid: string) => Uint8Array | undefined
-  readonly #out = new FrameBuffer()
+  readonly #out: FrameBuffer
   readonly #flush = (): void => this.flush()
   /** Each interface key's index in the recording. */
   readonly #keys = new Map<string, number>()
   readonly #embedded = new Set<string>()
   #lastKey = ''
   #lastIndex = -1
+  /** Where the next frame must end: the buffer's end or the limit (-1 once truncated or closed). */
+  #stop = 0
   #written = 0
   #takenBy = -1
   #taken: Notification | null = null
@@ -162,6 +189,7 @@ export class RunRecorder extends NullObserver {
       throw new WasmosError('ERR_RECORD', `--record: cannot write ${opts.path}: ${(err as Error).message}`)
     }
     this.#sink = recordSink(fd)
+    this.#out = new FrameBuffer(this.#sink)
     const header: RecordHeader = { name: opts.name, args: opts.args, embed: this.#embed, logLevel: opts.logLevel ?? 'info' }
     this.#packed([RECORD_MAGIC, RECORD_VERSION, header])
   }
@@ -172,16 +200,27 @@ export class RunRecorder extends NullObserver {
 
   /** Room for a frame of `n` bytes at most; false (and the recording truncated) past the limit. */
   #begin (n: number): boolean {
+    // One comparison on the way of every syscall: `#stop` is where the buffer or the limit ends.
+    return this.#out.pos + n <= this.#stop || this.#beginSlow(n)
+  }
+
+  #beginSlow (n: number): boolean {
     if (this.#closed || this.#truncated) return false
     if (this.#written + this.#out.pos + n > this.#limit) {
       this.#truncated = true
+      this.#stop = -1
       this.#out.room(3, this.#flush)
       this.#out.byte(FIXARRAY | 1)
       this.#out.bytes(packr.pack('t'))
       return false
     }
     this.#out.room(n, this.#flush)
+    this.#restop()
     return true
+  }
+
+  #restop (): void {
+    this.#stop = this.#closed || this.#truncated ? -1 : Math.min(this.#out.buf.length, this.#limit - this.#written)
   }
 
   /** A rare frame, packed by msgpackr. */
@@ -203,7 +242,8 @@ export class RunRecorder extends NullObserver {
     const out = this.#out
     if (out.pos === 0 || this.#closed) return
     this.#written += out.pos
-    this.#sink.write(out.take())
+    out.hand()
+    this.#restop()
   }
 
   override spawned (proc: Proc): void {
@@ -314,6 +354,7 @@ export class RunRecorder extends NullObserver {
     if (this.#closed) return
     this.flush()
     this.#closed = true
+    this.#stop = -1
     this.#sink.close()
   }
 }
