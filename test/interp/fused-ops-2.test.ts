@@ -1,8 +1,9 @@
 // The fourth pass's fusions give V8's results, whole and in slices of 1 to 4 instructions: a
 // global read and bumped (OP_GGET_ADD), ch in 3-address form (OP_CHX3), a stack binop stored to a
 // local, returns reading a slot (OP_RETL), loads from a slot plus a constant (OP_LDLC) and from
-// two locals (OP_LDLL, OP_LDLLR), a constant stored at two locals (OP_STLLC) and three copies in
-// a row (OP_COPY3); out of bounds they trap like V8, and each costs one internal instruction.
+// two locals (OP_LDLL, OP_LDLLR), a constant stored at two locals (OP_STLLC), three copies in a
+// row (OP_COPY3) and a loop's step and test (OP_AJ, OP_AJ64); out of bounds they trap like V8,
+// and each costs one internal instruction.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -82,6 +83,68 @@ const MODULE = String.raw`(module
     local.get 0 local.get 1 i32.add i32.const 0x5a i32.store8 offset=1
     local.get 0 local.get 1 i32.add i32.const 0x12345678 i32.store offset=4
     local.get 0 local.get 1 i32.add i32.load offset=1)
+  ;; loops whose step and test become one OP_AJ: i < n (local), i < 40 (constant), i > n counting
+  ;; down by a negative step, a test of the stepped local against itself, and the sieve's i64 step
+  ;; j += i with the test j < i64(n) (OP_AJ64)
+  (func (export "loops") (param i32) (result i32) (local i32 i32 i64 i32)
+    local.get 0 i32.const 15 i32.and local.set 4
+    block loop
+      local.get 1 local.get 4 i32.lt_s i32.eqz br_if 1
+      local.get 2 local.get 1 i32.add i32.const 3 i32.mul local.set 2
+      local.get 1 i32.const 1 i32.add local.set 1
+      br 0
+    end end
+    i32.const 0 local.set 1
+    loop
+      local.get 1 i32.const 40 i32.lt_s if
+        local.get 2 local.get 1 i32.xor local.set 2
+        local.get 1 i32.const 3 i32.add local.set 1
+        br 1
+      end
+    end
+    local.get 4 i32.const 50 i32.add local.set 1
+    loop
+      local.get 1 local.get 4 i32.gt_s if
+        local.get 2 i32.const 7 i32.add local.set 2
+        local.get 1 i32.const -2 i32.add local.set 1
+        br 1
+      end
+    end
+    loop
+      local.get 1 local.get 1 i32.lt_s if
+        local.get 1 i32.const 1 i32.add local.set 1
+        br 1
+      end
+    end
+    local.get 4 i64.extend_i32_s local.set 3
+    loop
+      local.get 3 local.get 0 i32.const 255 i32.and i64.extend_i32_s i64.lt_s if
+        local.get 2 local.get 3 i32.wrap_i64 i32.add local.set 2
+        local.get 3 local.get 4 i32.const 1 i32.add i64.extend_i32_s i64.add local.set 3
+        br 1
+      end
+    end
+    local.get 2 local.get 1 i32.add local.get 3 i32.wrap_i64 i32.xor)
+  ;; the simplest such loops, to count an iteration's instructions
+  (func (export "count") (param i32) (result i32) (local i32 i32)
+    loop
+      local.get 1 local.get 0 i32.lt_s if
+        local.get 2 local.get 1 i32.add local.set 2
+        local.get 1 i32.const 1 i32.add local.set 1
+        br 1
+      end
+    end
+    local.get 2)
+  (func (export "count64") (param i32) (result i32) (local i64 i32 i32)
+    i32.const 1 local.set 3
+    loop
+      local.get 1 local.get 0 i64.extend_i32_s i64.lt_s if
+        local.get 2 i32.const 5 i32.add local.set 2
+        local.get 1 local.get 3 i64.extend_i32_s i64.add local.set 1
+        br 1
+      end
+    end
+    local.get 2)
   ;; three copies in a row, each reading what the one before wrote, twice
   (func (export "copy3") (param i32 i32 i32) (result i32) (local i32 i32 i32 i32)
     local.get 0 local.set 3
@@ -112,10 +175,12 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'ldll') return [880 + n % 16, 20 + (n % 5)]
   if (name === 'stllc') return [1000 + n * 9, n % 7]
   if (name === 'ret' || name === 'retbr' || name === 'ifret') return [n < 35 ? n : r() | 0]
-  return Array.from({ length: name === 'bump' ? 1 : name === 'ldll' || name === 'stllc' ? 2 : 3 }, () => r() | 0)
+  if (name === 'loops') return [n < 20 ? n * 13 : r() | 0]
+  if (name === 'count' || name === 'count64') return [n - 3]
+  return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -198,4 +263,7 @@ test('each fusion costs one internal instruction', () => {
   // three loads at two locals (two each unfused, three for those written to a local), xor, add,
   // return
   assert.equal(fuel('ldll', [900n, 3n]), 6n, 'ldll')
+  // an iteration: the body's add and the step and test (two unfused)
+  assert.equal(fuel('count', [11n]) - fuel('count', [10n]), 2n, 'count')
+  assert.equal(fuel('count64', [11n]) - fuel('count64', [10n]), 2n, 'count64')
 })

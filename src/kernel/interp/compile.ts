@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -90,6 +90,30 @@ export class Compiler extends Validator {
     return this.refuse(l1, FUSE64_SL + k, code[l1 + 1], 0, 1)
   }
 
+  // A compare-and-jump just emitted at p (all but its target) whose first operand the
+  // instruction before it computed as a sum (a loop's step, then its test): both become one
+  // OP_AJ / OP_AJ64. The sum is written before the compare reads its second operand, as before.
+  fuseAddJump (p: i32): void {
+    const code = this.code
+    const q = this.last2
+    if (q < 0 || q < this.barrier || q + 4 != p || code.length != p + 3 || this.last != p) return
+    const op = code[p]
+    const a = code[p + 1]
+    let r = -1
+    if (code[q] == FUSE_LCS + 10 && code[q + 3] == a) {
+      if (op == FUSE_JLL_T + 2) r = OP_AJ
+      else if (op == FUSE_JLC_T + 2) r = OP_AJ + 1
+      else if (op == FUSE_JLL_T + 4) r = OP_AJ + 2
+    } else if (code[q] == FUSE64_LXS + 10 && code[q + 3] == a && op == FUSE64_JLX_T + 2) r = OP_AJ64
+    if (r < 0) return
+    code[q] = r
+    code[q + 3] = a
+    code[q + 4] = code[p + 2]
+    code.length = q + 5
+    this.last = q
+    this.last2 = -1
+  }
+
   // Turns a preceding fused compare (local op const|local) into a compare-and-jump; the caller
   // then emits the target. Returns false when there is nothing to fuse.
   fuseCmpJump (ifTrue: bool): bool {
@@ -101,6 +125,7 @@ export class Compiler extends Validator {
     else if (op >= FUSE_LL && op < FUSE_LL + 10) code[l1] = (ifTrue ? FUSE_JLL_T : FUSE_JLL_F) + op - FUSE_LL
     else if (op >= FUSE64_LL && op < FUSE64_LL + 10) code[l1] = (ifTrue ? FUSE64_JLL_T : FUSE64_JLL_F) + op - FUSE64_LL
     else return false
+    this.fuseAddJump(l1)
     this.last2 = -1
     return true
   }
@@ -284,6 +309,7 @@ export class Compiler extends Validator {
         else this.emit((jumpIfTrue ? FUSE_JLC_T : FUSE_JLC_F) + p - FUSE_LCS)
         this.emit(moved[1])
         this.emit(moved[2])
+        this.fuseAddJump(this.last)
       }
     } else {
       this.emit(jumpIfTrue ? OP_JNZ : OP_JZ)
@@ -528,6 +554,7 @@ export class Compiler extends Validator {
     if (f.ifFix != p + len - 1) return false
     code.push(inv)
     for (let k = 1; k < len - 1; k++) code.push(code[p + k])
+    if (len == 4) this.fuseAddJump(this.last)
     code.push(p + len)
     code.push(OP_JMP)
     f.ifAlso.push(code.length)

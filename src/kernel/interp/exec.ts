@@ -865,6 +865,31 @@ export class Thread extends ThreadState {
           store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3)))
           pc += 24; break
         }
+        // a loop's step and test (OP_AJ): x = a + c, then compare x with b and jump if true
+        case 0x28a /* OP_AJ */: {
+          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)
+          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
+          if (x < load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
+          break
+        }
+        case 0x28b /* OP_AJ + 1 */: {
+          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)
+          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
+          if (x < load<i32>(pc, 12)) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
+          break
+        }
+        case 0x28c /* OP_AJ + 2 */: {
+          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)
+          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
+          if (x > load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
+          break
+        }
+        case 0x28d /* OP_AJ64 */: {
+          const x = load<i64>(fp + (<usize>load<i32>(pc) << 3)) + <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
+          store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), x)
+          if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
+          break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

@@ -105,7 +105,14 @@ export const OP_LDLLR: i32 = 0x285
 export const OP_STLLC: i32 = 0x287
 // three OP_COPYs in a row, in order (sha256's register rotation)        : a b c d e f
 export const OP_COPY3: i32 = 0x289
-export const OP_MAX: i32 = 0x28a
+// a loop's step and test: x = a + c (i32, FUSE_LCS), then a compare-and-jump (if true) of x
+// with local b: lt_s (OP_AJ), gt_s (OP_AJ + 2); with a constant b, lt_s (OP_AJ + 1)
+//                                                                       : a c x b target
+export const OP_AJ: i32 = 0x28a
+// the same for i64 (FUSE64_LXS, FUSE64_JLX_T lt_s): x = a + i64(i32 b); if x < i64(i32 n) jump
+//                                                                       : a b x n target
+export const OP_AJ64: i32 = 0x28d
+export const OP_MAX: i32 = 0x28e
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
