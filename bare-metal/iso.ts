@@ -3,9 +3,9 @@
 // Limine 8.2.0 (limine/): BIOS from a CD, BIOS from a disk or USB stick, UEFI. Needs xorriso and a
 // C compiler for Limine's host tool; no network. The ISO is written to a temporary file and
 // renamed, so `out` is either the complete new image or untouched.
-import { existsSync } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { constants, existsSync } from 'node:fs'
+import { access, copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 
 /** bare-metal/ of the checkout, found upwards: this file may run from its source or bundled in dist/. */
@@ -146,10 +146,21 @@ export async function buildIso (opts: BuildIsoOptions): Promise<void> {
   }
 }
 
-/** Builds Limine's host tool (bios-install) from the vendored source when it is missing or stale; returns its path. */
+/**
+ * Builds Limine's host tool (bios-install) from the vendored source when it is missing or stale;
+ * returns its path. Built in build/ beside bare-metal/, or under WASMOS_HOME when that is not
+ * writable (a package installed by root).
+ */
 async function limineTool (signal?: AbortSignal): Promise<string> {
-  const build = join(HERE, '..', 'build')
-  await mkdir(build, { recursive: true })
-  await run('flock', [join(build, 'limine.lock'), 'make', '-s', '-C', HERE, 'limine-tool'], signal)
-  return join(build, 'limine', 'limine')
+  let build = join(HERE, '..', 'build')
+  try {
+    await mkdir(build, { recursive: true })
+    await access(build, constants.W_OK)
+  } catch {
+    build = join(process.env['WASMOS_HOME'] ?? join(homedir(), '.wasmos'), 'build')
+    await mkdir(build, { recursive: true })
+  }
+  const tool = join(build, 'limine', 'limine')
+  await run('flock', [join(build, 'limine.lock'), 'make', '-s', '-C', HERE, `LIMINE_TOOL=${tool}`, 'limine-tool'], signal)
+  return tool
 }

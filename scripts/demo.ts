@@ -211,7 +211,8 @@ function kernelBuild (quick: boolean): KernelBuild {
 /** Boots an ISO under QEMU for a few seconds, showing the serial console until hello's greeting. */
 function boot (iso: string, limit: number): Promise<boolean> {
   const qemu = spawn('timeout', ['-k', '1', String(limit), 'qemu-system-x86_64', '-accel', 'tcg', '-cdrom', iso, '-m', '256M',
-    '-serial', 'stdio', '-display', 'none', '-no-reboot', '-monitor', 'none'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    '-serial', 'stdio', '-display', 'none', '-no-reboot', '-monitor', 'none', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04'],
+  { stdio: ['ignore', 'pipe', 'ignore'] })
   children.add(qemu)
   return new Promise((resolve) => {
     let seen = false
@@ -222,8 +223,8 @@ function boot (iso: string, limit: number): Promise<boolean> {
       rest = lines.pop() ?? ''
       for (const l of lines) {
         console.log(dim('  | ') + l)
-        // The machine halts once every program has ended; QEMU would wait for the time limit.
         if (/Hello from wasmos/.test(l)) seen = true
+        // Once every program has ended the stub exits QEMU through isa-debug-exit, or halts.
         if (/: halted$/.test(l)) qemu.kill('SIGTERM')
       }
     })
