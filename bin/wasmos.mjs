@@ -68,16 +68,19 @@ function runBundle () {
     cachedData = undefined
   }
   // The first line (module syntax) becomes the wrapper, so line numbers stay those of the file.
-  const script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, {
-    filename,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
-  })
+  const script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, { filename, cachedData })
   if (cachedData === undefined || script.cachedDataRejected === true) {
     process.once('exit', (code) => { if (code === 0) saveCache(script, cacheFile) })
   }
-  // The bundle's import.meta: the package's bin/ and dist/ resolve packages alike.
-  const meta = { url: bundle.href, filename, dirname: filename.slice(0, filename.lastIndexOf('/')), resolve: (s) => import.meta.resolve(s) }
+  // The bundle's import.meta, and its dynamic imports: the package's bin/ and dist/ resolve
+  // packages alike (and the bundle imports only packages and absolute URLs).
+  const meta = {
+    url: bundle.href,
+    filename,
+    dirname: filename.slice(0, filename.lastIndexOf('/')),
+    resolve: (s) => import.meta.resolve(s),
+    import: (s) => import(s)
+  }
   script.runInThisContext()(mod.createRequire(filename), meta)
 }
 

@@ -10,8 +10,9 @@
 // The bundle is an ES module that bin/wasmos.mjs can also run as the body of a classic script
 // (vm.Script, which takes a V8 code cache made after a run: see there). So its first line is the
 // only one that uses module syntax: it makes `require` and `__wasmosImportMeta` (what
-// `import.meta` is renamed to) and names the build (a hash of the bundle, keying the code caches);
-// nothing else in the bundle imports statically or awaits at the top level.
+// `import.meta` is renamed to, with `import` for dynamic imports) and names the build (a hash of
+// the bundle, keying the code caches); nothing else in the bundle imports statically or awaits at
+// the top level.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
 import { createHash } from 'node:crypto'
@@ -120,10 +121,14 @@ if (stale(outfile)) {
       }
     }, lazyBuiltins]
   })
-  const text = out.outputFiles[0].text.replace(/^#!.*\n/, '')
+  // Dynamic imports (of the packages left outside) go through __wasmosImportMeta.import, which
+  // imports relative to the bundle as module or as script alike (a script's own import() would
+  // need vm's experimental loader option).
+  const text = out.outputFiles[0].text.replace(/^#!.*\n/, '').replace(/(?<![\w$.])import\(/g, '__wasmosImportMeta.import(')
   if (/^\s*(import|export)\s|\bimport\.meta\b/m.test(text)) throw new Error('bundle: module syntax outside the first line; bin/wasmos.mjs could not run it as a script')
   const id = createHash('sha256').update(text).digest('hex').slice(0, 32)
   const head = "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url); " +
-    `const __wasmosImportMeta = import.meta; // wasmos-bundle ${id}\n`
+    'const __wasmosImportMeta = { url: import.meta.url, dirname: import.meta.dirname, filename: import.meta.filename, ' +
+    `resolve: (s) => import.meta.resolve(s), import: (s) => import(s) }; // wasmos-bundle ${id}\n`
   writeFileSync(outfile, head + text)
 }

@@ -124,7 +124,13 @@ function newHost (opts: Omit<RunOptions, 'main' | 'args'>, logger: Logger, polic
     imports: opts.imports,
     monitor: opts.monitor
   })
-  const streams = opts.streams ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
+  // Built when first used: process.stdin costs a start a stream (from /dev/null, a file stream)
+  // and most programs never read it.
+  const streams = opts.streams ?? {
+    get stdin () { return process.stdin },
+    get stdout () { return process.stdout },
+    get stderr () { return process.stderr }
+  }
   host.addNative(registryHandler(host))
   host.addNative(logHandler(host))
   host.addNative(stdioHandler(host, streams))

@@ -57,13 +57,15 @@ function formatBytes (n: number): string {
  * Shows fetch progress on stderr once the command has run for more than a second: a line updated
  * in place on a terminal, otherwise at most one line per second. Create it when the command starts.
  */
-export function progressReporter (stream: NodeJS.WriteStream = process.stderr): (p: FetchProgress) => void {
+export function progressReporter (given?: NodeJS.WriteStream): (p: FetchProgress) => void {
   const started = performance.now()
   let lastPrinted = 0
   return (p) => {
     const now = performance.now()
     const done = p.totalBytes !== undefined && p.bytes >= p.totalBytes
     if (now - started < 1000) return
+    // process.stderr built only now: a start that fetches nothing never builds it.
+    const stream = given ?? process.stderr
     if (!stream.isTTY && now - lastPrinted < 1000 && !done) return
     lastPrinted = now
     const total = p.totalBytes !== undefined ? ` of ${formatBytes(p.totalBytes)}` : ''

@@ -19,6 +19,7 @@
 //
 // Ctrl-C at a prompt denies, ends every program and the run ends with status 130.
 import type { Command } from 'commander'
+import { fstatSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
 import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
@@ -35,7 +36,7 @@ import type { NodeHost } from '../../kernel/node/host.ts'
 import type { GrantRequest } from '../../kernel/node/grants/request.ts'
 import { createLogger } from '../../kernel/node/logger.ts'
 import { WasmosError } from '../../kernel/node/errors.ts'
-import { InterruptedError, OutputGate, StdinGate, TerminalPrompt } from '../prompt/terminal.ts'
+import type { StdinGate, TerminalPrompt } from '../prompt/terminal.ts'
 import { sanitize } from '../../kernel/node/text.ts'
 import type { Answer, PromptInterface } from '../prompt/terminal.ts'
 import { knownInterfaces } from '../run.ts'
@@ -44,7 +45,18 @@ import type { ProgramSource } from '../../kernel/node/program.ts'
 import type { Program } from '../../kernel/node/program.ts'
 import type { Feature, Flags } from './feature.ts'
 
-interface TtyStream { isTTY?: boolean }
+/**
+ * Whether a standard descriptor is a terminal, as process.stdin/stderr.isTTY would say, without
+ * building those streams (process.stdin from /dev/null is a file stream, most runs never read it,
+ * and the log writes to the descriptor) and asking node:tty only about a character device.
+ */
+function isTerminal (fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice() && isatty(fd)
+  } catch {
+    return false
+  }
+}
 
 /** Bytes of log lines kept while a prompt is open; later ones are dropped (and counted). */
 const MAX_HELD_LOG = 1 << 20
@@ -58,21 +70,22 @@ export const prompt: Feature = {
     cmd.option('--grants-file <path>', 'permission sets to read instead of ./wasmos.json ({ "programs": { "<name or CID>": { "allow": [...], "deny": [...] } } })')
     cmd.option('-P, --permissions <set>', 'apply this permission set of wasmos.json (or --grants-file) to every program (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
   },
-  apply (flags: Flags, opts: RunOptions) {
-    // isatty(0), not process.stdin.isTTY: building process.stdin costs every start, and most runs
-    // never read it. Standard error first: the log builds it anyway, and when it is no terminal
-    // node:tty (which isatty needs) is not loaded at all.
-    const terminal = flags.prompt !== false && (process.stderr as TtyStream).isTTY === true && isatty(0)
+  async apply (flags: Flags, opts: RunOptions) {
+    const terminal = flags.prompt !== false && isTerminal(2) && isTerminal(0)
     const sets = readSets(flags.grantsFile as string | undefined)
     const use = (flags.permissions as string[] | undefined) ?? []
     if (use.length > 0 && sets === null) throw new WasmosError('ERR_GRANTS_FILE', `-P ${use[0]}: no wasmos.json here (give the file with --grants-file)`)
-    configureGrants(opts, { terminal, home: wasmosHome(), sets, use })
+    // The terminal prompt (and node:stream under it) only for a run that can prompt.
+    const ui = terminal ? await import('../prompt/terminal.ts') : undefined
+    configureGrants(opts, { terminal, ui, home: wasmosHome(), sets, use })
   }
 }
 
 export interface GrantSetup {
   /** Whether to ask on the terminal (stdin and stderr are terminals, prompting not turned off). */
   terminal: boolean
+  /** The terminal prompt's module, loaded by the caller when `terminal` (it is not otherwise). */
+  ui?: typeof import('../prompt/terminal.ts')
   home: string
   /** Permission sets read from wasmos.json or --grants-file, and the ones `-P` applies to all. */
   sets?: SetsFile | null
@@ -83,7 +96,9 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
   const store = new GrantStore(setup.home)
   const known = knownInterfaces()
   // Log lines (programs' included) wait while a prompt is open, like programs' output.
-  const logGate = setup.terminal && opts.logger === undefined ? new OutputGate(process.stderr, MAX_HELD_LOG) : undefined
+  const ui = setup.terminal ? setup.ui : undefined
+  if (setup.terminal && ui === undefined) throw new Error('configureGrants: a terminal setup needs ui (../prompt/terminal.ts)')
+  const logGate = ui !== undefined && opts.logger === undefined ? new ui.OutputGate(process.stderr, MAX_HELD_LOG) : undefined
   opts.logger ??= createLogger({ level: opts.logLevel, format: opts.logFormat, destination: logGate })
   const logger = opts.logger
   /** Decisions given earlier in this run, by program CID, kind and interface key. */
@@ -151,13 +166,13 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
 
   let gate: StdinGate | undefined
   let terminal: TerminalPrompt | null = null
-  if (setup.terminal) {
-    gate = new StdinGate(opts.streams?.stdin ?? process.stdin)
-    const stdout = new OutputGate(opts.streams?.stdout ?? process.stdout)
-    const stderr = new OutputGate(opts.streams?.stderr ?? process.stderr)
+  if (ui !== undefined) {
+    gate = new ui.StdinGate(opts.streams?.stdin ?? process.stdin)
+    const stdout = new ui.OutputGate(opts.streams?.stdout ?? process.stdout)
+    const stderr = new ui.OutputGate(opts.streams?.stderr ?? process.stderr)
     opts.streams = { stdin: gate, stdout, stderr }
     const outputs = logGate === undefined ? [stdout, stderr] : [stdout, stderr, logGate]
-    terminal = new TerminalPrompt({ input: process.stdin, output: process.stderr, gate, outputs, color: process.env.NO_COLOR === undefined })
+    terminal = new ui.TerminalPrompt({ input: process.stdin, output: process.stderr, gate, outputs, color: process.env.NO_COLOR === undefined })
   }
 
   let host: NodeHost | null = null
@@ -168,7 +183,7 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
     // A Ctrl-C between starting the handlers and the main program must not let the main start.
     const spawn = h.spawn.bind(h)
     h.spawn = async (...args) => {
-      if (terminal?.interrupted === true) throw new InterruptedError()
+      if (ui !== undefined && terminal?.interrupted === true) throw new ui.InterruptedError()
       return await spawn(...args)
     }
   }
@@ -219,7 +234,7 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
           recordScope(req.program, req.key, answer === 'a' && wide !== null ? wide.pattern : exact(s), answer)
           return answer === 'y' || answer === 'A' || answer === 'a'
         } catch (err) {
-          if (err instanceof InterruptedError) { interrupt(); return false }
+          if (ui !== undefined && err instanceof ui.InterruptedError) { interrupt(); return false }
           throw err
         }
       }
@@ -233,12 +248,12 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
           record(req.program, [req], answer)
           return answer === 'y' || answer === 'A'
         } catch (err) {
-          if (err instanceof InterruptedError) { interrupt(); return false }
+          if (ui !== undefined && err instanceof ui.InterruptedError) { interrupt(); return false }
           throw err
         }
       }
     } else {
-      const why = process.stdin.isTTY === true && process.stderr.isTTY === true ? 'prompting is off' : 'no terminal to ask'
+      const why = isTerminal(2) && isTerminal(0) ? 'prompting is off' : 'no terminal to ask'
       p.noAsk = why
       p.ask = (req: GrantRequest) => {
         const flag = known.get(req.key)?.name ?? cidOf(req.key)

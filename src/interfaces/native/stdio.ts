@@ -21,6 +21,8 @@ export function stdioHandler (host: HostServices, streams: StdioStreams): Native
   const readers: Reader[] = []
   let ended = false
   let listening = false
+  /** The output streams written to. */
+  const usedOutputs = new Set<Writable>()
 
   const serve = (): void => {
     // `ended` is set by the stream's end event, between calls of serve().
@@ -54,6 +56,7 @@ export function stdioHandler (host: HostServices, streams: StdioStreams): Native
     write (req) {
       const out = req.fd === 1 ? streams.stdout : req.fd === 2 ? streams.stderr : null
       if (out === null) throw new InterfaceError(BAD_FD)
+      usedOutputs.add(out)
       const written = req.data.length
       if (out.write(req.data)) return { written }
       return new Promise((resolve) => out.once('drain', () => resolve({ written })))
@@ -77,8 +80,9 @@ export function stdioHandler (host: HostServices, streams: StdioStreams): Native
         streams.stdin.pause()
       }
       // A write is answered once the stream took it, which may be before a slow pipe did: let
-      // what is still queued out before the run ends (the CLI exits right after it).
-      await Promise.all([streams.stdout, streams.stderr].map((out) => new Promise<void>((resolve) => {
+      // what is still queued out before the run ends (the CLI exits right after it). Only the
+      // streams written to: the others may not even be built yet (which costs a start).
+      await Promise.all([...usedOutputs].map((out) => new Promise<void>((resolve) => {
         if (out.writableLength === 0 || out.destroyed) resolve()
         else out.write('', () => resolve())
       })))

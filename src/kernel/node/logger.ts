@@ -3,6 +3,8 @@
 // `--log-format json`. Programs' `log` messages and the kernel's own lines both go here; standard
 // output stays the programs' own. The readable form is a small destination of our own rather than
 // pino-pretty, which took 11–14 ms of every start to load.
+import { fstatSync, writeSync } from 'node:fs'
+import { isatty } from 'node:tty'
 import { pino } from 'pino'
 import type { Logger as PinoLogger } from 'pino'
 import { sanitize } from './text.ts'
@@ -24,12 +26,47 @@ const LABELS = new Map<number, [string, number]>([
   [10, ['TRACE', 90]], [20, ['DEBUG', 36]], [30, ['INFO', 32]], [40, ['WARN', 33]], [50, ['ERROR', 31]], [60, ['FATAL', 35]]
 ])
 
+/** Where readable lines go. */
+interface LineSink { write (text: string): unknown }
+
+/**
+ * Standard error written synchronously through its file descriptor, as process.stderr writes it
+ * on Linux, without building process.stderr (on a pipe that loads Node's net and stream modules
+ * at every start). After a write that fails (a non-blocking descriptor that would block, a closed
+ * pipe) everything goes to process.stderr, which handles those as it always did.
+ */
+class StderrSink implements LineSink {
+  #stream: NodeJS.WritableStream | null = null
+
+  write (text: string): unknown {
+    if (this.#stream !== null) return this.#stream.write(text)
+    const bytes = Buffer.from(text)
+    let done = 0
+    try {
+      while (done < bytes.length) done += writeSync(2, bytes, done)
+      return true
+    } catch {
+      this.#stream = process.stderr
+      return this.#stream.write(bytes.subarray(done))
+    }
+  }
+}
+
+/** Whether standard error is a terminal, asking node:tty only for a character device. */
+function stderrIsTerminal (): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice() && isatty(2)
+  } catch {
+    return false
+  }
+}
+
 /** A pino destination writing each JSON entry as one readable, sanitised line. */
 class ReadableLines {
-  readonly #out: NodeJS.WritableStream
+  readonly #out: LineSink
   readonly #colour: boolean
 
-  constructor (out: NodeJS.WritableStream, colour: boolean) {
+  constructor (out: LineSink, colour: boolean) {
     this.#out = out
     this.#colour = colour
   }
@@ -50,7 +87,8 @@ export function createLogger (opts: LoggerOptions = {}): Logger {
     const dest = opts.destination === undefined ? pino.destination({ fd: 2, sync: true }) : opts.destination
     return pino({ level, base: null }, dest)
   }
-  const out = opts.destination ?? process.stderr
-  const colour = (out as { isTTY?: boolean }).isTTY === true && process.env.NO_COLOR === undefined
+  const tty = opts.destination === undefined ? stderrIsTerminal() : (opts.destination as { isTTY?: boolean }).isTTY === true
+  const out = opts.destination ?? new StderrSink()
+  const colour = tty && process.env.NO_COLOR === undefined
   return pino({ level, base: null, timestamp: false }, new ReadableLines(out, colour))
 }
