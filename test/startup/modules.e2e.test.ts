@@ -4,14 +4,14 @@
 // on first use; the control socket opens only in a run that lasts). The bundle runs from a V8 code
 // cache made by an earlier run of the same command, so the bundle is seen as a file read or imported.
 import { describe, expect, test } from 'vitest'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLI, NODE, program, ROOT } from '../helpers.ts'
 
 /** Runs the CLI with a preload that prints, at exit, the built-in modules the process loaded. */
-function loaded (args: string[], cacheDir?: string): { stdout: string, modules: Set<string>, files: string[] } {
+function loaded (args: string[], cacheDir?: string): { stdout: string, stderr: string, modules: Set<string>, files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'wasmos-startup-'))
   try {
     const report = join(dir, 'modules.json')
@@ -24,20 +24,23 @@ const readFileSync = fs.readFileSync
 fs.readFileSync = (path, ...rest) => { files.push(String(path)); return readFileSync(path, ...rest) }
 process.on('exit', () => writeFileSync(${JSON.stringify(report)}, JSON.stringify({ modules: process.moduleLoadList, files })))
 `)
-    const stdout = execFileSync(NODE, ['--import', preload, CLI, ...args], {
+    const run = spawnSync(NODE, ['--import', preload, CLI, ...args], {
       encoding: 'utf8',
       env: { ...process.env, WASMOS_HOME: dir, NO_COLOR: '1', ...(cacheDir !== undefined ? { NODE_COMPILE_CACHE: cacheDir } : {}) },
       stdio: ['ignore', 'pipe', 'pipe']
     })
+    if (run.status !== 0) throw new Error(`wasmos ${args.join(' ')} failed (${String(run.status)}): ${run.stderr}`)
     const r = JSON.parse(readFileSync(report, 'utf8')) as { modules: string[], files: string[] }
-    return { stdout, modules: new Set(r.modules.map((m) => m.replace(/^NativeModule /, ''))), files: r.files }
+    return { stdout: run.stdout, stderr: run.stderr, modules: new Set(r.modules.map((m) => m.replace(/^NativeModule /, ''))), files: r.files }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-// (net is not listed: Node loads it itself when standard output or error is a pipe.)
-const NOT_AT_START = ['http', 'https', 'http2', 'tls', 'worker_threads', 'internal/deps/undici/undici', 'zlib', 'cluster', 'child_process', 'v8']
+// Standard output and error are pipes here, standard input /dev/null: a run of hello (which only
+// logs) builds none of those streams, so neither net (a pipe's stream) nor tty loads.
+const NOT_AT_START = ['http', 'https', 'http2', 'tls', 'worker_threads', 'internal/deps/undici/undici', 'zlib', 'cluster', 'child_process', 'v8',
+  'net', 'tty']
 
 describe('start-up', () => {
   test('--version prints the package version without loading the bundle', () => {
@@ -48,7 +51,7 @@ describe('start-up', () => {
     expect(r.files.filter((f) => f.endsWith('/dist/wasmos.mjs'))).toEqual([])
   })
 
-  test('running a small program loads no network, TLS, HTTP, zlib, cluster or worker module', () => {
+  test('running a small program loads no network, TLS, HTTP, zlib, cluster, worker, tty or stream module', () => {
     const cache = mkdtempSync(join(tmpdir(), 'wasmos-startup-cache-'))
     try {
       // The first run writes the code cache of `run`; the second starts from it (V8 takes it, so
@@ -59,6 +62,7 @@ describe('start-up', () => {
       for (let i = 0; i < 2; i++) {
         const r = loaded(['run', program('hello')], cache)
         expect(r.stdout).toBe('')
+        expect(r.stderr).toBe('INFO: hello: Hello from wasmos!\n')
         expect(r.files.filter((f) => f.endsWith('/dist/wasmos.mjs'))).toHaveLength(1)
         const found = NOT_AT_START.filter((m) => r.modules.has(m))
         expect(found).toEqual([])
