@@ -18,6 +18,7 @@ import type { GrantPolicy, GrantRequest } from './grants/request.ts'
 import type { Scope } from './grants/scope.ts'
 import type { Program } from './program.ts'
 import { NO_IDS, Proc } from './proc.ts'
+import type { KeyEntry } from './proc.ts'
 import { refuelImports } from './imports/refuel.ts'
 import { REFUEL_MODULE, REFUEL_NAME } from './limits/rewrite/index.ts'
 import type { Logger } from './logger.ts'
@@ -215,27 +216,32 @@ export class NodeHost implements HostServices {
       proc.memory = memory
       proc.views()
     }
-    const entry = instance.exports._start as () => void
+    proc.started = true
+    this.#monitor?.resumed(proc)
+    this.#run(proc, instance, enter)
+    return proc
+  }
+
+  /** Runs a process's start function and `_start` (until they first suspend, then as they resume), and ends it. */
+  async #run (proc: Proc, instance: WebAssembly.Instance, enter: Enter): Promise<void> {
     // The start function (moved to an export before compiling, see bounds.ts) runs here, under
     // `promising`, so that it can be preempted like any other code.
     const init = instance.exports[START_EXPORT]
-    const begin = (fn: () => void): Promise<unknown> => enter(proc, WebAssembly.promising(fn))
-    const start = typeof init === 'function'
-      ? async () => { await begin(init as () => void); if (!proc.ended) await begin(entry) }
-      : () => begin(entry)
-    proc.started = true
-    this.#monitor?.resumed(proc)
-    start().then(
-      () => { if (!proc.ended) this.#end(proc, 0, null) },
-      (err: unknown) => {
+    try {
+      if (typeof init === 'function') {
+        await enter(proc, WebAssembly.promising(init as () => void))
         if (proc.ended) return
-        const exit = exitOf(err)
-        if (exit !== null) this.#end(proc, exit, null)
-        else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)
-        else this.#end(proc, TRAP_STATUS, trapped(sanitize(program.name), sanitize(messageOf(err), 300)))
       }
-    )
-    return proc
+      await enter(proc, WebAssembly.promising(instance.exports._start as () => void))
+    } catch (err) {
+      if (proc.ended) return
+      const exit = exitOf(err)
+      if (exit !== null) this.#end(proc, exit, null)
+      else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)
+      else this.#end(proc, TRAP_STATUS, trapped(sanitize(proc.program.name), sanitize(messageOf(err), 300)))
+      return
+    }
+    if (!proc.ended) this.#end(proc, 0, null)
   }
 
   /** Ends a process (exit, kill, limit). */
@@ -451,7 +457,7 @@ export class NodeHost implements HostServices {
    * defaults, stored decisions), so that `send` answers at once rather than holding the message.
    */
   #settle (proc: Proc, key: string, grant: number): void {
-    if (grant === GRANT_SEND) proc.settled.add(key)
+    if (grant === GRANT_SEND) (proc.settled ??= new Set<string>()).add(key)
     if (this.kernel.grantState(proc.pid, key, grant) !== GRANT_UNKNOWN) return
     const req = this.#grantRequest(proc.pid, key, grant)
     if (req === null) return
@@ -536,7 +542,8 @@ export class NodeHost implements HostServices {
   /** The interface key at `ptr` in the memory of `proc`. */
   #keyAt (proc: Proc, ptr: number): { bytes: Uint8Array, key: string } {
     const view = proc.view
-    const cached = proc.keyCache.get(ptr)
+    const cache = proc.keyCache ??= new Map<number, KeyEntry>()
+    const cached = cache.get(ptr)
     if (cached !== undefined) {
       // Programs pass the same digest again and again: compare it a word at a time.
       const b = cached.words
@@ -548,8 +555,8 @@ export class NodeHost implements HostServices {
     const words = new Uint32Array(8)
     for (let i = 0; i < 8; i++) words[i] = view.getUint32(ptr + i * 4, true)
     const entry = { bytes, words, key: hexOf(bytes) }
-    if (proc.keyCache.size > 256) proc.keyCache.clear()
-    proc.keyCache.set(ptr, entry)
+    if (cache.size > 256) cache.clear()
+    cache.set(ptr, entry)
     return entry
   }
 
@@ -577,7 +584,7 @@ export class NodeHost implements HostServices {
     const kernel = this.kernel
     const pid = proc.pid
     const iface = this.#keyAt(proc, ifacePtr)
-    if (!proc.settled.has(iface.key)) this.#settle(proc, iface.key, GRANT_SEND)
+    if (proc.settled?.has(iface.key) !== true) this.#settle(proc, iface.key, GRANT_SEND)
     const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
     const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
     this.#observer?.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
@@ -700,6 +707,9 @@ export class ExitSignal extends Error {
     this.status = status
   }
 }
+
+/** Runs a process's code: tells the shared adapter who runs (see adapter.ts), or not (`runNow`). */
+type Enter = <T>(proc: Proc, fn: () => T) => T
 
 /** Runs `fn` as it is (processes with imports of their own need no `current`). */
 function runNow<T> (_proc: Proc, fn: () => T): T {

@@ -6,6 +6,12 @@ import type { Program } from './program.ts'
 
 /** The filter of a `wait` on any message. */
 export const NO_IDS: number[] = []
+/** The views of a process before its memory exists: shared, since nothing is ever written to them. */
+const NO_BYTES = new Uint8Array(0)
+const NO_VIEW = new DataView(new ArrayBuffer(0))
+
+/** An interface key as read from a program's memory. */
+export interface KeyEntry { bytes: Uint8Array, words: Uint32Array, key: string }
 
 /** A running program. */
 export class Proc {
@@ -15,8 +21,8 @@ export class Proc {
   readonly args: string[]
   memory: WebAssembly.Memory | null = null
   #buffer: ArrayBufferLike | null = null
-  u8 = new Uint8Array(0)
-  view = new DataView(new ArrayBuffer(0))
+  u8 = NO_BYTES
+  view = NO_VIEW
   /** Resolves the pending blocking `wait`; called with this process. */
   wake: ((proc: Proc) => void) | null = null
   ended = false
@@ -26,14 +32,17 @@ export class Proc {
   started = false
   status = 0
   error: WasmosError | null = null
-  readonly exited: Promise<number>
-  resolveExit!: (status: number) => void
-  /** Interfaces whose send grant was settled before the first send (see NodeHost.#settle). */
-  readonly settled = new Set<string>()
+  #exited: Promise<number> | null = null
+  #resolveExit: ((status: number) => void) | null = null
+  /**
+   * Interfaces whose send grant was settled before the first send (see NodeHost.#settle); made
+   * at the first send, as the key cache below: many processes never send.
+   */
+  settled: Set<string> | null = null
   /** Host work since its last turn (WORK_SLICE). */
   work = 0
   /** Interface keys cached by pointer: programs pass the same digest again and again. */
-  readonly keyCache = new Map<number, { bytes: Uint8Array, words: Uint32Array, key: string }>()
+  keyCache: Map<number, KeyEntry> | null = null
   /** The result of a syscall that returned MUST_YIELD, returned once the process had its turn. */
   yielded = 0
   /** The ids the last `wait` filters on (kept while it blocks). */
@@ -51,7 +60,22 @@ export class Proc {
     this.parent = parent
     this.program = program
     this.args = args
-    this.exited = new Promise((resolve) => { this.resolveExit = resolve })
+  }
+
+  /** Resolves with its exit status (made when first asked for: most are never awaited). */
+  get exited (): Promise<number> {
+    if (this.#exited === null) {
+      this.#exited = this.ended
+        ? Promise.resolve(this.status)
+        : new Promise((resolve) => { this.#resolveExit = resolve })
+    }
+    return this.#exited
+  }
+
+  /** Called by the host once the process ended (`ended` and `status` set). */
+  resolveExit (status: number): void {
+    this.#resolveExit?.(status)
+    this.#resolveExit = null
   }
 
   /** Refreshes the views when the memory grew (its buffer is then a new one). */
