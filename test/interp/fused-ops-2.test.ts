@@ -2,8 +2,9 @@
 // global read and bumped (OP_GGET_ADD), ch in 3-address form (OP_CHX3), a stack binop stored to a
 // local, returns reading a slot (OP_RETL), loads from a slot plus a constant (OP_LDLC) and from
 // two locals (OP_LDLL, OP_LDLLR), a constant stored at two locals (OP_STLLC), three copies in a
-// row (OP_COPY3) and a loop's step and test (OP_AJ, OP_AJ64); out of bounds they trap like V8,
-// and each costs one internal instruction.
+// row (OP_COPY3), a loop's step and test (OP_AJ, OP_AJ64), an indexed address (OP_GIDX) and a
+// sigma added in place (OP_SIGMA_ADD); out of bounds they trap like V8, and each costs one
+// internal instruction.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -125,6 +126,19 @@ const MODULE = String.raw`(module
       end
     end
     local.get 2 local.get 1 i32.add local.get 3 i32.wrap_i64 i32.xor)
+  ;; sha256's schedule: W[t] = ... + sigma0 + ... + sigma1, its address pushed first (OP_GIDX), the
+  ;; sigmas added to the stack's top in place (OP_SIGMA_ADD), W[t] read back (OP_LDIDX)
+  (global $w (mut i32) (i32.const 2000))
+  (func (export "sched2") (param i32 i32) (result i32)
+    global.get $w local.get 0 i32.const 2 i32.shl i32.add
+    local.get 1 i32.const 3 i32.mul
+    local.get 1 i32.const 7 i32.rotr local.get 1 i32.const 18 i32.rotr i32.xor local.get 1 i32.const 3 i32.shr_u i32.xor
+    i32.add
+    local.get 0 i32.const 17 i32.rotr local.get 0 i32.const 19 i32.rotr i32.xor local.get 0 i32.const 10 i32.rotr i32.xor
+    i32.add
+    i32.store
+    global.get $w local.get 0 i32.const 2 i32.shl i32.add i32.load
+    global.get $w local.get 0 i32.const 1 i32.add i32.const 2 i32.shl i32.add i32.load i32.xor)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -177,10 +191,11 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'ret' || name === 'retbr' || name === 'ifret') return [n < 35 ? n : r() | 0]
   if (name === 'loops') return [n < 20 ? n * 13 : r() | 0]
   if (name === 'count' || name === 'count64') return [n - 3]
+  if (name === 'sched2') return [n % 64, r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -263,6 +278,9 @@ test('each fusion costs one internal instruction', () => {
   // three loads at two locals (two each unfused, three for those written to a local), xor, add,
   // return
   assert.equal(fuel('ldll', [900n, 3n]), 6n, 'ldll')
+  // the address (three unfused), the multiply, two sigmas added in place (two each unfused), the
+  // store, two indexed reads, the xor and the return
+  assert.equal(fuel('sched2', [5n, 77n]), 9n, 'sched2')
   // an iteration: the body's add and the step and test (two unfused)
   assert.equal(fuel('count', [11n]) - fuel('count', [10n]), 2n, 'count')
   assert.equal(fuel('count64', [11n]) - fuel('count64', [10n]), 2n, 'count64')

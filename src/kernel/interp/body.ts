@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC, FUSE_SL,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -609,6 +609,19 @@ export class BodyCompiler extends Compiler {
       this.last3 = -1
       this.last4 = -1
       this.last5 = -1
+      this.pop()
+      this.push(t)
+      this.keepRsp = true
+      return
+    }
+    if (!c.unreachable && n > c.height && op == 0x28 && this.vals[n - 1] == T_I32 && this.npending == 0 &&
+      this.rsp == this.numLocals + n && l0 >= 0 && l0 >= this.barrier && this.code.length == l0 + 4 && this.code[l0] == OP_GIDX) {
+      // an indexed address just pushed, loaded: OP_LDIDX (no index offset)
+      const code = this.code
+      const x = code[l0 + 1]; const a = code[l0 + 2]; const sh = code[l0 + 3]
+      code.length = l0
+      code.push(OP_LDIDX); code.push(x); code.push(a); code.push(0); code.push(sh); code.push(<i32>off)
+      this.last2 = -1
       this.pop()
       this.push(t)
       this.keepRsp = true

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -360,7 +360,7 @@ export class Compiler extends Validator {
     if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && (this.sigma() || this.andXor())) {
       this.rsp--
     } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
-      this.emit(op)
+      if (!(op == 0x6a && this.addIndexed())) this.emit(op)
       this.rsp--
     } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
       if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) } else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
@@ -386,6 +386,33 @@ export class Compiler extends Validator {
     this.pop()
     this.pop()
     this.push(k < 10 ? T_I32 : want)
+    return true
+  }
+
+  // At an i32.add of the two top values of the run-time stack (begin() just ran): `global.get g;
+  // local.get a; i32.const s; i32.shl` pushed before it become one OP_GIDX, a pushed sigma
+  // becomes one OP_SIGMA_ADD. False (nothing changed) otherwise.
+  addIndexed (): bool {
+    const code = this.code
+    const l = this.last2
+    if (l < 0 || l < this.barrier || l >= code.length) return false
+    if ((code[l] == OP_SIGMA_R || code[l] == OP_SIGMA_S) && code.length == l + 5) {
+      code[l] = OP_SIGMA_ADD + code[l] - OP_SIGMA_R
+    } else {
+      const g = this.last3
+      if (g < 0 || g < this.barrier || g + 2 != l || code.length != l + 3 || code[g] != 0x23 || code[l] != FUSE_LC + 16) return false
+      const a = code[l + 1]; const sh = code[l + 2]
+      code[g] = OP_GIDX
+      code[g + 2] = a
+      code[g + 3] = sh
+      code.length = g + 4
+      this.last = g
+    }
+    this.last2 = -1
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    this.lastPush = false
     return true
   }
 

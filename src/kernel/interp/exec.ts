@@ -890,6 +890,12 @@ export class Thread extends ThreadState {
           if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
           break
         }
+        case 0x28e /* OP_GIDX */: {
+          const g = load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))
+          store<i32>(sp, g + (load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) << load<i32>(pc, 8))); sp += 8; pc += 12; break
+        }
+        case 0x28f /* OP_SIGMA_ADD */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, load<i32>(sp - 8) + (rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12)))); pc += 16; break }
+        case 0x290 /* OP_SIGMA_ADD + 1 */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, load<i32>(sp - 8) + (rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12)))); pc += 16; break }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

@@ -112,7 +112,12 @@ export const OP_AJ: i32 = 0x28a
 // the same for i64 (FUSE64_LXS, FUSE64_JLX_T lt_s): x = a + i64(i32 b); if x < i64(i32 n) jump
 //                                                                       : a b x n target
 export const OP_AJ64: i32 = 0x28d
-export const OP_MAX: i32 = 0x28e
+// global g + (local a << s), pushed (an indexed array's address)         : g a s
+export const OP_GIDX: i32 = 0x28e
+// OP_SIGMA_R (+1: _S) added to the top of the stack in place (the sigma is not pushed)
+//                                                                       : x c1 c2 c3
+export const OP_SIGMA_ADD: i32 = 0x28f
+export const OP_MAX: i32 = 0x291
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
