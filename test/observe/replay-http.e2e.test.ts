@@ -1,14 +1,14 @@
 // An http-server session driven by real curl, recorded, then replayed with no network: the replay
 // gives the same output while the port it once listened on is held by a listener of the test's
-// own, which no connection ever reaches — the replay opens no socket; every accept, read and write
-// comes from the recording.
+// own, which no connection ever reaches, and under strace it makes no socket, bind, listen or
+// connect call at all — every accept, read and write comes from the recording.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { program, tempHome, wasmos } from '../helpers.ts'
+import { CLI, NODE, program, tempHome, wasmos } from '../helpers.ts'
 import { runTool, startServer } from '../host-io/server.ts'
 
 test('an http-server session driven by curl replays without a network', async () => {
@@ -53,4 +53,16 @@ test('an http-server session driven by curl replays without a network', async ()
     await new Promise<void>((resolve) => guard.close(() => resolve()))
   }
   assert.equal(connections, 0)
+
+  // The system calls of a replay: not one socket. (The same filter sees a listening Node.)
+  const traced = (out: string, args: string[]): ReturnType<typeof runTool> =>
+    runTool('strace', ['-f', '-qq', '-e', 'trace=socket,bind,listen,connect', '-o', out, 'env', `WASMOS_HOME=${home}`, NODE, ...args], { timeoutMs: 60_000 })
+  const control = join(site, 'control.strace')
+  await traced(control, ['-e', 'require("node:net").createServer().listen(0, "127.0.0.1", function () { this.close() })'])
+  assert.match(readFileSync(control, 'utf8'), /socket\(AF_INET/)
+  const syscalls = join(site, 'replay.strace')
+  const r = await traced(syscalls, [CLI, 'replay', path])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(r.stdout.toString(), recorded)
+  assert.equal(readFileSync(syscalls, 'utf8'), '')
 })
