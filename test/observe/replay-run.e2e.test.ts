@@ -147,6 +147,19 @@ describe('whole-run record and replay', () => {
     assert.equal(fagain.stderr, f.stderr)
   })
 
+  test('a memory cap (--max-memory) is kept: memory.grow fails in the replay where it failed in the run', async () => {
+    const d = dir()
+    const home = tempHome('replay-memory')
+    const path = join(d, 'mem.wlog')
+    const r = await inHome(home, ['run', '--record', path, '--max-memory', '2MiB', program('membomb')])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout + r.stderr, /memory\.grow failed at 32 pages/)
+    const again = await inHome(home, ['replay', path])
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(again.stdout, r.stdout)
+    assert.equal(again.stderr, r.stderr)
+  })
+
   test('cut short, altered, or another module under the recorded name: refused or reported', async () => {
     const d = dir()
     const home = tempHome('replay-bad')

@@ -72,7 +72,9 @@ export const record: Feature = {
       limit,
       embed: flags.embed === true,
       moduleOf: (cid) => modules.get(cid),
-      logLevel: opts.logLevel
+      logLevel: opts.logLevel,
+      // Checked by the limits feature already.
+      ...(flags.maxMemory === undefined ? {} : { maxMemoryPages: parseMemorySize(String(flags.maxMemory)) })
     })
     const close = (): void => recorder.close()
     // Ctrl-C or SIGTERM ends the process without unwinding the run: exit, which closes the recording.

@@ -34,6 +34,8 @@ export interface RecordHeader {
   embed: boolean
   /** The run's log level, so that a replay shows the same log lines. */
   logLevel: string
+  /** The run's memory cap (`--max-memory`, in pages): where `memory.grow` fails, in a replay too. */
+  maxMemoryPages?: number
 }
 
 /** How a process was started: which imports its module uses. */
@@ -155,6 +157,7 @@ export interface RecorderOptions {
   /** A module's bytes by CID (as loaded for the run). */
   moduleOf?: (cid: string) => Uint8Array | undefined
   logLevel?: string
+  maxMemoryPages?: number
 }
 
 export class RunRecorder extends NullObserver {
@@ -190,7 +193,7 @@ export class RunRecorder extends NullObserver {
     }
     this.#sink = recordSink(fd)
     this.#out = new FrameBuffer(this.#sink)
-    const header: RecordHeader = { name: opts.name, args: opts.args, embed: this.#embed, logLevel: opts.logLevel ?? 'info' }
+    const header: RecordHeader = { name: opts.name, args: opts.args, embed: this.#embed, logLevel: opts.logLevel ?? 'info', ...(opts.maxMemoryPages === undefined ? {} : { maxMemoryPages: opts.maxMemoryPages }) }
     this.#packed([RECORD_MAGIC, RECORD_VERSION, header])
   }
 

@@ -248,7 +248,7 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
     // (killed, Ctrl-C, a CPU limit) stops where its recording stops instead of running on.
     programs.set(p.cid, await loadProgram(bytes, p.name, {
       cid: p.cid,
-      rewrite: (b, cid) => rewriteCached(b, { maxMemoryPages: DEFAULT_MAX_MEMORY_PAGES }, { cid }).bytes,
+      rewrite: (b, cid) => rewriteCached(b, { maxMemoryPages: rec.header.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES }, { cid }).bytes,
       allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
     }))
   }
