@@ -3,7 +3,7 @@
 // running a stored program). Handles what programs and interface definitions use: CIDv0 and
 // CIDv1, codecs raw and dag-pb, hashes sha2-256 and identity; strings in base32 (`b…`) and
 // base58btc (`Qm…`, `z…`). Interoperates with `multiformats` through the binary form.
-import { createHash } from 'node:crypto'
+import { sha256 as digestOf } from '../kernel/node/sha256.ts'
 import { LoaderError } from './errors.ts'
 
 export const RAW = 0x55
@@ -218,8 +218,9 @@ export class Cid {
   }
 }
 
+/** SHA-256, without node:crypto for small inputs (see kernel/node/sha256.ts). */
 export function sha256 (bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest()
+  return digestOf(bytes)
 }
 
 export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {

@@ -5,6 +5,7 @@ import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { checkSignatures } from './bounds.ts'
 import { badModule, notWasm } from './errors.ts'
+import { sha256 } from './sha256.ts'
 import { shortCid } from './text.ts'
 import { unixfsCidOf } from './unixfs-cid.ts'
 
@@ -34,7 +35,7 @@ const CHUNK = 256 * 1024
  * (256 KiB or less): a raw block, sha2-256. Larger files are UnixFS DAGs (see unixfs-cid.ts).
  */
 export async function rawCidOf (bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+  const digest = sha256(bytes)
   return CID.createV1(0x55, createDigest(0x12, digest)).toString()
 }
 

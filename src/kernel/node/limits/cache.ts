@@ -14,11 +14,12 @@
 // are still returned.
 //
 // Only bytes are cached: Node offers no way to serialize a compiled WebAssembly.Module to disk.
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
+import { sha256 as sha256Of } from '../sha256.ts'
 import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
 
 export interface CacheOptions {
@@ -47,7 +48,8 @@ export function fuelCacheDir (home?: string): string {
 }
 
 function sha256 (data: Uint8Array | string): Buffer {
-  return createHash('sha256').update(data).digest()
+  const digest = sha256Of(data)
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.length)
 }
 
 /**
