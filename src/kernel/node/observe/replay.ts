@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto'
 import { Unpackr } from 'msgpackr'
 import { ANSWER_HEADER, encodeNotification, KIND_ANSWER, KIND_ENDED, KIND_MESSAGE, Notification, SEND_ANSWER, TRAP_STATUS } from '../../core/index.ts'
 import { MUST_YIELD, syscallImports } from '../adapter.ts'
-import { START_EXPORT } from '../bounds.ts'
+import { MAX_TABLE_ENTRIES, START_EXPORT, TABLE_ENTRY_BYTES } from '../bounds.ts'
 import { refuelImports } from '../imports/refuel.ts'
-import { rewriteCached } from '../limits/cache.ts'
-import { REFUEL_MODULE, REFUEL_NAME } from '../limits/rewrite/constants.ts'
+import { rewriteForRun } from '../limits/cache.ts'
+import { PAGE_SIZE, REFUEL_MODULE, REFUEL_NAME } from '../limits/rewrite/constants.ts'
 import { DEFAULT_MAX_MEMORY_PAGES } from '../limits/settings.ts'
 import { trapped, WasmosError } from '../errors.ts'
 import { loadProgram } from '../program.ts'
@@ -237,8 +237,11 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
     }
   }
 
-  // Compile every module first: a missing or wrong one is refused before anything runs.
+  // Compile every module first: a missing or wrong one is refused before anything runs. The same
+  // rewrite as the run's (limits/monitor.ts): its memory and table caps, its start function moved.
   const programs = new Map<string, Program>()
+  const maxMemoryPages = rec.header.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES
+  const maxTableEntries = Math.min(MAX_TABLE_ENTRIES, Math.floor(maxMemoryPages * PAGE_SIZE / TABLE_ENTRY_BYTES))
   for (const p of rec.processes) {
     if (p.kind === KIND_WASI_LEGACY) throw new ReplayError('ERR_REPLAY_WASI', `${p.name}: programs of the older wasi_unstable cannot be replayed`)
     if (programs.has(p.cid)) continue
@@ -248,7 +251,7 @@ export async function replay (rec: Recording, opts: ReplayOptions): Promise<Repl
     // (killed, Ctrl-C, a CPU limit) stops where its recording stops instead of running on.
     programs.set(p.cid, await loadProgram(bytes, p.name, {
       cid: p.cid,
-      rewrite: (b, cid) => rewriteCached(b, { maxMemoryPages: rec.header.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES }, { cid }).bytes,
+      rewrite: (b, cid) => rewriteForRun(b, { maxMemoryPages, maxTableEntries }, { cid }).bytes,
       allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
     }))
   }
