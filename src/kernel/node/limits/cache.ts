@@ -14,7 +14,6 @@
 // are still returned.
 //
 // Only bytes are cached: Node offers no way to serialize a compiled WebAssembly.Module to disk.
-import { randomBytes } from 'node:crypto'
 import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -139,7 +138,8 @@ function readEntry (path: string): Uint8Array | undefined {
 }
 
 function writeEntry (dir: string, path: string, bytes: Uint8Array): boolean {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  // Unique enough with the pid ('wx' refuses an existing file), and no node:crypto at start.
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`
   let fd: number | undefined
   try {
     mkdirSync(dir, { recursive: true })
