@@ -1,9 +1,11 @@
 /* Our own GDT with a TSS, loaded under both boot protocols: the TSS's interrupt stack (IST 1)
    lets NMI, double fault, page fault and machine check handlers run on a stack of their own,
    so a kernel stack overflow (a page fault on the guard page below the stack) is reported
-   instead of escalating to a triple fault. Also unmaps that guard page. */
+   instead of escalating to a triple fault. Also unmaps that guard page, and maps pages into
+   fresh virtual address space (page_map: kernel.wasm's linear memory behind guard pages). */
 #include "stub.h"
 #include "x86.h"
+#include <string.h>
 
 struct tss {
   uint32_t reserved0;
@@ -81,4 +83,57 @@ void stack_guard_init(void) {
   uint64_t *pt = phys_to_virt(*pde & PTE_ADDR);
   pt[(va >> 12) & 511] = 0;
   __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");   /* flush the TLB */
+}
+
+/* A free top-level slot of the higher half (512 GiB of virtual space), or 0 when there is none.
+   Limine uses slot 256 and up for the HHDM and 511 for the kernel; slots are taken from 510 down. */
+uint64_t page_free_slot(void) {
+  uint64_t cr3;
+  __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+  uint64_t *pml4 = phys_to_virt(cr3 & PTE_ADDR);
+  for (int i = 510; i > 256; i--)
+    if (!(pml4[i] & PTE_PRESENT)) return 0xffff000000000000ull | ((uint64_t)i << 39);
+  return 0;
+}
+
+/* A zeroed, 4 KiB-aligned page from the heap (kept for good: page tables and linear memory are
+   never given back), or 0. Pages are cut from 2 MiB chunks so that alignment wastes little. */
+static uint8_t *pool, *pool_end;
+static void *page_alloc(void) {
+  if (pool == pool_end) {
+    uint8_t *chunk = heap_alloc((2u << 20) + 4096);
+    if (!chunk) return 0;
+    pool = (uint8_t *)(((uintptr_t)chunk + 4095) & ~(uintptr_t)4095);
+    pool_end = pool + (2u << 20);
+  }
+  void *p = pool;
+  pool += 4096;
+  memset(p, 0, 4096);
+  return p;
+}
+
+/* Maps a zeroed RAM page, writable, at virtual address `va` (4 KiB-aligned, inside a slot from
+   page_free_slot) unless one is mapped there already. Returns 0, or -1 when memory ran out.
+   Assumes: page-table pages are reachable through phys_to_virt (Limine's HHDM), which is also
+   where the heap lives, so a heap page's physical address is its address minus the offset. */
+int page_map(uint64_t va) {
+  uint64_t cr3;
+  __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+  uint64_t *table = phys_to_virt(cr3 & PTE_ADDR);
+  for (int shift = 39; shift > 12; shift -= 9) {
+    uint64_t *e = &table[(va >> shift) & 511];
+    if (!(*e & PTE_PRESENT)) {
+      void *t = page_alloc();
+      if (!t) return -1;
+      *e = ((uint64_t)(uintptr_t)t - hhdm_offset) | 0x3;
+    }
+    table = phys_to_virt(*e & PTE_ADDR);
+  }
+  uint64_t *pte = &table[(va >> 12) & 511];
+  if (*pte & PTE_PRESENT) return 0;
+  void *page = page_alloc();
+  if (!page) return -1;
+  *pte = ((uint64_t)(uintptr_t)page - hhdm_offset) | 0x3;
+  __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+  return 0;
 }

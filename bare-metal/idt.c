@@ -49,6 +49,14 @@ void idt_init(void) {
 
 /* Assumes: called from isr_common with interrupts off, on the interrupted code's stack. */
 void trap(struct trapframe *tf) {
+  if (tf->vector == 14 && wasm_guard_fault(read_cr2())) {
+    /* kernel.wasm touched its linear memory out of bounds (wasm2c emits no bounds checks: the
+       memory sits behind unmapped guard pages). Resume in wasm_oob_trap, as if the faulting
+       instruction had called it, which unwinds to the stub's trap handler. */
+    tf->rip = (uint64_t)(uintptr_t)wasm_oob_trap;
+    tf->rsp = (tf->rsp & ~15ull) - 8;
+    return;
+  }
   if (tf->vector < 32) {
     const char *name = exception_names[tf->vector] ? exception_names[tf->vector] : "reserved";
     kprintf("\nwasmos stub: CPU exception %lu (%s) error %lx at rip %lx rsp %lx",
@@ -65,7 +73,7 @@ void trap(struct trapframe *tf) {
   int irq = (int)tf->vector - 32;
   if (pic_spurious(irq)) return;
   if (irq == 0) {
-    pit_tick();                         /* the stub owns the PIT: no ack needed */
+    pit_tick(tf->rip);                  /* the stub owns the PIT: no ack needed */
   } else if (irq == 4) {
     serial_intr();                      /* the stub owns COM1: bytes wait in its buffer */
   } else if (irq == 1 && !kbd_claimed) {

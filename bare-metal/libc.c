@@ -1,28 +1,58 @@
-/* The C library the wasm2c output and runtime need: memory and string functions (rep movsb/stosb,
-   which also keeps gcc from turning them into calls to themselves); malloc & co are in mem.c. */
+/* The C library the wasm2c output and runtime need: memory and string functions; malloc & co
+   are in mem.c. */
 #include "stub.h"
 #include <string.h>
 
-/* Assumes: the ranges do not overlap (memmove handles overlap); DF is clear (SysV ABI). */
+/* Memory moves go eight bytes at a time (unaligned loads and stores are fine on x86_64): under
+   an emulator such as QEMU's TCG, `rep movsb`/`rep stosb` and byte loops cost an emulated
+   iteration per byte, which made every allocation's zeroing and every message copy of the
+   wasm2c code slow. Loops, not calls to builtins: -fno-tree-loop-distribute-patterns keeps gcc
+   from turning them back into calls to these very functions. */
+typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_u64;
+
+/* Assumes: the ranges do not overlap (memmove handles overlap). */
 void *memcpy(void *dst, const void *src, size_t n) {
-  void *d = dst;
-  __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+  uint8_t *d = dst;
+  const uint8_t *s = src;
+  for (; n >= 32; n -= 32, d += 32, s += 32) {
+    uint64_t a = ((const unaligned_u64 *)s)[0], b = ((const unaligned_u64 *)s)[1];
+    uint64_t c = ((const unaligned_u64 *)s)[2], e = ((const unaligned_u64 *)s)[3];
+    ((unaligned_u64 *)d)[0] = a;
+    ((unaligned_u64 *)d)[1] = b;
+    ((unaligned_u64 *)d)[2] = c;
+    ((unaligned_u64 *)d)[3] = e;
+  }
+  for (; n >= 8; n -= 8, d += 8, s += 8) *(unaligned_u64 *)d = *(const unaligned_u64 *)s;
+  for (; n > 0; n--) *d++ = *s++;
   return dst;
 }
 
-/* Copies backwards when dst lies inside [src, src+n); restores DF afterwards. */
+/* Copies backwards when dst lies inside [src, src+n): each word is read before the words below
+   it are written, and those are all it could overlap. */
 void *memmove(void *dst, const void *src, size_t n) {
   if ((uintptr_t)dst - (uintptr_t)src >= n) return memcpy(dst, src, n);  /* no harmful overlap */
-  const uint8_t *s = (const uint8_t *)src + n - 1;
-  uint8_t *d = (uint8_t *)dst + n - 1;
-  __asm__ volatile("std; rep movsb; cld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+  uint8_t *d = (uint8_t *)dst + n;
+  const uint8_t *s = (const uint8_t *)src + n;
+  for (; n >= 8; n -= 8) {
+    d -= 8;
+    s -= 8;
+    *(unaligned_u64 *)d = *(const unaligned_u64 *)s;
+  }
+  while (n-- > 0) *--d = *--s;
   return dst;
 }
 
-/* Assumes: DF is clear. */
 void *memset(void *dst, int c, size_t n) {
-  void *d = dst;
-  __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+  uint8_t *d = dst;
+  uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+  for (; n >= 32; n -= 32, d += 32) {
+    ((unaligned_u64 *)d)[0] = v;
+    ((unaligned_u64 *)d)[1] = v;
+    ((unaligned_u64 *)d)[2] = v;
+    ((unaligned_u64 *)d)[3] = v;
+  }
+  for (; n >= 8; n -= 8, d += 8) *(unaligned_u64 *)d = v;
+  for (; n > 0; n--) *d++ = (uint8_t)c;
   return dst;
 }
 

@@ -17,6 +17,7 @@ void stub_main(void) {
   kbd_init();
   pic_unmask(1);                        /* the console keyboard, until a driver claims it */
   pit_init();
+  profile_init(bootinfo.cmdline);
   mem_init();
   kprintf("wasmos stub: heap %lu KiB, %d boot module(s)\n", heap_total() >> 10, bootinfo.nmodules);
   sti();

@@ -64,6 +64,8 @@ void panic(const char *fmt, ...) __attribute__((noreturn));
 void gdt_init(void);
 void stack_guard_init(void);
 extern char stack_guard[];              /* boot.S / limine_entry.S: the page below the stack */
+uint64_t page_free_slot(void);
+int page_map(uint64_t va);
 
 /* idt.c */
 void idt_init(void);
@@ -79,7 +81,9 @@ int pic_spurious(int irq);
 /* pit.c */
 #define TICK_HZ 1000
 void pit_init(void);
-void pit_tick(void);
+void pit_tick(uint64_t rip);
+void profile_init(const char *cmdline);
+void profile_dump(void);
 extern volatile uint64_t ticks;
 
 /* pci.c */
@@ -96,6 +100,8 @@ uint64_t heap_total(void);
 /* wasm_glue.c */
 void kernel_run(void) __attribute__((noreturn));
 void machine_exit(uint32_t code) __attribute__((noreturn));
+int wasm_guard_fault(uint64_t addr);
+void wasm_oob_trap(void) __attribute__((noreturn));
 
 /* Linker-script symbols. */
 extern char __kernel_start[], __kernel_end[];

@@ -6,6 +6,7 @@
 #include "x86.h"
 #include <string.h>
 #include "wasm-rt-impl.h"
+#include <sys/mman.h>
 #include "kernel.h"
 
 struct Z_stub_instance_t { wasm_rt_memory_t *memory; };
@@ -189,10 +190,48 @@ void Z_stubZ_exit(struct Z_stub_instance_t *s, u32 code) { (void)s; machine_exit
 /* QEMU's isa-debug-exit (iobase 0xf4) ends QEMU with status (code << 1) | 1. Without that
    device the write does nothing and the machine halts. */
 void machine_exit(uint32_t code) {
+  profile_dump();
   outl(0xf4, code);
   kprintf("wasmos stub: exit %u: halted\n", code);
   halt_forever();
 }
+
+/* kernel.wasm's linear memory, as wasm2c's runtime asks for it with WASM_RT_MEMCHECK_SIGNAL_HANDLER:
+   mmap reserves 8 GiB of virtual space (every address a 32-bit index plus a 32-bit offset can
+   reach) and maps nothing; mprotect maps zeroed RAM over the part in use, and memory.grow maps
+   more. The generated code then checks no bounds: an access past the memory's size hits an
+   unmapped page, and the page fault handler (idt.c) turns that into the wasm trap. One
+   reservation only (kernel.wasm has one memory); nothing is ever unmapped. */
+static uint64_t guard_base, guard_len;
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off) {
+  (void)addr; (void)prot; (void)flags; (void)fd; (void)off;
+  if (guard_len != 0 || len > (1ull << 39)) return MAP_FAILED;
+  guard_base = page_free_slot();
+  if (guard_base == 0) return MAP_FAILED;
+  guard_len = len;
+  return (void *)(uintptr_t)guard_base;
+}
+
+/* Maps [addr, addr + len) read-write; 0, or -1 outside the reservation or out of memory. */
+int mprotect(void *addr, size_t len, int prot) {
+  (void)prot;
+  uint64_t a = (uint64_t)(uintptr_t)addr & ~4095ull, end = (uint64_t)(uintptr_t)addr + len;
+  if (a < guard_base || end > guard_base + guard_len) return -1;
+  for (; a < end; a += 4096)
+    if (page_map(a) != 0) return -1;
+  return 0;
+}
+
+int munmap(void *addr, size_t len) { (void)addr; (void)len; return 0; }
+
+/* Whether a page fault at `addr` is kernel.wasm reaching past its linear memory. */
+int wasm_guard_fault(uint64_t addr) {
+  return guard_len != 0 && addr >= guard_base && addr - guard_base < guard_len;
+}
+
+/* Entered from the page fault handler in place of the faulting instruction. */
+void wasm_oob_trap(void) { wasm_rt_trap(WASM_RT_TRAP_OOB); }
 
 /* Assumes: the heap, interrupts and serial are up. Never returns. */
 void kernel_run(void) {

@@ -1,5 +1,5 @@
-/* Freestanding <sys/mman.h>: declarations only. wasm-rt-impl.c defines static mmap helpers that
-   are unused with WASM_RT_MEMCHECK_SIGNAL_HANDLER=0 and dropped by the compiler. */
+/* Freestanding <sys/mman.h>: what wasm-rt-impl.c uses for linear memory behind guard pages
+   (WASM_RT_MEMCHECK_SIGNAL_HANDLER=1): wasm_glue.c reserves virtual space and maps RAM into it. */
 #ifndef STUB_SYS_MMAN_H
 #define STUB_SYS_MMAN_H
 #include <stddef.h>
