@@ -3,8 +3,8 @@
 // local, returns reading a slot (OP_RETL), loads from a slot plus a constant (OP_LDLC) and from
 // two locals (OP_LDLL, OP_LDLLR), a constant stored at two locals (OP_STLLC), three copies in a
 // row (OP_COPY3), a loop's step and test (OP_AJ, OP_AJ64), an indexed address (OP_GIDX) and a
-// sigma added in place (OP_SIGMA_ADD); out of bounds they trap like V8, and each costs one
-// internal instruction.
+// sigma added in place (OP_SIGMA_ADD), a global plus a local pushed (OP_GADDL); out of bounds
+// they trap like V8, and each costs one internal instruction.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -139,6 +139,16 @@ const MODULE = String.raw`(module
     i32.store
     global.get $w local.get 0 i32.const 2 i32.shl i32.add i32.load
     global.get $w local.get 0 i32.const 1 i32.add i32.const 2 i32.shl i32.add i32.load i32.xor)
+  ;; msgpack's put(v >>> 8): the buffer's address pushed in one (OP_GADDL), the value computed on
+  ;; top, then stored; also out of bounds (buf above 64 KiB)
+  (func (export "gaddl") (param i32 i32) (result i32) (local i32)
+    local.get 0 i32.const 0x3ff i32.and i32.const 8192 i32.add global.set $buf
+    local.get 1 i32.const 7 i32.and local.set 2
+    global.get $buf local.get 2 i32.add local.get 1 i32.const 8 i32.shr_u i32.store8
+    global.get $buf local.get 2 i32.add local.get 1 i32.const 16 i32.shr_u i32.store16 offset=2
+    global.get $buf local.get 2 i32.add i32.load8_u
+    global.get $buf local.get 2 i32.add i32.load16_u offset=2 i32.const 8 i32.shl i32.xor
+    i32.const 900 global.set $buf)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -192,10 +202,11 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'loops') return [n < 20 ? n * 13 : r() | 0]
   if (name === 'count' || name === 'count64') return [n - 3]
   if (name === 'sched2') return [n % 64, r() | 0]
+  if (name === 'gaddl') return [r() | 0, r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -281,6 +292,10 @@ test('each fusion costs one internal instruction', () => {
   // the address (three unfused), the multiply, two sigmas added in place (two each unfused), the
   // store, two indexed reads, the xor and the return
   assert.equal(fuel('sched2', [5n, 77n]), 9n, 'sched2')
+  // the base set (three), the position, two addresses (two each unfused), two shifts, two
+  // stores, a read (OP_LDGL), an address and a read, a shift, the xor, the base reset (a
+  // constant to a slot, the slot to the global) and the return
+  assert.equal(fuel('gaddl', [5n, 0x12345678n]), 18n, 'gaddl')
   // an iteration: the body's add and the step and test (two unfused)
   assert.equal(fuel('count', [11n]) - fuel('count', [10n]), 2n, 'count')
   assert.equal(fuel('count64', [11n]) - fuel('count64', [10n]), 2n, 'count64')

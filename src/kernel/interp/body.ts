@@ -2,8 +2,8 @@
 
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
-  FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC, FUSE_SL,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX,
+  FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -594,17 +594,15 @@ export class BodyCompiler extends Compiler {
       return
     }
     const l0 = this.last
-    const g = this.last2
     if (!c.unreachable && n > c.height && (op == 0x28 || op == 0x2d) && this.vals[n - 1] == T_I32 && this.npending == 0 &&
-      this.rsp == this.numLocals + n && g >= 0 && g >= this.barrier && l0 == g + 2 && this.code.length == l0 + 2 &&
-      this.code[g] == 0x23 && this.code[l0] == FUSE_SL + 10) {
-      // `global.get g; local.get a; i32.add; i32.load`, the sum pushed: one OP_LDGL
+      this.rsp == this.numLocals + n && l0 >= 0 && l0 >= this.barrier && this.code.length == l0 + 3 && this.code[l0] == OP_GADDL) {
+      // `global.get g; local.get a; i32.add; i32.load`, the sum pushed (OP_GADDL): one OP_LDGL
       const code = this.code
-      const x = code[g + 1]
-      const a = code[l0 + 1]
-      code.length = g
+      const x = code[l0 + 1]
+      const a = code[l0 + 2]
+      code.length = l0
       code.push(op == 0x28 ? OP_LDGL : OP_LDGL + 1); code.push(x); code.push(a); code.push(<i32>off)
-      this.last = g
+      this.last = l0
       this.last2 = -1
       this.last3 = -1
       this.last4 = -1
@@ -718,15 +716,14 @@ export class BodyCompiler extends Compiler {
         // the address on top of the run-time stack, the value a local or a constant
         const code = this.code
         const l0 = this.last
-        const g = this.last2
-        if (this.vk[v] == V_LOCAL && (op == 0x36 || op == 0x3a) && g >= 0 && g >= this.barrier && l0 == g + 2 &&
-          code.length == l0 + 2 && code[g] == 0x23 && code[l0] == FUSE_SL + 10) {
-          // `global.get g; local.get a; i32.add; local.get v; store`: one OP_STGL
-          const x = code[g + 1]
-          const la = code[l0 + 1]
-          code.length = g
+        if (this.vk[v] == V_LOCAL && (op == 0x36 || op == 0x3a) && l0 >= 0 && l0 >= this.barrier &&
+          code.length == l0 + 3 && code[l0] == OP_GADDL) {
+          // `global.get g; local.get a; i32.add` (OP_GADDL); `local.get v; store`: one OP_STGL
+          const x = code[l0 + 1]
+          const la = code[l0 + 2]
+          code.length = l0
           code.push(op == 0x36 ? OP_STGL : OP_STGL + 1); code.push(x); code.push(la); code.push(<i32>this.vx[v]); code.push(<i32>off)
-          this.last = g
+          this.last = l0
           this.last2 = -1
           this.last3 = -1
           this.last4 = -1

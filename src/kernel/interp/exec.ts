@@ -896,6 +896,10 @@ export class Thread extends ThreadState {
         }
         case 0x28f /* OP_SIGMA_ADD */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, load<i32>(sp - 8) + (rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12)))); pc += 16; break }
         case 0x290 /* OP_SIGMA_ADD + 1 */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, load<i32>(sp - 8) + (rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12)))); pc += 16; break }
+        case 0x291 /* OP_GADDL */: {
+          store<i32>(sp, load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)))
+          sp += 8; pc += 8; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

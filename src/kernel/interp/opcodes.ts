@@ -117,7 +117,9 @@ export const OP_GIDX: i32 = 0x28e
 // OP_SIGMA_R (+1: _S) added to the top of the stack in place (the sigma is not pushed)
 //                                                                       : x c1 c2 c3
 export const OP_SIGMA_ADD: i32 = 0x28f
-export const OP_MAX: i32 = 0x291
+// global g + local a, pushed (a byte buffer's base and position)       : g a
+export const OP_GADDL: i32 = 0x291
+export const OP_MAX: i32 = 0x292
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
