@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { NODE, ROOT } from '../helpers.ts'
+import { newest } from '../../scripts/newest.ts'
 
 const onPath = (tool: string): boolean => (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, tool)))
 /** With these, `npm start` builds a kernel and boots it (else it prints how). */
@@ -28,8 +29,7 @@ function demo (): Promise<Result> {
 
 /** What the demo builds: its bundle and programs, and the kernel it boots (quick, unless the optimised one was built). */
 const outputs = ['dist/wasmos.mjs', 'programs/build/hello.wasm', 'programs/build/kv-server.wasm', 'programs/build/kv-client.wasm']
-const kernelOutputs = (): string[] => ['build/quick', 'build'].map((d) => [`${d}/kernel.wasm`, `${d}/bare-metal-kernel/kernel.elf`])
-  .filter((fs) => fs.every((f) => existsSync(join(ROOT, f)))).flat()
+const kernelOutputs = (dir: string): string[] => [`${dir}/kernel.wasm`, `${dir}/bare-metal-kernel/kernel.elf`]
 const mtimes = (files: string[]): number[] => files.map((f) => statSync(join(ROOT, f)).mtimeMs)
 
 describe('npm start', () => {
@@ -57,12 +57,17 @@ describe('npm start', () => {
   })
 
   test('a second run builds nothing', async () => {
-    const files = [...outputs, ...kernelOutputs()]
+    // In a tree shared with others at work, the kernel's sources may have changed since the first
+    // run: then rebuilding the kernel is right, and only the rest is checked.
+    const kernelSources = Math.max(...['core', 'interp', 'bare-metal'].map((d) => newest(join(ROOT, 'src', 'kernel', d))))
+    const fresh = ['build/quick', 'build'].filter((d) => kernelOutputs(d).every((f) => existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).mtimeMs >= kernelSources))
+    const kernelFresh = !bareMetal || fresh.length > 0
+    const files = [...outputs, ...fresh.flatMap(kernelOutputs)]
     const before = mtimes(files)
     const r = await demo()
     expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.stderr).not.toMatch(/^build: /m)
-    expect(r.stdout).not.toMatch(/compiles meanwhile|Kernel built in/)
+    if (kernelFresh) expect(r.stdout).not.toMatch(/compiles meanwhile|Kernel built in/)
     expect(mtimes(files)).toEqual(before)
   })
 })
