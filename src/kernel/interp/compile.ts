@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -681,10 +681,19 @@ export class Compiler extends Validator {
   }
 
   // The binop `op` (stack form, no immediates) that just computed slot from slot and slot + 1,
-  // rewritten as its 3-address form writing x; false if op is not a fusable binop.
+  // rewritten to write x: i32.add as OP_ADD_SET (which pops both), the others as their
+  // 3-address form (the run-time stack pointer stays above both operands); false if op is not a
+  // fusable binop.
   stackBinop3 (op: i32, slot: i32, x: i32): bool {
     if (op >= 0x100) return false
     const code = this.code
+    if (op == 0x6a) {
+      code[this.last] = OP_ADD_SET
+      code.push(x)
+      this.lastPush = false
+      this.rsp--
+      return true
+    }
     let k = binopIndex(op)
     if (k >= 0) code[this.last] = FUSE_LLS + k
     else {
@@ -694,6 +703,7 @@ export class Compiler extends Validator {
     }
     code.push(slot); code.push(slot + 1); code.push(x)
     this.lastPush = false
+    this.rsp++
     return true
   }
 
@@ -726,9 +736,7 @@ export class Compiler extends Validator {
     } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && this.retargetPush(code, <i32>x)) {
       this.rsp--
     } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && code.length == this.last + 1 && this.stackBinop3(code[this.last], slot, <i32>x)) {
-      // a binop of the two top slots: its 3-address form writes the local, and the run-time
-      // stack pointer stays above both operands
-      this.rsp++
+      // a binop of the two top slots writes the local (stackBinop3 set rsp)
     } else {
       if (refs) for (let e = 0; e < d; e++) if (this.vk[e] == V_LOCAL && this.vx[e] == <i64>x) this.store1(e)
       this.begin()

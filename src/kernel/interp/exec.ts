@@ -900,6 +900,7 @@ export class Thread extends ThreadState {
           store<i32>(sp, load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)))
           sp += 8; pc += 8; break
         }
+        case 0x292 /* OP_ADD_SET */: sp -= 16; store<u64>(fp + (<usize>load<i32>(pc) << 3), <u64><u32>(load<i32>(sp) + load<i32>(sp, 8))); pc += 4; break
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

@@ -119,7 +119,9 @@ export const OP_GIDX: i32 = 0x28e
 export const OP_SIGMA_ADD: i32 = 0x28f
 // global g + local a, pushed (a byte buffer's base and position)       : g a
 export const OP_GADDL: i32 = 0x291
-export const OP_MAX: i32 = 0x292
+// i32.add of the two top values of the stack, popped, to local x        : x
+export const OP_ADD_SET: i32 = 0x292
+export const OP_MAX: i32 = 0x293
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
