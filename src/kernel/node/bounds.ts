@@ -1,8 +1,10 @@
 // Checks and small edits of a module's bytes before it is compiled, beside the fuel rewrite: the
 // signatures of the `wasmos` imports and of `_start` (a wrong one is a one-line error before
 // anything runs, not a raw engine message), table sizes bounded like memory (a few hundred bytes
-// can declare gigabytes of tables, which V8 would allocate and die of), and the start function
-// turned into an export so that the host can call it where it can be preempted.
+// can declare gigabytes of tables, which V8 would allocate and die of), the start function
+// turned into an export so that the host can call it where it can be preempted, and active data
+// segments that lie close together written as one (V8 keeps a few words per segment in every
+// instance: compilers such as AssemblyScript emit one segment per constant).
 import { WasmosError } from './errors.ts'
 
 /** Bytes a table entry costs the engine: the bound on table entries is the memory cap / this. */
@@ -13,7 +15,7 @@ export const TABLE_ENTRY_BYTES = 8
  */
 export const MAX_TABLE_ENTRIES = 1 << 20
 /** Changes whenever the edits below change their output: cached modules made with others are redone. */
-export const BOUNDS_VERSION = 1
+export const BOUNDS_VERSION = 2
 /** The export the start function becomes (a name no compiler emits). */
 export const START_EXPORT = 'wasmos:start'
 
@@ -142,6 +144,126 @@ function cappedTables (bytes: Uint8Array, sec: Section, maxEntries: number): Uin
 /** A section as its id and body (the size is written from the body's length). */
 export interface SectionBody { id: number, body: Uint8Array }
 
+/** Zero bytes two data segments may have between them and still be written as one. */
+const DATA_GAP = 1024
+
+function sleb (n: number): number[] {
+  const out: number[] = []
+  for (;;) {
+    const b = n & 0x7f
+    n >>= 7
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out }
+    out.push(b | 0x80)
+  }
+}
+
+function readSleb32 (r: Reader): number {
+  let result = 0
+  let shift = 0
+  let byte: number
+  do {
+    byte = r.u8()
+    result |= (byte & 0x7f) << shift
+    shift += 7
+  } while ((byte & 0x80) !== 0 && shift < 35)
+  if ((byte & 0x80) !== 0) throw new RangeError('bad LEB128')
+  return shift < 32 && (byte & 0x40) !== 0 ? result | (-1 << shift) : result
+}
+
+/** Whether the code may name a data segment (memory.init, data.drop: 0xfc 8 and 0xfc 9); never wrong when it says no. */
+function mayNameSegments (code: Uint8Array): boolean {
+  for (let i = code.indexOf(0xfc); i >= 0; i = code.indexOf(0xfc, i + 1)) {
+    const r = new Reader(code, i + 1)
+    try {
+      const op = r.u32()
+      if (op === 8 || op === 9) return true
+    } catch {
+      return true
+    }
+  }
+  return false
+}
+
+/** Whether the module imports a memory (then its contents before instantiation are not all zero). */
+function importsMemory (imports: Uint8Array): boolean {
+  const r = new Reader(imports)
+  const n = r.u32()
+  for (let i = 0; i < n; i++) {
+    r.name()
+    r.name()
+    const kind = r.u8()
+    if (kind === 2) return true
+    if (kind === 0) r.u32()
+    else if (kind === 1) {
+      const t = r.u8()
+      if (t === 0x63 || t === 0x64) r.u32()
+      const flags = r.u8()
+      r.u32()
+      if ((flags & 1) !== 0) r.u32()
+    } else if (kind === 3) {
+      const t = r.u8()
+      if (t === 0x63 || t === 0x64) r.u32()
+      r.u8()
+    } else if (kind === 4) { r.u8(); r.u32() } else return true
+  }
+  return false
+}
+
+/**
+ * The data section with its active segments joined where they lie within DATA_GAP of each other
+ * (the gap written as zeros), and the new count; null when that could be seen: a segment that is
+ * passive, at a computed offset, or overlapping another, code that names segments, or a memory
+ * that is imported. Otherwise the memory holds the same bytes afterwards, and instantiation fails
+ * exactly when it did (a segment past the end of the memory), since the memory starts zeroed and
+ * nobody sees it before instantiation succeeds.
+ */
+function mergedData (list: SectionBody[]): { body: Uint8Array, count: number } | null {
+  const data = list.find((s) => s.id === 11)
+  if (data === undefined || !list.some((s) => s.id === 5)) return null
+  const imports = list.find((s) => s.id === 2)
+  const code = list.find((s) => s.id === 10)
+  try {
+    if (imports !== undefined && importsMemory(imports.body)) return null
+    if (code !== undefined && mayNameSegments(code.body)) return null
+    const r = new Reader(data.body)
+    const n = r.u32()
+    if (n < 2) return null
+    const segs: Array<{ at: number, bytes: Uint8Array }> = []
+    for (let i = 0; i < n; i++) {
+      if (r.u32() !== 0 || r.u8() !== 0x41) return null
+      const at = readSleb32(r) >>> 0
+      if (r.u8() !== 0x0b) return null
+      const len = r.u32()
+      if (r.pos + len > data.body.length) return null
+      segs.push({ at, bytes: data.body.subarray(r.pos, r.pos + len) })
+      r.pos += len
+    }
+    if (r.pos !== data.body.length) return null
+    segs.sort((a, b) => a.at - b.at)
+    const groups: Array<{ at: number, end: number, parts: typeof segs }> = []
+    for (const seg of segs) {
+      const last = groups[groups.length - 1]
+      const end = seg.at + seg.bytes.length
+      if (last !== undefined && seg.at < last.end) return null
+      if (last !== undefined && seg.at - last.end <= DATA_GAP) {
+        last.parts.push(seg)
+        last.end = end
+      } else groups.push({ at: seg.at, end, parts: [seg] })
+    }
+    if (groups.length === n) return null
+    const out: number[] = [...leb(groups.length)]
+    for (const g of groups) {
+      const bytes = new Uint8Array(g.end - g.at)
+      for (const p of g.parts) bytes.set(p.bytes, p.at - g.at)
+      out.push(0, 0x41, ...sleb(g.at | 0), 0x0b, ...leb(bytes.length))
+      for (let i = 0; i < bytes.length; i++) out.push(bytes[i])
+    }
+    return { body: new Uint8Array(out), count: groups.length }
+  } catch {
+    return null
+  }
+}
+
 /**
  * Both edits on a module's sections: tables capped at `maxEntries` (none when null) and, when
  * `moveStart`, the start function moved to START_EXPORT. Null when neither applies. Used on bytes
@@ -154,7 +276,8 @@ export function boundSections (list: SectionBody[], maxEntries: number | null, m
   const exp = list.find((s) => s.id === 7)
   // As before: a start function is only moved where there is an export section to move it to.
   const move = start !== undefined && exp !== undefined
-  if (tables === undefined && !move) return null
+  const data = mergedData(list)
+  if (tables === undefined && !move && data === null) return null
   const tableBody = tables === undefined ? undefined : cappedTables(tables.body, { id: 4, start: 0, end: tables.body.length }, maxEntries as number)
   const exportBody = move ? withStartExport(exp.body, { id: 7, start: 0, end: exp.body.length }, new Reader(start.body).u32()) : undefined
   const out: SectionBody[] = []
@@ -162,6 +285,8 @@ export function boundSections (list: SectionBody[], maxEntries: number | null, m
     if (move && s.id === 8) continue
     if (s === tables && tableBody !== undefined) out.push({ id: 4, body: tableBody })
     else if (s === exp && exportBody !== undefined) out.push({ id: 7, body: exportBody })
+    else if (data !== null && s.id === 11) out.push({ id: 11, body: data.body })
+    else if (data !== null && s.id === 12) out.push({ id: 12, body: new Uint8Array(leb(data.count)) })
     else out.push(s)
   }
   return out
