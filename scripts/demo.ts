@@ -75,7 +75,7 @@ interface Ran { code: number | null, stdout: string, output: string }
 function run (cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv, show?: boolean, capture?: boolean, terminal?: boolean, onStdout?: (text: string) => void } = {}): Promise<Ran> {
   const shown = opts.show !== false
   const stdio: StdioOptions = [opts.terminal === true ? 'inherit' : 'ignore', shown && opts.capture !== true ? 'inherit' : 'pipe', shown ? 'inherit' : 'pipe']
-  const child = spawn(cmd, args, { cwd: root, stdio, env: opts.env ?? process.env, detached: opts.terminal !== true })
+  const child = spawn(cmd, args, { stdio, env: opts.env ?? process.env, detached: opts.terminal !== true })
   children.add(child)
   let stdout = ''
   let output = ''
@@ -192,7 +192,7 @@ function kernelBuild (quick: boolean): KernelBuild {
   const k: KernelBuild = {
     wasm,
     quick,
-    label: quick ? `a quick build (asc -O0, ${cc} -O0)` : 'the optimised build (asc -O3, gcc -O2; a minute or more)',
+    label: quick ? `a quick build with asc -O0 and ${cc} -O0` : 'the optimised build with asc -O3 and gcc -O2, a minute or more',
     ready: false,
     done: (async () => {
       const asc = await run(process.execPath, [join(root, 'scripts', 'build.ts'), '65-kernel', ...(quick ? ['--quick-kernel'] : [])], { show: false })
@@ -298,7 +298,7 @@ async function main (): Promise<void> {
     console.log(bare.skip)
   } else {
     const k = bare.kernel
-    if (!k.ready) console.log(dim(`  Waiting for the kernel (${k.label}), which started compiling with the demo ${seconds(started)} ago.`))
+    if (!k.ready) console.log(dim(`  Waiting for the kernel, ${k.label}, started with the demo ${seconds(started)} ago.`))
     const left = KERNEL_WAIT_S * 1000 - (performance.now() - started)
     let timer: NodeJS.Timeout | undefined
     const kb = await Promise.race([k.done, new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), Math.max(left, 0)) })])
