@@ -19,7 +19,7 @@
 //
 // Ctrl-C at a prompt denies, ends every program and the run ends with status 130.
 import type { Command } from 'commander'
-import { fstatSync } from 'node:fs'
+import { fstatSync, statSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
 import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
@@ -48,11 +48,14 @@ import type { Feature, Flags } from './feature.ts'
 /**
  * Whether a standard descriptor is a terminal, as process.stdin/stderr.isTTY would say, without
  * building those streams (process.stdin from /dev/null is a file stream, most runs never read it,
- * and the log writes to the descriptor) and asking node:tty only about a character device.
+ * and the log writes to the descriptor) and asking node:tty only about a character device other
+ * than /dev/null.
  */
 function isTerminal (fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice() && isatty(fd)
+    const st = fstatSync(fd)
+    // /dev/null, the usual character device that is no terminal, answered without node:tty.
+    return st.isCharacterDevice() && st.rdev !== statSync('/dev/null').rdev && isatty(fd)
   } catch {
     return false
   }

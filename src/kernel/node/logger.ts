@@ -3,7 +3,7 @@
 // `--log-format json`. Programs' `log` messages and the kernel's own lines both go here; standard
 // output stays the programs' own. The readable form is a small destination of our own rather than
 // pino-pretty, which took 11–14 ms of every start to load.
-import { fstatSync, writeSync } from 'node:fs'
+import { fstatSync, statSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { pino } from 'pino'
 import type { Logger as PinoLogger } from 'pino'
@@ -52,10 +52,11 @@ class StderrSink implements LineSink {
   }
 }
 
-/** Whether standard error is a terminal, asking node:tty only for a character device. */
+/** Whether standard error is a terminal, asking node:tty only for a character device other than /dev/null. */
 function stderrIsTerminal (): boolean {
   try {
-    return fstatSync(2).isCharacterDevice() && isatty(2)
+    const st = fstatSync(2)
+    return st.isCharacterDevice() && st.rdev !== statSync('/dev/null').rdev && isatty(2)
   } catch {
     return false
   }
