@@ -1,7 +1,7 @@
 // One run of wasmos on Node: a host with the native interfaces, the handlers the user chose, then
 // the main program; resolves with the main program's exit status. `wasmos run` and `wasmos exec`
 // both come here; they differ only in where the bytes come from.
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import { INTERFACES } from '../interfaces/gen/index.ts'
 import { summaryOf } from '../interfaces/names.ts'
@@ -99,7 +99,9 @@ export class FileSource implements ProgramSource {
     }
     let bytes: Uint8Array
     try {
-      bytes = await readFile(path)
+      // Synchronously: one read of a file, mostly before anything runs; node:fs/promises (and four
+      // trips through libuv's thread pool) would cost the start of `wasmos run` more than it.
+      bytes = readFileSync(path)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT') throw new WasmosError('ERR_NOT_FOUND', `${name}: no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(name) ? ' (run npm run build to build the programs)' : ''}`)
