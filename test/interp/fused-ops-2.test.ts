@@ -4,7 +4,8 @@
 // two locals (OP_LDLL, OP_LDLLR), a constant stored at two locals (OP_STLLC), three copies in a
 // row (OP_COPY3), a loop's step and test (OP_AJ, OP_AJ64), an indexed address (OP_GIDX) and a
 // sigma added in place (OP_SIGMA_ADD), a global plus a local pushed (OP_GADDL); out of bounds
-// they trap like V8, and each costs one internal instruction.
+// they trap like V8, and each costs one internal instruction; so do a sum returned at the end
+// (OP_RET_ADD) and a fib call.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -62,6 +63,21 @@ const MODULE = String.raw`(module
     local.get 0 i32.const 1 i32.and br_if 0
     drop
     local.get 1)
+  ;; a sum falling through to the function's end returns at once (OP_RET_ADD); a branch to the
+  ;; end with a value lands on the return after it
+  (func (export "retadd") (param i32) (result i32)
+    local.get 0 i32.const 3 i32.mul
+    local.get 0 i32.const 1 i32.and br_if 0
+    local.get 0 i32.const 7 i32.mul i32.add)
+  (func $fib (param i32) (result i32)
+    local.get 0 i32.const 2 i32.lt_s
+    if (result i32) local.get 0
+    else
+      local.get 0 i32.const 1 i32.sub call $fib
+      local.get 0 i32.const 2 i32.sub call $fib
+      i32.add
+    end)
+  (func (export "fib") (param i32) (result i32) local.get 0 call $fib)
   ;; an if/else closing the function, a local in the then-branch (made a return of the local)
   ;; and one in the else-branch
   (func (export "ifret") (param i32) (result i32) (local i32)
@@ -203,10 +219,12 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'count' || name === 'count64') return [n - 3]
   if (name === 'sched2') return [n % 64, r() | 0]
   if (name === 'gaddl') return [r() | 0, r() | 0]
+  if (name === 'fib') return [n % 14]
+  if (name === 'retadd') return [n < 10 ? n : r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -279,8 +297,8 @@ test('each fusion costs one internal instruction', () => {
   assert.equal(fuel('ifret', [60n]), 3n, 'ifret')
   // two loads from a local plus a constant (two each unfused), the add and the return
   assert.equal(fuel('ldlc', [920n]), 4n, 'ldlc')
-  // six copies in two instructions, then six multiplies, five adds and the return
-  assert.equal(fuel('copy3', [1n, 2n, 3n]), 14n, 'copy3')
+  // six copies in two instructions, then six multiplies and five adds, the last one returning
+  assert.equal(fuel('copy3', [1n, 2n, 3n]), 13n, 'copy3')
   // two stores and a load at two locals (two each unfused) and the return
   assert.equal(fuel('stllc', [3000n, 1n]), 4n, 'stllc')
   // xor, sigma, add, ch (four unfused), add, add of a constant, add stored to the local (two
@@ -296,6 +314,12 @@ test('each fusion costs one internal instruction', () => {
   // stores, a read (OP_LDGL), an address and a read, a shift, the xor, the base reset (a
   // constant to a slot, the slot to the global) and the return
   assert.equal(fuel('gaddl', [5n, 0x12345678n]), 18n, 'gaddl')
+  // fib's instructions, less the exported wrapper's three (push, call, return): a leaf is the
+  // compare-and-jump and the return of its local; any other call the compare-and-jump, two
+  // argument computations, two calls and the add-and-return (OP_RET_ADD)
+  const f = (n: bigint): bigint => fuel('fib', [n]) - 3n
+  assert.equal(f(1n), 2n, 'fib: a leaf')
+  assert.equal(f(11n) - f(10n) - f(9n), 6n, 'fib: a call')
   // an iteration: the body's add and the step and test (two unfused)
   assert.equal(fuel('count', [11n]) - fuel('count', [10n]), 2n, 'count')
   assert.equal(fuel('count64', [11n]) - fuel('count64', [10n]), 2n, 'count64')

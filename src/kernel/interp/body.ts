@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -199,6 +199,12 @@ export class BodyCompiler extends Compiler {
           this.barrier = this.code.length
           for (let i = 0; i < c.results.length; i++) this.push(c.results[i])
           if (this.ctrls.length == 0) {
+            const l = this.last
+            if (retl >= 0 && retl == this.numLocals && l >= 0 && this.code.length == l + 1 && this.code[l] == 0x6a && this.rsp == retl + 1) {
+              // the sum falling through to the end returns at once (jumps to the end still land
+              // on the OP_RETL after it)
+              this.code[l] = OP_RET_ADD
+            }
             this.begin()
             this.emit(retl >= 0 ? OP_RETL : 0x0f)
             this.emit(retl >= 0 ? retl : f.type!.results.length)

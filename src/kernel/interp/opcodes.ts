@@ -121,7 +121,9 @@ export const OP_SIGMA_ADD: i32 = 0x28f
 export const OP_GADDL: i32 = 0x291
 // i32.add of the two top values of the stack, popped, to local x        : x
 export const OP_ADD_SET: i32 = 0x292
-export const OP_MAX: i32 = 0x293
+// i32.add of the stack's top two, returned (the function's last instruction) : -
+export const OP_RET_ADD: i32 = 0x293
+export const OP_MAX: i32 = 0x294
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
