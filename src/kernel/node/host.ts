@@ -42,7 +42,11 @@ export interface HostOptions {
   maxProcesses?: number
   /** Wraps programs that import WASI (set by the WASI adapter). */
   wasi?: WasiAdapter
-  /** More imports for a process beside `wasmos` (e.g. the scheduler's refuel import). */
+  /**
+   * More imports for a process beside `wasmos`. With these, each process gets a syscall adapter
+   * of its own (the shared one cannot tell who runs after an import of someone else resumes it),
+   * which costs every spawn an instance more: the refuel import comes from `monitor` instead.
+   */
   imports?: (proc: Proc) => WebAssembly.Imports
   /** Told when processes start, block, resume and end (CPU accounting, limits, stats). */
   monitor?: HostMonitor
