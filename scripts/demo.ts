@@ -195,13 +195,19 @@ function kernelBuild (quick: boolean): KernelBuild {
     label: quick ? `a quick build with asc -O0 and ${cc} -O0` : 'the optimised build with asc -O3 and gcc -O2, a minute or more',
     ready: false,
     done: (async () => {
-      const asc = await run(process.execPath, [join(root, 'scripts', 'build.ts'), '65-kernel', ...(quick ? ['--quick-kernel'] : [])], { show: false })
-      if (asc.code !== 0) return { ...asc, seconds: seconds(since), compiled: true }
       mkdirSync(stub, { recursive: true })
       // Under the lock `wasmos iso` takes on the same directory.
-      const make = await run('flock', [`${stub}.lock`, 'make', '-s', '-C', join(root, 'bare-metal'), `KERNEL_WASM=${wasm}`, `BUILD=${stub}`,
-        ...(quick ? [`KERNEL_CC=${cc}`, 'KERNEL_CFLAGS=-O0 -g0'] : []), `NODE24=${process.execPath}`, 'elf', 'limine-tool'], { show: false })
-      return { ...make, output: asc.output + make.output, seconds: seconds(since), compiled: mtime(join(stub, 'kernel.elf')) !== before }
+      const make = (targets: string[]): Promise<Ran> => run('flock', [`${stub}.lock`, 'make', '-s', '-C', join(root, 'bare-metal'),
+        `KERNEL_WASM=${wasm}`, `BUILD=${stub}`, ...(quick ? [`KERNEL_CC=${cc}`, 'KERNEL_CFLAGS=-O0 -g0'] : []), `NODE24=${process.execPath}`,
+        ...targets], { show: false })
+      // The stub's own objects and Limine's tool do not need kernel.wasm: built while asc runs.
+      const [asc, first] = await Promise.all([
+        run(process.execPath, [join(root, 'scripts', 'build.ts'), '65-kernel', ...(quick ? ['--quick-kernel'] : [])], { show: false }),
+        make(['stub-objs', 'limine-tool'])
+      ])
+      if (asc.code !== 0 || first.code !== 0) return { ...(asc.code !== 0 ? asc : first), output: asc.output + first.output, seconds: seconds(since), compiled: true }
+      const elf = await make(['elf'])
+      return { ...elf, output: asc.output + first.output + elf.output, seconds: seconds(since), compiled: mtime(join(stub, 'kernel.elf')) !== before }
     })()
   }
   k.done.then(() => { k.ready = true }, () => {})
