@@ -43,8 +43,8 @@ if (answer !== null) {
  * start then either compiles the functions the command calls or reads the code of all of them.
  * The bundle is also a classic script after its first line (the build step sees to it), so it runs
  * here through vm.Script with a V8 code cache made at the end of an earlier successful run of the
- * same command (run, exec, or any other): the functions that command calls, compiled, and nothing
- * else. The cache sits in Node's compile cache directory, named by the build's hash (first line of
+ * same command (run, exec, or any other; not a help page): the functions that command calls,
+ * compiled, and nothing else. The cache sits in Node's compile cache directory, named by the build's hash (first line of
  * the bundle), the command and the Node version; V8 refuses a cache of another V8 or other flags,
  * and a refused or missing cache is made again at exit. Without a compile cache directory
  * (NODE_DISABLE_COMPILE_CACHE) or a bundle of another shape, the bundle is imported.
@@ -69,7 +69,10 @@ function runBundle () {
   }
   // The first line (module syntax) becomes the wrapper, so line numbers stay those of the file.
   const script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, { filename, cachedData })
-  if (cachedData === undefined || script.cachedDataRejected === true) {
+  // Made from a run that did the command's work: one that succeeded and was not asked for help
+  // (a cache taken is kept, so a help page's would stay the command's).
+  const help = args.includes('--help') || args.includes('-h')
+  if ((cachedData === undefined || script.cachedDataRejected === true) && !help) {
     process.once('exit', (code) => { if (code === 0) saveCache(script, cacheFile) })
   }
   // The bundle's import.meta, and its dynamic imports: the package's bin/ and dist/ resolve
