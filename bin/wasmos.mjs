@@ -68,7 +68,13 @@ function runBundle () {
     cachedData = undefined
   }
   // The first line (module syntax) becomes the wrapper, so line numbers stay those of the file.
-  const script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, { filename, cachedData })
+  let script
+  try {
+    script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, { filename, cachedData })
+  } catch {
+    // Not a script after all (say, a top-level await crept in): as a module it still runs.
+    return import(bundle.href)
+  }
   // Made from a run that did the command's work: one that succeeded and was not asked for help
   // (a cache taken is kept, so a help page's would stay the command's).
   const help = args.includes('--help') || args.includes('-h')
