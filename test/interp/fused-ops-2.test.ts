@@ -5,7 +5,7 @@
 // row (OP_COPY3), a loop's step and test (OP_AJ, OP_AJ64), an indexed address (OP_GIDX) and a
 // sigma added in place (OP_SIGMA_ADD), a global plus a local pushed (OP_GADDL); out of bounds
 // they trap like V8, and each costs one internal instruction; so do a sum returned at the end
-// (OP_RET_ADD) and a fib call.
+// (OP_RET_ADD), a fib call and two adds in a row (OP_ADD3).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -165,6 +165,17 @@ const MODULE = String.raw`(module
     global.get $buf local.get 2 i32.add i32.load8_u
     global.get $buf local.get 2 i32.add i32.load16_u offset=2 i32.const 8 i32.shl i32.xor
     i32.const 900 global.set $buf)
+  ;; sha256's add chains under a pending local, in 3-address form: two adds in a row are one
+  ;; (OP_ADD3), the first's sum in the slot above the second's
+  (func (export "adds") (param i32 i32 i32) (result i32) (local i32)
+    local.get 2
+    local.get 0
+    local.get 1 i32.const 5 i32.rotl
+    local.get 2 i32.const 3 i32.mul
+    local.get 2 local.get 1 i32.xor
+    i32.add i32.add i32.add local.set 3
+    local.get 0 local.get 3 i32.add local.get 1 i32.add
+    i32.xor local.get 3 i32.add)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -224,7 +235,7 @@ function args (name: string, n: number, r: () => number): number[] {
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)

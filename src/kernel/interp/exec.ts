@@ -902,6 +902,10 @@ export class Thread extends ThreadState {
           sp += 8; pc += 8; break
         }
         case 0x292 /* OP_ADD_SET */: sp -= 16; store<u64>(fp + (<usize>load<i32>(pc) << 3), <u64><u32>(load<i32>(sp) + load<i32>(sp, 8))); pc += 4; break
+        case 0x294 /* OP_ADD3 */: {
+          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))
+          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), x); pc += 16; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

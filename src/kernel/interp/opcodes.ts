@@ -123,7 +123,9 @@ export const OP_GADDL: i32 = 0x291
 export const OP_ADD_SET: i32 = 0x292
 // i32.add of the stack's top two, returned (the function's last instruction) : -
 export const OP_RET_ADD: i32 = 0x293
-export const OP_MAX: i32 = 0x294
+// two i32.adds in a row, the second adding to the first's sum: y = a + b + c : a b c y
+export const OP_ADD3: i32 = 0x294
+export const OP_MAX: i32 = 0x295
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
