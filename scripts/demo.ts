@@ -248,8 +248,7 @@ function planBareMetal (): { kernel: KernelBuild | null, skip: string | null } {
     return { kernel: null, skip: `  Building the ISO needs ${missing.join(', ')} (Debian: apt-get install make gcc binutils wabt xorriso util-linux)` }
   }
   // A tree where `npm run iso` or `npm test` built the optimised kernel boots that one.
-  if (kernelBuilt(join(root, 'build')) && !wantIso) return { kernel: kernelBuild(false), skip: null }
-  return { kernel: kernelBuild(!wantIso), skip: null }
+  return { kernel: kernelBuild(!wantIso && !kernelBuilt(join(root, 'build'))), skip: null }
 }
 
 async function main (): Promise<void> {
