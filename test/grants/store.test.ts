@@ -152,7 +152,7 @@ test('wasmos inspect shows the name, imports, exports and the declared interface
   assert.match(r.stdout, /^ {2}_start \(function\)$/m)
   assert.match(r.stdout, new RegExp(`^ {2}send to tcp ${TCP_CID}\n {4}why: "to send your score to the high-score server"$`, 'm'))
   const json = JSON.parse((await wasmos(['inspect', '--json', program('tictactoe')])).stdout) as { interfaces: unknown[] }
-  assert.deepEqual(json.interfaces, [{ cid: TCP_CID, name: 'tcp', kind: 'send', reason: 'to send your score to the high-score server' }])
+  assert.deepEqual(json.interfaces, [{ cid: TCP_CID, name: 'tcp', kind: 'send', scope: null, reason: 'to send your score to the high-score server' }])
   const hello = await wasmos(['inspect', program('hello')])
   assert.match(hello.stdout, /^interfaces it declares: \(none\)$/m)
 })
