@@ -5,7 +5,8 @@
 // row (OP_COPY3), a loop's step and test (OP_AJ, OP_AJ64), an indexed address (OP_GIDX) and a
 // sigma added in place (OP_SIGMA_ADD), a global plus a local pushed (OP_GADDL); out of bounds
 // they trap like V8, and each costs one internal instruction; so do a sum returned at the end
-// (OP_RET_ADD), a fib call and two adds in a row (OP_ADD3).
+// (OP_RET_ADD), a fib call, two adds in a row (OP_ADD3) and a loop rotated with the length read
+// at its top.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -176,6 +177,17 @@ const MODULE = String.raw`(module
     i32.add i32.add i32.add local.set 3
     local.get 0 local.get 3 i32.add local.get 1 i32.add
     i32.xor local.get 3 i32.add)
+  ;; a loop over an array's length read at its top (msgpack's putStr): rotated with the read
+  (func (export "lenloop") (param i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 4 i32.sub local.get 0 i32.const 15 i32.and i32.store
+    loop
+      local.get 1 local.get 0 i32.const 20 i32.sub i32.load offset=16 i32.lt_s if
+        local.get 2 local.get 1 i32.add i32.const 3 i32.mul local.set 2
+        local.get 1 i32.const 1 i32.add local.set 1
+        br 1
+      end
+    end
+    local.get 2)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -231,11 +243,12 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'sched2') return [n % 64, r() | 0]
   if (name === 'gaddl') return [r() | 0, r() | 0]
   if (name === 'fib') return [n % 14]
+  if (name === 'lenloop') return [3004 + n * 9]
   if (name === 'retadd') return [n < 10 ? n : r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -331,6 +344,9 @@ test('each fusion costs one internal instruction', () => {
   const f = (n: bigint): bigint => fuel('fib', [n]) - 3n
   assert.equal(f(1n), 2n, 'fib: a leaf')
   assert.equal(f(11n) - f(10n) - f(9n), 6n, 'fib: a call')
+  // an iteration of a loop testing a length read at its top: the body's add, multiply and set,
+  // the step, the read and the test (seven with the jump back, unrotated)
+  assert.equal(fuel('lenloop', [3005n]) - fuel('lenloop', [3004n]), 6n, 'lenloop')
   // an iteration: the body's add and the step and test (two unfused)
   assert.equal(fuel('count', [11n]) - fuel('count', [10n]), 2n, 'count')
   assert.equal(fuel('count64', [11n]) - fuel('count64', [10n]), 2n, 'count64')

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -585,7 +585,9 @@ export class Compiler extends Validator {
   // repeat it inverted, jumping into the if's body when it holds and else on to the if's false
   // target, so that an iteration costs one conditional jump instead of a jump and a conditional
   // jump. Only when no value moves (a plain jump) and the compare reads locals, constants or
-  // slots below the loop, which the loop body does not change. False if not applicable.
+  // slots below the loop, which the loop body does not change, or the slot that a load at the
+  // loop start computed for it (OP_LDLC, e.g. a length): that load is repeated too. False if not
+  // applicable.
   rotateLoop (d: u32): bool {
     const i = this.ctrls.length - 1 - <i32>d
     const l = this.ctrls[i]
@@ -593,8 +595,11 @@ export class Compiler extends Validator {
     const f = this.ctrls[i + 1]
     if (f.op != 0x04) return false
     const code = this.code
-    const p = l.loopPc
-    if (p < 0 || p >= code.length) return false
+    const l0 = l.loopPc
+    if (l0 < 0 || l0 >= code.length) return false
+    // a load computing the compare's operand first (a length read: OP_LDLC) is repeated with it
+    const h = (code[l0] == OP_LDLC || code[l0] == OP_LDLC + 1) && l0 + 5 < code.length ? 5 : 0
+    const p = l0 + h
     const op = code[p]
     let len = 4
     let inv = 0
@@ -609,9 +614,10 @@ export class Compiler extends Validator {
     else if (op == OP_JZ || op == OP_JNZ) { inv = op == OP_JZ ? OP_JNZ : OP_JZ; len = 3 } else return false
     // it must be the if's own jump: the instruction at the loop start ends with the if's target
     if (f.ifFix != p + len - 1) return false
+    for (let k = 0; k < h; k++) code.push(code[l0 + k])
     code.push(inv)
     for (let k = 1; k < len - 1; k++) code.push(code[p + k])
-    if (len == 4) this.fuseAddJump(this.last)
+    if (len == 4 && h == 0) this.fuseAddJump(this.last)
     code.push(p + len)
     code.push(OP_JMP)
     f.ifAlso.push(code.length)
