@@ -3,8 +3,11 @@
 // sharding, files named by the base32upper multihash) so Helia opens the same directory when
 // it serves; the program index uses datastore-fs's layout (`<key>.data` files) under
 // `datastore/wasmos/programs`. Every write goes to a temporary file that is then renamed, so an
-// interrupted write leaves nothing partial under a real name.
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
+// interrupted write leaves nothing partial under a real name. What running a stored program reads
+// (the config, the index, one small block) is read synchronously: a few small local files, where
+// node:fs/promises would cost a start more to load (with the modules it brings) than the reads.
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { base32Encode, Cid } from './cid.ts'
@@ -40,7 +43,7 @@ export function resolveHome (home?: string): string {
 export async function readConfig (home: string): Promise<HomeConfig> {
   let text: string
   try {
-    text = await readFile(join(home, 'config.json'), 'utf8')
+    text = readFileSync(join(home, 'config.json'), 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { peers: [], gateways: [] }
     throw new LoaderError('ERR_IO', `cannot read ${join(home, 'config.json')}: ${(err as Error).message}`)
@@ -104,14 +107,14 @@ export class LocalStore {
   async readBlock (cid: Cid): Promise<Uint8Array | undefined> {
     let bytes: Uint8Array
     try {
-      bytes = await readFile(this.blockPath(cid))
+      bytes = readFileSync(this.blockPath(cid))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw new LoaderError('ERR_IO', `cannot read block ${cid}: ${(err as Error).message}`)
     }
     if (!cid.matches(bytes)) {
       // Never serve it again: removed, the block counts as missing and can be fetched anew.
-      await rm(this.blockPath(cid), { force: true })
+      rmSync(this.blockPath(cid), { force: true })
       throw new LoaderError('ERR_HASH_MISMATCH', `stored block ${cid} was corrupt (its bytes did not match its CID) and has been removed: fetch the program again`)
     }
     return bytes
@@ -119,7 +122,7 @@ export class LocalStore {
 
   async hasBlock (cid: Cid): Promise<boolean> {
     try {
-      await stat(this.blockPath(cid))
+      statSync(this.blockPath(cid))
       return true
     } catch {
       return false
@@ -182,7 +185,7 @@ export class LocalStore {
 
   async getEntry (cid: Cid): Promise<ProgramEntry | undefined> {
     try {
-      return JSON.parse(await readFile(this.#entryPath(cid.toString()), 'utf8')) as ProgramEntry
+      return JSON.parse(readFileSync(this.#entryPath(cid.toString()), 'utf8')) as ProgramEntry
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw new LoaderError('ERR_IO', `cannot read the index entry of ${cid}: ${(err as Error).message}`)
@@ -200,7 +203,7 @@ export class LocalStore {
   /** CIDs (strings) of the indexed programs. */
   async entryNames (): Promise<string[]> {
     try {
-      return (await readdir(this.programsDir)).filter((f) => f.endsWith('.data')).map((f) => f.slice(0, -'.data'.length))
+      return readdirSync(this.programsDir).filter((f) => f.endsWith('.data')).map((f) => f.slice(0, -'.data'.length))
     } catch {
       return []
     }

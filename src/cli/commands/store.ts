@@ -58,10 +58,10 @@ function formatBytes (n: number): string {
  * in place on a terminal, otherwise at most one line per second. Create it when the command starts.
  */
 export function progressReporter (given?: NodeJS.WriteStream): (p: FetchProgress) => void {
-  const started = performance.now()
+  const started = Date.now()
   let lastPrinted = 0
   return (p) => {
-    const now = performance.now()
+    const now = Date.now()
     const done = p.totalBytes !== undefined && p.bytes >= p.totalBytes
     if (now - started < 1000) return
     // process.stderr built only now: a start that fetches nothing never builds it.

@@ -122,7 +122,8 @@ export class NodeHost implements HostServices {
   #draining = false
   #closed = false
   #wakes = 0
-  #lastTurn = performance.now()
+  // Milliseconds from process.hrtime: the global performance loads node:perf_hooks at a start.
+  #lastTurn = Number(process.hrtime.bigint()) / 1e6
   readonly #maxProcesses: number
   /** Called once per uncaught problem inside a native handler. */
   onInternalError: ((iface: string, err: unknown) => void) | null = null
@@ -394,7 +395,7 @@ export class NodeHost implements HostServices {
         // Programs that only message each other resume through microtasks alone, which would
         // starve timers and I/O: every so often, resume through the event loop instead.
         if ((++this.#wakes & 255) === 0) {
-          const now = performance.now()
+          const now = Number(process.hrtime.bigint()) / 1e6
           if (now - this.#lastTurn > 4) {
             this.#lastTurn = now
             setImmediate(wake, proc)
