@@ -16,8 +16,8 @@ import { newest } from './newest.ts'
 
 /** What the demo runs, and so builds: `npm run build -- --programs <these>`, hello first: the first steps need only it. */
 const PROGRAMS = ['hello', 'kv-server', 'kv-client']
-/** How long the bare-metal step waits for the kernel's build, counted from the demo's start. */
-const KERNEL_WAIT_S = 120
+/** How long the bare-metal step waits for the kernel's build (quick, optimised), counted from the demo's start. */
+const KERNEL_WAIT_S = { quick: 120, optimised: 900 }
 
 const started = performance.now()
 const root = join(import.meta.dirname, '..')
@@ -40,12 +40,16 @@ const homes = { here: join(base, 'home'), a: join(base, 'home-a'), b: join(base,
 for (const h of Object.values(homes)) mkdirSync(h)
 const children = new Set<ChildProcess>()
 
-/** Ends a child and what it started (builds run make, asc, cc in their own process group). */
+/**
+ * Ends a child and what it started (builds run make, asc, cc in their own process group). SIGTERM,
+ * not SIGKILL: make then deletes the target it was writing, so a later build does not take a
+ * half-written object for an up-to-date one.
+ */
 function end (c: ChildProcess): void {
   try {
-    if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL')
+    if (c.pid !== undefined) process.kill(-c.pid, 'SIGTERM')
   } catch {
-    c.kill('SIGKILL')
+    c.kill('SIGTERM')
   }
 }
 
@@ -304,12 +308,13 @@ async function main (): Promise<void> {
   } else {
     const k = bare.kernel
     if (!k.ready) console.log(dim(`  Waiting for the kernel, ${k.label}, started with the demo ${seconds(started)} ago.`))
-    const left = KERNEL_WAIT_S * 1000 - (performance.now() - started)
+    const wait = k.quick ? KERNEL_WAIT_S.quick : KERNEL_WAIT_S.optimised
+    const left = wait * 1000 - (performance.now() - started)
     let timer: NodeJS.Timeout | undefined
     const kb = await Promise.race([k.done, new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), Math.max(left, 0)) })])
     clearTimeout(timer)
     if (kb === null) {
-      console.log(`  The kernel was not built within ${KERNEL_WAIT_S} s (a busy machine?): npm start again keeps what was compiled, or npm run iso && npm run qemu`)
+      console.log(`  The kernel was not built within ${wait} s (a busy machine?): npm start again keeps what was compiled, or npm run iso && npm run qemu`)
     } else if (kb.code !== 0) {
       process.stderr.write(kb.output)
       throw new DemoError('building the bare-metal kernel failed (output above)')
