@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -717,6 +717,17 @@ export class Compiler extends Validator {
     if (op >= 0x100) return false
     const code = this.code
     if (op == 0x6a) {
+      const m = this.last2
+      if (m >= 0 && m >= this.barrier && m + 7 == this.last && code[m] == OP_MAJX) {
+        // a pushed maj added to the value below it: one OP_MAJX_SET
+        code[m] = OP_MAJX_SET
+        code[m + 7] = x
+        this.last = m
+        this.last2 = -1
+        this.lastPush = false
+        this.rsp--
+        return true
+      }
       code[this.last] = OP_ADD_SET
       code.push(x)
       this.lastPush = false

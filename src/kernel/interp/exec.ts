@@ -906,6 +906,13 @@ export class Thread extends ThreadState {
           const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))
           store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), x); pc += 16; break
         }
+        case 0x295 /* OP_MAJX_SET */: {
+          const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
+          const b = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))
+          sp -= 8
+          store<u64>(fp + (<usize>load<i32>(pc, 24) << 3), <u64><u32>(load<i32>(sp) + (a ^ b ^ (load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))))))
+          pc += 28; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

@@ -125,7 +125,10 @@ export const OP_ADD_SET: i32 = 0x292
 export const OP_RET_ADD: i32 = 0x293
 // two i32.adds in a row, the second adding to the first's sum: y = a + b + c : a b c y
 export const OP_ADD3: i32 = 0x294
-export const OP_MAX: i32 = 0x295
+// OP_MAJX added to the top of the stack, popped, to local x (sha256's t2 = sigma0 + maj)
+//                                                                       : p q r s t u x
+export const OP_MAJX_SET: i32 = 0x295
+export const OP_MAX: i32 = 0x296
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
