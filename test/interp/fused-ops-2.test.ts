@@ -6,7 +6,7 @@
 // sigma added in place (OP_SIGMA_ADD), a global plus a local pushed (OP_GADDL); out of bounds
 // they trap like V8, and each costs one internal instruction; so do a sum returned at the end
 // (OP_RET_ADD), a fib call, two adds in a row (OP_ADD3) and a loop rotated with the length read
-// at its top, and maj added and stored (OP_MAJX_SET).
+// at its top, maj added and stored (OP_MAJX_SET) and three copies and an add (OP_COPY3_ADD).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -194,6 +194,18 @@ const MODULE = String.raw`(module
     local.get 0 local.get 1 i32.and local.get 0 local.get 2 i32.and local.get 1 local.get 2 i32.and i32.xor i32.xor
     i32.add local.set 3
     local.get 3 local.get 0 i32.xor)
+  ;; sha256's register rotation: three copies, then a sum of locals the copies wrote, stored to
+  ;; one they read (OP_COPY3_ADD), twice
+  (func (export "rot3") (param i32 i32 i32) (result i32) (local i32 i32 i32)
+    local.get 0 local.set 3
+    local.get 1 local.set 0
+    local.get 2 local.set 1
+    local.get 0 local.get 3 i32.add local.set 2
+    local.get 2 local.set 4
+    local.get 3 local.set 5
+    local.get 4 local.set 3
+    local.get 5 local.get 3 i32.add local.set 4
+    local.get 0 local.get 1 i32.xor local.get 2 i32.add local.get 3 i32.xor local.get 4 i32.add local.get 5 i32.xor)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -254,7 +266,7 @@ function args (name: string, n: number, r: () => number): number[] {
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -353,6 +365,8 @@ test('each fusion costs one internal instruction', () => {
   // an iteration of a loop testing a length read at its top: the body's add, multiply and set,
   // the step, the read and the test (seven with the jump back, unrotated)
   assert.equal(fuel('lenloop', [3005n]) - fuel('lenloop', [3004n]), 6n, 'lenloop')
+  // two groups of three copies and an add (four unfused each), five xors and adds, the return
+  assert.equal(fuel('rot3', [1n, 2n, 3n]), 8n, 'rot3')
   // sigma0, maj added and stored (three unfused), the xor and the return
   assert.equal(fuel('t2', [1n, 2n, 3n]), 4n, 't2')
   // an iteration: the body's add and the step and test (two unfused)

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -386,6 +386,7 @@ export class Compiler extends Validator {
         // (emitted all but dst)
       } else if (!is64 && k == 10 && this.add3(this.slotOf(a), this.slotOf(b), dst)) {
         // (emitted all but dst)
+
       } else {
         this.emit((is64 ? FUSE64_LLS : FUSE_LLS) + k); this.emit(this.slotOf(a)); this.emit(this.slotOf(b))
       }
@@ -769,8 +770,19 @@ export class Compiler extends Validator {
     } else if (k == V_TEMP && !refs && this.lastPush && code.length == this.last + 3 && this.rsp == slot + 1 && this.last >= this.barrier) {
       // the same for a binop that pushed it: its 3-address form
       const p = code[this.last]
-      code[this.last] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
-      code.push(<i32>x)
+      const q = this.last2
+      if (p == FUSE_LL + 10 && q >= 0 && q >= this.barrier && q + 7 == this.last && code[q] == OP_COPY3) {
+        // right after three copies: one OP_COPY3_ADD (the copies first, as before)
+        code[q] = OP_COPY3_ADD
+        code[q + 7] = code[this.last + 1]
+        code[q + 8] = code[this.last + 2]
+        code[q + 9] = x
+        this.last = q
+        this.last2 = -1
+      } else {
+        code[this.last] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
+        code.push(<i32>x)
+      }
       this.lastPush = false
       this.rsp--
     } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && this.retargetPush(code, <i32>x)) {

@@ -913,6 +913,13 @@ export class Thread extends ThreadState {
           store<u64>(fp + (<usize>load<i32>(pc, 24) << 3), <u64><u32>(load<i32>(sp) + (a ^ b ^ (load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))))))
           pc += 28; break
         }
+        case 0x296 /* OP_COPY3_ADD */: {
+          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3)))
+          store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3)))
+          store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3)))
+          store<i32>(fp + (<usize>load<i32>(pc, 32) << 3), load<i32>(fp + (<usize>load<i32>(pc, 24) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 28) << 3)))
+          pc += 36; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

@@ -128,7 +128,10 @@ export const OP_ADD3: i32 = 0x294
 // OP_MAJX added to the top of the stack, popped, to local x (sha256's t2 = sigma0 + maj)
 //                                                                       : p q r s t u x
 export const OP_MAJX_SET: i32 = 0x295
-export const OP_MAX: i32 = 0x296
+// OP_COPY3, then y = a + b (i32; sha256's round: three register moves, then e = d + t1)
+//                                                                       : c1 .. c6 a b y
+export const OP_COPY3_ADD: i32 = 0x296
+export const OP_MAX: i32 = 0x297
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
