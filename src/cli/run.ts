@@ -1,7 +1,7 @@
 // One run of wasmos on Node: a host with the native interfaces, the handlers the user chose, then
 // the main program; resolves with the main program's exit status. `wasmos run` and `wasmos exec`
 // both come here; they differ only in where the bytes come from.
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import { INTERFACES } from '../interfaces/gen/index.ts'
 import { summaryOf } from '../interfaces/names.ts'
@@ -22,7 +22,9 @@ import type { Proc } from '../kernel/node/proc.ts'
 import { createLogger } from '../kernel/node/logger.ts'
 import type { LogFormat, Logger, LogLevel } from '../kernel/node/logger.ts'
 import type { NativeHandler } from '../kernel/node/native.ts'
-import { loadProgram } from '../kernel/node/program.ts'
+import { cidOfBytes, loadProgram } from '../kernel/node/program.ts'
+import { resolveHome } from '../loader/local.ts'
+import { CidMemo } from './cid-memo.ts'
 import type { LoadOptions, Program, ProgramSource } from '../kernel/node/program.ts'
 
 export interface HandlerSpec {
@@ -77,13 +79,20 @@ export function knownInterfaces (): Map<string, KnownInterface> {
   return known
 }
 
+/** Files up to this size are named by hashing them; larger ones through the memo of their CIDs. */
+const MEMO_MIN_BYTES = 256 * 1024
+
 /** Programs from files: `run` knows the files named on its command line. */
 export class FileSource implements ProgramSource {
   readonly #byName = new Map<string, Program>()
   readonly #files: Set<string>
+  readonly #home: string | undefined
+  #memo: CidMemo | undefined
 
-  constructor (files: string[]) {
+  /** `home` is the WASMOS_HOME whose memo of file CIDs is used (default: resolveHome()). */
+  constructor (files: string[], home?: string) {
     this.#files = new Set(files.map((f) => resolvePath(f)))
+    this.#home = home
   }
 
   async load (name: string, opts: LoadOptions = {}): Promise<Program | null> {
@@ -97,20 +106,42 @@ export class FileSource implements ProgramSource {
       }
       return null
     }
-    let bytes: Uint8Array
+    const { bytes, cid } = this.#read(name, path)
+    const program = await loadProgram(bytes, name, cid === undefined ? opts : { ...opts, cid })
+    this.#byName.set(name, program)
+    return program
+  }
+
+  /**
+   * The file's bytes, and for a large file its CID: from the memo when the file is the one
+   * hashed before, else hashed here and remembered. Read synchronously, in one go: one read of a
+   * file, mostly before anything runs; node:fs/promises (and trips through libuv's thread pool,
+   * a chunk at a time) would cost the start of `wasmos run` more than it. The stat is taken on
+   * the descriptor the bytes are read from, so it describes the file read.
+   */
+  #read (name: string, path: string): { bytes: Uint8Array, cid?: string } {
+    let fd: number | undefined
     try {
-      // Synchronously: one read of a file, mostly before anything runs; node:fs/promises (and four
-      // trips through libuv's thread pool) would cost the start of `wasmos run` more than it.
-      bytes = readFileSync(path)
+      const readStartNs = BigInt(Date.now()) * 1_000_000n
+      fd = openSync(path, 'r')
+      const st = fstatSync(fd, { bigint: true })
+      const bytes = readFileSync(fd)
+      if (bytes.length <= MEMO_MIN_BYTES || st.size !== BigInt(bytes.length)) return { bytes }
+      this.#memo ??= new CidMemo(resolveHome(this.#home))
+      let cid = this.#memo.get(st)
+      if (cid === undefined) {
+        cid = cidOfBytes(bytes)
+        this.#memo.set(st, cid, readStartNs)
+      }
+      return { bytes, cid }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT') throw new WasmosError('ERR_NOT_FOUND', `${name}: no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(name) ? ' (run npm run build to build the programs)' : ''}`)
       if (code === 'EISDIR') throw new WasmosError('ERR_NOT_FOUND', `${name}: is a directory`)
       throw new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
+    } finally {
+      if (fd !== undefined) closeSync(fd)
     }
-    const program = await loadProgram(bytes, name, opts)
-    this.#byName.set(name, program)
-    return program
   }
 }
 

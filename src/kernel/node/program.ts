@@ -39,6 +39,11 @@ export async function rawCidOf (bytes: Uint8Array): Promise<string> {
   return CID.createV1(0x55, createDigest(0x12, digest)).toString()
 }
 
+/** The CID of a program's bytes, as loadProgram names it when not told: a raw block, or the UnixFS DAG of a larger file. */
+export function cidOfBytes (bytes: Uint8Array): string {
+  return bytes.length <= CHUNK ? CID.createV1(0x55, createDigest(0x12, sha256(bytes))).toString() : unixfsCidOf(bytes)
+}
+
 /** Reads the `name` subsection 0 (module name) of a module's name section, if any. */
 export function moduleName (module: WebAssembly.Module): string | null {
   const sections = WebAssembly.Module.customSections(module, 'name')
