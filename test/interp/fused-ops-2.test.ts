@@ -6,7 +6,8 @@
 // sigma added in place (OP_SIGMA_ADD), a global plus a local pushed (OP_GADDL); out of bounds
 // they trap like V8, and each costs one internal instruction; so do a sum returned at the end
 // (OP_RET_ADD), a fib call, two adds in a row (OP_ADD3) and a loop rotated with the length read
-// at its top, maj added and stored (OP_MAJX_SET) and three copies and an add (OP_COPY3_ADD).
+// at its top, maj added and stored (OP_MAJX_SET), three copies and an add (OP_COPY3_ADD), and a
+// byte put or got at buf[pos++] (OP_PUTB, OP_GETB).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -206,6 +207,25 @@ const MODULE = String.raw`(module
     local.get 4 local.set 3
     local.get 5 local.get 3 i32.add local.set 4
     local.get 0 local.get 1 i32.xor local.get 2 i32.add local.get 3 i32.xor local.get 4 i32.add local.get 5 i32.xor)
+  ;; msgpack's put and get, buf[pos++] (OP_PUTB, OP_GETB); out of bounds the bump happens and
+  ;; the access traps
+  (func (export "putb") (param i32 i32) (result i32) (local i32)
+    local.get 0 global.set $buf
+    i32.const 3 global.set $pos
+    global.get $pos local.tee 2 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 2 i32.add local.get 1 i32.store8
+    i32.const 3 global.set $pos
+    global.get $pos local.tee 2 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 2 i32.add i32.load8_u
+    global.get $pos i32.const 8 i32.shl i32.or
+    i32.const 900 global.set $buf)
+  (func (export "getb") (param i32) (result i32) (local i32)
+    local.get 0 global.set $buf
+    i32.const 5 global.set $pos
+    global.get $pos local.tee 1 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 1 i32.add i32.load8_u
+    i32.const 900 global.set $buf)
+  (func (export "pos") (result i32) global.get $pos)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -261,12 +281,13 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'sched2') return [n % 64, r() | 0]
   if (name === 'gaddl') return [r() | 0, r() | 0]
   if (name === 'fib') return [n % 14]
+  if (name === 'putb') return [12000 + (r() & 0xfff), r() | 0]
   if (name === 'lenloop') return [3004 + n * 9]
   if (name === 'retadd') return [n < 10 ? n : r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -321,6 +342,27 @@ test('the fused loads and stores trap out of bounds like V8', () => {
   }
 })
 
+test('a byte put or got at buf[pos++] out of bounds bumps pos and traps like V8', () => {
+  for (const [name, a] of [['putb', [65532, 7]], ['putb', [65533, 7]], ['putb', [65540, 7]], ['putb', [-3, 7]], ['putb', [-4, 7]],
+    ['getb', [65530]], ['getb', [65531]], ['getb', [-5]], ['getb', [-6]], ['getb', [0x7fffffff]]] as [string, number[]][]) {
+    const v = fresh()
+    let want: number | 'trap'
+    try { want = v[name](...a) >>> 0 } catch { want = 'trap' }
+    const i = new Interp()
+    const iid = instantiate(i, bytes)
+    const st = start(i, funcAddr(i, iid, name), a.map((x) => BigInt(x >>> 0)), 1n)
+    if (want === 'trap') {
+      assert.notEqual(st, ST_DONE, `${name}(${a}) traps`)
+      assert.match(i.trapReason(), /out of bounds memory access/)
+    } else {
+      assert.equal(st, ST_DONE, `${name}(${a})`)
+      assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `${name}(${a})`)
+    }
+    assert.equal(start(i, funcAddr(i, iid, 'pos'), []), ST_DONE)
+    assert.equal(Number(i.x.result(0)), v.pos(), `${name}(${a}): pos`)
+  }
+})
+
 test('each fusion costs one internal instruction', () => {
   const i = new Interp()
   const iid = instantiate(i, bytes)
@@ -367,6 +409,9 @@ test('each fusion costs one internal instruction', () => {
   assert.equal(fuel('lenloop', [3005n]) - fuel('lenloop', [3004n]), 6n, 'lenloop')
   // two groups of three copies and an add (four unfused each), five xors and adds, the return
   assert.equal(fuel('rot3', [1n, 2n, 3n]), 8n, 'rot3')
+  // pos set (two), a put (two unfused), pos set, a get (two unfused), the read of pos, shift,
+  // or, the base reset (two) and the return
+  assert.equal(fuel('putb', [12000n, 77n]), 13n, 'putb')
   // sigma0, maj added and stored (three unfused), the xor and the return
   assert.equal(fuel('t2', [1n, 2n, 3n]), 4n, 't2')
   // an iteration: the body's add and the step and test (two unfused)

@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -608,6 +608,9 @@ export class BodyCompiler extends Compiler {
       const a = code[l0 + 2]
       code.length = l0
       code.push(op == 0x28 ? OP_LDGL : OP_LDGL + 1); code.push(x); code.push(a); code.push(<i32>off)
+      const q = this.last2
+      // just after `a = pos; pos += c`: both run by the first (OP_GETB)
+      if (op == 0x2d && q >= 0 && q >= this.barrier && q + 4 == l0 && code[q] == OP_GGET_ADD && code[q + 2] == a) code[q] = OP_GETB
       this.last = l0
       this.last2 = -1
       this.last3 = -1
@@ -729,6 +732,9 @@ export class BodyCompiler extends Compiler {
           const la = code[l0 + 2]
           code.length = l0
           code.push(op == 0x36 ? OP_STGL : OP_STGL + 1); code.push(x); code.push(la); code.push(<i32>this.vx[v]); code.push(<i32>off)
+          const q = this.last2
+          // just after `a = pos; pos += c`: both run by the first (OP_PUTB)
+          if (op == 0x3a && q >= 0 && q >= this.barrier && q + 4 == l0 && code[q] == OP_GGET_ADD && code[q + 2] == la) code[q] = OP_PUTB
           this.last = l0
           this.last2 = -1
           this.last3 = -1

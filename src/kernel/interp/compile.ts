@@ -365,11 +365,13 @@ export class Compiler extends Validator {
     } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
       const g = this.last2
       if (!is64 && k == 10 && kb == V_LOCAL && g >= 0 && g >= this.barrier && code.length == g + 2 && code[g] == 0x23) {
-        // `global.get g; local.get b; i32.add`: one OP_GADDL
+        // `global.get g; local.get b; i32.add`: one OP_GADDL (the instruction before it stays
+        // known, for OP_PUTB / OP_GETB)
         code[g] = OP_GADDL
         code.push(<i32>this.vx[b])
         this.last = g
-        this.last2 = -1
+        this.last2 = this.last3
+        this.last3 = -1
       } else if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) } else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
     } else if (ka == V_LOCAL && kb != V_TEMP && this.rsp == dst && (kb == V_LOCAL || !is64)) {
       if (kb == V_LOCAL) this.emit((is64 ? FUSE64_LL : FUSE_LL) + k)

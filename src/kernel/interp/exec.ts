@@ -920,6 +920,26 @@ export class Thread extends ThreadState {
           store<i32>(fp + (<usize>load<i32>(pc, 32) << 3), load<i32>(fp + (<usize>load<i32>(pc, 24) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 28) << 3)))
           pc += 36; break
         }
+        // OP_GGET_ADD and the byte's write or read after it (OP_STGL + 1 / OP_LDGL + 1) in one;
+        // out of bounds, only the first: the second then runs and traps
+        case 0x297 /* OP_PUTB */: {
+          const g = load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>()))
+          const v = load<i32>(g, offsetof<Global>('value'))
+          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), <u64><u32>v)
+          store<u64>(g, <u64><u32>(v + load<i32>(pc, 8)), offsetof<Global>('value'))
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc, 16) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))) + <u64>load<u32>(pc, 28)
+          if (a + 1 > ms) { pc += 12; break }
+          store<u8>(mb + <usize>a, load<u8>(fp + (<usize>load<i32>(pc, 24) << 3))); pc += 32; break
+        }
+        case 0x298 /* OP_GETB */: {
+          const g = load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>()))
+          const v = load<i32>(g, offsetof<Global>('value'))
+          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), <u64><u32>v)
+          store<u64>(g, <u64><u32>(v + load<i32>(pc, 8)), offsetof<Global>('value'))
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc, 16) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))) + <u64>load<u32>(pc, 24)
+          if (a + 1 > ms) { pc += 12; break }
+          store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; pc += 28; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

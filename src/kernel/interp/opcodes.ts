@@ -131,7 +131,12 @@ export const OP_MAJX_SET: i32 = 0x295
 // OP_COPY3, then y = a + b (i32; sha256's round: three register moves, then e = d + t1)
 //                                                                       : c1 .. c6 a b y
 export const OP_COPY3_ADD: i32 = 0x296
-export const OP_MAX: i32 = 0x297
+// msgpack's buf[pos++]: an OP_GGET_ADD (pos into local p, bumped by c) whose next instruction,
+// OP_STGL + 1 / OP_LDGL + 1, accesses buf + p, both run by the first (OP_PUTB / OP_GETB) when
+// the access is in bounds; else the second runs on its own and traps  : pos p c, then the access
+export const OP_PUTB: i32 = 0x297
+export const OP_GETB: i32 = 0x298
+export const OP_MAX: i32 = 0x299
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
