@@ -7,7 +7,7 @@
 // they trap like V8, and each costs one internal instruction; so do a sum returned at the end
 // (OP_RET_ADD), a fib call, two adds in a row (OP_ADD3) and a loop rotated with the length read
 // at its top, maj added and stored (OP_MAJX_SET), three copies and an add (OP_COPY3_ADD), and a
-// byte put or got at buf[pos++] (OP_PUTB, OP_GETB).
+// byte put or got at buf[pos++] (OP_PUTB, OP_GETB), and W[t] (OP_SHL_LDGLR).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -226,6 +226,12 @@ const MODULE = String.raw`(module
     global.get $buf local.get 1 i32.add i32.load8_u
     i32.const 900 global.set $buf)
   (func (export "pos") (result i32) global.get $pos)
+  ;; sha256's W[t]: t << 2 teed into a local, then read at a global base plus it (OP_SHL_LDGLR)
+  (func (export "wt") (param i32 i32) (result i32) (local i32)
+    local.get 0 global.set $w
+    local.get 1 i32.const 2 i32.shl local.tee 2 global.get $w i32.add i32.load
+    local.get 2 i32.add
+    i32.const 2000 global.set $w)
   ;; the simplest such loops, to count an iteration's instructions
   (func (export "count") (param i32) (result i32) (local i32 i32)
     loop
@@ -282,12 +288,13 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'gaddl') return [r() | 0, r() | 0]
   if (name === 'fib') return [n % 14]
   if (name === 'putb') return [12000 + (r() & 0xfff), r() | 0]
+  if (name === 'wt') return [880 + n, n % 7]
   if (name === 'lenloop') return [3004 + n * 9]
   if (name === 'retadd') return [n < 10 ? n : r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb', 'wt']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -342,9 +349,10 @@ test('the fused loads and stores trap out of bounds like V8', () => {
   }
 })
 
-test('a byte put or got at buf[pos++] out of bounds bumps pos and traps like V8', () => {
+test('a byte put or got at buf[pos++], or W[t] read, out of bounds: the first part runs, the access traps like V8', () => {
   for (const [name, a] of [['putb', [65532, 7]], ['putb', [65533, 7]], ['putb', [65540, 7]], ['putb', [-3, 7]], ['putb', [-4, 7]],
-    ['getb', [65530]], ['getb', [65531]], ['getb', [-5]], ['getb', [-6]], ['getb', [0x7fffffff]]] as [string, number[]][]) {
+    ['getb', [65530]], ['getb', [65531]], ['getb', [-5]], ['getb', [-6]], ['getb', [0x7fffffff]],
+    ['wt', [65532, 0]], ['wt', [65531, 0]], ['wt', [65528, 1]], ['wt', [65529, 1]], ['wt', [-4, 1]], ['wt', [-8, 1]], ['wt', [0, 0x40000000]]] as [string, number[]][]) {
     const v = fresh()
     let want: number | 'trap'
     try { want = v[name](...a) >>> 0 } catch { want = 'trap' }
@@ -412,6 +420,8 @@ test('each fusion costs one internal instruction', () => {
   // pos set (two), a put (two unfused), pos set, a get (two unfused), the read of pos, shift,
   // or, the base reset (two) and the return
   assert.equal(fuel('putb', [12000n, 77n]), 13n, 'putb')
+  // the base set, the shift and read (two unfused), the add, the base reset (two), the return
+  assert.equal(fuel('wt', [2000n, 3n]), 6n, 'wt')
   // sigma0, maj added and stored (three unfused), the xor and the return
   assert.equal(fuel('t2', [1n, 2n, 3n]), 4n, 't2')
   // an iteration: the body's add and the step and test (two unfused)

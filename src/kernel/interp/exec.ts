@@ -940,6 +940,15 @@ export class Thread extends ThreadState {
           if (a + 1 > ms) { pc += 12; break }
           store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; pc += 28; break
         }
+        // x = a << s and the OP_LDGLR after it reading global + x, in one; out of bounds, only
+        // the first: the read then runs and traps
+        case 0x299 /* OP_SHL_LDGLR */: {
+          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) << load<i32>(pc, 4)
+          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
+          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc, 16) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))) + <u64>load<u32>(pc, 24)
+          if (a + 4 > ms) { pc += 12; break }
+          store<i32>(fp + (<usize>load<i32>(pc, 28) << 3), load<i32>(mb + <usize>a)); pc += 32; break
+        }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)

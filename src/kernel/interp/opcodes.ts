@@ -136,7 +136,11 @@ export const OP_COPY3_ADD: i32 = 0x296
 // the access is in bounds; else the second runs on its own and traps  : pos p c, then the access
 export const OP_PUTB: i32 = 0x297
 export const OP_GETB: i32 = 0x298
-export const OP_MAX: i32 = 0x299
+// sha256's W[t]: FUSE_LCS + 16 (local x = a << s) whose next instruction, OP_LDGLR, reads at
+// global + x; both run by the first in bounds, else the read runs on its own and traps
+//                                                                       : a s x, then the read
+export const OP_SHL_LDGLR: i32 = 0x299
+export const OP_MAX: i32 = 0x29a
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
