@@ -37,6 +37,8 @@ export class Guest {
   /** A `wait` that blocked: its filter and output buffer, retried when the core wakes us. */
   inWait: bool = false
   waitIds: Array<f64> = new Array<f64>()
+  /** The array a `wait` with ids fills (scheduler.ts). */
+  idsBuf: Array<f64> = new Array<f64>()
   waitOut: u32 = 0
   waitCap: u32 = 0
   /** Ticks of CPU since the guest last blocked (the `cpu` limit). */

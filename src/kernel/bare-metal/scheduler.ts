@@ -60,8 +60,9 @@ const one = new StaticArray<u64>(1)
 /** The pid `spawn` gave last. */
 export let lastPid: f64 = 0
 
+// Only a preempted guest's readySince is ever read (the starvation check), so a woken one is
+// queued without a look at the clock.
 function makeReady (g: Guest): void {
-  g.readySince = ticks()
   woken.push(g)
 }
 
@@ -255,8 +256,11 @@ function sysWait (g: Guest): i32 {
   if (count > (1 << 20) || inst.memoryPtr(idsPtr, count * 8) == 0 || inst.memoryPtr(outPtr, cap) == 0 || cap > 0x7fffffff) {
     return -BAD_POINTER
   }
-  const ids = count == 0 ? NO_IDS : new Array<f64>()
+  // A guest's own filter array, reused from wait to wait: the core copies filters it keeps, and
+  // the guest keeps it (waitIds) only until its next wait.
+  const ids = count == 0 ? NO_IDS : g.idsBuf
   if (count > 0) {
+    ids.length = 0
     const p = inst.memoryPtr(idsPtr, count * 8)
     for (let i: u32 = 0; i < count; i++) {
       const v = load<u64>(p + <usize>i * 8)
@@ -311,6 +315,10 @@ function runSlice (g: Guest): void {
   }
   const start = ticks()
   const hz = <u64>tick_hz()
+  // The clock is read once per FUEL instructions, also for a guest that makes host calls all
+  // the time (each call returns to this loop with fresh fuel): one look per call would cost more
+  // than the calls of a guest that exchanges messages.
+  let checked = th.fuelUsed
   for (;;) {
     const st = th.run(FUEL)
     if (g.state == G_ENDED) return
@@ -349,6 +357,8 @@ function runSlice (g: Guest): void {
       endGuest(g, TRAP_STATUS, 'trapped: ' + th.trapReason + ': ended')
       return
     }
+    if (th.fuelUsed - checked < FUEL) continue
+    checked = th.fuelUsed
     const now = ticks()
     if (now - start >= SLICE_TICKS) {
       account(g, start)

@@ -4,7 +4,7 @@
 import { Action, BAD_REQUEST, KERNEL_PID, OK, SEND_ANSWER, TOO_LARGE } from '../../core/index.ts'
 import { Reader, Writer } from '../../../../programs/sdk/as/msgpack'
 import { kernel } from '../context'
-import { irq_take } from '../stub'
+import { irq_take, ticks } from '../stub'
 
 export const EMPTY = new Uint8Array(0)
 
@@ -107,9 +107,18 @@ export class NativeTable {
     for (let i = 0; i < this.list.length; i++) if (this.list[i].registered(token, status)) return
   }
 
-  /** Takes the IRQs that fired and lets every handler answer what they and the clock made ready. */
+  private serviced: u64 = U64.MAX_VALUE
+
+  /**
+   * Takes the IRQs that fired and lets every handler answer what they and the clock made ready.
+   * Nothing to do when no IRQ fired and the clock has not moved: what a message makes ready is
+   * answered when the message is handled.
+   */
   service (): void {
     const irqs = irq_take()
+    const now = ticks()
+    if (irqs == 0 && now == this.serviced) return
+    this.serviced = now
     for (let i = 0; i < this.list.length; i++) this.list[i].service(irqs)
   }
 

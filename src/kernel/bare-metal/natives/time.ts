@@ -84,6 +84,8 @@ export class Time extends Native {
       const q = readSleep(r)
       if (r.error) return false
       const t = q.ms > 0 ? <u64>Math.ceil(q.ms * <f64>tick_hz() / 1000.0) : 0
+      // Due now: answered at once (service runs only when an IRQ fired or the clock moved).
+      if (t == 0) { answer(a, writeSleepAnswer(writer())); return true }
       timers.push(new Timer(ticks() + t, a.id, a.pid))
       return true
     }
