@@ -76,6 +76,8 @@ if (stale(listings.text) || stale(listings.json)) {
   writeFileSync(listings.json, renderInterfaces(true))
 }
 if (stale(outfile)) {
+  // The options of run and exec given none (see src/cli/main.ts), from the commands' definitions.
+  const { runDefaults } = await import('../../src/cli/defaults.ts')
   const out = await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
     outfile,
@@ -84,7 +86,10 @@ if (stale(outfile)) {
     format: 'esm',
     target: 'node24',
     write: false,
-    define: Object.fromEntries(['url', 'dirname', 'filename', 'resolve'].map((k) => [`import.meta.${k}`, `__wasmosImportMeta.${k}`])),
+    define: {
+      ...Object.fromEntries(['url', 'dirname', 'filename', 'resolve'].map((k) => [`import.meta.${k}`, `__wasmosImportMeta.${k}`])),
+      WASMOS_RUN_DEFAULTS: JSON.stringify(JSON.stringify(runDefaults()))
+    },
     logLevel: 'warning',
     minifyWhitespace: true,
     minifySyntax: true,
@@ -92,14 +97,32 @@ if (stale(outfile)) {
       '@wasmer/wasi', 'binaryen', 'assemblyscript', 'ipfs-unixfs-importer', 'ipfs-unixfs-exporter', '@ipld/car'],
     plugins: [{
       // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
-      // use: a stand-in that refuses keeps worker_threads out of every start.
+      // use: a stand-in that refuses keeps worker_threads out of every start. Its transport module
+      // too, which loads node:module, node:url and the rest at load to find transport targets.
       name: 'no-pino-transports',
       setup (b) {
         b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'wasmos-stub' }))
-        b.onLoad({ filter: /.*/, namespace: 'wasmos-stub' }, () => ({
+        b.onResolve({ filter: /^\.\/(lib\/)?transport$/ }, (args) => /[\\/]pino[\\/](lib[\\/])?[^\\/]+\.js$/.test(args.importer)
+          ? { path: 'pino-transport', namespace: 'wasmos-stub' }
+          : undefined)
+        b.onLoad({ filter: /^thread-stream$/, namespace: 'wasmos-stub' }, () => ({
           contents: "module.exports = class ThreadStream { constructor () { throw new Error('pino transports are not available in wasmos') } }",
           loader: 'js'
         }))
+        b.onLoad({ filter: /^pino-transport$/, namespace: 'wasmos-stub' }, () => ({
+          contents: "module.exports = function transport () { throw new Error('pino transports are not available in wasmos') }",
+          loader: 'js'
+        }))
+      }
+    }, {
+      // pino reads the host name at load, for the `hostname` of its default base; wasmos's logger
+      // has no base (createLogger gives base: null), so node:os is not loaded for a name never written.
+      name: 'pino-no-hostname',
+      setup (b) {
+        b.onResolve({ filter: /^(node:)?os$/ }, (args) => /[\\/]pino[\\/]pino\.js$/.test(args.importer)
+          ? { path: 'pino-os', namespace: 'wasmos-stub-os' }
+          : undefined)
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-stub-os' }, () => ({ contents: "module.exports = { hostname: () => '' }", loader: 'js' }))
       }
     }, {
       // pino reads worker_threads' isMainThread at load, only to flush asynchronous destinations

@@ -4,8 +4,17 @@
 // the overview): starting `wasmos run` should not pay for the store, the ISO builder or the grant commands.
 import { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
+import type { FetchFlags } from './commands/store.ts'
+import type { RunDefaults } from './defaults.ts'
+import type { RunFlags } from './options.ts'
 
 type Register = (program: Command) => void
+
+/**
+ * The options of `run` and `exec` when none is given (defaults.ts), as JSON: written into the bundle
+ * by its build step; not defined when the CLI runs from the sources.
+ */
+declare const WASMOS_RUN_DEFAULTS: string | undefined
 
 /** Command groups: the commands each registers, and how to load it. */
 const GROUPS: Array<{ commands: string[], load: () => Promise<Register> }> = [
@@ -93,9 +102,19 @@ const program = new Command('wasmos')
 async function main (): Promise<never> {
   try {
     const word = process.argv[2]
-    const wanted = GROUPS.filter((g) => g.commands.includes(word ?? ''))
-    for (const group of wanted.length > 0 ? wanted : GROUPS) (await group.load())(program)
-    await program.parseAsync(process.argv)
+    const target = process.argv[3]
+    if (typeof WASMOS_RUN_DEFAULTS === 'string' && (word === 'run' || word === 'exec') && target !== undefined && !target.startsWith('-')) {
+      // No option before the program: commander would give every option its default and pass
+      // the rest to the program (passThroughOptions), which is what this does without building
+      // the command's option definitions; anything else, help included, goes through commander.
+      const flags = (JSON.parse(WASMOS_RUN_DEFAULTS) as RunDefaults)[word]
+      if (word === 'run') await (await import('./commands/run.ts')).runAction(target, process.argv.slice(4), flags as unknown as RunFlags)
+      else await (await import('./commands/exec.ts')).execAction(target, process.argv.slice(4), flags as unknown as RunFlags & FetchFlags)
+    } else {
+      const wanted = GROUPS.filter((g) => g.commands.includes(word ?? ''))
+      for (const group of wanted.length > 0 ? wanted : GROUPS) (await group.load())(program)
+      await program.parseAsync(process.argv)
+    }
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exit(err.exitCode)

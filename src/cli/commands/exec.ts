@@ -45,25 +45,28 @@ export function registerExecCommands (program: Command): void {
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
   addFetchOptions(addFeatureOptions(addRunOptions(cmd, 'a program by CID')))
-    .action(async (cid: string, rest: string[], flags: RunFlags & FetchFlags) => {
-      const args = takeFetchOptions(rest, flags)
-      const settings = runSettings(flags)
-      const storeOptions = storeOptionsFromFlags(flags, interruptSignal())
-      const store = await openStore(storeOptions)
-      const isLoader = (iface: string): boolean => iface === loader.name || iface === loader.cid || iface === loader.key
-      const viaProgram = settings.handlers.some((h) => isLoader(h.iface))
-      try {
-        const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
-          ...settings,
-          main: cid,
-          args,
-          source: new StoreSource(store),
-          natives: viaProgram ? [] : [loaderHandler(store)],
-          ...(viaProgram ? { mainSource: (host) => new LoaderProgramSource(host, storeOptions.fetchTimeoutMs ?? 30_000) } : {})
-        }))
-        process.exitCode = status & 0xff
-      } finally {
-        await store.close()
-      }
-    })
+    .action(execAction)
+}
+
+/** What `wasmos exec` does once its command line is parsed (main.ts may parse it without commander). */
+export async function execAction (cid: string, rest: string[], flags: RunFlags & FetchFlags): Promise<void> {
+  const args = takeFetchOptions(rest, flags)
+  const settings = runSettings(flags)
+  const storeOptions = storeOptionsFromFlags(flags, interruptSignal())
+  const store = await openStore(storeOptions)
+  const isLoader = (iface: string): boolean => iface === loader.name || iface === loader.cid || iface === loader.key
+  const viaProgram = settings.handlers.some((h) => isLoader(h.iface))
+  try {
+    const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
+      ...settings,
+      main: cid,
+      args,
+      source: new StoreSource(store),
+      natives: viaProgram ? [] : [loaderHandler(store)],
+      ...(viaProgram ? { mainSource: (host) => new LoaderProgramSource(host, storeOptions.fetchTimeoutMs ?? 30_000) } : {})
+    }))
+    process.exitCode = status & 0xff
+  } finally {
+    await store.close()
+  }
 }

@@ -13,15 +13,18 @@ export function registerRunCommands (program: Command): void {
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
   addFeatureOptions(addRunOptions(cmd, 'a .wasm file'))
-    .action(async (file: string, args: string[], flags: RunFlags) => {
-      const settings = runSettings(flags)
-      const files = [file, ...settings.handlers.map((h) => h.program), ...flags.program]
-      const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
-        ...settings,
-        main: file,
-        args,
-        source: new FileSource(files)
-      }))
-      process.exitCode = status & 0xff
-    })
+    .action(runAction)
+}
+
+/** What `wasmos run` does once its command line is parsed (main.ts may parse it without commander). */
+export async function runAction (file: string, args: string[], flags: RunFlags): Promise<void> {
+  const settings = runSettings(flags)
+  const files = [file, ...settings.handlers.map((h) => h.program), ...flags.program]
+  const status = await run(await applyFeatures(flags as unknown as Record<string, unknown>, {
+    ...settings,
+    main: file,
+    args,
+    source: new FileSource(files)
+  }))
+  process.exitCode = status & 0xff
 }

@@ -6,8 +6,6 @@
 // recording itself, for another machine.
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { parseMemorySize } from '../../kernel/node/limits/settings.ts'
-import { DEFAULT_RECORD_LIMIT, RunRecorder } from '../../kernel/node/observe/record.ts'
-import { wasiRecordTap } from '../../kernel/node/observe/wasi-record.ts'
 import { WasiRunner } from '../../wasi/runner.ts'
 import type { Feature } from './feature.ts'
 
@@ -30,6 +28,9 @@ export const record: Feature = {
       if (flags.embed === true) throw new WasmosError('ERR_BAD_OPTION', '--embed: needs --record <file>')
       return
     }
+    // The recorder (and msgpackr, its encoding) only for a run that records.
+    const { DEFAULT_RECORD_LIMIT, RunRecorder } = await import('../../kernel/node/observe/record.ts')
+    const { wasiRecordTap } = await import('../../kernel/node/observe/wasi-record.ts')
     let limit = DEFAULT_RECORD_LIMIT
     if (flags.recordLimit !== undefined) {
       try {

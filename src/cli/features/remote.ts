@@ -16,9 +16,10 @@ import { createLogger } from '../../kernel/node/logger.ts'
 import type { Logger } from '../../kernel/node/logger.ts'
 import { sanitize, shortCid } from '../../kernel/node/text.ts'
 import { resolveHome, writeAtomic } from '../../loader/local.ts'
-import { RemotePeer, remoteHandler } from '../../remote/client.ts'
-import { CallerPolicy, exportInterfaces } from '../../remote/server.ts'
-import type { Exported, PeerGrants, RemoteCaller } from '../../remote/server.ts'
+// The link's client and server (and msgpackr under them) are loaded only by a run that has remotes
+// or a serve that exports: a run without either does not pay for them at its start.
+import type { RemotePeer } from '../../remote/client.ts'
+import type { CallerPolicy, Exported, PeerGrants, RemoteCaller } from '../../remote/server.ts'
 import { parseHandlers } from '../options.ts'
 import { FileSource, knownInterfaces, startHandlers } from '../run.ts'
 import type { Feature, Flags } from './feature.ts'
@@ -93,6 +94,7 @@ export const remote: Feature = {
       node ??= import('../../remote/node.ts').then(async (m) => await m.startDialNode({ home }))
       return await node
     }
+    const { RemotePeer, remoteHandler } = await import('../../remote/client.ts')
     const peers = new Map<string, RemotePeer>()
     opts.natives ??= []
     for (const r of remotes) {
@@ -172,6 +174,7 @@ export async function planExports (flags: ServeExportFlags, logger: Logger = cre
   return {
     names: [...exports.values()],
     async start (libp2p) {
+      const { CallerPolicy, exportInterfaces } = await import('../../remote/server.ts')
       let policy: CallerPolicy | null = null
       const host = await startHandlers({
         handlers: handlerSpecs,
