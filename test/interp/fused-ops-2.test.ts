@@ -7,7 +7,7 @@
 // they trap like V8, and each costs one internal instruction; so do a sum returned at the end
 // (OP_RET_ADD), a fib call, two adds in a row (OP_ADD3) and a loop rotated with the length read
 // at its top, maj added and stored (OP_MAJX_SET), three copies and an add (OP_COPY3_ADD), and a
-// byte put or got at buf[pos++] (OP_PUTB, OP_GETB), and W[t] (OP_SHL_LDGLR).
+// byte put or got at buf[pos++] (OP_PUTB, OP_GETB), W[t] (OP_SHL_LDGLR) and calls (OP_CALL_FAST).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -226,6 +226,17 @@ const MODULE = String.raw`(module
     global.get $buf local.get 1 i32.add i32.load8_u
     i32.const 900 global.set $buf)
   (func (export "pos") (result i32) global.get $pos)
+  ;; calls (OP_CALL_FAST): a callee's extra locals start at zero although the slots held values
+  (func $h (param i32) (result i32) (local i32 i32 i64)
+    local.get 1 local.get 2 i32.add local.get 3 i32.wrap_i64 i32.add local.get 0 i32.add
+    local.get 0 local.set 1 local.get 0 local.set 2 local.get 0 i64.extend_i32_u local.set 3)
+  (func (export "zl") (param i32) (result i32)
+    local.get 0 call $h local.get 0 i32.const 1 i32.add call $h i32.add
+    local.get 0 i32.const 7 i32.mul call $h i32.xor)
+  ;; unbounded recursion: the call stack is exhausted (the fast call gives way to OP_CALL_IN)
+  (func $deep (param i32) (result i32) (local i32 i32 i32 i32)
+    local.get 0 i32.const 1 i32.add call $deep local.get 1 i32.add)
+  (func (export "deep") (param i32) (result i32) local.get 0 call $deep)
   ;; sha256's W[t]: t << 2 teed into a local, then read at a global base plus it (OP_SHL_LDGLR)
   (func (export "wt") (param i32 i32) (result i32) (local i32)
     local.get 0 global.set $w
@@ -289,12 +300,13 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'fib') return [n % 14]
   if (name === 'putb') return [12000 + (r() & 0xfff), r() | 0]
   if (name === 'wt') return [880 + n, n % 7]
+  if (name === 'zl') return [r() | 0]
   if (name === 'lenloop') return [3004 + n * 9]
   if (name === 'retadd') return [n < 10 ? n : r() | 0]
   return Array.from({ length: name === 'bump' ? 1 : 3 }, () => r() | 0)
 }
 
-const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb', 'wt']
+const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb', 'wt', 'zl']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -368,6 +380,15 @@ test('a byte put or got at buf[pos++], or W[t] read, out of bounds: the first pa
     }
     assert.equal(start(i, funcAddr(i, iid, 'pos'), []), ST_DONE)
     assert.equal(Number(i.x.result(0)), v.pos(), `${name}(${a}): pos`)
+  }
+})
+
+test('unbounded recursion exhausts the call stack, also in slices', () => {
+  for (const fuel of [1n << 40n, 1n, 3n]) {
+    const i = new Interp()
+    const iid = instantiate(i, bytes)
+    assert.equal(start(i, funcAddr(i, iid, 'deep'), [0n], fuel), 3, 'a trap')
+    assert.match(i.trapReason(), /call stack exhausted/)
   }
 })
 

@@ -119,6 +119,29 @@ export class Thread extends ThreadState {
           }
           break
         }
+        case 0x29a /* OP_CALL_FAST */: {
+          // OP_CALL_IN's work without its traps: when a limit would be exceeded, the OP_CALL_IN
+          // after this instruction runs instead and traps
+          const callee = load<usize>(load<usize>(load<usize>(inst, offsetof<Instance>('funcs')), offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
+          const fn = load<usize>(callee, offsetof<FuncInst>('func'))
+          const depth = load<i32>(self, offsetof<Thread>('depth'))
+          const nfp = sp - (<usize>load<i32>(fn, offsetof<Func>('numParams')) << 3)
+          if (depth >= load<i32>(self, offsetof<Thread>('maxDepth')) ||
+            nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) { pc += 4; break }
+          const fr = load<usize>(self, offsetof<Thread>('framesBase')) + <usize>depth * FRAME
+          store<usize>(fr, f)
+          store<u32>(fr, <u32>(pc + 12), 4)
+          store<u32>(fr, <u32>fp, 8)
+          store<i32>(self, depth + 1, offsetof<Thread>('depth'))
+          fp = nfp
+          const end = nfp + (<usize>load<i32>(fn, offsetof<Func>('numLocals')) << 3)
+          while (sp < end) { store<u64>(sp, 0); sp += 8 }
+          sp = end
+          f = callee
+          cb = load<usize>(fn, offsetof<Func>('code'))
+          pc = cb
+          break
+        }
         case 0x10: case 0x11: case 0x12 /* OP_CALL_IN */: {
           let callee: usize
           if (op != 0x11) {

@@ -140,7 +140,11 @@ export const OP_GETB: i32 = 0x298
 // global + x; both run by the first in bounds, else the read runs on its own and traps
 //                                                                       : a s x, then the read
 export const OP_SHL_LDGLR: i32 = 0x299
-export const OP_MAX: i32 = 0x29a
+// a call of a function of the same module, followed by the same call as OP_CALL_IN: the fast
+// path without a trap or a call; when the depth or the value stack would be exhausted it runs
+// the OP_CALL_IN after it, which traps                                  : funcidx, then the call
+export const OP_CALL_FAST: i32 = 0x29a
+export const OP_MAX: i32 = 0x29b
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
