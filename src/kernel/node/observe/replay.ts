@@ -19,16 +19,16 @@ import type { Program } from '../program.ts'
 import { KIND_WASI_LEGACY, RECORD_MAGIC, RECORD_VERSION } from './record.ts'
 import type { Frame, RecordHeader } from './record.ts'
 import { ReplayExit, wasiReplayImports } from './wasi-replay.ts'
+import { ReplayError, ReplayProc } from './replay-proc.ts'
+import type { ProcessFrame, ReplayProcess } from './replay-proc.ts'
+
+export { ReplayError }
+export type { ProcessFrame, ReplayProcess }
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
-export class ReplayError extends WasmosError {}
-
 /** Unwinds a replayed process that must not go on (the replay failed or stopped). */
 export class Stop extends Error {}
-
-/** A process's start as recorded. */
-export interface ProcessFrame { pid: number, parent: number, name: string, cid: string, args: string[], main: boolean, kind: number }
 
 export interface Recording {
   header: RecordHeader
@@ -137,12 +137,6 @@ export function readRecording (bytes: Uint8Array, path: string): Recording {
   return { header, frames: body.filter((f) => f[0] !== 'k'), modules, processes, truncated }
 }
 
-export interface ReplayProcess {
-  readonly pid: number
-  readonly name: string
-  readonly main: boolean
-}
-
 export interface ReplayOptions {
   /** Every module the recording starts, by CID, checked against it by the caller. */
   modules: Map<string, Uint8Array>
@@ -170,52 +164,6 @@ export interface ReplayResult {
 
 /** Fuel between two checks of whether a computing process should let another take its turn. */
 const REFUEL_BUDGET = 50_000_000
-
-/** Where a process waits for its turn. */
-interface Park {
-  /** The frame whose turn it waits for (-1: for ever). */
-  at: number
-  /** At refuel (computing) rather than in a syscall. */
-  refuel: boolean
-  /** Resumes it; returns whether that took the turn (advanced the cursor). */
-  resume: (() => boolean) | null
-  /** What it did, for a divergence found at the turn. */
-  what: string
-}
-
-export class ReplayProc implements ReplayProcess {
-  readonly pid: number
-  readonly name: string
-  readonly main: boolean
-  readonly frame: ProcessFrame
-  /** Global indices of its syscall and exit frames. */
-  readonly own: number[] = []
-  pos = 0
-  memory: WebAssembly.Memory | null = null
-  started = false
-  ended = false
-  status = 0
-  error: WasmosError | null = null
-  outside = false
-  park: Park | null = null
-
-  constructor (frame: ProcessFrame) {
-    this.pid = frame.pid
-    this.name = frame.name
-    this.main = frame.main
-    this.frame = frame
-  }
-
-  get label (): string { return `${this.name}@${this.pid}` }
-
-  /** Its next frame's global index, or -1 when it has none. */
-  get nextAt (): number { return this.own[this.pos] ?? -1 }
-
-  u8 (): Uint8Array {
-    if (this.memory === null) throw new ReplayError('ERR_REPLAY_DIVERGED', `${this.label} made a syscall before its memory existed`)
-    return new Uint8Array(this.memory.buffer)
-  }
-}
 
 function same (a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0

@@ -4,7 +4,7 @@
 // returned. Nothing reaches a clock, a file, a socket or the terminal: what a WASI program wrote
 // to standard output or error is handed to `onWrite`.
 import type { Frame } from './record.ts'
-import type { ReplayProc } from './replay.ts'
+import type { ReplayProc } from './replay-proc.ts'
 import { argOf } from './wasi-record.ts'
 
 /** A replayed WASI call that ended its process (proc_exit, proc_raise). */
