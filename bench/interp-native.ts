@@ -5,9 +5,10 @@
 //
 // -fno-pic -fno-pie -no-pie as in the bare-metal build: a position-dependent jump table makes the
 // dispatch one indirect `jmp` instead of a load, an add and a jump (8 % fewer instructions).
-// gcc also gets -falign-labels=16: without it the time of the dispatch loop depends on where the
-// ~500 cases happen to land, and two builds that execute the same instructions can differ by up
-// to 2x (measured on the sieve); aligned, the times follow the instruction counts.
+// gcc also gets -falign-labels=32: without it the time of the dispatch loop depends on where the
+// ~600 cases happen to land, and two builds that execute the same instructions can differ by up
+// to 2x (measured on the sieve). 16 was enough with fewer cases; with the fourth pass's, builds
+// at 16 again differed by up to 2x on the sieve (paired runs), at 32 and 64 they did not.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -37,7 +38,7 @@ export function buildNative (): boolean {
   if (existsSync(NATIVE_BIN) && statSync(NATIVE_BIN).mtimeMs > newest) return true
   mkdirSync(dir, { recursive: true })
   execFileSync('wasm2c', [spec, '-n', 'spec', '-o', join(dir, 'spec.c')], { stdio: 'inherit' })
-  const cflags = [...(NATIVE_CC === 'gcc' ? ['-O2', '-falign-labels=16'] : ['-O2']), '-fno-pic', '-fno-pie', '-no-pie']
+  const cflags = [...(NATIVE_CC === 'gcc' ? ['-O2', '-falign-labels=32'] : ['-O2']), '-fno-pic', '-fno-pie', '-no-pie']
   execFileSync(NATIVE_CC, [...cflags, '-w', '-I', dir, '-I', RT, join(dir, 'spec.c'), join(RT, 'wasm-rt-impl.c'), driver, '-lm', '-o', NATIVE_BIN], { stdio: 'inherit' })
   return true
 }
