@@ -841,108 +841,28 @@ export class Thread extends ThreadState {
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)
           store<i32>(sp, a ^ (e & load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)))); sp += 8; pc += 20; break
         }
-        case 0x281 /* OP_LDLC */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)) + <u64>load<u32>(pc, 8)
-          if (a + 4 > ms) return this.trap(OOB_MEM)
-          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break
-        }
-        case 0x282 /* OP_LDLC + 1 */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)) + <u64>load<u32>(pc, 8)
-          if (a + 1 > ms) return this.trap(OOB_MEM)
-          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break
-        }
-        case 0x283 /* OP_LDLL */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
-          pc += 12
-          if (a + 4 > ms) return this.trap(OOB_MEM)
-          store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break
-        }
-        case 0x284 /* OP_LDLL + 1 */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
-          pc += 12
-          if (a + 1 > ms) return this.trap(OOB_MEM)
-          store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break
-        }
-        case 0x285 /* OP_LDLLR */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
-          if (a + 4 > ms) return this.trap(OOB_MEM)
-          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break
-        }
-        case 0x286 /* OP_LDLLR + 1 */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8)
-          if (a + 1 > ms) return this.trap(OOB_MEM)
-          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break
-        }
-        case 0x287 /* OP_STLLC */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
-          if (a + 4 > ms) return this.trap(OOB_MEM)
-          store<i32>(mb + <usize>a, load<i32>(pc, 8)); pc += 16; break
-        }
-        case 0x288 /* OP_STLLC + 1 */: {
-          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
-          if (a + 1 > ms) return this.trap(OOB_MEM)
-          store<u8>(mb + <usize>a, <u8>load<i32>(pc, 8)); pc += 16; break
-        }
-        case 0x289 /* OP_COPY3 */: {
-          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3)))
-          store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3)))
-          store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3)))
-          pc += 24; break
-        }
+        case 0x281 /* OP_LDLC */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break }
+        case 0x282 /* OP_LDLC + 1 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)) + <u64>load<u32>(pc, 8); if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break }
+        case 0x283 /* OP_LDLL */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); pc += 12; if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(sp, load<i32>(mb + <usize>a)); sp += 8; break }
+        case 0x284 /* OP_LDLL + 1 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); pc += 12; if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(sp, <i32>load<u8>(mb + <usize>a)); sp += 8; break }
+        case 0x285 /* OP_LDLLR */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(mb + <usize>a)); pc += 16; break }
+        case 0x286 /* OP_LDLLR + 1 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 1 > ms) return this.trap(OOB_MEM); store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), <i32>load<u8>(mb + <usize>a)); pc += 16; break }
+        case 0x287 /* OP_STLLC */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12); if (a + 4 > ms) return this.trap(OOB_MEM); store<i32>(mb + <usize>a, load<i32>(pc, 8)); pc += 16; break }
+        case 0x288 /* OP_STLLC + 1 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12); if (a + 1 > ms) return this.trap(OOB_MEM); store<u8>(mb + <usize>a, <u8>load<i32>(pc, 8)); pc += 16; break }
+        case 0x289 /* OP_COPY3 */: { store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3))); store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3))); store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3))); pc += 24; break }
         // a loop's step and test (OP_AJ): x = a + c, then compare x with b and jump if true
-        case 0x28a /* OP_AJ */: {
-          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)
-          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
-          if (x < load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
-          break
-        }
-        case 0x28b /* OP_AJ + 1 */: {
-          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)
-          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
-          if (x < load<i32>(pc, 12)) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
-          break
-        }
-        case 0x28c /* OP_AJ + 2 */: {
-          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)
-          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
-          if (x > load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
-          break
-        }
-        case 0x28d /* OP_AJ64 */: {
-          const x = load<i64>(fp + (<usize>load<i32>(pc) << 3)) + <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
-          store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), x)
-          if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20
-          break
-        }
-        case 0x28e /* OP_GIDX */: {
-          const g = load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value'))
-          store<i32>(sp, g + (load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) << load<i32>(pc, 8))); sp += 8; pc += 12; break
-        }
+        case 0x28a /* OP_AJ */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x); if (x < load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20; break }
+        case 0x28b /* OP_AJ + 1 */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x); if (x < load<i32>(pc, 12)) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20; break }
+        case 0x28c /* OP_AJ + 2 */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x); if (x > load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20; break }
+        case 0x28d /* OP_AJ64 */: { const x = load<i64>(fp + (<usize>load<i32>(pc) << 3)) + <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 8) << 3), x); if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))) pc = cb + (<usize>load<i32>(pc, 16) << 2); else pc += 20; break }
+        case 0x28e /* OP_GIDX */: { const g = load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')); store<i32>(sp, g + (load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) << load<i32>(pc, 8))); sp += 8; pc += 12; break }
         case 0x28f /* OP_SIGMA_ADD */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, load<i32>(sp - 8) + (rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ rotr<i32>(x, load<i32>(pc, 12)))); pc += 16; break }
         case 0x290 /* OP_SIGMA_ADD + 1 */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)); store<i32>(sp - 8, load<i32>(sp - 8) + (rotr<i32>(x, load<i32>(pc, 4)) ^ rotr<i32>(x, load<i32>(pc, 8)) ^ (x >>> load<i32>(pc, 12)))); pc += 16; break }
-        case 0x291 /* OP_GADDL */: {
-          store<i32>(sp, load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)))
-          sp += 8; pc += 8; break
-        }
+        case 0x291 /* OP_GADDL */: { store<i32>(sp, load<i32>(load<usize>(gb + (<usize>load<i32>(pc) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))); sp += 8; pc += 8; break }
         case 0x292 /* OP_ADD_SET */: sp -= 16; store<u64>(fp + (<usize>load<i32>(pc) << 3), <u64><u32>(load<i32>(sp) + load<i32>(sp, 8))); pc += 4; break
-        case 0x294 /* OP_ADD3 */: {
-          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))
-          store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), x); pc += 16; break
-        }
-        case 0x295 /* OP_MAJX_SET */: {
-          const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
-          const b = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 12) << 3))
-          sp -= 8
-          store<u64>(fp + (<usize>load<i32>(pc, 24) << 3), <u64><u32>(load<i32>(sp) + (a ^ b ^ (load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))))))
-          pc += 28; break
-        }
-        case 0x296 /* OP_COPY3_ADD */: {
-          store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3)))
-          store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3)))
-          store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3)))
-          store<i32>(fp + (<usize>load<i32>(pc, 32) << 3), load<i32>(fp + (<usize>load<i32>(pc, 24) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 28) << 3)))
-          pc += 36; break
-        }
+        case 0x294 /* OP_ADD3 */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)); store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), x); pc += 16; break }
+        case 0x295 /* OP_MAJX_SET */: { const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); const b = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 12) << 3)); sp -= 8; store<u64>(fp + (<usize>load<i32>(pc, 24) << 3), <u64><u32>(load<i32>(sp) + (a ^ b ^ (load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 20) << 3)))))); pc += 28; break }
+        case 0x296 /* OP_COPY3_ADD */: { store<u64>(fp + (<usize>load<i32>(pc, 4) << 3), load<u64>(fp + (<usize>load<i32>(pc) << 3))); store<u64>(fp + (<usize>load<i32>(pc, 12) << 3), load<u64>(fp + (<usize>load<i32>(pc, 8) << 3))); store<u64>(fp + (<usize>load<i32>(pc, 20) << 3), load<u64>(fp + (<usize>load<i32>(pc, 16) << 3))); store<i32>(fp + (<usize>load<i32>(pc, 32) << 3), load<i32>(fp + (<usize>load<i32>(pc, 24) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 28) << 3))); pc += 36; break }
         // OP_GGET_ADD and the byte's write or read after it (OP_STGL + 1 / OP_LDGL + 1) in one;
         // out of bounds, only the first: the second then runs and traps
         case 0x297 /* OP_PUTB */: {
@@ -965,13 +885,7 @@ export class Thread extends ThreadState {
         }
         // x = a << s and the OP_LDGLR after it reading global + x, in one; out of bounds, only
         // the first: the read then runs and traps
-        case 0x299 /* OP_SHL_LDGLR */: {
-          const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) << load<i32>(pc, 4)
-          store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x)
-          const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc, 16) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))) + <u64>load<u32>(pc, 24)
-          if (a + 4 > ms) { pc += 12; break }
-          store<i32>(fp + (<usize>load<i32>(pc, 28) << 3), load<i32>(mb + <usize>a)); pc += 32; break
-        }
+        case 0x299 /* OP_SHL_LDGLR */: { const x = load<i32>(fp + (<usize>load<i32>(pc) << 3)) << load<i32>(pc, 4); store<i32>(fp + (<usize>load<i32>(pc, 8) << 3), x); const a = <u64><u32>(load<i32>(load<usize>(gb + (<usize>load<i32>(pc, 16) << alignof<usize>())), offsetof<Global>('value')) + load<i32>(fp + (<usize>load<i32>(pc, 20) << 3))) + <u64>load<u32>(pc, 24); if (a + 4 > ms) { pc += 12; break }; store<i32>(fp + (<usize>load<i32>(pc, 28) << 3), load<i32>(mb + <usize>a)); pc += 32; break }
         case 0x27f /* OP_CHX3 */: {
           const a = load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))
           const e = load<i32>(fp + (<usize>load<i32>(pc, 8) << 3)) ^ load<i32>(pc, 12)
