@@ -2,7 +2,7 @@
 // The `wasmos` command. Each command group lives in src/cli/commands and registers itself here.
 // Only the group of the command being run is loaded (all of them for an unknown word, none for
 // the overview): starting `wasmos run` should not pay for the store, the ISO builder or the grant commands.
-import { Command, CommanderError } from 'commander'
+import type { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
 import type { FetchFlags } from './commands/store.ts'
 import type { RunDefaults } from './defaults.ts'
@@ -87,19 +87,26 @@ if (typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') 
   process.exit(1)
 }
 
-const program = new Command('wasmos')
-  .description('run WebAssembly programs named by their hash')
-  .version('0.1.0')
-  .enablePositionalOptions()
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+/** The command line as commander reads it: every command but a run given no options (see main). */
+async function newProgram (): Promise<{ program: Command, CommanderError: typeof CommanderError }> {
+  const commander = await import('commander')
+  const program = new commander.Command('wasmos')
+    .description('run WebAssembly programs named by their hash')
+    .version('0.1.0')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  return { program, CommanderError: commander.CommanderError }
+}
 
 /**
  * Parses the command line and runs the command. Not top-level await: bin/wasmos.mjs may run the
  * bundle as a classic script, to give V8 a code cache of what the command ran.
  */
 async function main (): Promise<never> {
+  // Known once commander is loaded: a run given no options never loads it.
+  let commanderError: typeof CommanderError | undefined
   try {
     const word = process.argv[2]
     const target = process.argv[3]
@@ -111,12 +118,14 @@ async function main (): Promise<never> {
       if (word === 'run') await (await import('./commands/run.ts')).runAction(target, process.argv.slice(4), flags as unknown as RunFlags)
       else await (await import('./commands/exec.ts')).execAction(target, process.argv.slice(4), flags as unknown as RunFlags & FetchFlags)
     } else {
+      const { program, CommanderError } = await newProgram()
+      commanderError = CommanderError
       const wanted = GROUPS.filter((g) => g.commands.includes(word ?? ''))
       for (const group of wanted.length > 0 ? wanted : GROUPS) (await group.load())(program)
       await program.parseAsync(process.argv)
     }
   } catch (err) {
-    if (err instanceof CommanderError) {
+    if (commanderError !== undefined && err instanceof commanderError) {
       process.exit(err.exitCode)
     }
     process.exitCode = reportError(err)

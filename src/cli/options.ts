@@ -1,5 +1,4 @@
 // Options shared by `wasmos run` and `wasmos exec`, and their parsing into RunOptions.
-import { Option } from 'commander'
 import type { Command } from 'commander'
 import { WasmosError } from '../kernel/node/errors.ts'
 import { LOG_LEVELS } from '../kernel/node/logger.ts'
@@ -34,8 +33,8 @@ export function addRunOptions (cmd: Command, what: string): Command {
     .option('--handler <iface=program>', `start ${what} as the handler of an interface, which nobody else may then handle (repeatable)`, collect, [])
     .option('--program <program>', `make ${what} available to process.spawn (repeatable)`, collect, [])
     .option('--timeout <seconds>', 'end the run after this many seconds')
-    .addOption(new Option('--log-level <level>', 'least severe log level shown').choices(LOG_LEVELS).default('info'))
-    .addOption(new Option('--log-format <format>', 'log lines for people or machines').choices(['pretty', 'json']).default('pretty'))
+    .addOption(cmd.createOption('--log-level <level>', 'least severe log level shown').choices(LOG_LEVELS).default('info'))
+    .addOption(cmd.createOption('--log-format <format>', 'log lines for people or machines').choices(['pretty', 'json']).default('pretty'))
     .option('--queue-limit <n>', 'messages a program may have waiting before senders get "queue full"')
     .option('--max-message-size <bytes>', 'largest message or answer, in bytes')
 }

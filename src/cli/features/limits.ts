@@ -1,7 +1,6 @@
 // Run feature: limits — preemption by fuel (`--slice`), `--cpu-limit`, `--max-memory`, and
 // `--stats` at exit. Programs are preemptible by default; `--no-preempt` runs them unmodified
 // (to measure what preemption costs).
-import { Option } from 'commander'
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { DEFAULT_MAX_PROCESSES } from '../../kernel/node/host.ts'
 import { Limits } from '../../kernel/node/limits/monitor.ts'
@@ -28,7 +27,7 @@ export const limits: Feature = {
       .option('--max-memory <size>', 'most memory a program may have (default 256MiB)')
       .option('--max-processes <n>', `most processes alive at once (default ${DEFAULT_MAX_PROCESSES})`)
       .option('--stats', 'print, at exit, each program\'s CPU time, slices, peak memory and messages', false)
-      .addOption(new Option('--no-preempt', 'run programs unmodified: a program in a loop then freezes the others'))
+      .addOption(cmd.createOption('--no-preempt', 'run programs unmodified: a program in a loop then freezes the others'))
   },
   apply (flags, opts) {
     const limits = new Limits({
