@@ -44,14 +44,16 @@ if (answer !== null) {
  * The bundle is also a classic script after its first line (the build step sees to it), so it runs
  * here through vm.Script with a V8 code cache made at the end of an earlier successful run of the
  * same command (run, exec, or any other; not a help page): the functions that command calls,
- * compiled, and nothing else. The cache sits in Node's compile cache directory, named by the build's hash (first line of
- * the bundle), the command and the Node version; V8 refuses a cache of another V8 or other flags,
- * and a refused or missing cache is made again at exit. Without a compile cache directory
- * (NODE_DISABLE_COMPILE_CACHE) or a bundle of another shape, the bundle is imported.
+ * compiled, and nothing else. The cache sits in WASMOS_HOME/cache/code (or NODE_COMPILE_CACHE when
+ * set), named by the build's hash (first line of the bundle), the command and the Node version; V8
+ * refuses a cache of another V8 or other flags, and a refused or missing cache is made again at
+ * exit. Without a cache directory (NODE_DISABLE_COMPILE_CACHE, no home) or a bundle of another
+ * shape, the bundle is imported.
  */
 function runBundle () {
   const mod = process.getBuiltinModule('node:module')
-  const dir = mod.enableCompileCache?.().directory
+  const dir = codeCacheDirectory()
+  if (dir !== undefined) mod.enableCompileCache?.(dir)
   const bundle = new URL('../dist/wasmos.mjs', import.meta.url)
   const source = dir === undefined ? undefined : packaged('dist/wasmos.mjs')
   const eol = source?.indexOf('\n') ?? -1
@@ -61,12 +63,7 @@ function runBundle () {
   const filename = decodeURIComponent(bundle.pathname)
   const word = args[0] === 'run' || args[0] === 'exec' ? args[0] : 'cli'
   const cacheFile = `${dir}/wasmos-${id}-${word}-${process.version}.v8`
-  let cachedData
-  try {
-    cachedData = readFileSync(cacheFile)
-  } catch {
-    cachedData = undefined
-  }
+  const cachedData = readOwn(cacheFile)
   // The first line (module syntax) becomes the wrapper, so line numbers stay those of the file.
   let script
   try {
@@ -93,12 +90,56 @@ function runBundle () {
   script.runInThisContext()(mod.createRequire(filename), meta)
 }
 
+/**
+ * Where code caches go: NODE_COMPILE_CACHE when set, else WASMOS_HOME/cache/code (made owner-only).
+ * V8 checks little of a cache it is given (its version, flags and the source's length), so code
+ * is taken only from a directory that this user owns and nobody else can write to.
+ */
+function codeCacheDirectory () {
+  const env = process.env
+  if (env.NODE_DISABLE_COMPILE_CACHE !== undefined) return undefined
+  const home = env.WASMOS_HOME !== undefined && env.WASMOS_HOME !== ''
+    ? env.WASMOS_HOME
+    : env.HOME !== undefined && env.HOME !== '' ? `${env.HOME}/.wasmos` : undefined
+  const dir = env.NODE_COMPILE_CACHE !== undefined && env.NODE_COMPILE_CACHE !== ''
+    ? env.NODE_COMPILE_CACHE
+    : home === undefined ? undefined : `${home}/cache/code`
+  if (dir === undefined) return undefined
+  const { mkdirSync, statSync } = process.getBuiltinModule('node:fs')
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    return ownedByMe(statSync(dir)) ? dir : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether a file or directory belongs to this user and nobody else may write to it. */
+function ownedByMe (st) {
+  const uid = process.getuid?.()
+  return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0)
+}
+
+/** A cache file's bytes when it is this user's own, else undefined. */
+function readOwn (file) {
+  const { closeSync, fstatSync, openSync } = process.getBuiltinModule('node:fs')
+  let fd
+  try {
+    fd = openSync(file, 'r')
+    return ownedByMe(fstatSync(fd)) ? readFileSync(fd) : undefined
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
 /** Writes the code V8 compiled for the bundle during this run, whole or not at all. */
 function saveCache (script, file) {
   const { renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs')
   const tmp = `${file}.${process.pid}.tmp`
   try {
-    writeFileSync(tmp, script.createCachedData())
+    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 })
     renameSync(tmp, file)
   } catch {
     // A cache is only an aid: a read-only or full directory costs the next start some compiling.

@@ -1,0 +1,73 @@
+// The CLI's V8 code cache (bin/wasmos.mjs) is code the next start runs: it is taken only from a
+// directory of this user's that nobody else can write to, and only from a file this user owns.
+import { describe, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CLI, NODE, program } from '../helpers.ts'
+
+function runHello (home: string, env: Record<string, string> = {}): void {
+  const r = spawnSync(NODE, [CLI, 'run', program('hello')], {
+    encoding: 'utf8',
+    env: { ...process.env, WASMOS_HOME: home, NO_COLOR: '1', NODE_COMPILE_CACHE: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  expect(r.stderr).toBe('INFO: hello: Hello from wasmos!\n')
+  expect(r.status).toBe(0)
+}
+
+const caches = (dir: string): string[] => readdirSync(dir).filter((f) => /^wasmos-[0-9a-f]+-run-v[\d.]+\.v8$/.test(f)).map((f) => join(dir, f))
+
+describe('code cache', () => {
+  test('kept under WASMOS_HOME/cache/code, owner-only', () => {
+    const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
+    try {
+      runHello(home)
+      const dir = join(home, 'cache', 'code')
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+      const [file] = caches(dir)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  test('a directory others can write to is not used', () => {
+    const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
+    const shared = mkdtempSync(join(tmpdir(), 'wasmos-code-shared-'))
+    try {
+      chmodSync(shared, 0o777)
+      runHello(home, { NODE_COMPILE_CACHE: shared })
+      expect(caches(shared)).toEqual([])
+      chmodSync(shared, 0o700)
+      runHello(home, { NODE_COMPILE_CACHE: shared })
+      expect(caches(shared)).toHaveLength(1)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+      rmSync(shared, { recursive: true, force: true })
+    }
+  })
+
+  test.runIf(process.getuid?.() === 0)('a cache file owned by another user is not run (it is made again)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
+    try {
+      runHello(home)
+      const [file] = caches(join(home, 'cache', 'code'))
+      // A valid cache, now another user's: taken, it would stay as it is; refused, it is replaced.
+      const planted = `${file}.planted`
+      copyFileSync(file, planted)
+      rmSync(file)
+      copyFileSync(planted, file)
+      chownSync(file, 65534, 65534)
+      runHello(home)
+      expect(statSync(file).uid).toBe(0)
+      // Its own valid cache is taken, and so left as it is.
+      const before = statSync(file).mtimeMs
+      runHello(home)
+      expect(statSync(file).mtimeMs).toBe(before)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+})
