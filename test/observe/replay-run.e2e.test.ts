@@ -5,16 +5,12 @@
 // another module is refused or reported.
 import { describe, test } from 'vitest'
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Packr, Unpackr } from 'msgpackr'
+import { forge } from './forge.ts'
 import { helloWasm, program, tempHome, wasmos } from '../helpers.ts'
 import type { CliResult } from '../helpers.ts'
-
-const packr = new Packr({ useRecords: false, variableMapSize: true })
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
 function dir (): string {
   return mkdtempSync(join(tmpdir(), 'wasmos-replay-run-'))
@@ -22,16 +18,6 @@ function dir (): string {
 
 function inHome (home: string, args: string[], input?: string): Promise<CliResult> {
   return wasmos(args, { env: { WASMOS_HOME: home }, ...(input === undefined ? {} : { input }) })
-}
-
-/** Rewrites a recording's frames and seals it again, as someone who knows the format could. */
-function forge (path: string, out: string, edit: (frames: unknown[][]) => void): void {
-  const frames = unpackr.unpackMultiple(readFileSync(path)) as unknown[][]
-  assert.equal(frames.at(-1)?.[0], 'e')
-  frames.pop()
-  edit(frames)
-  const body = Buffer.concat(frames.map((f) => packr.pack(f)))
-  writeFileSync(out, Buffer.concat([body, packr.pack(['e', createHash('sha256').update(body).digest()])]))
 }
 
 const KV_ARGS = ['put', 'k', 'v1', 'put', 'j', 'other', 'get', 'k', 'list']

@@ -4,17 +4,13 @@
 // (Whole runs of several processes, WASI and the network: replay-run, replay-wasi, replay-http.)
 import { describe, test } from 'vitest'
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Packr, Unpackr } from 'msgpackr'
+import { forge } from './forge.ts'
 import { spawn } from 'node:child_process'
 import { CLI, helloWasm, NODE, program, tempHome, wasmos as wasmosIn } from '../helpers.ts'
 import type { CliOptions, CliResult } from '../helpers.ts'
-
-const packr = new Packr({ useRecords: false, variableMapSize: true })
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
 function dir (): string {
   return mkdtempSync(join(tmpdir(), 'wasmos-replay-'))
@@ -24,16 +20,6 @@ function dir (): string {
 const home = tempHome('replay')
 function wasmos (args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return wasmosIn(args, { ...opts, env: { WASMOS_HOME: home, ...opts.env } })
-}
-
-/** Rewrites a recording's frames and seals it again, as someone who knows the format could. */
-function forge (path: string, out: string, edit: (frames: unknown[][]) => void): void {
-  const frames = unpackr.unpackMultiple(readFileSync(path)) as unknown[][]
-  assert.equal(frames.at(-1)?.[0], 'e')
-  frames.pop()
-  edit(frames)
-  const body = Buffer.concat(frames.map((f) => packr.pack(f)))
-  writeFileSync(out, Buffer.concat([body, packr.pack(['e', createHash('sha256').update(body).digest()])]))
 }
 
 async function recordStdCheck (d: string): Promise<{ path: string, stdout: string }> {
