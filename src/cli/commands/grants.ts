@@ -1,11 +1,12 @@
 // `wasmos grants`: the grant decisions remembered under WASMOS_HOME (grants.json), per program CID,
-// interface (and scope) and kind, and the permission sets of wasmos.json (or --grants-file).
+// interface (and scope) and kind, the permission sets of wasmos.json (or --grants-file), and what
+// `wasmos serve` was told about other peers' programs (peer-grants.json).
 // `wasmos grants` lists them with where each came from (`--json`), `allow|deny <program>
 // <interface[=scope]>…` sets them ahead of time, `revoke <program> [interface[=scope]]` forgets
 // them. A program is named by its CID or by a .wasm file (its CID is computed).
 import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Command } from 'commander'
 import { CID } from 'multiformats/cid'
 import { digestOfCid } from '../../kernel/node/names.ts'
@@ -17,6 +18,7 @@ import { sanitize } from '../../kernel/node/text.ts'
 import { parsePattern, splitGrant } from '../../kernel/node/grants/scope.ts'
 import { readSets } from '../../kernel/node/grants/sets.ts'
 import { knownInterfaces } from '../run.ts'
+import { PEER_GRANTS, readPeerDecisions } from '../features/remote.ts'
 
 const CHUNK = 256 * 1024
 
@@ -102,7 +104,7 @@ export function registerGrantCommands (program: Command): void {
     .description('list, set and revoke remembered grant decisions (WASMOS_HOME/grants.json)')
     .option('--json', 'print JSON', false)
     .option('--grants-file <path>', 'the permission sets to list instead of ./wasmos.json')
-    .action((flags: { json: boolean, grantsFile?: string }) => {
+    .action(async (flags: { json: boolean, grantsFile?: string }) => {
       const names = interfaceNames()
       const store = new GrantStore(wasmosHome())
       const list: Row[] = store.list()
@@ -119,6 +121,11 @@ export function registerGrantCommands (program: Command): void {
         add(e.allowHandle, 'handle', 'allow')
         add(e.deny, 'send', 'deny')
       }
+      // Answers given at a serving terminal about a peer's program: its calls to an exported interface.
+      for (const d of await readPeerDecisions(wasmosHome())) {
+        const iface = /^[0-9a-f]{64}$/.test(d.iface) ? interfaceCidOfKey(d.iface) : d.iface
+        list.push({ program: d.program, name: d.name, interface: iface, interfaceName: names.get(iface) ?? null, scope: null, kind: 'send', decision: d.decision, source: `${join(wasmosHome(), PEER_GRANTS)} (peer ${d.peer})`, at: null })
+      }
       list.sort((a, b) => a.program.localeCompare(b.program) || a.interface.localeCompare(b.interface) || (a.scope ?? '').localeCompare(b.scope ?? '') || a.kind.localeCompare(b.kind))
       if (flags.json) {
         process.stdout.write(JSON.stringify(list, null, 2) + '\n')
@@ -130,7 +137,7 @@ export function registerGrantCommands (program: Command): void {
       }
       // A scoped grant reads as the flag that gives it: tcp=127.0.0.1:7878.
       const rows = [['PROGRAM', 'NAME', 'INTERFACE', 'KIND', 'DECISION', 'SINCE', 'FROM'],
-        ...list.map((g) => [g.program, sanitize(g.name, 30), `${g.interfaceName ?? g.interface}${g.scope === null ? '' : `=${sanitize(g.scope, 40)}`}`, g.kind, g.decision, g.at === null ? '-' : g.at.slice(0, 19).replace('T', ' '), sanitize(g.source, 80)])]
+        ...list.map((g) => [g.program, sanitize(g.name, 30), `${g.interfaceName ?? g.interface}${g.scope === null ? '' : `=${sanitize(g.scope, 40)}`}`, g.kind, g.decision, g.at === null ? '-' : g.at.slice(0, 19).replace('T', ' '), sanitize(g.source, 200)])]
       const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
       for (const r of rows) process.stdout.write(r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat(widths[i] - [...c].length)).join('  ') + '\n')
     })

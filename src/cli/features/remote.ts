@@ -201,12 +201,12 @@ export async function planExports (flags: ServeExportFlags, logger: Logger = cre
 }
 
 /** A decision about a peer's program and an interface, remembered in WASMOS_HOME/peer-grants.json. */
-interface PeerDecision { peer: string, program: string, name: string, iface: string, decision: 'allow' | 'deny' }
+export interface PeerDecision { peer: string, program: string, name: string, iface: string, decision: 'allow' | 'deny' }
 
-const PEER_GRANTS = 'peer-grants.json'
+export const PEER_GRANTS = 'peer-grants.json'
 
 /** Reads WASMOS_HOME/peer-grants.json ({ "decisions": [PeerDecision, …] }); a missing file is none. */
-async function readPeerDecisions (home: string): Promise<PeerDecision[]> {
+export async function readPeerDecisions (home: string): Promise<PeerDecision[]> {
   const file = join(home, PEER_GRANTS)
   const parsed = await readJson(file)
   if (parsed === undefined) return []
