@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -53,6 +53,7 @@ export class BodyCompiler extends Compiler {
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     this.ctrls = []
     this.code = []
     this.jmps = []
@@ -524,6 +525,7 @@ export class BodyCompiler extends Compiler {
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     this.lastPush = false
     return true
   }
@@ -568,11 +570,14 @@ export class BodyCompiler extends Compiler {
           const r = this.last4
           // the index just computed as a local << s: both run by the first (OP_SHL_LDGLR)
           if (op == 0x28 && r >= 0 && r >= this.barrier && r + 4 == p && code[r] == FUSE_LCS + 16 && code[r + 3] == other) code[r] = OP_SHL_LDGLR
+          // the byte at `a = pos; pos += c` read: both run by the first (OP_GETBR)
+          if (op == 0x2d && r >= 0 && r >= this.barrier && r + 4 == p && code[r] == OP_GGET_ADD && code[r + 2] == other) code[r] = OP_GETBR
           this.last = p
           this.last2 = -1
           this.last3 = -1
           this.last4 = -1
           this.last5 = -1
+          this.last6 = -1
           this.lastDst = code.length - 1
           this.pop()
           this.push(t)
@@ -593,6 +598,7 @@ export class BodyCompiler extends Compiler {
         this.last3 = -1
         this.last4 = -1
         this.last5 = -1
+        this.last6 = -1
       } else {
         this.emit(OP_LDR + op - 0x28); this.emit(this.slotOf(a)); this.emit(<i32>off); this.emit(d)
       }
@@ -613,12 +619,13 @@ export class BodyCompiler extends Compiler {
       code.push(op == 0x28 ? OP_LDGL : OP_LDGL + 1); code.push(x); code.push(a); code.push(<i32>off)
       const q = this.last2
       // just after `a = pos; pos += c`: both run by the first (OP_GETB)
-      if (op == 0x2d && q >= 0 && q >= this.barrier && q + 4 == l0 && code[q] == OP_GGET_ADD && code[q + 2] == a) code[q] = OP_GETB
+      if (op == 0x2d && q >= 0 && q >= this.barrier && q + 4 == l0 && (code[q] == OP_GGET_ADD || code[q] == OP_GGET_GADDL) && code[q + 2] == a) code[q] = OP_GETB
       this.last = l0
       this.last2 = -1
       this.last3 = -1
       this.last4 = -1
       this.last5 = -1
+      this.last6 = -1
       this.pop()
       this.push(t)
       this.keepRsp = true
@@ -737,12 +744,13 @@ export class BodyCompiler extends Compiler {
           code.push(op == 0x36 ? OP_STGL : OP_STGL + 1); code.push(x); code.push(la); code.push(<i32>this.vx[v]); code.push(<i32>off)
           const q = this.last2
           // just after `a = pos; pos += c`: both run by the first (OP_PUTB)
-          if (op == 0x3a && q >= 0 && q >= this.barrier && q + 4 == l0 && code[q] == OP_GGET_ADD && code[q + 2] == la) code[q] = OP_PUTB
+          if (op == 0x3a && q >= 0 && q >= this.barrier && q + 4 == l0 && (code[q] == OP_GGET_ADD || code[q] == OP_GGET_GADDL) && code[q + 2] == la) code[q] = OP_PUTB
           this.last = l0
           this.last2 = -1
           this.last3 = -1
           this.last4 = -1
           this.last5 = -1
+          this.last6 = -1
           this.pop()
           this.pop()
           this.rsp--

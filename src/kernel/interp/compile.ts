@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -24,6 +24,7 @@ export class Compiler extends Validator {
   last3: i32 = -1 // and the three before (only for OP_SIGMA_*)
   last4: i32 = -1
   last5: i32 = -1
+  last6: i32 = -1
   barrier: i32 = 0
   // positions of the unconditional jumps (`else`, `br`), to turn those that land on a `return`
   // into one (BodyCompiler.codeEntry)
@@ -37,6 +38,7 @@ export class Compiler extends Validator {
 
   // Marks the start of an instruction (for the peephole optimizer).
   begin (): void {
+    this.last6 = this.last5
     this.last5 = this.last4
     this.last4 = this.last3
     this.last3 = this.last2
@@ -159,24 +161,29 @@ export class Compiler extends Validator {
   copy (a: i32, b: i32): void {
     const code = this.code
     const l = this.last2
+    // an OP_COPY3_ADD just before stays known (for OP_COPY3_ADD2)
+    const r = this.last3
+    const keep = r >= 0 && r >= this.barrier && r + 10 == l && code[r] == OP_COPY3_ADD ? r : -1
     if (l >= 0 && l >= this.barrier && code.length == l + 5 && code[l] == OP_COPY2) {
       code[l] = OP_COPY3
       code.push(a); code.push(b)
       this.last = l
-      this.last2 = -1
+      this.last2 = keep
       this.last3 = -1
       this.last4 = -1
       this.last5 = -1
+      this.last6 = -1
       return
     }
     if (l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_COPY) {
       code[l] = OP_COPY2
       code.push(a); code.push(b)
       this.last = l
-      this.last2 = -1
+      this.last2 = keep
       this.last3 = -1
       this.last4 = -1
       this.last5 = -1
+      this.last6 = -1
       return
     }
     this.emit(OP_COPY); this.emit(a); this.emit(b)
@@ -369,6 +376,9 @@ export class Compiler extends Validator {
         // known, for OP_PUTB / OP_GETB)
         code[g] = OP_GADDL
         code.push(<i32>this.vx[b])
+        // just after `a = pos; pos += c`: both run by the first (OP_GGET_GADDL)
+        const q = this.last3
+        if (q >= 0 && q >= this.barrier && q + 4 == g && code[q] == OP_GGET_ADD) code[q] = OP_GGET_GADDL
         this.last = g
         this.last2 = this.last3
         this.last3 = -1
@@ -445,6 +455,7 @@ export class Compiler extends Validator {
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     this.lastPush = false
     return true
   }
@@ -470,6 +481,7 @@ export class Compiler extends Validator {
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     this.lastPush = false
     return true
   }
@@ -499,6 +511,7 @@ export class Compiler extends Validator {
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     return true
   }
 
@@ -524,6 +537,7 @@ export class Compiler extends Validator {
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     return true
   }
 
@@ -556,11 +570,15 @@ export class Compiler extends Validator {
       code.push(OP_MAJX)
       code.push(q[1]); code.push(q[2]); code.push(q[4]); code.push(q[5]); code.push(q[7]); code.push(q[8])
       this.last = r1
+      // a sigma pushed just before stays known (for OP_SIGMA_MAJ)
+      const s = this.last6
+      this.last2 = s >= 0 && s >= this.barrier && s + 5 == r1 && code[s] == OP_SIGMA_R ? s : -1
     } else return false
-    this.last2 = -1
+    if (code[this.last] != OP_MAJX) this.last2 = -1
     this.last3 = -1
     this.last4 = -1
     this.last5 = -1
+    this.last6 = -1
     this.lastPush = false
     return true
   }
@@ -617,6 +635,10 @@ export class Compiler extends Validator {
     else if (op == OP_JZ || op == OP_JNZ) { inv = op == OP_JZ ? OP_JNZ : OP_JZ; len = 3 } else return false
     // it must be the if's own jump: the instruction at the loop start ends with the if's target
     if (f.ifFix != p + len - 1) return false
+    const q = this.last2 // (the br began an instruction: this.last is code.length)
+    // the step just before (x = x + c) with the read and the compare: run by the first (OP_ALJ)
+    if (h == 5 && code[l0] == OP_LDLC && inv == FUSE_JLL_T + 2 && q >= 0 && q >= this.barrier && q + 4 == code.length && this.last == code.length &&
+      code[q] == FUSE_LCS + 10 && code[q + 3] == code[p + 1]) code[q] = OP_ALJ
     for (let k = 0; k < h; k++) code.push(code[l0 + k])
     code.push(inv)
     for (let k = 1; k < len - 1; k++) code.push(code[p + k])
@@ -725,6 +747,9 @@ export class Compiler extends Validator {
         // a pushed maj added to the value below it: one OP_MAJX_SET
         code[m] = OP_MAJX_SET
         code[m + 7] = x
+        // just after a pushed sigma (the value below): both run by the first (OP_SIGMA_MAJ)
+        const r = this.last3
+        if (r >= 0 && r >= this.barrier && r + 5 == m && code[r] == OP_SIGMA_R) code[r] = OP_SIGMA_MAJ
         this.last = m
         this.last2 = -1
         this.lastPush = false
@@ -779,6 +804,9 @@ export class Compiler extends Validator {
         code[q + 7] = code[this.last + 1]
         code[q + 8] = code[this.last + 2]
         code[q + 9] = x
+        // just after another: both run by the first (OP_COPY3_ADD2)
+        const r = this.last3
+        if (r >= 0 && r >= this.barrier && r + 10 == q && code[r] == OP_COPY3_ADD) code[r] = OP_COPY3_ADD2
         this.last = q
         this.last2 = -1
       } else {

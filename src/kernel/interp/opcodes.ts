@@ -144,7 +144,25 @@ export const OP_SHL_LDGLR: i32 = 0x299
 // path without a trap or a call; when the depth or the value stack would be exhausted it runs
 // the OP_CALL_IN after it, which traps                                  : funcidx, then the call
 export const OP_CALL_FAST: i32 = 0x29a
-export const OP_MAX: i32 = 0x29b
+// msgpack's name loop, `sum = sum * 31 + buf[pos++]`: an OP_GGET_ADD whose next instruction,
+// OP_LDGLR + 1, reads buf + p into a slot, both run by the first in bounds, else the read runs
+// on its own and traps                                                   : pos p c, then the read
+export const OP_GETBR: i32 = 0x29b
+// an OP_GGET_ADD that also runs the instruction after it when that is an OP_GADDL (checked at
+// run time: the compiler may still rewrite the OP_GADDL, which is then left to run alone)
+//                                                                       : pos p c
+export const OP_GGET_GADDL: i32 = 0x29c
+// a loop rotated with its length read (putStr's `i < s.length`): FUSE_LCS + 10 (x = a + c),
+// then OP_LDLC, then FUSE_JLL_T + 2, all three run by the first when the read is in bounds; else
+// only the add, and the read runs on its own and traps            : a c x, then the read and the jump
+export const OP_ALJ: i32 = 0x29d
+// an OP_SIGMA_R that also runs the OP_MAJX_SET after it, when it still is one (checked at run
+// time): sha256's t2 = sigma0(a) + maj(a, b, c), nothing pushed          : x c1 c2 c3
+export const OP_SIGMA_MAJ: i32 = 0x29e
+// an OP_COPY3_ADD that also runs the OP_COPY3_ADD after it, when it still is one (checked at
+// run time): sha256's six register moves and two adds                  : c1 .. c6 a b y
+export const OP_COPY3_ADD2: i32 = 0x29f
+export const OP_MAX: i32 = 0x2a0
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
