@@ -1,0 +1,177 @@
+// The fifth pass's fusions give V8's results, whole and in slices of 1 to 4 instructions:
+// msgpack's byte read at buf[pos++] into a slot (OP_GETBR), pos bumped and buf + pos pushed
+// (OP_GGET_GADDL, also when the push became a load and runs on its own), a loop's step, length
+// read and test (OP_ALJ), and sha256's sigma0 + maj stored (OP_SIGMA_MAJ) and two groups of copies
+// and an add (OP_COPY3_ADD2); out of bounds the first part runs and the access traps like V8;
+// each saves the internal instructions it runs.
+import { test } from 'vitest'
+import assert from 'node:assert/strict'
+import { Interp, ST_DONE } from '../spec/interp.ts'
+import { wat, instantiate, funcAddr, start } from './wat.ts'
+
+const MODULE = String.raw`(module
+  (memory 1)
+  (data (i32.const 900) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\81\92\a3\b4\c5\d6\e7\f8")
+  (global $pos (mut i32) (i32.const 0))
+  (global $buf (mut i32) (i32.const 900))
+  ;; msgpack's name loop: sum = sum * 31 + buf[pos++] (OP_GETBR), the buffer at base b
+  (func (export "getbr") (param i32 i32 i32) (result i32) (local i32 i32 i32)
+    local.get 0 global.set $buf
+    local.get 1 global.set $pos
+    loop
+      local.get 4 local.get 2 i32.lt_s if
+        global.get $pos local.tee 5 i32.const 1 i32.add global.set $pos
+        local.get 5 global.get $buf i32.add i32.load8_u
+        local.get 3 i32.const 31 i32.mul i32.add local.set 3
+        local.get 4 i32.const 1 i32.add local.set 4
+        br 1
+      end
+    end
+    i32.const 900 global.set $buf
+    local.get 3 global.get $pos i32.const 16 i32.shl i32.xor)
+  ;; msgpack's digits: buf[pos++] = 48 + v % 10, the value computed on the stack (OP_GGET_GADDL),
+  ;; and pos bumped before a 32-bit read at buf + pos (the push made an OP_LDGL: the bump alone)
+  (func (export "digits") (param i32 i32) (result i32) (local i32)
+    local.get 0 global.set $buf
+    i32.const 2 global.set $pos
+    global.get $pos local.tee 2 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 2 i32.add local.get 1 i32.const 10 i32.rem_u i32.const 48 i32.add i32.store8
+    global.get $pos local.tee 2 i32.const 2 i32.add global.set $pos
+    global.get $buf local.get 2 i32.add local.get 1 i32.const 100 i32.div_u i32.const 48 i32.add i32.store8
+    global.get $pos local.tee 2 i32.const 1 i32.add global.set $pos
+    global.get $buf local.get 2 i32.add i32.load
+    i32.const 900 global.set $buf)
+  ;; putStr's loop: i < the length stored 4 bytes before s (rotated with the read, OP_ALJ); the
+  ;; body moves s by d each time, so that the repeated read may leave the memory
+  (func (export "alj") (param i32 i32 i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 4 i32.sub local.get 2 i32.store
+    loop
+      local.get 3 local.get 0 i32.const 20 i32.sub i32.load offset=16 i32.lt_s if
+        local.get 4 local.get 3 i32.add i32.const 7 i32.mul local.set 4
+        local.get 0 local.get 1 i32.add local.set 0
+        local.get 3 i32.const 1 i32.add local.set 3
+        br 1
+      end
+    end
+    local.get 4 local.get 3 i32.const 24 i32.shl i32.xor)
+  ;; sha256's t2 = sigma0(a) + maj(a, b, c) (OP_SIGMA_MAJ), then with aliased maj operands
+  (func (export "t2") (param i32 i32 i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 2 i32.rotr local.get 0 i32.const 13 i32.rotr i32.xor local.get 0 i32.const 22 i32.rotr i32.xor
+    local.get 0 local.get 1 i32.and local.get 0 local.get 2 i32.and local.get 1 local.get 2 i32.and i32.xor i32.xor
+    i32.add local.set 3
+    local.get 3 i32.const 6 i32.rotr local.get 3 i32.const 11 i32.rotr i32.xor local.get 3 i32.const 25 i32.rotr i32.xor
+    local.get 3 local.get 3 i32.and local.get 3 local.get 0 i32.and local.get 0 local.get 3 i32.and i32.xor i32.xor
+    i32.add local.set 4
+    local.get 3 local.get 4 i32.xor)
+  ;; sha256's register rotation, both halves (OP_COPY3_ADD2): copies reading what the previous
+  ;; group wrote, then a third group on its own
+  (func (export "rot6") (param i32 i32 i32 i32) (result i32) (local i32 i32 i32 i32 i32)
+    local.get 2 local.set 7
+    local.get 1 local.set 2
+    local.get 0 local.set 1
+    local.get 3 local.get 8 i32.add local.set 0
+    local.get 0 local.set 3
+    local.get 7 local.set 4
+    local.get 1 local.set 5
+    local.get 8 local.get 2 i32.add local.set 6
+    local.get 6 local.set 8
+    local.get 5 local.set 7
+    local.get 4 local.set 5
+    local.get 3 local.get 7 i32.add local.set 4
+    local.get 0 local.get 1 i32.xor local.get 2 i32.add local.get 3 i32.xor local.get 4 i32.add
+    local.get 5 i32.xor local.get 6 i32.add local.get 7 i32.xor local.get 8 i32.add)
+  (func (export "pos") (result i32) global.get $pos)
+)`
+
+const bytes = wat(MODULE)
+const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+
+function rand (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
+    return s
+  }
+}
+
+// arguments: in bounds for the memory accesses (around the data at 900), random otherwise
+function args (name: string, n: number, r: () => number): number[] {
+  if (name === 'getbr') return [880 + n % 8, n % 13, n % 11]
+  if (name === 'digits') return [1000 + n * 7, r() | 0]
+  if (name === 'alj') return [2000 + n * 5, 0, n % 12]
+  if (name === 'rot6') return [r() | 0, r() | 0, r() | 0, r() | 0]
+  return [r() | 0, r() | 0, r() | 0]
+}
+
+const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6']
+
+function result (i: Interp): number {
+  return Number(BigInt.asUintN(32, i.x.result(0)))
+}
+
+test('the fused instructions agree with V8, whole and in slices', () => {
+  const r = rand(777)
+  for (const name of CASES) {
+    for (let n = 0; n < 40; n++) {
+      const a = args(name, n, r)
+      const v = fresh()
+      const want = v[name](...a) >>> 0
+      const big = a.map((x) => BigInt(x >>> 0))
+      const whole = new Interp()
+      const wi = instantiate(whole, bytes)
+      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
+      assert.equal(result(whole), want, `${name}(${a}) whole`)
+      const sliced = new Interp()
+      const si = instantiate(sliced, bytes)
+      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
+      assert.equal(result(sliced), want, `${name}(${a}) in slices of ${1 + n % 4}`)
+      assert.equal(start(sliced, funcAddr(sliced, si, 'pos'), []), ST_DONE)
+      assert.equal(result(sliced), v.pos(), `${name}(${a}): pos`)
+    }
+  }
+})
+
+test('out of bounds the first part runs and the access traps like V8', () => {
+  const cases: [string, number[]][] = [
+    ['getbr', [65530, 0, 6]], ['getbr', [65530, 0, 7]], ['getbr', [-3, 0, 2]], ['getbr', [-3, 0, 4]], ['getbr', [0x7fffffff, 1, 1]],
+    ['digits', [65530, 1234]], ['digits', [65531, 1234]], ['digits', [65534, 1234]], ['digits', [-2, 5]], ['digits', [-7, 5]],
+    ['alj', [65528, 8, 5]], ['alj', [65528, 9, 5]], ['alj', [65520, 13, 5]], ['alj', [8, -4, 3]], ['alj', [8, -5, 3]], ['alj', [8, -9, 3]],
+  ]
+  for (const [name, a] of cases) {
+    for (const fuel of [1n << 40n, 1n, 3n]) {
+      const v = fresh()
+      let want: number | 'trap'
+      try { want = v[name](...a) >>> 0 } catch { want = 'trap' }
+      const i = new Interp()
+      const iid = instantiate(i, bytes)
+      const st = start(i, funcAddr(i, iid, name), a.map((x) => BigInt(x >>> 0)), fuel)
+      if (want === 'trap') {
+        assert.notEqual(st, ST_DONE, `${name}(${a}) traps`)
+        assert.match(i.trapReason(), /out of bounds memory access/)
+      } else {
+        assert.equal(st, ST_DONE, `${name}(${a})`)
+        assert.equal(result(i), want, `${name}(${a})`)
+      }
+      assert.equal(start(i, funcAddr(i, iid, 'pos'), []), ST_DONE)
+      assert.equal(result(i), v.pos(), `${name}(${a}): pos`)
+    }
+  }
+})
+
+test('each fusion saves the instructions it runs', () => {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  const fuel = (name: string, a: bigint[]): bigint => {
+    const before = i.x.fuel_used()
+    assert.equal(start(i, funcAddr(i, iid, name), a), ST_DONE, name)
+    return i.x.fuel_used() - before
+  }
+  // an iteration of the name loop: the bump and read (OP_GETBR, two unfused), the multiply, the
+  // add, the step and test
+  assert.equal(fuel('getbr', [900n, 0n, 9n]) - fuel('getbr', [900n, 0n, 8n]), 4n, 'getbr')
+  // an iteration of the length loop: the add, multiply and set (three), s moved, and the step,
+  // read and test (OP_ALJ, three unfused)
+  assert.equal(fuel('alj', [3000n, 0n, 9n]) - fuel('alj', [3000n, 0n, 8n]), 5n, 'alj')
+  // sigma0 and maj added and stored (OP_SIGMA_MAJ) twice, the xor and the return
+  assert.equal(fuel('t2', [1n, 2n, 3n]), 4n, 't2')
+})
