@@ -1,9 +1,9 @@
 // The fifth pass's fusions give V8's results, whole and in slices of 1 to 4 instructions:
 // msgpack's byte read at buf[pos++] into a slot (OP_GETBR), pos bumped and buf + pos pushed
 // (OP_GGET_GADDL, also when the push became a load and runs on its own), a loop's step, length
-// read and test (OP_ALJ), and sha256's sigma0 + maj stored (OP_SIGMA_MAJ) and two groups of copies
-// and an add (OP_COPY3_ADD2); out of bounds the first part runs and the access traps like V8;
-// each saves the internal instructions it runs.
+// read and test (OP_ALJ), and sha256's sigma0 + maj stored (OP_SIGMA_MAJ), two groups of copies
+// and an add (OP_COPY3_ADD2) and h + sigma1(e) (OP_SIGMA3_ADD); out of bounds the first part runs
+// and the access traps like V8; each saves the internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -81,6 +81,17 @@ const MODULE = String.raw`(module
     local.get 3 local.get 7 i32.add local.set 4
     local.get 0 local.get 1 i32.xor local.get 2 i32.add local.get 3 i32.xor local.get 4 i32.add
     local.get 5 i32.xor local.get 6 i32.add local.get 7 i32.xor local.get 8 i32.add)
+  ;; sha256's h + sigma1(e), the sigma under a pending local (OP_SIGMA3_ADD); then with a second
+  ;; add after it (the first add becomes part of an OP_ADD3: the sigma runs alone)
+  (func (export "sigadd") (param i32 i32 i32) (result i32)
+    local.get 2
+    local.get 1 i32.const 6 i32.rotr local.get 1 i32.const 11 i32.rotr i32.xor local.get 1 i32.const 25 i32.rotr i32.xor
+    i32.add)
+  (func (export "sigadd3") (param i32 i32 i32) (result i32) (local i32)
+    local.get 2
+    local.get 1 i32.const 6 i32.rotr local.get 1 i32.const 11 i32.rotr i32.xor local.get 1 i32.const 25 i32.rotr i32.xor
+    i32.add local.get 0 i32.add local.set 3
+    local.get 3 local.get 1 i32.xor)
   (func (export "pos") (result i32) global.get $pos)
 )`
 
@@ -104,7 +115,7 @@ function args (name: string, n: number, r: () => number): number[] {
   return [r() | 0, r() | 0, r() | 0]
 }
 
-const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6']
+const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6', 'sigadd', 'sigadd3']
 
 function result (i: Interp): number {
   return Number(BigInt.asUintN(32, i.x.result(0)))
@@ -173,6 +184,8 @@ test('each fusion saves the instructions it runs', () => {
   // an iteration of the length loop: the add, multiply and set (three), s moved, and the step,
   // read and test (OP_ALJ, three unfused)
   assert.equal(fuel('alj', [3000n, 0n, 9n]) - fuel('alj', [3000n, 0n, 8n]), 5n, 'alj')
+  // the sigma and the add (OP_SIGMA3_ADD), the return of the sum's slot
+  assert.equal(fuel('sigadd', [1n, 2n, 3n]), 2n, 'sigadd')
   // sigma0 and maj added and stored (OP_SIGMA_MAJ) twice, the xor and the return
   assert.equal(fuel('t2', [1n, 2n, 3n]), 4n, 't2')
 })

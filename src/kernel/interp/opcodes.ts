@@ -162,7 +162,10 @@ export const OP_SIGMA_MAJ: i32 = 0x29e
 // an OP_COPY3_ADD that also runs the OP_COPY3_ADD after it, when it still is one (checked at
 // run time): sha256's six register moves and two adds                  : c1 .. c6 a b y
 export const OP_COPY3_ADD2: i32 = 0x29f
-export const OP_MAX: i32 = 0x2a0
+// an OP_SIGMA3_R that also runs the i32.add of slots after it (FUSE_LLS + 10), when it still is
+// one (checked at run time): sha256's h + sigma1(e)                     : x c1 c2 c3 dst
+export const OP_SIGMA3_ADD: i32 = 0x2a0
+export const OP_MAX: i32 = 0x2a1
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
