@@ -165,8 +165,8 @@ export const OP_COPY3_ADD2: i32 = 0x29f
 // an OP_SIGMA3_R that also runs the i32.add of slots after it (FUSE_LLS + 10), when it still is
 // one (checked at run time): sha256's h + sigma1(e)                     : x c1 c2 c3 dst
 export const OP_SIGMA3_ADD: i32 = 0x2a0
-// an OP_CHX3 that also runs the OP_ADD3 after it, when it still is one (checked at run time):
-// sha256's t1's sum                                                    : a b e c g dst
+// an OP_CHX3 that also runs the OP_ADD3 after it, when it still is one (checked at run time),
+// and then an add of slots (FUSE_LLS + 10) if one follows: sha256's t1  : a b e c g dst
 export const OP_CHX3_ADD3: i32 = 0x2a1
 export const OP_MAX: i32 = 0x2a2
 
