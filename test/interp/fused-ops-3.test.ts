@@ -3,8 +3,8 @@
 // (OP_GGET_GADDL, also when the push became a load and runs on its own), a loop's step, length
 // read and test (OP_ALJ), and sha256's sigma0 + maj stored (OP_SIGMA_MAJ), two groups of copies
 // and an add (OP_COPY3_ADD2), h + sigma1(e) (OP_SIGMA3_ADD) and ch then two or three adds
-// (OP_CHX3_ADD3); out of bounds the first part runs and the access traps like V8; each saves
-// the internal instructions it runs.
+// (OP_CHX3_ADD3), a sigma added in place and the add after it (OP_SIGMAS_ADD2); out of bounds
+// the first part runs and the access traps like V8; each saves the internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
@@ -110,6 +110,18 @@ const MODULE = String.raw`(module
     local.get 1 local.get 0 i32.and local.get 0 i32.const -1 i32.xor local.get 2 i32.and i32.xor
     i32.add i32.add local.set 6
     local.get 6 local.get 5 i32.xor)
+  ;; sha256's schedule: a + (b + sigma0(c)) (OP_SIGMAS_ADD2), then sigma0 added in place alone
+  (func (export "sched") (param i32 i32 i32) (result i32) (local i32)
+    local.get 0 i32.const 3 i32.mul
+    local.get 1 i32.const 5 i32.mul
+    local.get 2 i32.const 7 i32.mul local.tee 3
+    i32.const 7 i32.rotr local.get 3 i32.const 18 i32.rotr i32.xor local.get 3 i32.const 3 i32.shr_u i32.xor
+    i32.add i32.add
+    local.get 0
+    local.get 1 i32.const 9 i32.mul local.tee 3
+    i32.const 7 i32.rotr local.get 3 i32.const 18 i32.rotr i32.xor local.get 3 i32.const 3 i32.shr_u i32.xor
+    i32.add
+    i32.xor)
   (func (export "pos") (result i32) global.get $pos)
 )`
 
@@ -134,7 +146,7 @@ function args (name: string, n: number, r: () => number): number[] {
   return [r() | 0, r() | 0, r() | 0]
 }
 
-const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6', 'sigadd', 'sigadd3', 't1', 't1b']
+const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6', 'sigadd', 'sigadd3', 't1', 't1b', 'sched']
 
 function result (i: Interp): number {
   return Number(BigInt.asUintN(32, i.x.result(0)))

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -367,7 +367,12 @@ export class Compiler extends Validator {
     if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && (this.sigma() || this.andXor())) {
       this.rsp--
     } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
-      if (!(op == 0x6a && this.addIndexed())) this.emit(op)
+      if (!(op == 0x6a && this.addIndexed())) {
+        this.emit(op)
+        // a stack add right after a sigma added in place: both run by the first (OP_SIGMAS_ADD2)
+        const q = this.last2
+        if (op == 0x6a && q >= 0 && q >= this.barrier && q + 5 == this.last && code[q] == OP_SIGMA_ADD + 1) code[q] = OP_SIGMAS_ADD2
+      }
       this.rsp--
     } else if (ka == V_TEMP && kb != V_TEMP && this.rsp == dst + 1 && (kb == V_LOCAL || !is64)) {
       const g = this.last2
@@ -447,6 +452,7 @@ export class Compiler extends Validator {
     if (l < 0 || l < this.barrier || l >= code.length) return false
     if ((code[l] == OP_SIGMA_R || code[l] == OP_SIGMA_S) && code.length == l + 5) {
       code[l] = OP_SIGMA_ADD + code[l] - OP_SIGMA_R
+      this.last = l
     } else {
       const g = this.last3
       if (g < 0 || g < this.barrier || g + 2 != l || code.length != l + 3 || code[g] != 0x23 || code[l] != FUSE_LC + 16) return false

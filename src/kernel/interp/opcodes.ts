@@ -168,7 +168,10 @@ export const OP_SIGMA3_ADD: i32 = 0x2a0
 // an OP_CHX3 that also runs the OP_ADD3 after it, when it still is one (checked at run time),
 // and then an add of slots (FUSE_LLS + 10) if one follows: sha256's t1  : a b e c g dst
 export const OP_CHX3_ADD3: i32 = 0x2a1
-export const OP_MAX: i32 = 0x2a2
+// an OP_SIGMA_ADD + 1 that also runs the stack i32.add after it, when it still is one (checked
+// at run time): sha256's schedule, w[t-16] + sigma0(w[t-15]) + ...     : x c1 c2 c3
+export const OP_SIGMAS_ADD2: i32 = 0x2a2
+export const OP_MAX: i32 = 0x2a3
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
