@@ -11,7 +11,7 @@
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start } from './wat.ts'
+import { wat, instantiate, funcAddr, start, rand, v8Exports, result32, runSliced } from './wat.ts'
 
 const MODULE = String.raw`(module
   (memory 1)
@@ -277,15 +277,7 @@ const MODULE = String.raw`(module
 )`
 
 const bytes = wat(MODULE)
-const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
-
-function rand (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
-    return s
-  }
-}
+const fresh = (): Record<string, (...a: number[]) => number> => v8Exports(bytes)
 
 // arguments: in bounds for the memory accesses (around the data at 900), random otherwise
 function args (name: string, n: number, r: () => number): number[] {
@@ -319,13 +311,10 @@ test('the fused instructions agree with V8, whole and in slices', () => {
       const want = BigInt(v8[name](...a) >>> 0)
       const big = a.map((x) => BigInt(x >>> 0))
       assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
-      assert.equal(BigInt.asUintN(32, whole.x.result(0)), want, `${name}(${a}) whole`)
+      assert.equal(result32(whole), want, `${name}(${a}) whole`)
       // (the stores depend on what earlier calls stored: sliced below, in a run of their own)
       if (name === 'stllc') continue
-      const sliced = new Interp()
-      const si = instantiate(sliced, bytes)
-      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
-      assert.equal(BigInt.asUintN(32, sliced.x.result(0)), want, `${name}(${a}) in slices of ${1 + n % 4}`)
+      assert.equal(runSliced(bytes, name, big, 1 + n % 4), want, `${name}(${a}) in slices of ${1 + n % 4}`)
     }
   }
   // stores, in slices, against a fresh V8 instance

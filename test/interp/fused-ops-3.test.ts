@@ -8,7 +8,7 @@
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start } from './wat.ts'
+import { wat, instantiate, funcAddr, start, rand, v8Exports } from './wat.ts'
 
 const MODULE = String.raw`(module
   (memory 1)
@@ -126,15 +126,7 @@ const MODULE = String.raw`(module
 )`
 
 const bytes = wat(MODULE)
-const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
-
-function rand (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
-    return s
-  }
-}
+const fresh = (): Record<string, (...a: number[]) => number> => v8Exports(bytes)
 
 // arguments: in bounds for the memory accesses (around the data at 900), random otherwise
 function args (name: string, n: number, r: () => number): number[] {

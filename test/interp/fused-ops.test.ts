@@ -5,7 +5,7 @@
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
 import { Interp, ST_DONE } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start } from './wat.ts'
+import { wat, instantiate, funcAddr, start, rand, v8Exports, result32, runSliced } from './wat.ts'
 
 // bytes 960..1215, all different, where idx reads
 const DATA = Array.from({ length: 256 }, (_, k) => '\\' + ((k * 37 + 11) & 255).toString(16).padStart(2, '0')).join('')
@@ -167,16 +167,8 @@ const MODULE = String.raw`(module
 
 const bytes = wat(MODULE)
 // one instance, its memory and globals shared by the calls like the interpreter's whole run
-const fresh = () => new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+const fresh = (): Record<string, (...a: number[]) => number> => v8Exports(bytes)
 const v8 = fresh()
-
-function rand (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
-    return s
-  }
-}
 
 // (kw reads the data before bufrw writes over it in the shared V8 instance)
 const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['kw', 1], ['bufrw', 1], ['sig3', 3], ['sigb', 3]]
@@ -196,11 +188,8 @@ test('fused ch/maj, calls and returns agree with V8, whole and in slices', () =>
       const want = BigInt(v8[name](...args) >>> 0)
       const big = args.map((a) => BigInt(a >>> 0))
       assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
-      assert.equal(BigInt.asUintN(32, whole.x.result(0)), want, `${name}(${args}) whole`)
-      const sliced = new Interp()
-      const si = instantiate(sliced, bytes)
-      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
-      assert.equal(BigInt.asUintN(32, sliced.x.result(0)), want, `${name}(${args}) in slices of ${1 + n % 4}`)
+      assert.equal(result32(whole), want, `${name}(${args}) whole`)
+      assert.equal(runSliced(bytes, name, big, 1 + n % 4), want, `${name}(${args}) in slices of ${1 + n % 4}`)
     }
   }
 })

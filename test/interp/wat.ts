@@ -50,3 +50,30 @@ export function start (i: Interp, addr: number, args: bigint[], fuel = 1n << 40n
   while (st === ST_RUN || st === ST_FUEL) st = i.x.run(fuel)
   return st
 }
+
+/** A xorshift generator: the same seed gives the same arguments run after run. */
+export function rand (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0
+    return s
+  }
+}
+
+/** V8's instance of the module, the reference the interpreter's results are checked against. */
+export function v8Exports (bytes: Uint8Array<ArrayBuffer>): Record<string, (...a: number[]) => number> {
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: number[]) => number>
+}
+
+/** The first result of the call that ended, as an unsigned 32-bit value. */
+export function result32 (i: Interp): bigint {
+  return BigInt.asUintN(32, i.x.result(0))
+}
+
+/** Runs `name(args)` in a fresh instance, `slice` instructions of fuel at a time; returns its result. */
+export function runSliced (bytes: Uint8Array, name: string, args: bigint[], slice: number): bigint {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  if (start(i, funcAddr(i, iid, name), args, BigInt(slice)) !== ST_DONE) throw new Error(`${name} in slices of ${slice} did not finish: ${i.trapReason()}`)
+  return result32(i)
+}
