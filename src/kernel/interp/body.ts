@@ -50,10 +50,7 @@ export class BodyCompiler extends Compiler {
     this.npending = 0
     this.rsp = this.numLocals
     this.lastDst = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     this.ctrls = []
     this.code = []
     this.jmps = []
@@ -522,10 +519,7 @@ export class BodyCompiler extends Compiler {
     code.push(OP_LDIDX); code.push(x); code.push(a); code.push(c); code.push(s); code.push(off)
     this.last = g
     this.last2 = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     this.lastPush = false
     return true
   }
@@ -574,10 +568,7 @@ export class BodyCompiler extends Compiler {
           if (op == 0x2d && r >= 0 && r >= this.barrier && r + 4 == p && code[r] == OP_GGET_ADD && code[r + 2] == other) code[r] = OP_GETBR
           this.last = p
           this.last2 = -1
-          this.last3 = -1
-          this.last4 = -1
-          this.last5 = -1
-          this.last6 = -1
+          this.forgetOlder()
           this.lastDst = code.length - 1
           this.pop()
           this.push(t)
@@ -595,10 +586,7 @@ export class BodyCompiler extends Compiler {
         code.push(op == 0x28 ? OP_LDLC : OP_LDLC + 1); code.push(src); code.push(k); code.push(<i32>off); code.push(d)
         this.last = l
         this.last2 = -1
-        this.last3 = -1
-        this.last4 = -1
-        this.last5 = -1
-        this.last6 = -1
+        this.forgetOlder()
       } else {
         this.emit(OP_LDR + op - 0x28); this.emit(this.slotOf(a)); this.emit(<i32>off); this.emit(d)
       }
@@ -622,10 +610,7 @@ export class BodyCompiler extends Compiler {
       if (op == 0x2d && q >= 0 && q >= this.barrier && q + 4 == l0 && (code[q] == OP_GGET_ADD || code[q] == OP_GGET_GADDL) && code[q + 2] == a) code[q] = OP_GETB
       this.last = l0
       this.last2 = -1
-      this.last3 = -1
-      this.last4 = -1
-      this.last5 = -1
-      this.last6 = -1
+      this.forgetOlder()
       this.pop()
       this.push(t)
       this.keepRsp = true
@@ -747,10 +732,7 @@ export class BodyCompiler extends Compiler {
           if (op == 0x3a && q >= 0 && q >= this.barrier && q + 4 == l0 && (code[q] == OP_GGET_ADD || code[q] == OP_GGET_GADDL) && code[q + 2] == la) code[q] = OP_PUTB
           this.last = l0
           this.last2 = -1
-          this.last3 = -1
-          this.last4 = -1
-          this.last5 = -1
-          this.last6 = -1
+          this.forgetOlder()
           this.pop()
           this.pop()
           this.rsp--

@@ -36,6 +36,14 @@ export class Compiler extends Validator {
 
   emit (w: i32): void { this.code.push(w) }
 
+  // Forgets where the instructions before the last two start: a fusion made them one.
+  forgetOlder (): void {
+    this.last3 = -1
+    this.last4 = -1
+    this.last5 = -1
+    this.last6 = -1
+  }
+
   // Marks the start of an instruction (for the peephole optimizer).
   begin (): void {
     this.last6 = this.last5
@@ -169,10 +177,7 @@ export class Compiler extends Validator {
       code.push(a); code.push(b)
       this.last = l
       this.last2 = keep
-      this.last3 = -1
-      this.last4 = -1
-      this.last5 = -1
-      this.last6 = -1
+      this.forgetOlder()
       return
     }
     if (l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_COPY) {
@@ -180,10 +185,7 @@ export class Compiler extends Validator {
       code.push(a); code.push(b)
       this.last = l
       this.last2 = keep
-      this.last3 = -1
-      this.last4 = -1
-      this.last5 = -1
-      this.last6 = -1
+      this.forgetOlder()
       return
     }
     this.emit(OP_COPY); this.emit(a); this.emit(b)
@@ -464,10 +466,7 @@ export class Compiler extends Validator {
       this.last = g
     }
     this.last2 = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     this.lastPush = false
     return true
   }
@@ -490,10 +489,7 @@ export class Compiler extends Validator {
     code.push(x); code.push(c1); code.push(c2); code.push(c3)
     this.last = r1
     this.last2 = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     this.lastPush = false
     return true
   }
@@ -520,10 +516,7 @@ export class Compiler extends Validator {
     code.push(x); code.push(c1); code.push(c2); code.push(c3)
     this.last = r1
     this.last2 = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     return true
   }
 
@@ -546,10 +539,7 @@ export class Compiler extends Validator {
     code.push(a); code.push(b); code.push(e); code.push(c); code.push(g)
     this.last = r1
     this.last2 = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     return true
   }
 
@@ -587,10 +577,7 @@ export class Compiler extends Validator {
       this.last2 = s >= 0 && s >= this.barrier && s + 5 == r1 && code[s] == OP_SIGMA_R ? s : -1
     } else return false
     if (code[this.last] != OP_MAJX) this.last2 = -1
-    this.last3 = -1
-    this.last4 = -1
-    this.last5 = -1
-    this.last6 = -1
+    this.forgetOlder()
     this.lastPush = false
     return true
   }
