@@ -91,7 +91,8 @@ function runBundle () {
 }
 
 /**
- * Where code caches go: NODE_COMPILE_CACHE when set, else WASMOS_HOME/cache/code (made owner-only).
+ * Where code caches go: NODE_COMPILE_CACHE when set, else WASMOS_HOME/cache/code (made owner-only;
+ * the home chosen as src/kernel/node/home.ts does, which this file cannot import before the bundle).
  * V8 checks little of a cache it is given (its version, flags and the source's length), so code
  * is taken only from a directory that this user owns and nobody else can write to.
  */

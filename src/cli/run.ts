@@ -23,9 +23,9 @@ import { createLogger } from '../kernel/node/logger.ts'
 import type { LogFormat, Logger, LogLevel } from '../kernel/node/logger.ts'
 import type { NativeHandler } from '../kernel/node/native.ts'
 import { cidOfBytes, loadProgram } from '../kernel/node/program.ts'
-import { resolveHome } from '../loader/local.ts'
 import { CidMemo } from './cid-memo.ts'
 import type { LoadOptions, Program, ProgramSource } from '../kernel/node/program.ts'
+import { wasmosHome } from '../kernel/node/home.ts'
 
 export interface HandlerSpec {
   /** The interface, by name, CID or hex digest. */
@@ -89,7 +89,7 @@ export class FileSource implements ProgramSource {
   readonly #home: string | undefined
   #memo: CidMemo | undefined
 
-  /** `home` is the WASMOS_HOME whose memo of file CIDs is used (default: resolveHome()). */
+  /** `home` is the WASMOS_HOME whose memo of file CIDs is used (default: wasmosHome()). */
   constructor (files: string[], home?: string) {
     this.#files = new Set(files.map((f) => resolvePath(f)))
     this.#home = home
@@ -127,7 +127,7 @@ export class FileSource implements ProgramSource {
       const st = fstatSync(fd, { bigint: true })
       const bytes = readFileSync(fd)
       if (bytes.length <= MEMO_MIN_BYTES || st.size !== BigInt(bytes.length)) return { bytes }
-      this.#memo ??= new CidMemo(resolveHome(this.#home))
+      this.#memo ??= new CidMemo(wasmosHome(this.#home))
       let cid = this.#memo.get(st)
       if (cid === undefined) {
         cid = cidOfBytes(bytes)
@@ -179,6 +179,17 @@ export type HandlersOptions = Omit<RunOptions, 'main' | 'args' | 'mainSource'> &
   wrapPolicy?: (policy: GrantPolicy) => GrantPolicy
 }
 
+/** Loads every `--handler` program, in order, before any starts. */
+async function loadHandlers (opts: HandlersOptions): Promise<Program[]> {
+  const programs: Program[] = []
+  for (const h of opts.handlers) {
+    const p = await opts.source.load(h.program, opts.load)
+    if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
+    programs.push(p)
+  }
+  return programs
+}
+
 /**
  * A host with its native interfaces and the `--handler` programs running, without a main program:
  * what `wasmos serve --handler` serves to peers. Close it with `host.close()`.
@@ -189,12 +200,7 @@ export async function startHandlers (opts: HandlersOptions): Promise<NodeHost> {
   const flags = new FlagPolicy(opts, known, logger)
   opts.configurePolicy?.(flags)
   const handlerKeys = opts.handlers.map((h) => resolveInterface(h.iface, known, '--handler'))
-  const programs: Program[] = []
-  for (const h of opts.handlers) {
-    const p = await opts.source.load(h.program, opts.load)
-    if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
-    programs.push(p)
-  }
+  const programs = await loadHandlers(opts)
   const policy = opts.wrapPolicy?.(flags) ?? flags
   const host = newHost(opts, logger, policy)
   opts.onHost?.(host)
@@ -220,12 +226,7 @@ export async function run (opts: RunOptions): Promise<number> {
   // Load everything before starting anything: a bad file is reported before any program runs.
   let mainProgram = opts.mainSource === undefined ? await opts.source.load(opts.main, opts.load) : null
   if (mainProgram === null && opts.mainSource === undefined) throw new WasmosError('ERR_NOT_FOUND', `${opts.main}: not found`)
-  const handlerPrograms: Program[] = []
-  for (const h of opts.handlers) {
-    const p = await opts.source.load(h.program, opts.load)
-    if (p === null) throw new WasmosError('ERR_NOT_FOUND', `${h.program}: not found`)
-    handlerPrograms.push(p)
-  }
+  const handlerPrograms = await loadHandlers(opts)
   const host = newHost(opts, logger, policy)
   opts.onHost?.(host)
   try {

@@ -8,7 +8,6 @@
 // node:fs/promises would cost a start more to load (with the modules it brings) than the reads.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { base32Encode, Cid } from './cid.ts'
 import { LoaderError } from './errors.ts'
@@ -32,11 +31,6 @@ export interface HomeConfig {
   gateways: string[]
   /** 'public' joins the IPFS network; absent means explicit peers and gateways only. */
   network?: string
-}
-
-/** WASMOS_HOME: the explicit argument, else $WASMOS_HOME, else ~/.wasmos. */
-export function resolveHome (home?: string): string {
-  return home ?? process.env['WASMOS_HOME'] ?? join(homedir(), '.wasmos')
 }
 
 /** Reads WASMOS_HOME/config.json ({ "peers": [multiaddr, …], "gateways": [url, …], "network"? }); a missing file is an empty config. */

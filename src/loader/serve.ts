@@ -5,8 +5,9 @@
 import { LoaderError } from './errors.ts'
 import type { Gateway } from './gateway.ts'
 import type { NetworkMode } from './node-config.ts'
-import { LocalStore, resolveHome } from './local.ts'
+import { LocalStore } from './local.ts'
 import { startNode } from './network.ts'
+import { wasmosHome } from '../kernel/node/home.ts'
 
 export interface ServeOptions {
   home?: string
@@ -30,7 +31,7 @@ export interface Server {
 }
 
 export async function serve (options: ServeOptions = {}): Promise<Server> {
-  const local = new LocalStore(resolveHome(options.home))
+  const local = new LocalStore(wasmosHome(options.home))
   if (options.listen) {
     const { multiaddr } = await import('@multiformats/multiaddr')
     for (const addr of options.listen) {

@@ -7,9 +7,10 @@ import { Cid, RAW } from './cid.ts'
 import type { BlockSource } from './dag.ts'
 import { LoaderError } from './errors.ts'
 import type { CidOptions } from './importer.ts'
-import { LocalStore, type ProgramEntry, readConfig, resolveHome } from './local.ts'
+import { LocalStore, type ProgramEntry, readConfig } from './local.ts'
 import type { WasmosNode } from './network.ts'
 import type { NetworkMode } from './node-config.ts'
+import { wasmosHome } from '../kernel/node/home.ts'
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000
 
@@ -66,7 +67,7 @@ export class Store {
   #dialled: Promise<WasmosNode> | undefined
 
   constructor (options: StoreOptions = {}) {
-    this.home = resolveHome(options.home)
+    this.home = wasmosHome(options.home)
     this.local = new LocalStore(this.home)
     this.#options = options
   }

@@ -3,8 +3,9 @@
 // one block at a time with a delay (`slow <ms>`: a fetch long enough to show progress and to
 // interrupt). Prints {"multiaddrs": [...]} on one line, like `wasmos serve --json`.
 import type { Cid } from '../../src/loader/cid.ts'
-import { LocalStore, resolveHome } from '../../src/loader/local.ts'
+import { LocalStore } from '../../src/loader/local.ts'
 import { startNode } from '../../src/loader/network.ts'
+import { wasmosHome } from '../../src/kernel/node/home.ts'
 
 const [mode, arg] = process.argv.slice(2)
 const delayMs = Number(arg ?? 0)
@@ -28,7 +29,7 @@ class FixtureStore extends LocalStore {
   }
 }
 
-const node = await startNode({ local: new FixtureStore(resolveHome()) })
+const node = await startNode({ local: new FixtureStore(wasmosHome()) })
 process.stdout.write(JSON.stringify({ multiaddrs: node.multiaddrs() }) + '\n')
 const stop = async (): Promise<void> => {
   await node.stop()

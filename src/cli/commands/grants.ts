@@ -11,7 +11,7 @@ import type { Command } from 'commander'
 import { CID } from 'multiformats/cid'
 import { digestOfCid } from '../../kernel/node/names.ts'
 import { WasmosError } from '../../kernel/node/errors.ts'
-import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
+import { GrantStore, interfaceCidOfKey } from '../../kernel/node/grants/store.ts'
 import type { Decision, GrantKind } from '../../kernel/node/grants/store.ts'
 import { moduleName, rawCidOf } from '../../kernel/node/program.ts'
 import { sanitize } from '../../kernel/node/text.ts'
@@ -19,6 +19,7 @@ import { parsePattern, splitGrant } from '../../kernel/node/grants/scope.ts'
 import { readSets } from '../../kernel/node/grants/sets.ts'
 import { knownInterfaces } from '../run.ts'
 import { PEER_GRANTS, readPeerDecisions } from '../features/remote.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 const CHUNK = 256 * 1024
 

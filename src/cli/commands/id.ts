@@ -1,7 +1,7 @@
 // `wasmos id`: this home's libp2p peer id, the name peers know it by (what `--allow-peer` takes on
 // a serving peer). The key is kept in WASMOS_HOME/datastore and made the first time it is needed.
 import type { Command } from 'commander'
-import { resolveHome } from '../../loader/local.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 export function registerIdCommands (program: Command): void {
   program
@@ -10,7 +10,7 @@ export function registerIdCommands (program: Command): void {
     .option('--json', 'print {peerId, home} as JSON')
     .action(async (flags: { json?: boolean }) => {
       const { homePeerId } = await import('../../remote/node.ts')
-      const home = resolveHome()
+      const home = wasmosHome()
       const peerId = await homePeerId(home)
       process.stdout.write(flags.json === true ? JSON.stringify({ peerId, home }) + '\n' : peerId + '\n')
     })

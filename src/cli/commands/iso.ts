@@ -6,7 +6,7 @@
 // bare-metal/iso.ts).
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { CID } from 'multiformats/cid'
@@ -14,6 +14,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { checkDefinition, nameOf } from '../../interfaces/definition.ts'
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { importBytes } from '../../loader/importer.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 /** The checkout (the directory with bare-metal/Makefile), found upwards: this file may run from src/ or bundled in dist/. */
 function findRoot (): string {
@@ -168,8 +169,7 @@ export function stubBuildDir (wasm: string): string {
   const name = `bare-metal-${basename(wasm, '.wasm')}`
   const dir = dirname(wasm)
   if (writable(dir)) return join(dir, name)
-  const home = process.env['WASMOS_HOME'] ?? join(homedir(), '.wasmos')
-  return join(home, 'build', name)
+  return join(wasmosHome(), 'build', name)
 }
 
 /** Builds the stub linked with kernel.wasm (bare-metal/Makefile) and returns the ELF's path. */

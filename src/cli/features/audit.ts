@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { WasmosError } from '../../kernel/node/errors.ts'
-import { interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
+import { interfaceCidOfKey } from '../../kernel/node/grants/store.ts'
 import { resolveInterface } from '../../kernel/node/grants/policy.ts'
 import type { GrantRequest } from '../../kernel/node/grants/request.ts'
 import { AuditLog } from '../../kernel/node/observe/audit.ts'
@@ -13,6 +13,7 @@ import type { GrantKind } from '../../kernel/node/observe/observer.ts'
 import { knownInterfaces } from '../run.ts'
 import type { RunOptions } from '../run.ts'
 import type { Feature, Flags } from './feature.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 interface TtyStream { isTTY?: boolean }
 

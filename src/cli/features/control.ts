@@ -4,12 +4,12 @@
 // opening the socket (Node's net and cluster modules, the bind) is a good part of a short run's
 // start. `--no-control` leaves it closed.
 import { join } from 'node:path'
-import { wasmosHome } from '../../kernel/node/grants/store.ts'
 import { resolveInterface } from '../../kernel/node/grants/policy.ts'
 import { ControlServer } from '../../kernel/node/observe/control.ts'
 import type { NodeHost } from '../../kernel/node/host.ts'
 import { knownInterfaces } from '../run.ts'
 import type { Feature } from './feature.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 /** Where running kernels put their control sockets. */
 export function runDir (home = wasmosHome()): string {

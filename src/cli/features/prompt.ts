@@ -22,7 +22,7 @@ import type { Command } from 'commander'
 import { fstatSync, statSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { declaredInterfaces } from '../../kernel/node/grants/declared.ts'
-import { GrantStore, interfaceCidOfKey, wasmosHome } from '../../kernel/node/grants/store.ts'
+import { GrantStore, interfaceCidOfKey } from '../../kernel/node/grants/store.ts'
 import type { GrantKind } from '../../kernel/node/grants/store.ts'
 import { allowFlag } from '../../kernel/node/grants/policy.ts'
 import type { FlagPolicy, KnownInterface } from '../../kernel/node/grants/policy.ts'
@@ -44,6 +44,7 @@ import type { RunOptions } from '../run.ts'
 import type { ProgramSource } from '../../kernel/node/program.ts'
 import type { Program } from '../../kernel/node/program.ts'
 import type { Feature, Flags } from './feature.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 /**
  * Whether a standard descriptor is a terminal, as process.stdin/stderr.isTTY would say, without

@@ -15,7 +15,7 @@ import { resolveInterface } from '../../kernel/node/grants/policy.ts'
 import { createLogger } from '../../kernel/node/logger.ts'
 import type { Logger } from '../../kernel/node/logger.ts'
 import { sanitize, shortCid } from '../../kernel/node/text.ts'
-import { resolveHome, writeAtomic } from '../../loader/local.ts'
+import { writeAtomic } from '../../loader/local.ts'
 // The link's client and server (and msgpackr under them) are loaded only by a run that has remotes
 // or a serve that exports: a run without either does not pay for them at its start.
 import type { RemotePeer } from '../../remote/client.ts'
@@ -23,6 +23,7 @@ import type { CallerPolicy, Exported, PeerGrants, RemoteCaller } from '../../rem
 import { parseHandlers } from '../options.ts'
 import { FileSource, knownInterfaces, startHandlers } from '../run.ts'
 import type { Feature, Flags } from './feature.ts'
+import { wasmosHome } from '../../kernel/node/home.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
@@ -78,7 +79,7 @@ export const remote: Feature = {
   },
   async apply (flags: Flags, opts) {
     const given = ((flags.remote as string[] | undefined) ?? []).map((s) => parseRemote(s))
-    const home = resolveHome()
+    const home = wasmosHome()
     const specs = [...given, ...(await configRemotes(home)).filter((c) => !given.some((g) => g.iface === c.iface))]
     if (specs.length === 0) return
     const known = knownInterfaces()
@@ -166,7 +167,7 @@ export async function planExports (flags: ServeExportFlags, logger: Logger = cre
     exports.set(key, known.get(key)?.name ?? e)
   }
   const allowed = parseAllowPeers(flags.allowPeer ?? [])
-  const home = resolveHome()
+  const home = wasmosHome()
   const decisions = await readPeerDecisions(home)
   const source = new FileSource(handlerSpecs.map((h) => h.program))
   // Load the programs now: a bad file is reported before the node starts.

@@ -9,11 +9,11 @@
 // File I/O is synchronous on purpose: the grant policy's `known` hook is synchronous, files are tiny,
 // and a write finishes before an interrupted run exits.
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { WasmosError } from '../errors.ts'
+import { wasmosHome } from '../home.ts'
 
 export type GrantKind = 'send' | 'handle'
 export type Decision = 'allow' | 'deny'
@@ -51,11 +51,6 @@ export function decisionKey (iface: string, scope?: string | null): string {
 interface GrantFile {
   version: 1
   programs: Record<string, ProgramEntry>
-}
-
-export function wasmosHome (env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.WASMOS_HOME
-  return home !== undefined && home !== '' ? home : join(homedir(), '.wasmos')
 }
 
 /** The printable CID (raw, sha2-256) of an interface digest given in hex. */

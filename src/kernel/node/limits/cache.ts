@@ -15,11 +15,11 @@
 //
 // Only bytes are cached: Node offers no way to serialize a compiled WebAssembly.Module to disk.
 import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
 import { sha256 as sha256Of } from '../sha256.ts'
 import { REWRITE_VERSION, rewriteModule, type RewriteOptions } from './rewrite/index.ts'
+import { wasmosHome } from '../home.ts'
 
 export interface CacheOptions {
   /** WASMOS_HOME; defaults to $WASMOS_HOME, then ~/.wasmos. */
@@ -36,10 +36,6 @@ export interface CachedRewrite {
   path: string
   /** Whether a new entry was written (false on a hit, or when the cache is not writable). */
   stored: boolean
-}
-
-export function wasmosHome (home?: string): string {
-  return home ?? process.env.WASMOS_HOME ?? join(homedir(), '.wasmos')
 }
 
 export function fuelCacheDir (home?: string): string {
