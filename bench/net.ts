@@ -4,13 +4,13 @@
 // against a plain Node `net` echo server, with the same client. The wasm servers run as programs
 // normally do (preemptible) and with --no-preempt (no fuel rewrite).
 // Run: node bench/net.ts [--json] [--quick]   (needs wrk and npm run build)
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BenchError, benchFlags, report, requireTool, round, table, target } from './report.ts'
+import { Servers } from './servers.ts'
 
 const flags = benchFlags()
 const root = join(import.meta.dirname, '..')
@@ -21,41 +21,18 @@ const ECHO_MB = flags.quick ? 16 : 128
 const ECHO_CONNECTIONS = 4
 requireTool('wrk')
 
-const site = mkdtempSync(join(tmpdir(), 'wasmos-bench-net-'))
-const homes: string[] = []
-const children = new Set<ChildProcess>()
-// whatever happens, no server outlives the bench
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL')
-  for (const d of [site, ...homes]) rmSync(d, { recursive: true, force: true })
-})
+const servers = new Servers(root, 'net')
+const site = servers.dir()
 const page = Buffer.from('<!doctype html><title>bench</title>\n' + 'wasmos '.repeat(580) + '\n')
 writeFileSync(join(site, 'index.html'), page)
 
 /** Starts a server process and resolves with its port once it printed "listening on …:PORT". */
-function start (args: string[]): Promise<{ port: number, child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const home = mkdtempSync(join(tmpdir(), 'wasmos-bench-home-'))
-    homes.push(home)
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WASMOS_HOME: home } })
-    children.add(child)
-    let out = ''
-    let err = ''
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString() })
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /listening on (?:http:\/\/)?[\d.]+:(\d+)/.exec(out)
-      if (m !== null) resolve({ port: Number(m[1]), child })
-    })
-    child.on('exit', (code) => reject(new BenchError('server-exited', `server exited (${code}): ${err}`)))
-  })
+async function start (args: string[]): Promise<{ port: number, child: ChildProcess }> {
+  const { value, child } = await servers.start(args, (out) => /listening on (?:http:\/\/)?[\d.]+:(\d+)/.exec(out)?.[1] ?? null)
+  return { port: Number(value), child }
 }
 
-function stop (child: ChildProcess): void {
-  child.removeAllListeners('exit')
-  child.kill('SIGKILL')
-  children.delete(child)
-}
+const stop = (child: ChildProcess): void => servers.stop(child)
 
 function wrk (url: string): number {
   const r = spawnSync('wrk', ['-t', '1', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, url], { encoding: 'utf8' })

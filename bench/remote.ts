@@ -5,10 +5,6 @@
 // noise, yamux) to another process. The caller is the kernel itself (host.call), so the figures
 // are the path's, not a program's.
 // Run: node bench/remote.ts [--json] [--quick]   (needs npm run build: the bundle and the programs)
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { FileSource } from '../src/cli/run.ts'
@@ -21,6 +17,7 @@ import { RemotePeer, remoteHandler } from '../src/remote/client.ts'
 import { encodeFrame, FRAME_MSG } from '../src/remote/frames.ts'
 import { homePeerId, startDialNode } from '../src/remote/node.ts'
 import { BenchError, benchFlags, median, quantile, report, round, table, target } from './report.ts'
+import { Servers } from './servers.ts'
 
 const flags = benchFlags()
 const root = join(import.meta.dirname, '..')
@@ -31,30 +28,10 @@ const ONE_WAY = flags.quick ? 50_000 : 500_000
 /** One-way messages between two calls: the call's answer says the batch arrived (flow control). */
 const BATCH = 512
 
-const homes: string[] = []
-const children = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL')
-  for (const d of homes) rmSync(d, { recursive: true, force: true })
-})
-const newHome = (): string => { const h = mkdtempSync(join(tmpdir(), 'wasmos-bench-remote-')); homes.push(h); return h }
+const servers = new Servers(root, 'remote')
 
-/** Starts a process and resolves with the first line it prints. */
-function start (args: string[], home: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WASMOS_HOME: home } })
-    children.add(child)
-    let out = ''
-    let err = ''
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString() })
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      const nl = out.indexOf('\n')
-      if (nl >= 0) resolve(out.slice(0, nl))
-    })
-    child.on('exit', (code) => reject(new BenchError('server-exited', `server exited (${code}): ${err}`)))
-  })
-}
+/** The first line a server prints. */
+const firstLine = (out: string): string | null => { const nl = out.indexOf('\n'); return nl < 0 ? null : out.slice(0, nl) }
 
 const ping = pingpong.encode({ name: 'ping', n: 7 })
 const drop = pingpong.encode({ name: 'drop', n: 7 })
@@ -104,9 +81,9 @@ const localRate = await oneWay(local)
 await local.close()
 
 // Remote: the same calls through /wasmos/interface/1.0.0 to `wasmos serve` in another process.
-const callerHome = newHome()
+const callerHome = servers.dir()
 const callerId = await homePeerId(callerHome)
-const served = JSON.parse(await start([cli, 'serve', '--json', '--handler', `pingpong=${serverWasm}`, '--export', 'pingpong', '--allow-peer', callerId], newHome())) as { multiaddrs: string[] }
+const served = JSON.parse((await servers.start([cli, 'serve', '--json', '--handler', `pingpong=${serverWasm}`, '--export', 'pingpong', '--allow-peer', callerId], firstLine)).value) as { multiaddrs: string[] }
 const node = await startDialNode({ home: callerHome })
 const remote = new NodeHost({ logger, grants: allowAll })
 remote.addNative(remoteHandler({ key: pingpong.key, name: 'pingpong' }, new RemotePeer({ addr: served.multiaddrs[0], node: async () => node, host: remote, maxMessageSize: remote.kernel.config.maxMessageSize })))
@@ -123,7 +100,7 @@ await node.handle('/wasmos/bench-echo/1.0.0', (stream) => {
 })
 console.log(node.getMultiaddrs()[0].toString())
 `
-const echoAddr = await start(['--input-type=module', '-e', ECHO], newHome())
+const echoAddr = (await servers.start(['--input-type=module', '-e', ECHO], firstLine)).value
 const { multiaddr } = await import('@multiformats/multiaddr')
 const stream = await node.dialProtocol(multiaddr(echoAddr), '/wasmos/bench-echo/1.0.0')
 const frame = encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: pingpong.digest, payload: ping })
