@@ -172,21 +172,18 @@ export class Compiler extends Validator {
     // an OP_COPY3_ADD just before stays known (for OP_COPY3_ADD2)
     const r = this.last3
     const keep = r >= 0 && r >= this.barrier && r + 10 == l && code[r] == OP_COPY3_ADD ? r : -1
-    if (l >= 0 && l >= this.barrier && code.length == l + 5 && code[l] == OP_COPY2) {
-      code[l] = OP_COPY3
-      code.push(a); code.push(b)
-      this.last = l
-      this.last2 = keep
-      this.forgetOlder()
-      return
-    }
-    if (l >= 0 && l >= this.barrier && code.length == l + 3 && code[l] == OP_COPY) {
-      code[l] = OP_COPY2
-      code.push(a); code.push(b)
-      this.last = l
-      this.last2 = keep
-      this.forgetOlder()
-      return
+    if (l >= 0 && l >= this.barrier) {
+      const fused = code.length == l + 5 && code[l] == OP_COPY2
+        ? OP_COPY3
+        : code.length == l + 3 && code[l] == OP_COPY ? OP_COPY2 : -1
+      if (fused >= 0) {
+        code[l] = fused
+        code.push(a); code.push(b)
+        this.last = l
+        this.last2 = keep
+        this.forgetOlder()
+        return
+      }
     }
     this.emit(OP_COPY); this.emit(a); this.emit(b)
   }
