@@ -16,7 +16,7 @@ import { BenchError, markdownTargets, parseBenchDoc, replaceSummary, runnerTarge
 const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
 // Modules of bench/ that are not benches: shared code, and interp-count (a tool that counts
 // instructions under valgrind to compare two versions of the interpreter, not a timing).
-const HELPERS = new Set(['run', 'report', 'modules', 'fuel-fixtures', 'interp-native', 'interp-count'])
+const HELPERS = new Set(['run', 'report', 'modules', 'servers', 'fuel-fixtures', 'interp-native', 'interp-count'])
 
 const { values, positionals } = parseArgs({
   options: {
