@@ -2,10 +2,10 @@
 import { onTestFinished, test } from 'vitest'
 import assert from 'node:assert/strict'
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fuelCacheDir, fuelCacheKey, rewriteCached } from '../../src/kernel/node/limits/cache.ts'
+import { fuelCacheDir, fuelCacheKey, rewriteCached, SETTLED_MS } from '../../src/kernel/node/limits/cache.ts'
 import { rewriteModule } from '../../src/kernel/node/limits/rewrite/index.ts'
 import { fixture, kernel } from './helpers.ts'
 
@@ -59,6 +59,75 @@ test('corrupt entries are ignored and rewritten', () => {
     assert.equal(again.stored, true)
     assert.deepEqual(again.bytes, good.bytes)
     assert.equal(rewriteCached(bytes, opts, { home: h }).hit, true, 'the entry was repaired')
+  }
+})
+
+/** A clock as it will read once an entry written now has settled. */
+const later = (): number => Date.now() + SETTLED_MS + 1000
+
+/** The identity a seal records; the tests check that each damage changes it (else the seal could not see it). */
+function identity (path: string): string {
+  const st = statSync(path, { bigint: true })
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`
+}
+
+/** Waits past a tick of the file system's clock, so a change made next gets a ctime of its own. */
+function tick (): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30)
+}
+
+test('a settled entry is sealed once its checksum holds; a sealed hit skips the checksum', () => {
+  const h = home()
+  onTestFinished(() => rmSync(h, { recursive: true, force: true }))
+  const bytes = kernel('sha256')
+  const first = rewriteCached(bytes, opts, { home: h })
+  const seal = `${first.path}.ok`
+  const fresh = rewriteCached(bytes, opts, { home: h })
+  assert.equal(fresh.checked, 'checksum')
+  assert.equal(existsSync(seal), false, 'an entry changed moments ago is not sealed')
+  const verified = rewriteCached(bytes, opts, { home: h, now: later })
+  assert.equal(verified.checked, 'checksum')
+  assert.ok(existsSync(seal))
+  const sealed = rewriteCached(bytes, opts, { home: h })
+  assert.equal(sealed.hit, true)
+  assert.equal(sealed.checked, 'seal')
+  assert.deepEqual(sealed.bytes, first.bytes)
+  assert.deepEqual(readdirSync(fuelCacheDir(h)).sort(), [first.path, seal].map((p) => p.split('/').at(-1)).sort(), 'no temporary file left behind')
+  // A seal that is not this file's (edited, or left from an earlier file) only costs the checksum.
+  writeFileSync(seal, 'wasmosF3 0:0:0:0:0\n')
+  assert.equal(rewriteCached(bytes, opts, { home: h }).checked, 'checksum')
+})
+
+test('a sealed entry that is then altered, truncated, extended or replaced is found out and rewritten', () => {
+  const h = home()
+  onTestFinished(() => rmSync(h, { recursive: true, force: true }))
+  const bytes = fixture('features')
+  const good = rewriteCached(bytes, opts, { home: h })
+  const other = rewriteCached(fixture('spin'), opts, { home: h })
+  const damages: Array<[string, () => void]> = [
+    ['one flipped bit, written in place', () => { const f = readFileSync(good.path); f[f.length - 5] ^= 0x01; writeFileSync(good.path, f) }],
+    ['cut short', () => truncateSync(good.path, readFileSync(good.path).length - 1)],
+    ['a byte added', () => appendFileSync(good.path, Buffer.from([0]))],
+    ['another entry renamed over it, its header made to claim this length', () => {
+      const f = readFileSync(other.path)
+      const g = Buffer.alloc(readFileSync(good.path).length)
+      f.copy(g, 0, 0, Math.min(f.length, g.length))
+      g.writeUInt32LE(g.length - 16, 12)
+      writeFileSync(`${good.path}.swap`, g)
+      renameSync(`${good.path}.swap`, good.path)
+    }]
+  ]
+  for (const [what, damage] of damages) {
+    assert.equal(rewriteCached(bytes, opts, { home: h, now: later }).hit, true)
+    assert.equal(rewriteCached(bytes, opts, { home: h }).checked, 'seal', `sealed before: ${what}`)
+    const before = identity(good.path)
+    tick()
+    damage()
+    assert.notEqual(identity(good.path), before, `${what}: the file's identity changed`)
+    const again = rewriteCached(bytes, opts, { home: h })
+    assert.equal(again.hit, false, what)
+    assert.equal(again.stored, true, what)
+    assert.deepEqual(again.bytes, good.bytes, what)
   }
 })
 

@@ -2,19 +2,23 @@
 // the rewrite on every start. Entries live in WASMOS_HOME/cache/fuel/ (default home ~/.wasmos), one
 // file per key: the key hashes the rewrite version, its options and the program (its CID when the
 // caller knows it, else the SHA-256 of the bytes). `rewriteForRun` keys and stores the bytes as they
-// are compiled (after the bounds pass of ../bounds.ts too), so a hit is one read and one checksum:
-// no rewrite, no re-encoding, and no hash of the module beyond the CID the caller already has.
+// are compiled (after the bounds pass of ../bounds.ts too), so a hit is one read and a check: no
+// rewrite, no re-encoding, and no hash of the module beyond the CID the caller already has.
 //
 // A file is a 16-byte header (magic, a checksum of the module, its length) followed by the module;
 // an entry that is truncated, altered or unreadable is ignored and written again. The checksum
 // only has to catch damage (a torn or flipped file): whoever can write the cache could write a
-// matching hash as well, so a cryptographic one would buy nothing and cost a second full hash of
-// a large module on every start. Writes go to a temporary file that is then renamed, so readers
-// never see half an entry. The cache is best-effort: if it cannot be written the rewritten bytes
-// are still returned.
+// matching hash as well, so a cryptographic one would buy nothing. Once an entry's checksum has
+// been verified and the file has not changed for a while, a seal beside it (`<key>.wasm.ok`)
+// records the file's identity (device, inode, size, mtime, ctime); a later read whose file has
+// that identity skips the checksum, since any change to the file (a write, a truncation, another
+// file renamed over it) changes its ctime or inode (README.md, "The cache and a program's start").
+// Writes go to a temporary file that is then renamed, so readers never see half an entry. The
+// cache is best-effort: if it cannot be written the rewritten bytes are still returned.
 //
 // Only bytes are cached: Node offers no way to serialize a compiled WebAssembly.Module to disk.
-import { closeSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync, writeSync } from 'node:fs'
+import type { BigIntStats } from 'node:fs'
 import { join } from 'node:path'
 import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
 import { sha256 as sha256Of } from '../sha256.ts'
@@ -26,6 +30,8 @@ export interface CacheOptions {
   home?: string
   /** The program's CID, when known: keys the entry without hashing the bytes. */
   cid?: string
+  /** The wall clock in milliseconds (default Date.now): when an entry counts as settled (tests move it on). */
+  now?: () => number
 }
 
 export interface CachedRewrite {
@@ -36,6 +42,8 @@ export interface CachedRewrite {
   path: string
   /** Whether a new entry was written (false on a hit, or when the cache is not writable). */
   stored: boolean
+  /** How a hit was found sound: by its seal (the file unchanged since verified) or by its checksum. */
+  checked?: 'seal' | 'checksum'
 }
 
 export function fuelCacheDir (home?: string): string {
@@ -81,8 +89,8 @@ export function rewriteForRun (bytes: Uint8Array, opts: RunRewriteOptions, cache
 function cached (key: string, cache: CacheOptions, make: () => Uint8Array): CachedRewrite {
   const dir = fuelCacheDir(cache.home)
   const path = join(dir, `${key}.wasm`)
-  const found = readEntry(path)
-  if (found !== undefined) return { bytes: found, hit: true, path, stored: false }
+  const found = readEntry(path, cache.now ?? Date.now)
+  if (found !== undefined) return { bytes: found.bytes, hit: true, path, stored: false, checked: found.checked }
   const out = make()
   return { bytes: out, hit: false, path, stored: writeEntry(dir, path, out) }
 }
@@ -120,17 +128,57 @@ function mix (k: number): number {
 const MAGIC = Buffer.from('wasmosF3')
 const HEADER = 16
 
-function readEntry (path: string): Uint8Array | undefined {
+/**
+ * How much older than the read of an entry its ctime and mtime must be for the entry to be sealed:
+ * a change within the same tick of the file system's clock could keep the ctime (as the CID memo
+ * of src/cli, and git's index, reason).
+ */
+export const SETTLED_MS = 2000
+
+/** The seal's text for a file: the format, then the identity that any change to the file alters. */
+function sealOf (st: BigIntStats): string {
+  return `${MAGIC.toString('latin1')} ${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}\n`
+}
+
+function readEntry (path: string, now: () => number): { bytes: Uint8Array, checked: 'seal' | 'checksum' } | undefined {
+  const startMs = now()
   let file: Buffer
+  let st: BigIntStats
+  let fd: number | undefined
   try {
-    file = readFileSync(path)
+    fd = openSync(path, 'r')
+    file = readFileSync(fd)
+    // After the read: a change to the file before this point, during the read too, shows in it.
+    st = fstatSync(fd, { bigint: true })
   } catch {
     return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
   if (file.length < HEADER + 8 || !file.subarray(0, 8).equals(MAGIC)) return undefined
   const body = file.subarray(HEADER)
-  if (file.readUInt32LE(12) !== body.length || checksum(body) !== file.readUInt32LE(8)) return undefined
-  return new Uint8Array(body.buffer, body.byteOffset, body.length)
+  if (file.readUInt32LE(12) !== body.length) return undefined
+  const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length)
+  const seal = sealOf(st)
+  const sealPath = `${path}.ok`
+  let sealed: string | undefined
+  try { sealed = readFileSync(sealPath, 'latin1') } catch { /* not sealed yet */ }
+  if (sealed === seal) return { bytes, checked: 'seal' }
+  if (checksum(body) !== file.readUInt32LE(8)) return undefined
+  const settled = BigInt(startMs - SETTLED_MS) * 1_000_000n
+  if (st.ctimeNs < settled && st.mtimeNs < settled) writeAtomic(sealPath, seal)
+  return { bytes, checked: 'checksum' }
+}
+
+/** Writes a small file through a temporary one and a rename; best-effort (a failed seal only costs a checksum). */
+function writeAtomic (path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' })
+    renameSync(tmp, path)
+  } catch {
+    try { rmSync(tmp, { force: true }) } catch { /* the directory itself is unusable */ }
+  }
 }
 
 function writeEntry (dir: string, path: string, bytes: Uint8Array): boolean {
