@@ -31,5 +31,5 @@ console.log('|---|---|')
 for (const k of KERNELS) {
   const wasm = buildKernel(k.name, k.src)
   const mi = (count(wasm, k.n) - count(wasm, 1)) / 1e6
-  console.log(`| ${k.name}(${k.n}) | ${mi.toFixed(1)} |`)
+  console.log(`| ${k.name}(${k.n}) | ${mi.toFixed(2)} |`)
 }

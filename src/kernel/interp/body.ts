@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -296,7 +296,31 @@ export class BodyCompiler extends Compiler {
           for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
           for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
           this.begin()
-          if (x >= <u32>m.numImportedFuncs) { this.emit(OP_CALL_FAST); this.emit(<i32>x); this.emit(OP_CALL_IN) } else this.emit(0x10)
+          if (x >= <u32>m.numImportedFuncs) {
+            // the last argument pushed just before (a local, or a local plus or minus a
+            // constant) is pushed by the call itself
+            const code = this.code
+            const l = this.last2
+            const ok = l >= 0 && l >= this.barrier
+            if (ok && l + 3 == code.length && (code[l] == FUSE_LC + 10 || code[l] == FUSE_LC + 11)) {
+              const c = code[l] == FUSE_LC + 10 ? code[l + 2] : -code[l + 2]
+              code[l] = OP_CALL_AC
+              code[l + 2] = c
+              this.last = l
+              this.last2 = -1
+              this.forgetOlder()
+            } else if (ok && l + 2 == code.length && code[l] == 0x20 && t.params.length > 0 &&
+              (t.params[t.params.length - 1] == T_I32 || t.params[t.params.length - 1] == T_F32)) {
+              // (a 32-bit value: the push writes the low half only, which is all that is read)
+              code[l] = OP_CALL_AC
+              this.emit(0)
+              this.last = l
+              this.last2 = -1
+              this.forgetOlder()
+            } else this.emit(OP_CALL_FAST)
+            this.emit(<i32>x)
+            this.emit(OP_CALL_IN)
+          } else this.emit(0x10)
           this.emit(<i32>x)
           break
         }

@@ -95,9 +95,8 @@ export class Thread extends ThreadState {
             store<u64>(fp, op == 0x280 ? load<u64>(fp + (<usize>load<i32>(pc) << 3)) : <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
             sp = fp + 8
           }
-          const depth = load<i32>(self, offsetof<Thread>('depth')) - 1
-          store<i32>(self, depth, offsetof<Thread>('depth'))
-          const fr = load<usize>(self, offsetof<Thread>('framesBase')) + <usize>depth * FRAME
+          const fr = load<usize>(self, offsetof<Thread>('frp')) - FRAME
+          store<usize>(self, fr, offsetof<Thread>('frp'))
           const caller = load<usize>(fr)
           if (caller == 0) {
             this.sp = sp
@@ -119,20 +118,25 @@ export class Thread extends ThreadState {
           }
           break
         }
+        case 0x2a3 /* OP_CALL_AC */: {
+          // the argument pushed, then on as OP_CALL_FAST (the immediates after a and c are its)
+          store<u64>(sp, <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)))
+          sp += 8
+          pc += 8
+        } // fallthrough
         case 0x29a /* OP_CALL_FAST */: {
           // OP_CALL_IN's work without its traps: when a limit would be exceeded, the OP_CALL_IN
           // after this instruction runs instead and traps
           const callee = load<usize>(load<usize>(load<usize>(inst, offsetof<Instance>('funcs')), offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
           const fn = load<usize>(callee, offsetof<FuncInst>('func'))
-          const depth = load<i32>(self, offsetof<Thread>('depth'))
+          const fr = load<usize>(self, offsetof<Thread>('frp'))
           const nfp = sp - (<usize>load<i32>(fn, offsetof<Func>('numParams')) << 3)
-          if (depth >= load<i32>(self, offsetof<Thread>('maxDepth')) ||
+          if (fr >= load<usize>(self, offsetof<Thread>('framesEnd')) ||
             nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) { pc += 4; break }
-          const fr = load<usize>(self, offsetof<Thread>('framesBase')) + <usize>depth * FRAME
           store<usize>(fr, f)
           store<u32>(fr, <u32>(pc + 12), 4)
           store<u32>(fr, <u32>fp, 8)
-          store<i32>(self, depth + 1, offsetof<Thread>('depth'))
+          store<usize>(self, fr + FRAME, offsetof<Thread>('frp'))
           fp = nfp
           const end = nfp + (<usize>load<i32>(fn, offsetof<Func>('numLocals')) << 3)
           while (sp < end) { store<u64>(sp, 0); sp += 8 }
@@ -165,17 +169,16 @@ export class Thread extends ThreadState {
             return ST_HOST
           }
           const fn = load<usize>(callee, offsetof<FuncInst>('func'))
-          const depth = load<i32>(self, offsetof<Thread>('depth'))
-          if (depth >= load<i32>(self, offsetof<Thread>('maxDepth'))) return this.trap('call stack exhausted')
+          const fr = load<usize>(self, offsetof<Thread>('frp'))
+          if (fr >= load<usize>(self, offsetof<Thread>('framesEnd'))) return this.trap('call stack exhausted')
           const np = load<i32>(fn, offsetof<Func>('numParams'))
           const nl = load<i32>(fn, offsetof<Func>('numLocals'))
           const nfp = sp - (<usize>np << 3)
           if (nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) return this.trap('call stack exhausted')
-          const fr = load<usize>(self, offsetof<Thread>('framesBase')) + <usize>depth * FRAME
           store<usize>(fr, f)
           store<u32>(fr, <u32>pc, 4)
           store<u32>(fr, <u32>fp, 8)
-          store<i32>(self, depth + 1, offsetof<Thread>('depth'))
+          store<usize>(self, fr + FRAME, offsetof<Thread>('frp'))
           if (nl > np) memory.fill(sp, 0, <usize>(nl - np) << 3)
           fp = nfp
           sp = nfp + (<usize>nl << 3)

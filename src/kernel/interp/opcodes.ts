@@ -171,7 +171,12 @@ export const OP_CHX3_ADD3: i32 = 0x2a1
 // an OP_SIGMA_ADD + 1 that also runs the stack i32.add after it, when it still is one (checked
 // at run time): sha256's schedule, w[t-16] + sigma0(w[t-15]) + ...     : x c1 c2 c3
 export const OP_SIGMAS_ADD2: i32 = 0x2a2
-export const OP_MAX: i32 = 0x2a3
+// an argument pushed, then OP_CALL_FAST: slot[sp] = local a + c (i32; `local.get a`, or `local.get
+// a; i32.const; i32.add|sub` as the last argument), then the call as OP_CALL_FAST, followed by
+// the same OP_CALL_IN, which runs (and traps) after the push when a limit would be exceeded
+//                                                                       : a c funcidx, then the call
+export const OP_CALL_AC: i32 = 0x2a3
+export const OP_MAX: i32 = 0x2a4
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {

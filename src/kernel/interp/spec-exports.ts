@@ -125,6 +125,12 @@ export function func_param_count (addr: i32): i32 { return store.funcs[addr].typ
 export function func_result_count (addr: i32): i32 { return store.funcs[addr].type.results.length }
 export function func_result_type (addr: i32, i: i32): i32 { return store.funcs[addr].type.results[i] }
 export function func_param_type (addr: i32, i: i32): i32 { return store.funcs[addr].type.params[i] }
+// The compiled internal code of a function (a StaticArray<i32>, its byte length at -4), 0 for a
+// host function: for tools that list or count the executed internal instructions.
+export function func_code (addr: i32): usize {
+  const f = store.funcs[addr].func
+  return f === null ? 0 : changetype<usize>(f.code)
+}
 
 // Threads: several calls can be suspended at once (each in its own thread); 0 exists.
 export function new_thread (): i32 {
@@ -141,6 +147,8 @@ export function run (fuel: i64): i32 { return thread.run(fuel) }
 export function result (i: i32): u64 { return thread.result(i) }
 export function trap_reason (): i32 { return put(thread.trapReason) }
 export function fuel_used (): i64 { return thread.fuelUsed }
+// where the thread stopped (the next internal instruction), for the same tools
+export function thread_pc (): usize { return thread.pc }
 export function call_depth (): i32 { return thread.depth }
 
 // The pending host call.

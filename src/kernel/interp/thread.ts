@@ -20,7 +20,10 @@ export class ThreadState {
   stackBase: usize
   stackEnd: usize
   framesBase: usize
-  depth: i32 = 0
+  // the next free frame record (framesBase + depth * FRAME) and the end of the records: a call
+  // compares and bumps one pointer, a return steps it back
+  frp: usize
+  framesEnd: usize
   maxDepth: i32
   pc: usize = 0
   sp: usize = 0
@@ -39,14 +42,19 @@ export class ThreadState {
     this.stackBase = changetype<usize>(this.stack)
     this.stackEnd = this.stackBase + <usize>stackSlots * 8
     this.framesBase = changetype<usize>(this.frames)
+    this.frp = this.framesBase
+    this.framesEnd = this.framesBase + <usize>maxDepth * FRAME
     this.maxDepth = maxDepth
     this.sp = this.stackBase
   }
 
+  // Wasm calls in progress (frames on the frame stack).
+  get depth (): i32 { return <i32>((this.frp - this.framesBase) / FRAME) }
+
   // Starts a call: push the arguments with pushArg first.
   reset (): void {
     this.sp = this.stackBase
-    this.depth = 0
+    this.frp = this.framesBase
     this.status = ST_DONE
     this.trapReason = ''
     this.hostFunc = null
@@ -65,7 +73,7 @@ export class ThreadState {
     const f = this.store.funcs[addr]
     const n = f.type.params.length
     if (this.sp - this.stackBase != <usize>n * 8) return this.trap('wrong number of arguments')
-    this.depth = 0
+    this.frp = this.framesBase
     this.fp = this.stackBase
     this.func = null
     this.pc = 0
@@ -185,15 +193,15 @@ export class ThreadState {
       return ST_HOST
     }
     const fn = f.func!
-    if (this.depth >= this.maxDepth) return this.trap('call stack exhausted')
+    const fr = this.frp
+    if (fr >= this.framesEnd) return this.trap('call stack exhausted')
     const fp = this.sp - <usize>fn.numParams * 8
     if (fp + <usize>fn.maxStack * 8 > this.stackEnd) return this.trap('call stack exhausted')
-    const fr = this.framesBase + <usize>this.depth * FRAME
     const caller = this.func
     store<usize>(fr, caller === null ? 0 : changetype<usize>(caller))
     store<u32>(fr, <u32>this.pc, 4)
     store<u32>(fr, <u32>this.fp, 8)
-    this.depth++
+    this.frp = fr + FRAME
     const nz = fn.numLocals - fn.numParams
     if (nz > 0) memory.fill(this.sp, 0, <usize>nz * 8)
     this.fp = fp
