@@ -2,8 +2,8 @@
 
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
-  FC_BASE, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC,
+  FC_BASE, FUSE_JLC_F, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -56,6 +56,7 @@ export class BodyCompiler extends Compiler {
     this.jmps = []
     this.jmpPush = []
     this.jmpPushSlot = []
+    this.jmpIf = []
     this.maxVals = 0
     this.openCtrl(0, EMPTY, t.results)
     this.body(f)
@@ -75,7 +76,12 @@ export class BodyCompiler extends Compiler {
         // `local.get a` pushed just before, to the slot returned: return a directly (the
         // instruction keeps its length; the jump, now a return, stays for jumps to it)
         const q = this.jmpPush[i]
-        if (this.code[t] == OP_RETL && q >= 0 && this.code[q] == 0x20 && this.jmpPushSlot[i] == this.code[t + 1]) this.code[q] = OP_RETL
+        if (this.code[t] == OP_RETL && q >= 0 && this.code[q] == 0x20 && this.jmpPushSlot[i] == this.code[t + 1]) {
+          this.code[q] = OP_RETL
+          // and an `if (local < c)` whose then-branch it is returns it at once
+          const j = this.jmpIf[i]
+          if (j >= 0 && j + 4 == q && this.code[j] == FUSE_JLC_F + 2) this.code[j] = OP_RETL_LTC
+        }
       }
     }
     f.maxStack = this.numLocals + this.maxVals + 1
@@ -154,6 +160,7 @@ export class BodyCompiler extends Compiler {
             this.emit(inv ? OP_JMP_IF : OP_JMP_IFZ)
           }
           c.ifFix = this.code.length
+          c.ifAt = fused ? this.last : -1
           this.emit(-1)
           this.keepRsp = cj
           break
@@ -170,6 +177,7 @@ export class BodyCompiler extends Compiler {
           this.begin()
           this.jmpPush.push(pushed ? l : -1)
           this.jmpPushSlot.push(pushed ? this.rsp - 1 : -1)
+          this.jmpIf.push(pushed && c.ifAlso.length == 0 && l == c.ifFix + 1 && c.ifAt >= 0 && c.ifAt + 3 == c.ifFix ? c.ifAt : -1)
           this.jmps.push(this.code.length)
           this.emit(OP_JMP)
           e.fixups.push(this.code.length)

@@ -33,6 +33,9 @@ export class Compiler extends Validator {
   // slot it pushed to: when the jump becomes an OP_RETL of that slot, the push returns instead
   jmpPush: Array<i32> = []
   jmpPushSlot: Array<i32> = []
+  // for each of those, the compare-and-jump of the `if` whose then-branch is only that push
+  // (-1 if none): when the push returns, the compare returns it (OP_RETL_LTC)
+  jmpIf: Array<i32> = []
 
   emit (w: i32): void { this.code.push(w) }
 
@@ -110,15 +113,20 @@ export class Compiler extends Validator {
     const op = code[p]
     const a = code[p + 1]
     let r = -1
+    let b = code[p + 2]
     if (code[q] == FUSE_LCS + 10 && code[q + 3] == a) {
       if (op == FUSE_JLL_T + 2) r = OP_AJ
       else if (op == FUSE_JLC_T + 2) r = OP_AJ + 1
       else if (op == FUSE_JLL_T + 4) r = OP_AJ + 2
+    } else if (code[q] == FUSE_LCS + 10 && code[q + 3] == b && b != a) {
+      // the sum compared as the second operand (`n > i` of a rotated loop): mirrored
+      if (op == FUSE_JLL_T + 4) r = OP_AJ
+      else if (op == FUSE_JLL_T + 2) r = OP_AJ + 2
+      b = a
     } else if (code[q] == FUSE64_LXS + 10 && code[q + 3] == a && op == FUSE64_JLX_T + 2) r = OP_AJ64
     if (r < 0) return
     code[q] = r
-    code[q + 3] = a
-    code[q + 4] = code[p + 2]
+    code[q + 4] = b
     code.length = q + 5
     this.last = q
     this.last2 = -1
@@ -665,7 +673,7 @@ export class Compiler extends Validator {
       }
     }
     if (cur - arity == height) {
-      if (op == OP_BR) { this.jmps.push(this.code.length); this.jmpPush.push(-1); this.jmpPushSlot.push(-1) }
+      if (op == OP_BR) { this.jmps.push(this.code.length); this.jmpPush.push(-1); this.jmpPushSlot.push(-1); this.jmpIf.push(-1) }
       this.emit(op == OP_BR ? OP_JMP : OP_JMP_IF)
       this.emitTarget(d)
     } else {

@@ -82,6 +82,11 @@ export class Thread extends ThreadState {
           pc = cb + (<usize>load<i32>(e) << 2)
           break
         }
+        case 0x2a4 /* OP_RETL_LTC */: {
+          // if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
+          if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }
+          pc += 16
+        } // fallthrough
         case 0x0f: case 0x280 /* OP_RETL */: case 0x293 /* OP_RET_ADD */: {
           // return (: number of results): results to the frame base, then pop the frame;
           // OP_RETL (: slot) returns the one result in that slot, OP_RET_ADD the sum of the
@@ -92,7 +97,7 @@ export class Thread extends ThreadState {
             else if (n > 1) memory.copy(fp, sp - (n << 3), n << 3)
             sp = fp + (n << 3)
           } else {
-            store<u64>(fp, op == 0x280 ? load<u64>(fp + (<usize>load<i32>(pc) << 3)) : <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
+            store<u64>(fp, op != 0x293 ? load<u64>(fp + (<usize>load<i32>(pc) << 3)) : <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
             sp = fp + 8
           }
           const fr = load<usize>(self, offsetof<Thread>('frp')) - FRAME

@@ -176,7 +176,11 @@ export const OP_SIGMAS_ADD2: i32 = 0x2a2
 // the same OP_CALL_IN, which runs (and traps) after the push when a limit would be exceeded
 //                                                                       : a c funcidx, then the call
 export const OP_CALL_AC: i32 = 0x2a3
-export const OP_MAX: i32 = 0x2a4
+// `if (local a < c) return local s`: a compare-and-jump (FUSE_JLC_F + 2) whose fall-through is
+// the OP_RETL of a one-local then-branch, both in one; the OP_RETL stays after it (its slot is
+// read from there)                                                     : a c target, then OP_RETL s
+export const OP_RETL_LTC: i32 = 0x2a4
+export const OP_MAX: i32 = 0x2a5
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {

@@ -17,6 +17,7 @@ export class Ctrl {
   fixups: Array<i32> = [] // code positions waiting for this label's end address
   loopPc: i32 = 0
   ifFix: i32 = -1 // position of the `if`'s false target
+  ifAt: i32 = -1 // start of the `if`'s compare-and-jump when it is one (BodyCompiler: OP_RETL_LTC)
   ifAlso: Array<i32> = [] // other positions waiting for the same target (Compiler.rotateLoop)
 }
 
