@@ -38,56 +38,91 @@ if (answer !== null) {
 }
 
 /**
- * Runs the bundled CLI, dist/wasmos.mjs. Not by import: Node's compile cache holds only what V8
- * compiles when a module is loaded (the top level; every function if compiled eagerly), and a
- * start then either compiles the functions the command calls or reads the code of all of them.
- * The bundle is also a classic script after its first line (the build step sees to it), so it runs
- * here through vm.Script with a V8 code cache made at the end of an earlier successful run of the
- * same command (run, exec, or any other; not a help page): the functions that command calls,
- * compiled, and nothing else. The cache sits in WASMOS_HOME/cache/code (or NODE_COMPILE_CACHE when
- * set), named by the build's hash (first line of the bundle), the command and the Node version; V8
- * refuses a cache of another V8 or other flags, and a refused or missing cache is made again at
- * exit. Without a cache directory (NODE_DISABLE_COMPILE_CACHE, no home) or a bundle of another
- * shape, the bundle is imported.
+ * Runs the bundled CLI, dist/wasmos.mjs: the linker and the parts of the CLI it needs, each
+ * compiled alone from its byte range in the file (the index on the first line gives them; the
+ * layout: src/cli/README.md). Not by import: Node's compile cache holds only what V8 compiles
+ * when a module is loaded (the top level; every function if compiled eagerly), and a start then
+ * either compiles the functions the command calls or reads the code of all of them. Each part runs
+ * here as a classic script (vm.Script) with a V8 code cache made at the end of an earlier
+ * successful run of the same command (run, exec, or any other; not a help page): the functions
+ * that command called, compiled, and nothing else; a part the command never needs (the store
+ * commands for `exec`, Helia, the ISO builder, the recorder) is neither read nor compiled. The
+ * caches of a command's parts are one file in WASMOS_HOME/cache/code (or NODE_COMPILE_CACHE when
+ * set), named by the build's hash, the command and the Node version; V8 refuses a cache of another
+ * V8 or other flags, and a refused or missing one is made again at exit. Without a cache directory
+ * (NODE_DISABLE_COMPILE_CACHE, no home) the parts are compiled without one; a bundle of another
+ * shape is imported.
  */
 function runBundle () {
-  const mod = process.getBuiltinModule('node:module')
+  const { openSync, readSync } = process.getBuiltinModule('node:fs')
   const dir = codeCacheDirectory()
-  if (dir !== undefined) mod.enableCompileCache?.(dir)
+  // node:module (and the source-map module it loads) only for a command that imports a package.
+  const nodeModule = () => process.getBuiltinModule('node:module')
+  let compileCache = dir === undefined
   const bundle = new URL('../dist/wasmos.mjs', import.meta.url)
-  const source = dir === undefined ? undefined : packaged('dist/wasmos.mjs')
-  const eol = source?.indexOf('\n') ?? -1
-  const id = eol < 0 ? undefined : /\/\/ wasmos-bundle ([0-9a-f]+)$/.exec(source.slice(0, eol))?.[1]
-  if (id === undefined) return import(bundle.href)
-  const vm = process.getBuiltinModule('node:vm')
   const filename = decodeURIComponent(bundle.pathname)
-  const word = args[0] === 'run' || args[0] === 'exec' ? args[0] : 'cli'
-  const cacheFile = `${dir}/wasmos-${id}-${word}-${process.version}.v8`
-  const cachedData = readOwn(cacheFile)
-  // The first line (module syntax) becomes the wrapper, so line numbers stay those of the file.
-  let script
+  let fd
   try {
-    script = new vm.Script(`(function (require, __wasmosImportMeta) { 'use strict';${source.slice(eol)}\n})`, { filename, cachedData })
+    fd = openSync(filename, 'r')
   } catch {
-    // Not a script after all (say, a top-level await crept in): as a module it still runs.
     return import(bundle.href)
   }
+  /** Bytes of the bundle from offset, as text (the bundle is ASCII: the build step checks). */
+  const read = (offset, length) => {
+    const buf = Buffer.allocUnsafe(length)
+    let n = 0
+    while (n < length) {
+      const got = readSync(fd, buf, n, length - n, offset + n)
+      if (got === 0) break
+      n += got
+    }
+    return buf.latin1Slice(0, n)
+  }
+  let head = read(0, 8192)
+  while (!head.includes('\n') && head.length % 8192 === 0 && head.length > 0) head += read(head.length, 8192)
+  const m = /const __wasmosIndex = (\{.*\}); \/\/ wasmos-bundle ([0-9a-f]+)\n/.exec(head)
+  if (m === null) return import(bundle.href)
+  const index = JSON.parse(m[1])
+  const id = m[2]
+  const vm = process.getBuiltinModule('node:vm')
+  const word = args[0] === 'run' || args[0] === 'exec' ? args[0] : 'cli'
+  const cacheFile = dir === undefined ? undefined : `${dir}/wasmos-${id}-${word}-${process.version}.v8`
+  const cached = cacheFile === undefined ? new Map() : readCaches(cacheFile)
+  /** The scripts compiled in this run, by part (-1 the linker), and whether V8 had code for all. */
+  const scripts = new Map()
+  let complete = true
+  const compile = (key, [offset, length, line]) => {
+    const cachedData = cached.get(key)
+    const script = new vm.Script(read(offset, length), { filename, lineOffset: line, cachedData })
+    if (cachedData === undefined || script.cachedDataRejected === true) complete = false
+    scripts.set(key, script)
+    return script.runInThisContext()
+  }
+  const link = compile(-1, index.linker)
+  const parts = []
+  const part = (i) => parts[i] ?? (parts[i] = compile(i, index.parts[i]))
   // Made from a run that did the command's work: one that succeeded and was not asked for help
   // (a cache taken is kept, so a help page's would stay the command's).
   const help = args.includes('--help') || args.includes('-h')
-  if ((cachedData === undefined || script.cachedDataRejected === true) && !help) {
-    process.once('exit', (code) => { if (code === 0) saveCache(script, cacheFile) })
+  if (cacheFile !== undefined && !help) {
+    process.once('exit', (code) => { if (code === 0 && !complete) saveCaches(scripts, cacheFile) })
   }
-  // The bundle's import.meta, and its dynamic imports: the package's bin/ and dist/ resolve
-  // packages alike (and the bundle imports only packages and absolute URLs).
+  // The bundle's import.meta, and its dynamic imports of packages (Helia, libp2p, …: Node's compile
+  // cache serves those modules): the package's bin/ and dist/ resolve packages alike.
   const meta = {
     url: bundle.href,
     filename,
     dirname: filename.slice(0, filename.lastIndexOf('/')),
     resolve: (s) => import.meta.resolve(s),
-    import: (s) => import(s)
+    import: (s) => {
+      if (!compileCache) nodeModule().enableCompileCache?.(dir)
+      compileCache = true
+      return import(s)
+    }
   }
-  script.runInThisContext()(mod.createRequire(filename), meta)
+  // The bundle requires Node's built-in modules only; anything else as CommonJS beside it.
+  const require = (s) => process.getBuiltinModule(s) ?? nodeModule().createRequire(filename)(s)
+  link(part, index.chunks, require, meta)(index.entry)
 }
 
 /**
@@ -135,12 +170,37 @@ function readOwn (file) {
   }
 }
 
-/** Writes the code V8 compiled for the bundle during this run, whole or not at all. */
-function saveCache (script, file) {
+/**
+ * The code caches of one command's parts, by part (-1 the linker), from one file: a JSON line
+ * [[part, bytes], …] and then the caches one after another. Empty when missing, not this user's
+ * own or not of that shape.
+ */
+function readCaches (file) {
+  const caches = new Map()
+  const bytes = readOwn(file)
+  const eol = bytes?.indexOf(10) ?? -1
+  if (eol < 0) return caches
+  try {
+    let at = eol + 1
+    for (const [key, length] of JSON.parse(bytes.latin1Slice(0, eol))) {
+      if (at + length > bytes.length) return new Map()
+      caches.set(key, bytes.subarray(at, at + length))
+      at += length
+    }
+  } catch {
+    return new Map()
+  }
+  return caches
+}
+
+/** Writes the code V8 compiled for each part during this run, whole or not at all. */
+function saveCaches (scripts, file) {
   const { renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs')
   const tmp = `${file}.${process.pid}.tmp`
   try {
-    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 })
+    const caches = [...scripts].map(([key, script]) => [key, script.createCachedData()])
+    const head = Buffer.from(`${JSON.stringify(caches.map(([key, data]) => [key, data.length]))}\n`)
+    writeFileSync(tmp, Buffer.concat([head, ...caches.map(([, data]) => data)]), { mode: 0o600 })
     renameSync(tmp, file)
   } catch {
     // A cache is only an aid: a read-only or full directory costs the next start some compiling.

@@ -7,19 +7,18 @@
 // (see lazyBuiltins). Also writes what `wasmos interfaces` prints, for bin/wasmos.mjs to answer
 // without loading the CLI. Skipped when the outputs are newer than their inputs.
 //
-// The bundle is an ES module that bin/wasmos.mjs can also run as the body of a classic script
-// (vm.Script, which takes a V8 code cache made after a run: see there). So its first line is the
-// only one that uses module syntax: it makes `require` and `__wasmosImportMeta` (what
-// `import.meta` is renamed to, with `import` for dynamic imports) and names the build (a hash of
-// the bundle, keying the code caches); nothing else in the bundle imports statically or awaits at
-// the top level.
+// The bundle is split at its dynamic imports (esbuild's code splitting) and the chunks grouped in
+// parts (scripts/bundle-parts.ts): the part that run and exec need, then one per other command or
+// lazily loaded feature. bin/wasmos.mjs compiles each part it needs alone from its byte range in
+// dist/wasmos.mjs, as a classic script with a V8 code cache made after a run; the file is also an
+// ES module that runs the CLI when imported. The layout and the figures: src/cli/README.md.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
-import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { newest } from '../newest.ts'
+import { assemble } from '../bundle-parts.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const requireHere = createRequire(import.meta.url)
@@ -62,12 +61,14 @@ const lazyBuiltins: Plugin = {
 }
 
 const outfile = join(root, 'dist', 'wasmos.mjs')
+// The commands whose start counts: the chunks they import statically are the first part.
+const CORE = ['src/cli/commands/run.ts', 'src/cli/commands/exec.ts']
 // What `wasmos interfaces` prints (text and --json), which bin/wasmos.mjs answers from these.
 const listings = { text: join(root, 'dist', 'interfaces.txt'), json: join(root, 'dist', 'interfaces.json') }
 // The AssemblyScript of the interpreter and kernel.wasm is not part of the CLI (and step 65 writes there).
 const notCli = [join(root, 'src', 'kernel', 'interp'), join(root, 'src', 'kernel', 'bare-metal')]
 const inputs = Math.max(newest(join(root, 'src'), notCli), statSync(join(root, 'bare-metal', 'iso.ts')).mtimeMs,
-  statSync(import.meta.filename).mtimeMs, statSync(join(root, 'package.json')).mtimeMs)
+  statSync(import.meta.filename).mtimeMs, statSync(join(root, 'scripts', 'bundle-parts.ts')).mtimeMs, statSync(join(root, 'package.json')).mtimeMs)
 const stale = (f: string): boolean => !existsSync(f) || statSync(f).mtimeMs < inputs
 if (stale(listings.text) || stale(listings.json)) {
   mkdirSync(join(root, 'dist'), { recursive: true })
@@ -80,7 +81,12 @@ if (stale(outfile)) {
   const { runDefaults } = await import('../../src/cli/defaults.ts')
   const out = await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    outfile,
+    // Split at dynamic imports: a command's start compiles only the part it runs (bundle-parts.ts).
+    outdir: join(root, 'dist', 'split'),
+    splitting: true,
+    metafile: true,
+    entryNames: '[name]',
+    chunkNames: '[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -98,7 +104,8 @@ if (stale(outfile)) {
     plugins: [{
       // pino loads thread-stream (and with it worker threads) for transports, which wasmos does not
       // use: a stand-in that refuses keeps worker_threads out of every start. Its transport module
-      // too, which loads node:module, node:url and the rest at load to find transport targets.
+      // too, which loads node:module, node:url and the rest at load to find transport targets, and
+      // the module that finds its callers for those targets.
       name: 'no-pino-transports',
       setup (b) {
         b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'wasmos-stub' }))
@@ -113,6 +120,13 @@ if (stale(outfile)) {
           contents: "module.exports = function transport () { throw new Error('pino transports are not available in wasmos') }",
           loader: 'js'
         }))
+        // What pino finds its callers with (util.getCallSites at every pino(), which makes V8 work
+        // out the line of every frame, scanning the whole bundle for line ends) serves only to
+        // resolve transport targets.
+        b.onResolve({ filter: /^\.\/lib\/caller$/ }, (args) => /[\\/]pino[\\/]pino\.js$/.test(args.importer)
+          ? { path: 'pino-caller', namespace: 'wasmos-stub' }
+          : undefined)
+        b.onLoad({ filter: /^pino-caller$/, namespace: 'wasmos-stub' }, () => ({ contents: 'module.exports = function getCallers () { return [] }', loader: 'js' }))
       }
     }, {
       // pino reads the host name at load, for the `hostname` of its default base; wasmos's logger
@@ -144,14 +158,5 @@ if (stale(outfile)) {
       }
     }, lazyBuiltins]
   })
-  // Dynamic imports (of the packages left outside) go through __wasmosImportMeta.import, which
-  // imports relative to the bundle as module or as script alike (a script's own import() would
-  // need vm's experimental loader option).
-  const text = out.outputFiles[0].text.replace(/^#!.*\n/, '').replace(/(?<![\w$.])import\(/g, '__wasmosImportMeta.import(')
-  if (/^\s*(import|export)\s|\bimport\.meta\b/m.test(text)) throw new Error('bundle: module syntax outside the first line; bin/wasmos.mjs could not run it as a script')
-  const id = createHash('sha256').update(text).digest('hex').slice(0, 32)
-  const head = "import { createRequire as __wasmosRequire } from 'node:module'; const require = __wasmosRequire(import.meta.url); " +
-    'const __wasmosImportMeta = { url: import.meta.url, dirname: import.meta.dirname, filename: import.meta.filename, ' +
-    `resolve: (s) => import.meta.resolve(s), import: (s) => import(s) }; // wasmos-bundle ${id}\n`
-  writeFileSync(outfile, head + text)
+  writeFileSync(outfile, await assemble(out.outputFiles, out.metafile, CORE))
 }

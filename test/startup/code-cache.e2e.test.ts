@@ -2,19 +2,25 @@
 // directory of this user's that nobody else can write to, and only from a file this user owns.
 import { describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLI, NODE, program } from '../helpers.ts'
 
-function runHello (home: string, env: Record<string, string> = {}): void {
-  const r = spawnSync(NODE, [CLI, 'run', program('hello')], {
+function runHello (home: string, env: Record<string, string> = {}, args = ['run', program('hello')]): void {
+  const r = spawnSync(NODE, [CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, WASMOS_HOME: home, NO_COLOR: '1', NODE_COMPILE_CACHE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  expect(r.stderr).toBe('INFO: hello: Hello from wasmos!\n')
+  if (args[0] === 'run') expect(r.stderr).toBe('INFO: hello: Hello from wasmos!\n')
   expect(r.status).toBe(0)
+}
+
+/** The pieces of the bundle a cache file holds code for: -1 the linker, else the part's number. */
+const piecesIn = (file: string): number[] => {
+  const bytes = readFileSync(file)
+  return (JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()) as Array<[number, number]>).map(([piece]) => piece)
 }
 
 const caches = (dir: string): string[] => readdirSync(dir).filter((f) => /^wasmos-[0-9a-f]+-run-v[\d.]+\.v8$/.test(f)).map((f) => join(dir, f))
@@ -66,6 +72,35 @@ describe('code cache', () => {
       const before = statSync(file).mtimeMs
       runHello(home)
       expect(statSync(file).mtimeMs).toBe(before)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  test('a run compiles only the first part of the bundle; another command compiles the parts it needs', () => {
+    const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
+    try {
+      runHello(home)
+      const dir = join(home, 'cache', 'code')
+      expect(piecesIn(caches(dir)[0])).toEqual([-1, 0])
+      runHello(home, {}, ['ls'])
+      const [cli] = readdirSync(dir).filter((f) => /^wasmos-[0-9a-f]+-cli-v[\d.]+\.v8$/.test(f))
+      expect(piecesIn(join(dir, cli)).length).toBeGreaterThan(2)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  test('a cache file that is not one is ignored and made again', () => {
+    const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
+    try {
+      runHello(home)
+      const [file] = caches(join(home, 'cache', 'code'))
+      for (const junk of ['not a cache', '[[-1,99999999]]\nshort', '[[0,3]]\nabc']) {
+        writeFileSync(file, junk, { mode: 0o600 })
+        runHello(home)
+        expect(piecesIn(file)).toEqual([-1, 0])
+      }
     } finally {
       rmSync(home, { recursive: true, force: true })
     }

@@ -2,7 +2,8 @@
 // `wasmos interfaces` answer without the bundle (and the same as it), and a run of a small program
 // loads none of Node's TLS, worker, HTTP, zlib or cluster modules (the bundle requires each built-in
 // on first use; the control socket opens only in a run that lasts). The bundle runs from a V8 code
-// cache made by an earlier run of the same command, so the bundle is seen as a file read or imported.
+// cache made by an earlier run of the same command, so the bundle is seen as a file opened (and read
+// in parts) or imported.
 import { describe, expect, test } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -22,6 +23,8 @@ const files = []
 registerHooks({ load (url, context, next) { files.push(url); return next(url, context) } })
 const readFileSync = fs.readFileSync
 fs.readFileSync = (path, ...rest) => { files.push(String(path)); return readFileSync(path, ...rest) }
+const openSync = fs.openSync
+fs.openSync = (path, ...rest) => { files.push(String(path)); return openSync(path, ...rest) }
 process.on('exit', () => writeFileSync(${JSON.stringify(report)}, JSON.stringify({ modules: process.moduleLoadList, files })))
 `)
     const run = spawnSync(NODE, ['--import', preload, CLI, ...args], {

@@ -8,6 +8,9 @@ import stripAnsi from 'strip-ansi'
  * shown as escapes; the result is at most `max` characters.
  */
 export function sanitize (text: string, max = 60): string {
+  // Printable ASCII (most names and log lines) has nothing to remove or escape; the Unicode
+  // property classes below cost a lookup in ICU's tables the first time they run.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length <= max ? text : text.slice(0, max - 1) + '…'
   const clean = stripAnsi(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
     const escaped = JSON.stringify(c).slice(1, -1)
     return escaped.length > 1 ? escaped : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`
