@@ -4,6 +4,7 @@
 // per `--listen` listener (opened through the tcp interface as the process, so only with a `tcp`
 // grant). Everything is released when the process ends. Programs importing only the older
 // `wasi_unstable` go to legacy.ts.
+import { fstatSync, statSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { fs } from '../interfaces/gen/fs.ts'
 import { tcp } from '../interfaces/gen/tcp.ts'
@@ -27,6 +28,20 @@ export interface WasiOptions {
   /** Directories granted with --dir (host side resolved). */
   mounts?: Mount[]
   listen?: Listen[]
+}
+
+/**
+ * Whether a standard descriptor is a terminal, asking node:tty (whose loading, with the stream
+ * modules it pulls in, costs a start milliseconds) only about a character device other than
+ * /dev/null: a pipe, a file or /dev/null is answered by a stat.
+ */
+function isTerminal (fd: number): boolean {
+  try {
+    const st = fstatSync(fd)
+    return st.isCharacterDevice() && st.rdev !== statSync('/dev/null').rdev && isatty(fd)
+  } catch {
+    return false
+  }
 }
 
 export class WasiRunner implements WasiAdapter {
@@ -69,7 +84,7 @@ export class WasiRunner implements WasiAdapter {
     let ended = false
     proc.exited.then(() => { ended = true; table.closeAll(); link.close() })
     for (const n of [0, 1, 2] as const) {
-      table.set(n, { kind: 'stdio', n, tty: isatty(n), incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
+      table.set(n, { kind: 'stdio', n, tty: isTerminal(n), incoming: null, flags: 0, rights: RIGHTS_STDIO & ~(n === 0 ? R.FD_WRITE : R.FD_READ), inheriting: 0n })
     }
     // A preopen gives reading and writing under its directory: the process must hold both there,
     // decided as any program's fs request is (flags, scopes, stored decisions, the prompt);

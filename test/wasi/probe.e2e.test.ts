@@ -94,6 +94,28 @@ describe('standard output', () => {
   })
 })
 
+describe('terminals', () => {
+  // Whether a standard descriptor is a terminal is decided by a stat first (node:tty only for a
+  // character device other than /dev/null): a real terminal must still be one, /dev/null must not.
+  test('standard I/O on a pseudo-terminal is a terminal; on /dev/null it is not', () => {
+    const home = tempHome('wasi-tty')
+    try {
+      const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`
+      const cmd = [NODE, CLI, 'run', probe, 'lines', '1'].map(quote).join(' ')
+      const env = { ...process.env, WASMOS_HOME: home, NO_COLOR: '1' }
+      // util-linux script(1) runs the command with its standard I/O on a new pseudo-terminal.
+      const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env, timeout: 60_000 })
+      expect(tty.status, tty.stderr).toBe(0)
+      expect(tty.stdout).toContain('isatty: 1 1 1')
+      const devnull = spawnSync(NODE, [CLI, 'run', probe, 'lines', '1'], { encoding: 'utf8', env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 })
+      expect(devnull.status, devnull.stderr).toBe(0)
+      expect(devnull.stderr).toContain('isatty: 0 0 0')
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('poll_oneoff', () => {
   test('a clock subscription waits its time; clocks have nanosecond resolution', async () => {
     expect(await probeRun(dataDir(), ['poll'])).toEqual([
