@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -45,6 +45,14 @@ export class Compiler extends Validator {
     this.last4 = -1
     this.last5 = -1
     this.last6 = -1
+  }
+
+  // The last instruction was taken out (condJump re-emits it as a compare-and-jump): the one
+  // before it is the last again, so that fuseAddJump sees a loop's step before its test.
+  dropLast (): void {
+    this.last = this.last2
+    this.last2 = -1
+    this.forgetOlder()
   }
 
   // Marks the start of an instruction (for the peephole optimizer).
@@ -288,6 +296,7 @@ export class Compiler extends Validator {
         // the compare's operands, which are locals or slots at depth >= d)
         moved = code.slice(this.last)
         code.length = this.last
+        this.dropLast()
       }
     } else if (this.vk[d] == V_TEMP && this.lastPush && code.length == this.last + 3 && this.rsp == this.numLocals + n && this.last >= this.barrier) {
       // a compare of locals/constants that pushed the condition: the same, without the push
@@ -296,6 +305,7 @@ export class Compiler extends Validator {
         moved = code.slice(this.last)
         moved[0] = p >= FUSE64_LL ? p - FUSE64_LL + FUSE64_LLS : p >= FUSE_LL ? p - FUSE_LL + FUSE_LLS : p - FUSE_LC + FUSE_LCS
         code.length = this.last
+        this.dropLast()
         this.rsp--
       }
     }
@@ -304,6 +314,13 @@ export class Compiler extends Validator {
       const inv = this.takeEqz()
       for (let e = 0; e < d; e++) this.store1(e)
       this.begin()
+      const l = this.last2
+      if (l >= 0 && l >= this.barrier && l + 4 == code.length && (code[l] == OP_LDLL || code[l] == OP_LDLL + 1)) {
+        // a byte or word read at two locals, tested: one OP_LDLLJ before the read and the jump
+        code.push(code[l]); code.push(code[l + 1]); code.push(code[l + 2]); code.push(code[l + 3])
+        code[l] = OP_LDLLJ + (code[l] - OP_LDLL) + (jumpIfTrue != inv ? 0 : 2)
+        this.last = code.length
+      }
       this.emit(jumpIfTrue != inv ? OP_JMP_IF : OP_JMP_IFZ)
       this.rsp--
       this.last2 = -1

@@ -180,7 +180,11 @@ export const OP_CALL_AC: i32 = 0x2a3
 // the OP_RETL of a one-local then-branch, both in one; the OP_RETL stays after it (its slot is
 // read from there)                                                     : a c target, then OP_RETL s
 export const OP_RETL_LTC: i32 = 0x2a4
-export const OP_MAX: i32 = 0x2a5
+// an OP_LDLL (+1: i32.load8_u) whose value OP_JMP_IF (+2, +3: OP_JMP_IFZ) tests, both run by the
+// first when the read is in bounds (the jump's target read from the OP_JMP_IF after it); else the
+// OP_LDLL after it runs on its own and traps                : a b offset, then the OP_LDLL and the jump
+export const OP_LDLLJ: i32 = 0x2a5
+export const OP_MAX: i32 = 0x2a9
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {

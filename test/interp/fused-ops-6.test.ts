@@ -1,0 +1,186 @@
+// The sixth pass's fusions give V8's results, whole and in slices of 1 to 4 instructions: a call
+// that pushes its last argument itself (OP_CALL_AC: a local, a local plus or minus a constant;
+// 32-bit arguments only, an i64 local stays a push), `if (local < c) return local` (OP_RETL_LTC),
+// a rotated loop's step and test when the sum is the compare's second operand (OP_AJ, mirrored)
+// and a byte or word read at two locals tested by a branch (OP_LDLLJ); out of bounds the read
+// traps like V8, a call at a limit traps with the argument pushed, and each fusion saves the
+// internal instructions it runs.
+import { test } from 'vitest'
+import assert from 'node:assert/strict'
+import { Interp, ST_DONE, ST_TRAP } from '../spec/interp.ts'
+import { wat, instantiate, funcAddr, start, rand, v8Exports, result32 } from './wat.ts'
+
+const MODULE = String.raw`(module
+  (memory 1)
+  (data (i32.const 900) "\01\00\00\00\00\02\00\00\00\00\00\03\ff\00\00\00\00\00\00\00\07")
+  ;; a callee with an extra local, which starts at zero
+  (func $add3 (param i32 i32 i32) (result i32) (local i32)
+    local.get 3 local.get 0 i32.add local.get 1 i32.const 7 i32.mul i32.add local.get 2 i32.xor
+    local.get 0 local.set 3)
+  (func $f32 (param f32) (result i32) local.get 0 i32.reinterpret_f32)
+  (func $i64 (param i64) (result i32)
+    local.get 0 i64.const 32 i64.shr_u i32.wrap_i64 i32.const 3 i32.mul local.get 0 i32.wrap_i64 i32.xor)
+  ;; the last argument a local, a local minus a constant, a local plus a constant
+  (func (export "callac") (param i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 1 call $add3
+    local.get 0 local.get 1 local.get 0 i32.const 5 i32.sub call $add3 i32.add
+    local.get 1 local.get 0 local.get 1 i32.const -9 i32.add call $add3 i32.xor)
+  ;; an f32 local (its low half pushed) and an i64 local (pushed whole, not fused)
+  (func (export "callf32") (param i32) (result i32) (local f32)
+    local.get 0 f32.reinterpret_i32 local.set 1
+    local.get 1 call $f32)
+  (func (export "calli64") (param i32 i32) (result i32) (local i64)
+    local.get 0 i64.extend_i32_u i64.const 32 i64.shl local.get 1 i64.extend_i32_u i64.or local.set 2
+    local.get 2 call $i64)
+  ;; unbounded recursion, the argument pushed by the call
+  (func $down (param i32) (result i32) local.get 0 i32.const 1 i32.add call $down)
+  (func (export "down") (param i32) (result i32) local.get 0 call $down)
+  ;; fib: its leaf is if (n < 2) return n
+  (func $fib (param i32) (result i32)
+    local.get 0 i32.const 2 i32.lt_s
+    if (result i32) local.get 0
+    else
+      local.get 0 i32.const 1 i32.sub call $fib
+      local.get 0 i32.const 2 i32.sub call $fib
+      i32.add
+    end)
+  (func (export "fib") (param i32) (result i32) local.get 0 call $fib)
+  ;; rotated loops whose test compares n with the step's sum: n > i (i counting up) and n < i
+  ;; (i counting down)
+  (func (export "up") (param i32 i32) (result i32) (local i32)
+    local.get 0 local.get 1 i32.gt_s if
+      loop
+        local.get 2 local.get 1 i32.const 3 i32.mul i32.add local.set 2
+        local.get 1 i32.const 1 i32.add local.set 1
+        local.get 0 local.get 1 i32.gt_s br_if 0
+      end
+    end
+    local.get 2 local.get 1 i32.const 8 i32.shl i32.xor)
+  (func (export "downto") (param i32 i32) (result i32) (local i32)
+    local.get 0 local.get 1 i32.lt_s if
+      loop
+        local.get 2 local.get 1 i32.const 5 i32.mul i32.add local.set 2
+        local.get 1 i32.const -1 i32.add local.set 1
+        local.get 0 local.get 1 i32.lt_s br_if 0
+      end
+    end
+    local.get 2 local.get 1 i32.const 8 i32.shl i32.xor)
+  ;; bytes and words at p + i tested: br_if (jump if not zero, and with eqz if zero) and if
+  (func (export "ldllj") (param i32 i32) (result i32) (local i32)
+    block
+      local.get 0 local.get 1 i32.add i32.load8_u br_if 0
+      local.get 2 i32.const 1 i32.add local.set 2
+    end
+    block
+      local.get 0 local.get 1 i32.add i32.load offset=4 i32.eqz br_if 0
+      local.get 2 i32.const 16 i32.add local.set 2
+    end
+    local.get 0 local.get 1 i32.add i32.load8_u offset=2 if
+      local.get 2 i32.const 256 i32.add local.set 2
+    end
+    local.get 0 local.get 1 i32.add i32.load offset=1 i32.eqz if
+      local.get 2 i32.const 4096 i32.add local.set 2
+    end
+    local.get 2)
+  ;; the sieve's inner test in a loop: count the zero bytes in [p, p + n)
+  (func (export "zeros") (param i32 i32) (result i32) (local i32 i32)
+    local.get 1 i32.const 0 i32.gt_s if
+      loop
+        block
+          local.get 0 local.get 2 i32.add i32.load8_u br_if 0
+          local.get 3 i32.const 1 i32.add local.set 3
+        end
+        local.get 2 i32.const 1 i32.add local.set 2
+        local.get 1 local.get 2 i32.gt_s br_if 0
+      end
+    end
+    local.get 3))`
+
+const bytes = wat(MODULE)
+
+function args (name: string, n: number, r: () => number): number[] {
+  if (name === 'fib') return [n % 3 === 0 ? -(r() % 50) : r() % 18]
+  if (name === 'callf32') return [n % 2 === 0 ? r() | 0 : 0x7fc00000 + n]
+  if (name === 'up' || name === 'downto') return [(r() % 60) - 30, (r() % 60) - 30]
+  if (name === 'ldllj') return [880 + n % 9, n % 17]
+  if (name === 'zeros') return [890 + n % 11, n % 25]
+  return [r() | 0, r() | 0]
+}
+
+const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros']
+
+test('the fused instructions agree with V8, whole and in slices', () => {
+  const r = rand(4242)
+  const v = v8Exports(bytes)
+  for (const name of CASES) {
+    for (let n = 0; n < 40; n++) {
+      const a = args(name, n, r)
+      const want = BigInt(v[name](...a) >>> 0)
+      const big = a.map((x) => BigInt(x >>> 0))
+      const whole = new Interp()
+      const wi = instantiate(whole, bytes)
+      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
+      assert.equal(result32(whole), want, `${name}(${a}) whole`)
+      const sliced = new Interp()
+      const si = instantiate(sliced, bytes)
+      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
+      assert.equal(result32(sliced), want, `${name}(${a}) in slices of ${1 + n % 4}`)
+    }
+  }
+})
+
+test('a read out of bounds traps like V8, whole and in slices', () => {
+  const cases: number[][] = [[65535, 0], [65534, 1], [65531, 0], [65532, 0], [65530, 1], [-1, 0], [0, -3], [65535, 1]]
+  const v = v8Exports(bytes)
+  for (const a of cases) {
+    for (const fuel of [1n << 40n, 1n, 3n]) {
+      let want: number | 'trap'
+      try { want = v.ldllj(...a) >>> 0 } catch { want = 'trap' }
+      const i = new Interp()
+      const iid = instantiate(i, bytes)
+      const st = start(i, funcAddr(i, iid, 'ldllj'), a.map((x) => BigInt(x >>> 0)), fuel)
+      if (want === 'trap') {
+        assert.equal(st, ST_TRAP, `ldllj(${a}) traps`)
+        assert.match(i.trapReason(), /out of bounds memory access/)
+      } else {
+        assert.equal(st, ST_DONE, `ldllj(${a})`)
+        assert.equal(result32(i), BigInt(want), `ldllj(${a})`)
+      }
+    }
+  }
+})
+
+test('a call with its argument pushed traps at the depth and stack limits, also in slices', () => {
+  for (const limits of [{ maxDepth: 50 }, { stackSlots: 300 }, {}]) {
+    for (const fuel of [1n << 40n, 1n, 2n, 3n]) {
+      const i = new Interp(limits)
+      const iid = instantiate(i, bytes)
+      assert.equal(start(i, funcAddr(i, iid, 'down'), [0n], fuel), ST_TRAP, 'a trap')
+      assert.match(i.trapReason(), /call stack exhausted/)
+    }
+  }
+})
+
+test('each fusion saves the instructions it runs', () => {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  const fuel = (name: string, a: bigint[]): bigint => {
+    const before = i.x.fuel_used()
+    assert.equal(start(i, funcAddr(i, iid, name), a), ST_DONE, name)
+    return i.x.fuel_used() - before
+  }
+  // fib, less the wrapper's two instructions (the call with its argument, OP_CALL_AC, and the
+  // return): a leaf is one instruction (OP_RETL_LTC), any other call four (the compare, two calls
+  // with their argument and the add-and-return)
+  const f = (n: bigint): bigint => fuel('fib', [n]) - 2n
+  assert.equal(f(0n), 1n, 'fib: a leaf')
+  assert.equal(f(-7n), 1n, 'fib: a negative leaf')
+  assert.equal(f(2n) - 2n * f(0n), 4n, 'fib: a call')
+  // an iteration: the multiply, the add and set, and the step and test (OP_AJ)
+  assert.equal(fuel('up', [20n, 3n]) - fuel('up', [19n, 3n]), 3n, 'up')
+  assert.equal(fuel('downto', [3n, 20n]) - fuel('downto', [4n, 20n]), 3n, 'downto')
+  // an iteration on a nonzero byte: the read and jump (OP_LDLLJ), the step and test; on a zero
+  // byte also the count's add
+  assert.equal(fuel('zeros', [900n, 1n]) - fuel('zeros', [900n, 0n]), 2n, 'zeros: a nonzero byte')
+  assert.equal(fuel('zeros', [901n, 1n]) - fuel('zeros', [900n, 0n]), 3n, 'zeros: a zero byte')
+})
