@@ -144,6 +144,11 @@ export interface SharedAdapter<P> {
   refuel: WebAssembly.ImportValue
   /** Makes `proc` the running process while `fn` runs its code, then restores the one before. */
   enter: <T>(proc: P, fn: () => T) => T
+  /**
+   * Forgets `proc` as the running process once none of its code is on any stack (it ended and
+   * unwound), so that the global does not keep its instance alive.
+   */
+  release: (proc: P) => void
 }
 
 /** One adapter for every process of a host (see above): instantiated once. */
@@ -173,6 +178,9 @@ export function sharedSyscalls<P> (h: SharedHalves<P>): SharedAdapter<P> {
       } finally {
         current.value = before
       }
+    },
+    release: (proc: P): void => {
+      if (current.value === proc) current.value = null
     }
   }
 }

@@ -93,6 +93,12 @@ export const WORK_SLICE = 4 * 1024 * 1024
 /** Work a syscall costs besides its bytes. */
 const SYSCALL_WORK = 64
 
+/**
+ * What unwinds the stack of a process that ended while suspended (`#end`): its run ignores it, and
+ * a program that catches it learns nothing from it, so one shared error serves every process.
+ */
+const ENDED = new ProcessKilled(KILLED_STATUS, 'the process ended')
+
 /** Message ids stay below 2^53 (DESIGN.md): larger ones name no message. */
 const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)
 
@@ -233,20 +239,19 @@ export class NodeHost implements HostServices {
     // `promising`, so that it can be preempted like any other code.
     const init = instance.exports[START_EXPORT]
     try {
-      if (typeof init === 'function') {
-        await enter(proc, WebAssembly.promising(init as () => void))
-        if (proc.ended) return
-      }
-      await enter(proc, WebAssembly.promising(instance.exports._start as () => void))
+      if (typeof init === 'function') await enter(proc, WebAssembly.promising(init as () => void))
+      if (!proc.ended) await enter(proc, WebAssembly.promising(instance.exports._start as () => void))
+      if (!proc.ended) this.#end(proc, 0, null)
     } catch (err) {
-      if (proc.ended) return
-      const exit = exitOf(err)
-      if (exit !== null) this.#end(proc, exit, null)
-      else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)
-      else this.#end(proc, TRAP_STATUS, trapped(sanitize(proc.program.name), sanitize(messageOf(err), 300)))
-      return
+      if (!proc.ended) {
+        const exit = exitOf(err)
+        if (exit !== null) this.#end(proc, exit, null)
+        else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)
+        else this.#end(proc, TRAP_STATUS, trapped(sanitize(proc.program.name), sanitize(messageOf(err), 300)))
+      }
     }
-    if (!proc.ended) this.#end(proc, 0, null)
+    // None of its code is on a stack any more: the shared adapter must not keep it as the running one.
+    this.#adapter?.adapter.release(proc)
   }
 
   /** Ends a process (exit, kill, limit). */
@@ -376,11 +381,18 @@ export class NodeHost implements HostServices {
     proc.status = status
     proc.error = error
     proc.wake = null
+    // A stack suspended in `wait` that is never resumed is never freed by V8, nor the instance and
+    // memory on it (a memory reserves 8 GiB of address space): resume it with an exception instead.
+    const unwind = proc.waitReject
+    proc.waitResolve = null
+    proc.waitReject = null
+    if (unwind !== null) { proc.unwound = true; unwind(ENDED) }
     this.#observer?.ended(proc, status, error)
     // The main program's error is the run's outcome, reported by the CLI; others' are logged.
     if (error !== null && !proc.main) this.logger.error(error.message)
     this.kernel.exit(proc.pid, status)
     this.procs.delete(proc.pid)
+    proc.forget()
     this.drain()
     proc.resolveExit(status)
   }
@@ -657,9 +669,14 @@ export class NodeHost implements HostServices {
   #block (proc: Proc, outPtr: number, cap: number): Promise<number> {
     proc.waitOut = outPtr
     proc.waitCap = cap
-    return new Promise<number>((resolve) => {
-      if (proc.ended) return
+    return new Promise<number>((resolve, reject) => {
+      if (proc.ended) {
+        // Ended while it ran: unwind it (once; a program that catches that waits forever).
+        if (!proc.unwound) { proc.unwound = true; reject(ENDED) }
+        return
+      }
       proc.waitResolve = resolve
+      proc.waitReject = reject
       proc.wake = this.#retry
       this.kernel.block(proc.pid, proc.waitIds)
       this.#monitor?.blocked(proc)
@@ -684,6 +701,7 @@ export class NodeHost implements HostServices {
     this.#observer?.waited(pid, n)
     const resolve = proc.waitResolve
     proc.waitResolve = null
+    proc.waitReject = null
     resolve(n)
   }
 
@@ -697,7 +715,11 @@ export class NodeHost implements HostServices {
     proc.work = 0
     monitor?.blocked(proc)
     await nextTurn()
-    if (proc.ended) return await new Promise<number>(() => {})
+    if (proc.ended) {
+      // Unwound as in `#block`, for the same reason.
+      if (!proc.unwound) { proc.unwound = true; throw ENDED }
+      return await new Promise<number>(() => {})
+    }
     monitor?.resumed(proc)
     monitor?.running(proc)
     return result

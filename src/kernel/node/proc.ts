@@ -54,6 +54,10 @@ export class Proc {
   waitCap = 0
   /** Resolves the pending blocking `wait` with its result. */
   waitResolve: ((n: number) => void) | null = null
+  /** Rejects it: how an ended process's suspended stack is unwound (see NodeHost.#end). */
+  waitReject: ((err: Error) => void) | null = null
+  /** Its code was sent the exception that unwinds it once (a program that catches it gets no second). */
+  unwound = false
 
   constructor (pid: number, parent: number, program: Program, args: string[]) {
     this.pid = pid
@@ -78,12 +82,23 @@ export class Proc {
     this.#resolveExit = null
   }
 
+  /**
+   * Drops its memory once it ended: whoever still holds the Proc (an `exited` waiter, `ps`) must not
+   * keep the memory alive, with the 8 GiB of address space V8 reserves for each.
+   */
+  forget (): void {
+    this.memory = null
+    this.#buffer = null
+    this.u8 = NO_BYTES
+    this.view = NO_VIEW
+  }
+
   /** Refreshes the views when the memory grew (its buffer is then a new one). */
   views (): void {
     // Growing a memory detaches its old buffer (length 0): reading `memory.buffer` on every
     // syscall would cost more than this check.
-    if (this.u8.byteLength !== 0) return
-    const buf = this.memory!.buffer
+    if (this.u8.byteLength !== 0 || this.memory === null) return
+    const buf = this.memory.buffer
     if (buf !== this.#buffer) {
       this.#buffer = buf
       this.u8 = new Uint8Array(buf)
