@@ -1,10 +1,12 @@
 // Bench: interfaces across machines over loopback. Round trip (median, p99) of a call to the
 // pingpong handler on another peer (`wasmos serve --handler pingpong=… --export pingpong`, its own
-// process and WASMOS_HOME), and one-way messages per second to it, beside the same on a local
-// pingpong-server and a plain libp2p echo of the same frames over the same kind of stream (TCP,
-// noise, yamux) to another process. The caller is the kernel itself (host.call), so the figures
-// are the path's, not a program's.
+// process and WASMOS_HOME), and one-way messages per second to it, over the direct link (the
+// default: src/remote/direct.ts) and over a libp2p stream; beside the same on a local
+// pingpong-server, a plain libp2p echo of the same frame over the same kind of stream (TCP, noise,
+// yamux) to another process, and a plain TCP echo (no encryption: the floor of any path). The
+// caller is the kernel itself (host.call), so the figures are the path's, not a program's.
 // Run: node bench/remote.ts [--json] [--quick]   (needs npm run build: the bundle and the programs)
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { FileSource } from '../src/cli/run.ts'
@@ -85,11 +87,23 @@ const callerHome = servers.dir()
 const callerId = await homePeerId(callerHome)
 const served = JSON.parse((await servers.start([cli, 'serve', '--json', '--handler', `pingpong=${serverWasm}`, '--export', 'pingpong', '--allow-peer', callerId], firstLine)).value) as { multiaddrs: string[] }
 const node = await startDialNode({ home: callerHome })
-const remote = new NodeHost({ logger, grants: allowAll })
-remote.addNative(remoteHandler({ key: pingpong.key, name: 'pingpong' }, new RemotePeer({ addr: served.multiaddrs[0], node: async () => node, host: remote, maxMessageSize: remote.kernel.config.maxMessageSize })))
-const remoteRtt = await roundTrips(async () => await hostCall(remote))
-const remoteRate = await oneWay(remote)
-await remote.close()
+
+/** A host whose pingpong is the served one, over the direct link or a libp2p stream. */
+function remoteHost (direct: boolean): { host: NodeHost, peer: RemotePeer } {
+  const host = new NodeHost({ logger, grants: allowAll })
+  const peer = new RemotePeer({ addr: served.multiaddrs[0], node: async () => node, host, maxMessageSize: host.kernel.config.maxMessageSize, direct })
+  host.addNative(remoteHandler({ key: pingpong.key, name: 'pingpong' }, peer))
+  return { host, peer }
+}
+const remote = remoteHost(true)
+const remoteRtt = await roundTrips(async () => await hostCall(remote.host))
+if (remote.peer.via !== 'direct') throw new BenchError('no-direct-link', `the calls went over ${String(remote.peer.via)}, not the direct link`)
+const remoteRate = await oneWay(remote.host)
+await remote.host.close()
+const viaStream = remoteHost(false)
+const streamRtt = await roundTrips(async () => await hostCall(viaStream.host))
+const streamRate = await oneWay(viaStream.host)
+await viaStream.host.close()
 
 // A plain libp2p echo of the same frame, over the same transports, to another process.
 const ECHO = `
@@ -117,11 +131,34 @@ const echoRtt = await roundTrips(async () => await new Promise<void>((resolve) =
 await stream.close()
 await node.stop()
 
+// A plain TCP echo of the same frame to another process: what loopback costs without encryption.
+const TCP_ECHO = `
+const net = require('node:net')
+const server = net.createServer({ noDelay: true }, (c) => { c.on('data', (d) => c.write(d)) })
+server.listen(0, '127.0.0.1', () => console.log(server.address().port))
+`
+const tcpPort = Number((await servers.start(['-e', TCP_ECHO], firstLine)).value)
+const socket = connect({ host: '127.0.0.1', port: tcpPort, noDelay: true })
+await new Promise((resolve) => socket.once('connect', resolve))
+let tcpWaiting: { need: number, resolve: () => void } | null = null
+socket.on('data', (d: Buffer) => {
+  if (tcpWaiting === null) return
+  tcpWaiting.need -= d.length
+  if (tcpWaiting.need <= 0) { const w = tcpWaiting; tcpWaiting = null; w.resolve() }
+})
+const tcpRtt = await roundTrips(async () => await new Promise<void>((resolve) => {
+  tcpWaiting = { need: frame.length, resolve }
+  socket.write(frame)
+}))
+socket.destroy()
+
 const us = (xs: number[]): { median: number, p99: number } => ({ median: round(median(xs)), p99: round(quantile(xs, 0.99)) })
 const rows = [
   { path: 'local call (same process, pingpong-server)', rtt: us(localRtt), oneWay: round(localRate) },
-  { path: 'remote call (/wasmos/interface/1.0.0, another process)', rtt: us(remoteRtt), oneWay: round(remoteRate) },
-  { path: 'plain libp2p echo of one frame (tcp+noise+yamux)', rtt: us(echoRtt), oneWay: null }
+  { path: 'remote call, direct link (tcp+noise, another process)', rtt: us(remoteRtt), oneWay: round(remoteRate) },
+  { path: 'remote call, libp2p stream (tcp+noise+yamux)', rtt: us(streamRtt), oneWay: round(streamRate) },
+  { path: 'plain libp2p echo of one frame (tcp+noise+yamux)', rtt: us(echoRtt), oneWay: null },
+  { path: 'plain TCP echo of one frame (no encryption)', rtt: us(tcpRtt), oneWay: null }
 ]
 const targets = [
   target('remote call round trip, median', { value: median(remoteRtt), unit: 'µs' }, '<=', 100, '≤ 100 µs (NATS request/reply)',

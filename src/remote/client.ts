@@ -1,16 +1,20 @@
 // The calling side of a remote interface: a native handler that forwards the interface's messages
 // to a peer over /wasmos/interface/1.0.0 and answers with what comes back, so a program cannot tell
 // the handler is elsewhere. One stream per peer, shared by every interface sent to that peer;
-// opened at the first message, reopened at the first message after it drops.
+// opened at the first message, reopened at the first message after it drops. The link is the
+// peer's direct link (direct.ts) when it offers one, else a libp2p stream.
 import type { Libp2p } from 'libp2p'
-import type { Stream } from '@libp2p/interface'
 import { KERNEL_PID, QUEUE_FULL, TOO_LARGE, UNREACHABLE } from '../kernel/core/codes.ts'
 import type { HostServices, NativeHandler, NativeMessage } from '../kernel/node/native.ts'
 import { sanitize } from '../kernel/node/text.ts'
+import { DIRECT_PROTOCOL, dialDirect, tcpHost } from './direct.ts'
 import {
-  FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, FrameWriter, PROTOCOL
+  FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, FrameWriter, PROTOCOL
 } from './frames.ts'
 import type { Frame } from './frames.ts'
+import { streamLink } from './link.ts'
+import type { Link } from './link.ts'
+import { nodeKey } from './node.ts'
 
 /** Calls one run may have waiting on one peer; past it a call is answered QUEUE_FULL at once. */
 export const DEFAULT_MAX_OUTSTANDING = 4096
@@ -28,6 +32,8 @@ export interface RemotePeerOptions {
   maxOutstanding?: number
   /** How long a dial may take before the messages waiting on it fail. */
   dialTimeoutMs?: number
+  /** Use the peer's direct link when it offers one (default true); else always a libp2p stream. */
+  direct?: boolean
 }
 
 interface Outstanding { id: number }
@@ -37,7 +43,7 @@ export class RemotePeer {
   readonly addr: string
   readonly #opts: RemotePeerOptions
   readonly #host: HostServices
-  #stream: Stream | null = null
+  #link: Link | null = null
   #writer: FrameWriter | null = null
   #opening: Promise<void> | null = null
   /** Frames written while the stream opens. */
@@ -59,6 +65,13 @@ export class RemotePeer {
     return this.#outstanding.size
   }
 
+  /** What the messages travel on now: 'direct', 'stream', or null before the first and after a drop. */
+  get via (): 'direct' | 'stream' | null {
+    return this.#link === null ? null : this.#via
+  }
+
+  #via: 'direct' | 'stream' = 'stream'
+
   /** Forwards one message of interface `digest`. */
   send (msg: NativeMessage, digest: Uint8Array, ifaceName: string): void {
     const host = this.#host
@@ -70,7 +83,7 @@ export class RemotePeer {
       host.answer(msg.id, QUEUE_FULL, new Uint8Array(0))
       return
     }
-    if (!msg.expectsAnswer && this.#stream !== null && this.#stream.writeBufferLength + (this.#writer?.pending ?? 0) > MAX_UNSENT_BYTES) {
+    if (!msg.expectsAnswer && this.#link !== null && this.#link.unsent + (this.#writer?.pending ?? 0) > MAX_UNSENT_BYTES) {
       if (this.#dropped++ === 0) host.logger.warn(`one-way messages to ${sanitize(ifaceName)} on ${sanitize(this.addr, 200)} are dropped: the link does not keep up`)
       return
     }
@@ -96,17 +109,17 @@ export class RemotePeer {
   async close (): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const s = this.#stream
+    const link = this.#link
     this.#writer?.flush()
-    this.#stream = null
+    this.#link = null
     this.#writer = null
     this.#fail()
-    if (s !== null) await s.close({ signal: AbortSignal.timeout(1000) }).catch(() => { s.abort(new Error('closed')) })
+    if (link !== null) await link.close()
   }
 
   #write (f: Frame): void {
-    const s = this.#stream
-    if (s !== null && this.#writer !== null && s.writeStatus === 'writable') {
+    const link = this.#link
+    if (link !== null && this.#writer !== null && link.writable) {
       this.#writer.write(f)
       return
     }
@@ -117,11 +130,11 @@ export class RemotePeer {
   #open (): void {
     if (this.#opening !== null) return
     this.#opening = this.#dial().then(
-      (stream) => {
+      (link) => {
         this.#opening = null
-        if (this.#closed) { stream.abort(new Error('closed')); return }
-        this.#stream = stream
-        const writer = new FrameWriter((bytes) => { if (stream.writeStatus === 'writable') stream.send(bytes) })
+        if (this.#closed) { link.abort(new Error('closed')); return }
+        this.#link = link
+        const writer = new FrameWriter((bytes) => { link.send(bytes) })
         this.#writer = writer
         const waiting = this.#waiting
         this.#waiting = []
@@ -135,33 +148,72 @@ export class RemotePeer {
     )
   }
 
-  async #dial (): Promise<Stream> {
+  async #dial (): Promise<Link> {
     const [node, { multiaddr }] = await Promise.all([this.#opts.node(), import('@multiformats/multiaddr')])
-    const stream = await node.dialProtocol(multiaddr(this.addr), PROTOCOL, { signal: AbortSignal.timeout(this.#opts.dialTimeoutMs ?? 10_000) })
+    const signal = AbortSignal.timeout(this.#opts.dialTimeoutMs ?? 10_000)
+    const ma = multiaddr(this.addr)
+    let link: Link | null = this.#opts.direct === false ? null : await this.#dialDirect(node, ma, signal)
+    this.#via = link === null ? 'stream' : 'direct'
+    link ??= streamLink(await node.dialProtocol(ma, PROTOCOL, { signal }))
     const reader = new FrameReader(this.#opts.maxMessageSize + FRAME_OVERHEAD)
-    stream.addEventListener('message', (evt) => {
+    const opened = link
+    opened.listen((bytes) => {
       let frames: Frame[]
       try {
-        frames = reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())
+        frames = reader.push(bytes)
       } catch (err) {
         this.#host.logger.warn(`${sanitize(this.addr, 200)} sent a bad frame (${sanitize((err as Error).message)}): disconnected`)
-        stream.abort(err as Error)
+        opened.abort(err as Error)
         return
       }
       for (const f of frames) this.#receive(f)
-    })
-    const dropped = (): void => {
-      if (this.#stream !== stream) return
-      this.#stream = null
+    }, () => {
+      if (this.#link !== opened) return
+      this.#link = null
       this.#writer = null
       this.#fail()
-    }
-    stream.addEventListener('close', dropped)
-    stream.addEventListener('remoteCloseWrite', () => {
-      dropped()
-      stream.close().catch(() => {})
     })
-    return stream
+    return opened
+  }
+
+  /**
+   * The peer's direct link, when it offers one (it tells its port on DIRECT_PROTOCOL) and it can be
+   * secured with this node's key; null otherwise, and the caller uses a libp2p stream.
+   */
+  async #dialDirect (node: Libp2p, ma: import('@multiformats/multiaddr').Multiaddr, signal: AbortSignal): Promise<Link | null> {
+    const host = tcpHost(this.addr)
+    const peer = /\/p2p\/([^/]+)$/.exec(this.addr)?.[1] ?? null
+    if (host === null || peer === null) return null
+    const key = await nodeKey(node)
+    if (key === null) return null
+    let port: number
+    try {
+      const offer = await node.dialProtocol(ma, DIRECT_PROTOCOL, { signal })
+      port = await new Promise<number>((resolve, reject) => {
+        const reader = new FrameReader(64)
+        offer.addEventListener('message', (evt) => {
+          try {
+            const f = reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())[0]
+            if (f?.kind === FRAME_DIRECT) resolve(f.port)
+            else if (f !== undefined) reject(new Error('not an offer'))
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)))
+          }
+        })
+        offer.addEventListener('close', () => reject(new Error('no offer')))
+        offer.addEventListener('remoteCloseWrite', () => reject(new Error('no offer')))
+      }).finally(() => { offer.close().catch(() => { offer.abort(new Error('done')) }) })
+    } catch {
+      // A peer that offers none (an older one, or one that cannot secure a direct link).
+      return null
+    }
+    const [{ peerIdFromString }] = await Promise.all([import('@libp2p/peer-id')])
+    try {
+      return await dialDirect(host, port, key, peerIdFromString(peer), signal)
+    } catch (err) {
+      this.#host.logger.warn(`the direct link to ${sanitize(this.addr, 200)} failed (${sanitize((err as Error).message, 300)}): using a libp2p stream`)
+      return null
+    }
   }
 
   #receive (f: Frame): void {
@@ -172,6 +224,7 @@ export class RemotePeer {
     } else if (f.kind === FRAME_NOTICE) {
       this.#host.logger.warn(`${sanitize(this.addr, 200)}: ${sanitize(f.text, 500)}`)
     }
+    // FRAME_DIRECT: the direct link's ready frame, read by dialDirect; a later one says nothing new.
   }
 
   /** The stream is gone: every call waiting on it fails with UNREACHABLE. */

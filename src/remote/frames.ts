@@ -15,6 +15,12 @@ export const FRAME_ENDED = 3
 export const FRAME_ANSWER = 4
 /** Handler → caller: why something was refused, for the caller's log. `[NOTICE, text]` */
 export const FRAME_NOTICE = 5
+/**
+ * Handler → caller: the port of this peer's direct link (direct.ts), the one frame of
+ * /wasmos/interface-direct/1.0.0; and the first frame on a direct link, which says it is ready.
+ * `[DIRECT, port]`
+ */
+export const FRAME_DIRECT = 6
 
 /** Bytes a frame may carry besides a message's payload (kind, ids, flags, digest, names). */
 export const FRAME_OVERHEAD = 1024
@@ -25,6 +31,7 @@ export type Frame =
   | { kind: typeof FRAME_ENDED, pid: number, status: number }
   | { kind: typeof FRAME_ANSWER, id: number, status: number, payload: Uint8Array }
   | { kind: typeof FRAME_NOTICE, text: string }
+  | { kind: typeof FRAME_DIRECT, port: number }
 
 export class FrameError extends Error {
   readonly code: string
@@ -47,6 +54,7 @@ export function encodeFrame (f: Frame): Uint8Array {
     case FRAME_ENDED: value = [f.kind, f.pid, f.status]; break
     case FRAME_ANSWER: value = [f.kind, f.id, f.status, f.payload]; break
     case FRAME_NOTICE: value = [f.kind, f.text]; break
+    case FRAME_DIRECT: value = [f.kind, f.port]; break
   }
   const body = packr.pack(value)
   let n = body.length
@@ -90,6 +98,7 @@ export function decodeFrame (body: Uint8Array): Frame {
     return { kind: FRAME_ANSWER, id: v[1], status: v[2], payload: plain(v[3]) }
   }
   if (k === FRAME_NOTICE && v.length === 2 && typeof v[1] === 'string') return { kind: FRAME_NOTICE, text: v[1] }
+  if (k === FRAME_DIRECT && v.length === 2 && Number.isInteger(v[1]) && v[1] > 0 && v[1] < 65536) return { kind: FRAME_DIRECT, port: v[1] as number }
   throw new FrameError('ERR_BAD_FRAME', `not a frame of ${PROTOCOL} (kind ${String(k)})`)
 }
 

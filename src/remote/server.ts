@@ -4,7 +4,6 @@
 // process, so grants, bounds and the handler's process-ended notifications work as for a local
 // program; its answers are taken from its queue and written back to the peer.
 import type { Libp2p } from 'libp2p'
-import type { Connection, Stream } from '@libp2p/interface'
 import { KILLED_STATUS, KIND_ANSWER, NO_HANDLER, OK, QUEUE_FULL } from '../kernel/core/codes.ts'
 import { Proc } from '../kernel/node/proc.ts'
 import type { NodeHost } from '../kernel/node/host.ts'
@@ -12,15 +11,22 @@ import type { GrantPolicy, GrantRequest } from '../kernel/node/grants/request.ts
 import type { ScopeRequest } from '../kernel/node/grants/request.ts'
 import type { Program } from '../kernel/node/program.ts'
 import { sanitize } from '../kernel/node/text.ts'
+import { DIRECT_PROTOCOL, listenDirect, tcpHost } from './direct.ts'
+import type { DirectServer } from './direct.ts'
 import {
-  FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, FrameWriter, PROTOCOL
+  encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FRAME_OVERHEAD, FrameReader, FrameWriter, PROTOCOL
 } from './frames.ts'
 import type { Frame } from './frames.ts'
+import { streamLink } from './link.ts'
+import type { Link } from './link.ts'
+import { nodeKey } from './node.ts'
 
 /** Calls one peer may have waiting for answers, over all its streams; past it a call is answered QUEUE_FULL. */
 export const DEFAULT_PEER_OUTSTANDING = 4096
 /** Streams of this protocol one connection may open at once. */
 export const MAX_STREAMS_PER_CONNECTION = 8
+/** Direct links one peer may have open at once. */
+export const MAX_DIRECT_PER_PEER = 8
 /** Calling processes one stream may introduce. */
 export const DEFAULT_STREAM_CALLERS = 64
 /** Remote calling processes the host keeps at once, over every peer. */
@@ -53,6 +59,11 @@ export interface ExportOptions {
   maxPeerOutstanding?: number
   maxStreamCallers?: number
   maxCallers?: number
+  /**
+   * Also serve direct links (direct.ts) beside the libp2p streams, on the node's first TCP
+   * address, when the node's key is known here (default true).
+   */
+  direct?: boolean
 }
 
 // An empty module: a caller has no code, but a Program names a module.
@@ -72,20 +83,20 @@ interface PeerLoad { outstanding: number, streams: number }
 
 class CallerStream {
   readonly peer: string
-  readonly stream: Stream
+  readonly link: Link
   readonly callers = new Map<number, Caller>()
   load: PeerLoad = { outstanding: 0, streams: 0 }
   readonly noticed = new Set<string>()
   readonly #writer: FrameWriter
 
-  constructor (peer: string, stream: Stream) {
+  constructor (peer: string, link: Link) {
     this.peer = peer
-    this.stream = stream
-    this.#writer = new FrameWriter((bytes) => { if (stream.writeStatus === 'writable') stream.send(bytes) })
+    this.link = link
+    this.#writer = new FrameWriter((bytes) => { link.send(bytes) })
   }
 
   write (f: Frame): void {
-    if (this.stream.writeStatus === 'writable') this.#writer.write(f)
+    if (this.link.writable) this.#writer.write(f)
   }
 
   flush (): void { this.#writer.flush() }
@@ -153,8 +164,10 @@ export class CallerPolicy implements GrantPolicy {
 }
 
 export interface Exported {
-  /** Streams open now. */
+  /** Streams and direct links open now. */
   streams (): number
+  /** The port of the direct link, null when there is none. */
+  readonly directPort?: number | null
   stop (): Promise<void>
 }
 
@@ -243,20 +256,21 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
     if (code !== OK && expects) cs.write({ kind: FRAME_ANSWER, id: f.id, status: code, payload: EMPTY })
   }
 
-  const handler = (stream: Stream, connection: Connection): void => {
-    const cs = new CallerStream(connection.remotePeer.toString(), stream)
+  /** Serves the frames arriving on `link` from `peer` (its peer id, authenticated); `gone` once it ends. */
+  const attach = (link: Link, peer: string, gone?: () => void): void => {
+    const cs = new CallerStream(peer, link)
     let load = loads.get(cs.peer)
     if (load === undefined) { load = { outstanding: 0, streams: 0 }; loads.set(cs.peer, load) }
     load.streams++
     cs.load = load
     open.add(cs)
     const reader = new FrameReader(maxFrame)
-    stream.addEventListener('message', (evt) => {
+    link.listen((bytes) => {
       // Answers given while these frames are handled (native handlers answer at once) go out
       // before this returns.
       cs.cork()
       try {
-        const frames = reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())
+        const frames = reader.push(bytes)
         for (const f of frames) {
           if (f.kind === FRAME_MSG) message(cs, f)
           else if (f.kind === FRAME_CALLER) introduce(cs, f.pid, f.cid, f.name)
@@ -266,30 +280,57 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
       } catch (err) {
         // A peer that breaks the protocol loses this stream only; others keep being served.
         host.logger.warn(`peer ${sanitize(cs.peer)}: ${sanitize((err as Error).message, 200)}: stream closed`)
-        stream.abort(err as Error)
+        link.abort(err as Error)
       } finally {
         cs.uncork()
       }
-    })
-    const closed = (): void => {
+    }, () => {
+      // Closed, or the caller closed its side: nothing more will come, so its processes are gone.
       if (!open.delete(cs)) return
       for (const pid of [...cs.callers.keys()]) end(cs, pid, KILLED_STATUS)
       if (--cs.load.streams === 0) loads.delete(cs.peer)
-    }
-    stream.addEventListener('close', closed)
-    // The caller closed its side: nothing more will come, so its processes are gone.
-    stream.addEventListener('remoteCloseWrite', () => {
-      closed()
-      stream.close().catch(() => {})
+      gone?.()
     })
   }
 
-  await libp2p.handle(PROTOCOL, handler, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION })
+  await libp2p.handle(PROTOCOL, (stream, connection) => { attach(streamLink(stream), connection.remotePeer.toString()) }, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION })
+
+  // The direct link, on the address of the node's first TCP listener, with the node's key.
+  let direct: DirectServer | null = null
+  const key = opts.direct === false ? null : await nodeKey(libp2p)
+  const listenHost = libp2p.getMultiaddrs().map((a) => tcpHost(a.toString())).find((h) => h !== null) ?? null
+  if (key !== null && listenHost !== null) {
+    const directLinks = new Map<string, number>()
+    direct = await listenDirect({
+      host: listenHost,
+      key,
+      onLink: (link, peer) => {
+        const n = directLinks.get(peer) ?? 0
+        if (n >= MAX_DIRECT_PER_PEER) { link.abort(new Error(`more than ${MAX_DIRECT_PER_PEER} direct links from one peer`)); return }
+        directLinks.set(peer, n + 1)
+        attach(link, peer, () => {
+          const left = (directLinks.get(peer) ?? 1) - 1
+          if (left === 0) directLinks.delete(peer)
+          else directLinks.set(peer, left)
+        })
+      }
+    })
+    const port = direct.port
+    await libp2p.handle(DIRECT_PROTOCOL, (stream) => {
+      stream.send(encodeFrame({ kind: FRAME_DIRECT, port }))
+      stream.close().catch(() => { stream.abort(new Error('closed')) })
+    }, { maxInboundStreams: 2 })
+  }
   return {
     streams: () => open.size,
+    directPort: direct?.port ?? null,
     async stop () {
       await libp2p.unhandle(PROTOCOL)
-      for (const cs of [...open]) cs.stream.abort(new Error('the server stops'))
+      if (direct !== null) {
+        await libp2p.unhandle(DIRECT_PROTOCOL)
+        await direct.close()
+      }
+      for (const cs of [...open]) cs.link.abort(new Error('the server stops'))
     }
   }
 }

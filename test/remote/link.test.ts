@@ -1,7 +1,8 @@
 // The two halves of /wasmos/interface/1.0.0 in one process, over real libp2p on loopback: the
 // frame codec, the stand-in process the serving kernel sees for each remote caller (its
 // process-ended notification on ENDED and on a dropped stream), refusals, and the bounds (too
-// large both ways, outstanding calls) crossing the wire as the kernel's own codes.
+// large both ways, outstanding calls) crossing the wire as the kernel's own codes; each over the
+// direct link (direct.ts) and over a libp2p stream.
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Libp2p } from 'libp2p'
@@ -12,7 +13,7 @@ import { createLogger } from '../../src/kernel/node/logger.ts'
 import type { NativeMessage } from '../../src/kernel/node/native.ts'
 import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
 import {
-  decodeFrame, encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FrameError, FrameReader, PROTOCOL
+  decodeFrame, encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FrameError, FrameReader, PROTOCOL
 } from '../../src/remote/frames.ts'
 import type { Frame } from '../../src/remote/frames.ts'
 import { homePeerId, startDialNode } from '../../src/remote/node.ts'
@@ -32,7 +33,8 @@ describe('frames', () => {
     { kind: FRAME_CALLER, pid: 7, cid: 'bafkreiabc', name: 'kv-client' },
     { kind: FRAME_ENDED, pid: 7, status: -9 },
     { kind: FRAME_ANSWER, id: 9, status: 16, payload: new Uint8Array(300) },
-    { kind: FRAME_NOTICE, text: 'refused' }
+    { kind: FRAME_NOTICE, text: 'refused' },
+    { kind: FRAME_DIRECT, port: 4001 }
   ]
 
   test('every kind round-trips, whole or a byte at a time', () => {
@@ -60,7 +62,7 @@ describe('frames', () => {
   })
 })
 
-describe('a caller and a serving host over loopback', () => {
+describe.each([['the direct link', true], ['a libp2p stream', false]])('a caller and a serving host over loopback, on %s', (_, direct) => {
   let serverHome: TempHome
   let callerHome: TempHome
   let serverNode: Libp2p
@@ -121,7 +123,7 @@ describe('a caller and a serving host over loopback', () => {
     const log = opts.log ?? []
     const destination = new Writable({ write (chunk: Buffer, _enc, done) { log.push(chunk.toString()); done() } })
     const host = new NodeHost({ logger: createLogger({ level: 'warn', destination }), grants: allowAll })
-    const peer = new RemotePeer({ addr: `${addr}`, node: async () => callerNode, host, maxMessageSize: opts.maxMessageSize ?? 1 << 20, maxOutstanding: opts.maxOutstanding })
+    const peer = new RemotePeer({ addr: `${addr}`, node: async () => callerNode, host, maxMessageSize: opts.maxMessageSize ?? 1 << 20, maxOutstanding: opts.maxOutstanding, direct })
     host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
     host.addNative(remoteHandler({ key: OTHER, name: 'other' }, peer))
     return { host, peer }
@@ -131,6 +133,7 @@ describe('a caller and a serving host over loopback', () => {
     const { host, peer } = caller()
     const a = await host.call(KEY, DIGEST, Buffer.from('x'))
     expect(a.status).toBe(0)
+    expect(peer.via).toBe(direct ? 'direct' : 'stream')
     const standIn = Number(Buffer.from(a.payload).toString())
     expect(standIn).toBeGreaterThan(0)
     expect(seen.at(-1)!.emitter).toBe(standIn)

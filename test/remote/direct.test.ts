@@ -1,0 +1,197 @@
+// The direct link (src/remote/direct.ts) on loopback, between real peers: the caller checks who
+// answers, the serving side knows who calls (its grants see the noise-authenticated peer id),
+// a message altered or replayed on the wire ends the link, bytes that are not a handshake are
+// dropped without stopping the service, and a peer that offers no direct link is called over a
+// libp2p stream.
+import { connect, createServer } from 'node:net'
+import type { Server, Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Libp2p } from 'libp2p'
+import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { NodeHost } from '../../src/kernel/node/host.ts'
+import { createLogger } from '../../src/kernel/node/logger.ts'
+import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
+import { dialDirect } from '../../src/remote/direct.ts'
+import { encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_MSG, FrameReader } from '../../src/remote/frames.ts'
+import type { Frame } from '../../src/remote/frames.ts'
+import { homeKey, startDialNode } from '../../src/remote/node.ts'
+import { CallerPolicy, exportInterfaces } from '../../src/remote/server.ts'
+import type { Exported } from '../../src/remote/server.ts'
+import { scratchHome, type TempHome } from '../helpers.ts'
+
+const KEY = 'ab'.repeat(32)
+const DIGEST = Uint8Array.from(Buffer.from(KEY, 'hex'))
+const allowAll = { decide: () => true, known: () => true }
+
+describe('the direct link', () => {
+  let homes: TempHome[]
+  let serverNode: Libp2p
+  let callerNode: Libp2p
+  let server: NodeHost
+  let exported: Exported
+  let callerKey: PrivateKey
+  let strangerKey: PrivateKey
+  const callers: string[] = []
+
+  beforeAll(async () => {
+    homes = [scratchHome('direct-server'), scratchHome('direct-caller'), scratchHome('direct-stranger')]
+    callerKey = await homeKey(homes[1].path)
+    strangerKey = await homeKey(homes[2].path)
+    serverNode = await startDialNode({ home: homes[0].path, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    callerNode = await startDialNode({ home: homes[1].path })
+    const policy = new CallerPolicy(allowAll)
+    server = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy })
+    server.addNative({ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) server.answer(msg.id, 0, Buffer.from('ok')) } })
+    exported = await exportInterfaces({
+      host: server,
+      libp2p: serverNode,
+      exports: new Map([[KEY, 'test']]),
+      grants: {
+        known: (c) => { callers.push(c.peer); return c.peer === peerIdFromPrivateKey(callerKey).toString() },
+        decide: (_c, refuse) => { refuse('not you'); return false }
+      }
+    }, policy)
+  })
+
+  afterAll(async () => {
+    await exported?.stop()
+    await server?.close()
+    await callerNode?.stop()
+    await serverNode?.stop()
+    for (const h of homes ?? []) await h.dispose()
+  })
+
+  const serverPeer = (): ReturnType<typeof peerIdFromPrivateKey> => serverNode.peerId as ReturnType<typeof peerIdFromPrivateKey>
+
+  test('the serving peer offers one, and a call goes over it', async () => {
+    expect(exported.directPort).toBeGreaterThan(0)
+    const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: allowAll })
+    const peer = new RemotePeer({ addr: serverNode.getMultiaddrs()[0].toString(), node: async () => callerNode, host, maxMessageSize: 1 << 20 })
+    host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+    const a = await host.call(KEY, DIGEST, Buffer.from('x'))
+    expect(a.status).toBe(0)
+    expect(Buffer.from(a.payload).toString()).toBe('ok')
+    expect(peer.via).toBe('direct')
+    // The grant was asked about the peer noise authenticated.
+    expect(callers.at(-1)).toBe(peerIdFromPrivateKey(callerKey).toString())
+    await host.close()
+  })
+
+  test('the caller checks who answers: another peer id is refused', async () => {
+    const signal = AbortSignal.timeout(5000)
+    await expect(dialDirect('127.0.0.1', exported.directPort!, callerKey, peerIdFromPrivateKey(strangerKey), signal)).rejects.toThrow()
+  })
+
+  test('a stranger gets a link, and its calls are refused by the grants', async () => {
+    const { link, frames } = await open(exported.directPort!, strangerKey)
+    link.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'stranger' }))
+    link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
+    await expect.poll(() => frames.find((f) => f.kind === FRAME_ANSWER)).toMatchObject({ id: 1, status: 1 })
+    expect(callers.at(-1)).toBe(peerIdFromPrivateKey(strangerKey).toString())
+    await link.close()
+  })
+
+  test('a message altered on the wire ends the link; so does one replayed', async () => {
+    for (const attack of ['alter', 'replay'] as const) {
+      const proxy = await tamperingProxy(exported.directPort!)
+      const { link, frames, ended } = await open(proxy.port, callerKey)
+      link.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'caller' }))
+      link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
+      await expect.poll(() => frames.filter((f) => f.kind === FRAME_ANSWER).length).toBe(1)
+      proxy.arm(attack)
+      link.send(encodeFrame({ kind: FRAME_MSG, id: 2, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('y') }))
+      await expect.poll(() => ended()).toBe(true)
+      expect(frames.filter((f) => f.kind === FRAME_ANSWER).length).toBe(1)
+      await proxy.close()
+    }
+  })
+
+  test('bytes that are not a handshake are dropped, and the port keeps serving', async () => {
+    const socket = connect({ host: '127.0.0.1', port: exported.directPort! })
+    socket.on('error', () => {})
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(Uint8Array.of(0, 4, 1, 2, 3, 4))
+    await new Promise((resolve) => socket.once('close', resolve))
+    const { link, frames } = await open(exported.directPort!, callerKey)
+    link.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'caller' }))
+    link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
+    await expect.poll(() => frames.find((f) => f.kind === FRAME_ANSWER)).toMatchObject({ id: 1, status: 0 })
+    await link.close()
+  })
+
+  test('a peer that offers no direct link is called over a libp2p stream', async () => {
+    const home = scratchHome('direct-none')
+    const node = await startDialNode({ home: home.path, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    const policy = new CallerPolicy(allowAll)
+    const plain = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy })
+    plain.addNative({ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) plain.answer(msg.id, 0, Buffer.from('plain')) } })
+    const ex = await exportInterfaces({ host: plain, libp2p: node, exports: new Map([[KEY, 'test']]), grants: allowAll, direct: false }, policy)
+    try {
+      expect(ex.directPort).toBeNull()
+      const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: allowAll })
+      const peer = new RemotePeer({ addr: node.getMultiaddrs()[0].toString(), node: async () => callerNode, host, maxMessageSize: 1 << 20 })
+      host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+      const a = await host.call(KEY, DIGEST, Buffer.from('x'))
+      expect(Buffer.from(a.payload).toString()).toBe('plain')
+      expect(peer.via).toBe('stream')
+      await host.close()
+    } finally {
+      await ex.stop()
+      await plain.close()
+      await node.stop()
+      await home.dispose()
+    }
+  })
+
+  /** A direct link to `port` with `key`, the frames it receives, and whether it ended. */
+  async function open (port: number, key: PrivateKey): Promise<{ link: Awaited<ReturnType<typeof dialDirect>>, frames: Frame[], ended: () => boolean }> {
+    const link = await dialDirect('127.0.0.1', port, key, serverPeer(), AbortSignal.timeout(5000))
+    const frames: Frame[] = []
+    let ended = false
+    const reader = new FrameReader(1 << 20)
+    link.listen((bytes) => { frames.push(...reader.push(bytes)) }, () => { ended = true })
+    return { link, frames, ended: () => ended }
+  }
+})
+
+/**
+ * Forwards loopback connections to `port`; once armed, alters (flips a bit of) or replays (sends
+ * again) the next chunk from the caller.
+ */
+async function tamperingProxy (port: number): Promise<{ port: number, arm: (attack: 'alter' | 'replay') => void, close: () => Promise<void> }> {
+  let armed: 'alter' | 'replay' | null = null
+  let last: Buffer | null = null
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port })
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('error', () => {})
+      s.on('close', () => { client.destroy(); upstream.destroy() })
+    }
+    client.on('data', (chunk: Buffer) => {
+      if (armed === 'alter') {
+        const altered = Buffer.from(chunk)
+        altered[altered.length - 1] ^= 1
+        upstream.write(altered)
+      } else if (armed === 'replay' && last !== null) {
+        upstream.write(last)
+      } else {
+        upstream.write(chunk)
+      }
+      if (armed !== null) armed = null
+      last = chunk
+    })
+    upstream.on('data', (chunk: Buffer) => client.write(chunk))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as { port: number }).port,
+    arm (attack) { armed = attack },
+    async close () {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
