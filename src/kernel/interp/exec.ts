@@ -29,13 +29,18 @@ export class Thread extends ThreadState {
     let mem = changetype<usize>(changetype<Instance>(inst).mem)
     // the instance's globals (fixed after instantiation): Global pointers, 4 bytes each
     let gb = changetype<Instance>(inst).globals.dataStart
+    // and its functions (FuncInst pointers, fixed after instantiation too)
+    let fb = changetype<Instance>(inst).funcs.dataStart
     let mb: usize = mem == 0 ? 0 : changetype<Memory>(mem).base
     let ms: u64 = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
     let cb = changetype<usize>(changetype<FuncInst>(f).func!.code)
+    // the next free frame record, written back at every exit but a trap (after which the
+    // thread is only reset)
+    let frp = this.frp
     let left = fuel
     while (true) {
       if (--left < 0) {
-        this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f)
+        this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f); this.frp = frp
         this.fuelUsed += fuel - left - 1
         this.status = ST_FUEL
         return ST_FUEL
@@ -106,11 +111,12 @@ export class Thread extends ThreadState {
             store<u64>(fp, op != 0x293 ? load<u64>(fp + (<usize>load<i32>(pc) << 3)) : <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
             sp = fp + 8
           }
-          const fr = load<usize>(self, offsetof<Thread>('frp')) - FRAME
-          store<usize>(self, fr, offsetof<Thread>('frp'))
+          frp -= FRAME
+          const fr = frp
           const caller = load<usize>(fr)
           if (caller == 0) {
             this.sp = sp
+            this.frp = frp
             this.func = null
             this.status = ST_DONE
             this.fuelUsed += fuel - left
@@ -123,6 +129,7 @@ export class Thread extends ThreadState {
           if (load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
             inst = changetype<usize>(changetype<FuncInst>(f).inst)
             gb = changetype<Instance>(inst).globals.dataStart
+            fb = changetype<Instance>(inst).funcs.dataStart
             mem = changetype<usize>(changetype<Instance>(inst).mem)
             mb = mem == 0 ? 0 : changetype<Memory>(mem).base
             ms = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
@@ -138,16 +145,16 @@ export class Thread extends ThreadState {
         case 0x29a /* OP_CALL_FAST */: {
           // OP_CALL_IN's work without its traps: when a limit would be exceeded, the OP_CALL_IN
           // after this instruction runs instead and traps
-          const callee = load<usize>(load<usize>(load<usize>(inst, offsetof<Instance>('funcs')), offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
+          const callee = load<usize>(fb + (<usize>load<i32>(pc) << alignof<usize>()))
           const fn = load<usize>(callee, offsetof<FuncInst>('func'))
-          const fr = load<usize>(self, offsetof<Thread>('frp'))
+          const fr = frp
           const nfp = sp - (<usize>load<i32>(fn, offsetof<Func>('numParams')) << 3)
           if (fr >= load<usize>(self, offsetof<Thread>('framesEnd')) ||
             nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) { pc += 4; break }
           store<usize>(fr, f)
           store<u32>(fr, <u32>(pc + 12), 4)
           store<u32>(fr, <u32>fp, 8)
-          store<usize>(self, fr + FRAME, offsetof<Thread>('frp'))
+          frp = fr + FRAME
           fp = nfp
           const end = nfp + (<usize>load<i32>(fn, offsetof<Func>('numLocals')) << 3)
           while (sp < end) { store<u64>(sp, 0); sp += 8 }
@@ -161,8 +168,7 @@ export class Thread extends ThreadState {
           let callee: usize
           if (op != 0x11) {
             // (a raw load: Array#__uget of an object is a call with the incremental runtime)
-            const funcs = load<usize>(inst, offsetof<Instance>('funcs'))
-            callee = load<usize>(load<usize>(funcs, offsetof<Array<FuncInst>>('dataStart')) + (<usize>load<i32>(pc) << alignof<usize>()))
+            callee = load<usize>(fb + (<usize>load<i32>(pc) << alignof<usize>()))
             pc += 4
           } else {
             sp -= 8
@@ -173,14 +179,14 @@ export class Thread extends ThreadState {
           // OP_CALL_IN: a function of the same instance, never a host function
           if (op != 0x12 && load<i32>(callee, offsetof<FuncInst>('hostId')) >= 0) {
             // host call: hand control to the embedder with the arguments on the stack
-            this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f)
+            this.pc = pc; this.sp = sp; this.fp = fp; this.func = changetype<FuncInst>(f); this.frp = frp
             this.hostFunc = changetype<FuncInst>(callee)
             this.status = ST_HOST
             this.fuelUsed += fuel - left
             return ST_HOST
           }
           const fn = load<usize>(callee, offsetof<FuncInst>('func'))
-          const fr = load<usize>(self, offsetof<Thread>('frp'))
+          const fr = frp
           if (fr >= load<usize>(self, offsetof<Thread>('framesEnd'))) return this.trap('call stack exhausted')
           const np = load<i32>(fn, offsetof<Func>('numParams'))
           const nl = load<i32>(fn, offsetof<Func>('numLocals'))
@@ -189,7 +195,7 @@ export class Thread extends ThreadState {
           store<usize>(fr, f)
           store<u32>(fr, <u32>pc, 4)
           store<u32>(fr, <u32>fp, 8)
-          store<usize>(self, fr + FRAME, offsetof<Thread>('frp'))
+          frp = fr + FRAME
           if (nl > np) memory.fill(sp, 0, <usize>(nl - np) << 3)
           fp = nfp
           sp = nfp + (<usize>nl << 3)
@@ -199,6 +205,7 @@ export class Thread extends ThreadState {
           if (op != 0x12 && load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
             inst = changetype<usize>(changetype<FuncInst>(f).inst)
             gb = changetype<Instance>(inst).globals.dataStart
+            fb = changetype<Instance>(inst).funcs.dataStart
             mem = changetype<usize>(changetype<Instance>(inst).mem)
             mb = mem == 0 ? 0 : changetype<Memory>(mem).base
             ms = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
