@@ -27,6 +27,8 @@ export const DEFAULT_PEER_OUTSTANDING = 4096
 export const MAX_STREAMS_PER_CONNECTION = 8
 /** Direct links one peer may have open at once. */
 export const MAX_DIRECT_PER_PEER = 8
+/** Direct links the host keeps open at once, over every peer (a peer id costs nothing to make). */
+export const MAX_DIRECT_LINKS = 256
 /** Calling processes one stream may introduce. */
 export const DEFAULT_STREAM_CALLERS = 64
 /** Remote calling processes the host keeps at once, over every peer. */
@@ -301,14 +303,17 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
   const listenHost = libp2p.getMultiaddrs().map((a) => tcpHost(a.toString())).find((h) => h !== null) ?? null
   if (key !== null && listenHost !== null) {
     const directLinks = new Map<string, number>()
+    let linkCount = 0
     direct = await listenDirect({
       host: listenHost,
       key,
       onLink: (link, peer) => {
         const n = directLinks.get(peer) ?? 0
-        if (n >= MAX_DIRECT_PER_PEER) { link.abort(new Error(`more than ${MAX_DIRECT_PER_PEER} direct links from one peer`)); return }
+        if (n >= MAX_DIRECT_PER_PEER || linkCount >= MAX_DIRECT_LINKS) { link.abort(new Error('too many direct links')); return }
         directLinks.set(peer, n + 1)
+        linkCount++
         attach(link, peer, () => {
+          linkCount--
           const left = (directLinks.get(peer) ?? 1) - 1
           if (left === 0) directLinks.delete(peer)
           else directLinks.set(peer, left)

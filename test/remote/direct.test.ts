@@ -1,8 +1,8 @@
 // The direct link (src/remote/direct.ts) on loopback, between real peers: the caller checks who
 // answers, the serving side knows who calls (its grants see the noise-authenticated peer id),
 // a message altered or replayed on the wire ends the link, bytes that are not a handshake are
-// dropped without stopping the service, and a peer that offers no direct link is called over a
-// libp2p stream.
+// dropped without stopping the service, a peer's links are bounded, and a peer that offers no
+// direct link is called over a libp2p stream.
 import { connect, createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -118,6 +118,15 @@ describe('the direct link', () => {
     link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
     await expect.poll(() => frames.find((f) => f.kind === FRAME_ANSWER)).toMatchObject({ id: 1, status: 0 })
     await link.close()
+  })
+
+  test('a peer may hold 8 direct links at once; the 9th is closed before it is ready', async () => {
+    const links = []
+    for (let i = 0; i < 8; i++) links.push((await open(exported.directPort!, strangerKey)).link)
+    await expect(dialDirect('127.0.0.1', exported.directPort!, strangerKey, serverPeer(), AbortSignal.timeout(5000))).rejects.toThrow(/before it was ready/)
+    await links[0].close()
+    await expect.poll(async () => await dialDirect('127.0.0.1', exported.directPort!, strangerKey, serverPeer(), AbortSignal.timeout(5000)).then((l) => { links.push(l); return true }, () => false)).toBe(true)
+    for (const l of links) await l.close()
   })
 
   test('a peer that offers no direct link is called over a libp2p stream', async () => {
