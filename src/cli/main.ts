@@ -4,7 +4,7 @@
 // the overview): starting `wasmos run` should not pay for the store, the ISO builder or the grant commands.
 import type { Command, CommanderError } from 'commander'
 import { reportError } from './errors.ts'
-import type { FetchFlags } from './commands/store.ts'
+import type { FetchFlags } from './commands/fetch-flags.ts'
 import type { RunDefaults } from './defaults.ts'
 import type { RunFlags } from './options.ts'
 

@@ -13,8 +13,8 @@ import { loader } from '../../interfaces/gen/loader.ts'
 import { addFeatureOptions, applyFeatures } from '../features/index.ts'
 import { addRunOptions, runSettings } from '../options.ts'
 import type { RunFlags } from '../options.ts'
-import { addFetchOptions, interruptSignal, storeOptionsFromFlags } from './store.ts'
-import type { FetchFlags } from './store.ts'
+import { addFetchOptions, interruptSignal, storeOptionsFromFlags } from './fetch-flags.ts'
+import type { FetchFlags } from './fetch-flags.ts'
 
 /**
  * `wasmos exec <cid> --peer <addr>` reads naturally, so --peer, --gateway, --network and --fetch-timeout right after the

@@ -7,7 +7,6 @@ import { WasmosError } from '../../kernel/node/errors.ts'
 import { interfaceCidOfKey } from '../../kernel/node/grants/store.ts'
 import { resolveInterface } from '../../kernel/node/grants/policy.ts'
 import type { GrantRequest } from '../../kernel/node/grants/request.ts'
-import { AuditLog } from '../../kernel/node/observe/audit.ts'
 import type { AuditSource } from '../../kernel/node/observe/audit.ts'
 import type { GrantKind } from '../../kernel/node/observe/observer.ts'
 import { knownInterfaces } from '../run.ts'
@@ -41,9 +40,11 @@ export const audit: Feature = {
   addOptions (cmd) {
     cmd.option('--audit <file>', 'append one JSON line per grant decision and per refused message to this file (also "audit" in WASMOS_HOME/config.json)')
   },
-  apply (flags: Flags, opts: RunOptions) {
+  async apply (flags: Flags, opts: RunOptions) {
     const path = flags.audit === undefined ? configuredAudit(wasmosHome()) : String(flags.audit)
     if (path === undefined) return
+    // The log's module only for a run that audits.
+    const { AuditLog } = await import('../../kernel/node/observe/audit.ts')
     const known = knownInterfaces()
     const keys = (tokens: string[] | undefined, flag: string): Set<string> => new Set((tokens ?? []).map((t) => resolveInterface(t, known, flag)))
     const allow = keys(opts.allow, '--allow')

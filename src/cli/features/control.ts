@@ -5,7 +5,7 @@
 // start. `--no-control` leaves it closed.
 import { join } from 'node:path'
 import { resolveInterface } from '../../kernel/node/grants/policy.ts'
-import { ControlServer } from '../../kernel/node/observe/control.ts'
+import type { ControlServer } from '../../kernel/node/observe/control.ts'
 import type { NodeHost } from '../../kernel/node/host.ts'
 import { knownInterfaces } from '../run.ts'
 import type { Feature } from './feature.ts'
@@ -33,9 +33,11 @@ export const control: Feature = {
       // Unref'd: the timer does not keep a finished run alive.
       timer = setTimeout(() => { server = open(host) }, CONTROL_DELAY_MS).unref()
     }
-    const open = (host: NodeHost): Promise<ControlServer | null> => {
+    // The server's module (and node:net under it) is loaded only by a run that lasts.
+    const open = async (host: NodeHost): Promise<ControlServer | null> => {
+      const { ControlServer } = await import('../../kernel/node/observe/control.ts')
       const known = knownInterfaces()
-      return ControlServer.open(host, {
+      return await ControlServer.open(host, {
         dir: runDir(),
         main: opts.main,
         nameOf: (key) => known.get(key)?.name ?? key,

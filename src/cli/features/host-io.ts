@@ -7,8 +7,9 @@ import { envHandler, parseEnv } from '../../interfaces/native/env.ts'
 import { fsHandler, parseDir, resolveMounts } from '../../interfaces/native/fs.ts'
 import { tcpHandler } from '../../interfaces/native/tcp.ts'
 import { udpHandler } from '../../interfaces/native/udp.ts'
-import { WasiRunner } from '../../wasi/runner.ts'
-import type { Listen } from '../../wasi/runner.ts'
+import type { HostMonitor, NodeHost, WasiAdapter } from '../../kernel/node/host.ts'
+import type { Proc } from '../../kernel/node/proc.ts'
+import type { Listen, WasiOptions, WasiRunner } from '../../wasi/runner.ts'
 import type { Feature, Flags } from './feature.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
@@ -19,6 +20,37 @@ export function parseListen (spec: string): Listen {
   const port = m === null ? NaN : Number(m[3])
   if (m === null || port > 65535) throw new WasmosError('ERR_BAD_OPTION', `--listen ${spec}: expected host:port, e.g. 127.0.0.1:8080`)
   return { host: m[1] ?? m[2], port }
+}
+
+/**
+ * The run's WASI adapter, which loads src/wasi only when a WASI program starts: most runs have
+ * none, and the WASI modules would be a good part of what every run compiles at its start.
+ */
+export class LazyWasi implements WasiAdapter {
+  readonly #opts: WasiOptions
+  #bound: [NodeHost, HostMonitor | undefined] | undefined
+  #runner: Promise<WasiRunner> | undefined
+  /** As WasiRunner's (`--record` sets it): handed to the runner when it is made. */
+  tap: WasiRunner['tap'] = null
+
+  constructor (opts: WasiOptions) {
+    this.#opts = opts
+  }
+
+  /** The host the programs run on, and what observes processes: set once the host exists. */
+  bind (host: NodeHost, monitor?: HostMonitor): void {
+    this.#bound = [host, monitor]
+  }
+
+  async instantiate (proc: Proc, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+    this.#runner ??= import('../../wasi/runner.ts').then(({ WasiRunner }) => {
+      const runner = new WasiRunner(this.#opts)
+      runner.tap = this.tap
+      if (this.#bound !== undefined) runner.bind(...this.#bound)
+      return runner
+    })
+    return await (await this.#runner).instantiate(proc, imports)
+  }
 }
 
 export const hostIo: Feature = {
@@ -40,7 +72,7 @@ export const hostIo: Feature = {
       (host) => envHandler(host, vars)
     )
     const listen = ((flags.listen as string[] | undefined) ?? []).map(parseListen)
-    const wasi = new WasiRunner({ env: vars, mounts, listen })
+    const wasi = new LazyWasi({ env: vars, mounts, listen })
     opts.wasi = wasi
     const before = opts.onHost
     // Bound once the host exists, when every feature has applied: limits' monitor is known then.

@@ -6,7 +6,7 @@
 // recording itself, for another machine.
 import { WasmosError } from '../../kernel/node/errors.ts'
 import { parseMemorySize } from '../../kernel/node/limits/settings.ts'
-import { WasiRunner } from '../../wasi/runner.ts'
+import { LazyWasi } from './host-io.ts'
 import type { Feature } from './feature.ts'
 
 /** Exit statuses of a run ended by Ctrl-C or SIGTERM (128 + the signal), as a shell reports them. */
@@ -81,7 +81,7 @@ export const record: Feature = {
     // Ctrl-C or SIGTERM ends the process without unwinding the run: exit, which closes the recording.
     const onSigint = (): void => process.exit(SIGINT_STATUS)
     const onSigterm = (): void => process.exit(SIGTERM_STATUS)
-    if (opts.wasi instanceof WasiRunner) {
+    if (opts.wasi instanceof LazyWasi) {
       opts.wasi.tap = (proc, mem, sizes, stdioOf) => wasiRecordTap(recorder, proc.pid, mem, sizes, stdioOf)
     }
     const onHost = opts.onHost
