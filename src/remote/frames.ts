@@ -47,27 +47,90 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false })
 
 /** Encodes one frame with its length prefix. */
 export function encodeFrame (f: Frame): Uint8Array {
+  // The frames of every call, written directly: msgpackr's general path costs more than the frame.
+  if (f.kind === FRAME_MSG) return encodeCall(f.kind, f.id, f.pid, f.flags, f.digest, f.payload)
+  if (f.kind === FRAME_ANSWER) return encodeCall(f.kind, f.id, f.status, null, null, f.payload)
   let value: unknown[]
   switch (f.kind) {
-    case FRAME_MSG: value = [f.kind, f.id, f.pid, f.flags, f.digest, f.payload]; break
     case FRAME_CALLER: value = [f.kind, f.pid, f.cid, f.name]; break
     case FRAME_ENDED: value = [f.kind, f.pid, f.status]; break
-    case FRAME_ANSWER: value = [f.kind, f.id, f.status, f.payload]; break
     case FRAME_NOTICE: value = [f.kind, f.text]; break
     case FRAME_DIRECT: value = [f.kind, f.port]; break
   }
   const body = packr.pack(value)
-  let n = body.length
-  const prefix: number[] = []
-  do {
-    let b = n & 0x7f
+  const out = new Uint8Array(varintSize(body.length) + body.length)
+  out.set(body, writeVarint(out, 0, body.length))
+  return out
+}
+
+const varintSize = (n: number): number => n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5
+
+function writeVarint (out: Uint8Array, o: number, n: number): number {
+  while (n >= 0x80) {
+    out[o++] = (n & 0x7f) | 0x80
     n = Math.floor(n / 128)
-    if (n > 0) b |= 0x80
-    prefix.push(b)
-  } while (n > 0)
-  const out = new Uint8Array(prefix.length + body.length)
-  out.set(prefix, 0)
-  out.set(body, prefix.length)
+  }
+  out[o++] = n
+  return o
+}
+
+/** Bytes of an integer in msgpack's smallest form for it (a float64 past 32 bits: ids are safe integers). */
+const intSize = (v: number): number => v >= 0
+  ? (v < 0x80 ? 1 : v < 0x100 ? 2 : v < 0x10000 ? 3 : v <= 0xffffffff ? 5 : 9)
+  : (v >= -32 ? 1 : v >= -0x80 ? 2 : v >= -0x8000 ? 3 : v >= -0x80000000 ? 5 : 9)
+
+function writeInt (out: Uint8Array, o: number, v: number): number {
+  if (v >= 0 && v < 0x80) { out[o] = v; return o + 1 }
+  if (v < 0 && v >= -32) { out[o] = v & 0xff; return o + 1 }
+  const size = intSize(v)
+  if (size === 9) {
+    out[o] = 0xcb
+    new DataView(out.buffer, out.byteOffset + o + 1, 8).setFloat64(0, v)
+    return o + 9
+  }
+  out[o] = v >= 0 ? (size === 2 ? 0xcc : size === 3 ? 0xcd : 0xce) : (size === 2 ? 0xd0 : size === 3 ? 0xd1 : 0xd2)
+  for (let i = size - 1; i >= 1; i--) {
+    out[o + i] = v & 0xff
+    v = Math.floor(v / 256)
+  }
+  return o + size
+}
+
+const binSize = (n: number): number => (n < 0x100 ? 2 : n < 0x10000 ? 3 : 5) + n
+
+function writeBin (out: Uint8Array, o: number, b: Uint8Array): number {
+  const n = b.length
+  if (n < 0x100) {
+    out[o++] = 0xc4
+    out[o++] = n
+  } else if (n < 0x10000) {
+    out[o++] = 0xc5
+    out[o++] = n >>> 8
+    out[o++] = n & 0xff
+  } else {
+    out[o++] = 0xc6
+    out[o++] = n >>> 24
+    out[o++] = (n >>> 16) & 0xff
+    out[o++] = (n >>> 8) & 0xff
+    out[o++] = n & 0xff
+  }
+  out.set(b, o)
+  return o + n
+}
+
+/** MSG `[1, id, pid, flags, digest, payload]` or ANSWER `[4, id, status, payload]` (`c` and `digest` null), with its length prefix. */
+function encodeCall (kind: number, a: number, b: number, c: number | null, digest: Uint8Array | null, payload: Uint8Array): Uint8Array {
+  const body = 2 + intSize(a) + intSize(b) + (c === null ? 0 : intSize(c)) + (digest === null ? 0 : binSize(digest.length)) + binSize(payload.length)
+  const out = new Uint8Array(varintSize(body) + body)
+  let o = writeVarint(out, 0, body)
+  // A fixarray of 6 or 4 items, then the kind (a positive fixint).
+  out[o++] = c === null ? 0x94 : 0x96
+  out[o++] = kind
+  o = writeInt(out, o, a)
+  o = writeInt(out, o, b)
+  if (c !== null) o = writeInt(out, o, c)
+  if (digest !== null) o = writeBin(out, o, digest)
+  writeBin(out, o, payload)
   return out
 }
 

@@ -46,6 +46,23 @@ describe('frames', () => {
     expect(got).toEqual(frames)
   })
 
+  test('MSG and ANSWER (encoded by hand) round-trip at every size boundary of their integers and bytes', () => {
+    const ids = [0, 127, 128, 255, 256, 65535, 65536, 0xffffffff, 2 ** 32, 2 ** 40, Number.MAX_SAFE_INTEGER]
+    const ints = [0, 1, 127, 128, 0xffffffff, -1, -32, -33, -128, -129, -32768, -32769, -0x80000000]
+    const sizes = [0, 1, 255, 256, 65535, 65536, 70_000]
+    const frames: Frame[] = []
+    for (const id of ids) frames.push({ kind: FRAME_ANSWER, id, status: 0, payload: new Uint8Array(3) })
+    for (const status of ints) frames.push({ kind: FRAME_ANSWER, id: 1, status, payload: new Uint8Array(0) })
+    for (const n of sizes) {
+      const payload = Uint8Array.from({ length: n }, (_, i) => i & 0xff)
+      frames.push({ kind: FRAME_ANSWER, id: n, status: 16, payload })
+      frames.push({ kind: FRAME_MSG, id: n, pid: n + 1, flags: 3, digest: DIGEST, payload })
+    }
+    for (const flags of ints) frames.push({ kind: FRAME_MSG, id: 2 ** 40, pid: 0xffffffff, flags, digest: DIGEST, payload: Uint8Array.of(9) })
+    const reader = new FrameReader(1 << 20)
+    expect(reader.push(Buffer.concat(frames.map(encodeFrame)))).toEqual(frames)
+  })
+
   test('a length past the bound is refused from its prefix alone', () => {
     const r = new FrameReader(1000)
     expect(() => r.push(Uint8Array.of(0xe9, 0x07))).toThrow(FrameError)
