@@ -36,9 +36,17 @@ function link (part: (i: number) => Record<string, ChunkFn>, chunks: Record<stri
     const name = own(s)
     return name === undefined ? nodeRequire(s) : load(name)
   }
+  // A chunk made from a CommonJS module (a built-in's stand-in) exports only `default`; Node's
+  // import() of such a module also gives its properties as names, and the importers rely on that.
+  const namespace = (exports: object): object => {
+    const keys = Object.keys(exports)
+    const value: unknown = (exports as { default?: unknown }).default
+    if (keys.length !== 1 || keys[0] !== 'default' || value === null || (typeof value !== 'object' && typeof value !== 'function')) return exports
+    return Object.assign(Object.create(value) as object, { default: value })
+  }
   meta.import = (s) => {
     const name = own(s)
-    return name === undefined ? outside(s) : Promise.resolve().then(() => load(name))
+    return name === undefined ? outside(s) : Promise.resolve().then(() => namespace(load(name)))
   }
   return load
 }
