@@ -2,7 +2,8 @@
 // that pushes its last argument itself (OP_CALL_AC: a local, a local plus or minus a constant;
 // 32-bit arguments only, an i64 local stays a push), `if (local < c) return local` (OP_RETL_LTC),
 // a rotated loop's step and test when the sum is the compare's second operand (OP_AJ, mirrored)
-// and a byte or word read at two locals tested by a branch (OP_LDLLJ); out of bounds the read
+// a byte or word read at two locals tested by a branch (OP_LDLLJ), two masked rotations of
+// locals or'ed (OP_ROTOR) and a local times a constant plus a constant (OP_MULADD); out of bounds the read
 // traps like V8, a call at a limit traps with the argument pushed, and each fusion saves the
 // internal instructions it runs.
 import { test } from 'vitest'
@@ -94,7 +95,31 @@ const MODULE = String.raw`(module
         local.get 1 local.get 2 i32.gt_s br_if 0
       end
     end
-    local.get 3))`
+    local.get 3)
+  ;; two masked rotations or'ed (OP_ROTOR): AssemblyScript's bswap<u32>, rotl and rotr mixed
+  ;; over two locals, and with a rotation by 0 and by 32 + 8
+  (func (export "bswap") (param i32 i32) (result i32)
+    local.get 0 i32.const 0xff00ff00 i32.and i32.const 8 i32.rotl
+    local.get 0 i32.const 0x00ff00ff i32.and i32.const 8 i32.rotr
+    i32.or)
+  (func (export "rotor") (param i32 i32) (result i32)
+    local.get 0 i32.const 0x0ff0f00f i32.and i32.const 3 i32.rotr
+    local.get 1 i32.const 0x7ffffff1 i32.and i32.const 29 i32.rotl
+    i32.or
+    local.get 1 i32.const -1 i32.and i32.const 0 i32.rotl
+    local.get 0 i32.const 0x55555555 i32.and i32.const 40 i32.rotr
+    i32.or
+    i32.xor)
+  ;; local * c1 + c2 pushed (OP_MULADD), stored at p + i: the sha256 kernel's input
+  (func (export "fill") (param i32 i32) (result i32) (local i32 i32)
+    local.get 1 i32.const 0 i32.gt_s if
+      loop
+        local.get 0 local.get 2 i32.add local.get 2 i32.const 7 i32.mul i32.const 3 i32.add i32.store8
+        local.get 2 i32.const 1 i32.add local.set 2
+        local.get 1 local.get 2 i32.gt_s br_if 0
+      end
+    end
+    local.get 0 i32.load local.get 0 local.get 1 i32.add i32.const 4 i32.sub i32.load i32.xor))`
 
 const bytes = wat(MODULE)
 
@@ -104,10 +129,11 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'up' || name === 'downto') return [(r() % 60) - 30, (r() % 60) - 30]
   if (name === 'ldllj') return [880 + n % 9, n % 17]
   if (name === 'zeros') return [890 + n % 11, n % 25]
+  if (name === 'fill') return [1000 + n * 3, 4 + n % 30]
   return [r() | 0, r() | 0]
 }
 
-const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros']
+const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -183,4 +209,11 @@ test('each fusion saves the instructions it runs', () => {
   // byte also the count's add
   assert.equal(fuel('zeros', [900n, 1n]) - fuel('zeros', [900n, 0n]), 2n, 'zeros: a nonzero byte')
   assert.equal(fuel('zeros', [901n, 1n]) - fuel('zeros', [900n, 0n]), 3n, 'zeros: a zero byte')
+  // bswap: the rotations or'ed (OP_ROTOR, five unfused) and the return; rotor: two of them, the
+  // xor and the return
+  assert.equal(fuel('bswap', [1n, 2n]), 2n, 'bswap')
+  assert.equal(fuel('rotor', [1n, 2n]), 4n, 'rotor')
+  // an iteration of the fill loop: the address, the value (OP_MULADD, two unfused), the store and
+  // the step and test
+  assert.equal(fuel('fill', [1000n, 9n]) - fuel('fill', [1000n, 8n]), 4n, 'fill')
 })

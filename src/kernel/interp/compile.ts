@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -37,7 +37,67 @@ export class Compiler extends Validator {
   // (-1 if none): when the push returns, the compare returns it (OP_RETL_LTC)
   jmpIf: Array<i32> = []
 
+  // the starts of the last stack-form binops of a local and a constant, or of the stack's top
+  // and a constant (FUSE_LC, FUSE_SC), each right after the one before (fuseRotOr)
+  fz: StaticArray<i32> = new StaticArray<i32>(4)
+  nfz: i32 = 0
+
   emit (w: i32): void { this.code.push(w) }
+
+  // Notes a FUSE_LC/FUSE_SC just made at p: it continues the run of them if it starts where the
+  // last one ended, else starts a new run.
+  noteFz (p: i32): void {
+    const fz = this.fz
+    if (this.nfz > 0) {
+      // (q may be past the end: a fusion since truncated the code)
+      const q = unchecked(fz[this.nfz - 1])
+      if (q >= p || q >= this.code.length || q + (this.code[q] >= FUSE_LC ? 3 : 2) != p) this.nfz = 0
+    }
+    if (this.nfz == 4) {
+      unchecked(fz[0] = fz[1]); unchecked(fz[1] = fz[2]); unchecked(fz[2] = fz[3])
+      this.nfz = 3
+    }
+    unchecked(fz[this.nfz] = p)
+    this.nfz++
+  }
+
+  // An add of constant c to the stack's top, just after `local * c1` pushed (begin() just ran):
+  // one OP_MULADD.
+  fuseMulAdd (c: i32): bool {
+    const code = this.code
+    if (this.nfz < 1) return false
+    const p = unchecked(this.fz[this.nfz - 1])
+    if (p < this.barrier || p + 3 != code.length || this.last2 != p || code[p] != FUSE_LC + 12) return false
+    code[p] = OP_MULADD
+    code.push(c)
+    this.last = p
+    this.last2 = -1
+    this.forgetOlder()
+    this.nfz = 0
+    return true
+  }
+
+  // `i32.or` of two masked rotations of locals, the last four instructions: one OP_ROTOR.
+  fuseRotOr (): bool {
+    const code = this.code
+    const fz = this.fz
+    if (this.nfz < 4) return false
+    const p1 = unchecked(fz[0]); const p2 = unchecked(fz[1]); const p3 = unchecked(fz[2]); const p4 = unchecked(fz[3])
+    // (called from binop3 after begin(): the last instruction is then the one before)
+    if (p1 < this.barrier || p1 + 3 != p2 || p2 + 2 != p3 || p3 + 3 != p4 || p4 + 2 != code.length || this.last2 != p4) return false
+    if (code[p1] != FUSE_LC + 13 || code[p3] != FUSE_LC + 13) return false
+    const o2 = code[p2]; const o4 = code[p4]
+    if ((o2 != FUSE_SC + 19 && o2 != FUSE_SC + 20) || (o4 != FUSE_SC + 19 && o4 != FUSE_SC + 20)) return false
+    const a = code[p1 + 1]; const m1 = code[p1 + 2]; const r1 = o2 == FUSE_SC + 19 ? code[p2 + 1] : -code[p2 + 1]
+    const b = code[p3 + 1]; const m2 = code[p3 + 2]; const r2 = o4 == FUSE_SC + 19 ? code[p4 + 1] : -code[p4 + 1]
+    code.length = p1
+    code.push(OP_ROTOR); code.push(a); code.push(m1); code.push(r1 & 31); code.push(b); code.push(m2); code.push(r2 & 31)
+    this.last = p1
+    this.last2 = -1
+    this.forgetOlder()
+    this.nfz = 0
+    return true
+  }
 
   // Forgets where the instructions before the last two start: a fusion made them one.
   forgetOlder (): void {
@@ -89,8 +149,14 @@ export class Compiler extends Validator {
     const ok2 = l2 >= this.barrier && l2 >= 0 && l2 + 2 == l1
     if (code[l1] == 0x41 && code.length == l1 + 2) {
       const c = code[l1 + 1]
-      if (ok2 && code[l2] == 0x20) return this.refuse(l2, FUSE_LC + k, code[l2 + 1], c, 2)
-      return this.refuse(l1, FUSE_SC + k, c, 0, 1)
+      if (ok2 && code[l2] == 0x20) {
+        this.refuse(l2, FUSE_LC + k, code[l2 + 1], c, 2)
+        this.noteFz(l2)
+        return true
+      }
+      this.refuse(l1, FUSE_SC + k, c, 0, 1)
+      this.noteFz(l1)
+      return true
     }
     if (code[l1] == 0x20 && code.length == l1 + 2) {
       if (ok2 && code[l2] == 0x20) return this.refuse(l2, FUSE_LL + k, code[l2 + 1], code[l1 + 1], 2)
@@ -391,7 +457,7 @@ export class Compiler extends Validator {
     if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && (this.sigma() || this.andXor())) {
       this.rsp--
     } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
-      if (!(op == 0x6a && this.addIndexed())) {
+      if (!(op == 0x6a && this.addIndexed()) && !(op == 0x72 && this.fuseRotOr())) {
         this.emit(op)
         // a stack add right after a sigma added in place: both run by the first (OP_SIGMAS_ADD2)
         const q = this.last2
@@ -411,11 +477,12 @@ export class Compiler extends Validator {
         this.last = g
         this.last2 = this.last3
         this.last3 = -1
-      } else if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) } else { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]) }
+      } else if (kb == V_LOCAL) { this.emit((is64 ? FUSE64_SL : FUSE_SL) + k); this.emit(<i32>this.vx[b]) } else if (!(k == 10 && this.fuseMulAdd(<i32>this.vx[b]))) { this.emit(FUSE_SC + k); this.emit(<i32>this.vx[b]); this.noteFz(this.last) }
     } else if (ka == V_LOCAL && kb != V_TEMP && this.rsp == dst && (kb == V_LOCAL || !is64)) {
       if (kb == V_LOCAL) this.emit((is64 ? FUSE64_LL : FUSE_LL) + k)
       else this.emit(FUSE_LC + k)
       this.emit(<i32>this.vx[a]); this.emit(<i32>this.vx[b])
+      if (kb != V_LOCAL) this.noteFz(this.last)
       this.lastPush = true
       this.rsp++
     } else {

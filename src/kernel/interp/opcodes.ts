@@ -184,7 +184,14 @@ export const OP_RETL_LTC: i32 = 0x2a4
 // first when the read is in bounds (the jump's target read from the OP_JMP_IF after it); else the
 // OP_LDLL after it runs on its own and traps                : a b offset, then the OP_LDLL and the jump
 export const OP_LDLLJ: i32 = 0x2a5
-export const OP_MAX: i32 = 0x2a9
+// two masked rotations of locals or'ed, pushed: rotl(a & m1, r1) | rotl(b & m2, r2) (`local.get;
+// i32.const; i32.and; i32.const; i32.rotl|rotr` twice, then i32.or: AssemblyScript's bswap<u32>,
+// sha256's big-endian words)                                             : a m1 r1 b m2 r2
+export const OP_ROTOR: i32 = 0x2a9
+// local a * c1 + c2 (i32), pushed (`local.get; i32.const; i32.mul; i32.const; i32.add`)
+//                                                                       : a c1 c2
+export const OP_MULADD: i32 = 0x2aa
+export const OP_MAX: i32 = 0x2ab
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
