@@ -14,9 +14,8 @@
 // pool so that the kernel keeps serving everyone else meanwhile.
 import {
   closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, read as readAsync, readdirSync, readSync,
-  renameSync, rmdirSync, unlinkSync, write as writeAsync, writeSync
+  realpathSync, renameSync, rmdirSync, statSync, unlinkSync, write as writeAsync, writeSync
 } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
 import { basename, posix, resolve as resolvePath } from 'node:path'
 import { WasmosError } from '../../kernel/node/errors.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
@@ -73,18 +72,21 @@ export function parseDir (spec: string): Mount {
   return { host, guest }
 }
 
-/** Resolves the host side of each mount (realpath) and checks it is a directory. */
+/**
+ * Resolves the host side of each mount (realpath) and checks it is a directory. Synchronously, a
+ * few system calls before anything runs: node:fs/promises would cost a start more to load.
+ */
 export async function resolveMounts (mounts: Mount[]): Promise<Mount[]> {
   const out: Mount[] = []
   // Paths are resolved through /proc/self/fd (safe-path.ts): without it nothing could be reached.
-  if (mounts.length > 0 && !(await stat('/proc/self/fd').then((s) => s.isDirectory(), () => false))) {
+  if (mounts.length > 0 && !isDirectory('/proc/self/fd')) {
     throw new WasmosError('ERR_BAD_DIR', '--dir needs /proc/self/fd (Linux) to keep programs inside the directories')
   }
   for (const m of mounts) {
     let real: string
     try {
-      real = await realpath(m.host)
-      if (!(await stat(real)).isDirectory()) throw new WasmosError('ERR_BAD_DIR', `--dir ${m.host}: not a directory`)
+      real = realpathSync(m.host)
+      if (!statSync(real).isDirectory()) throw new WasmosError('ERR_BAD_DIR', `--dir ${m.host}: not a directory`)
     } catch (err) {
       if (err instanceof WasmosError) throw err
       throw new WasmosError('ERR_BAD_DIR', `--dir ${m.host}: no such directory`)
@@ -93,6 +95,14 @@ export async function resolveMounts (mounts: Mount[]): Promise<Mount[]> {
     out.push({ ...m, host: real })
   }
   return out
+}
+
+function isDirectory (path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** The interface status for a Node file system error. */
