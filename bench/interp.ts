@@ -3,13 +3,15 @@
 // compiler are present, as the wasm2c-compiled C build run natively (gcc -O2 as on bare metal,
 // with aligned labels: see interp-native.ts). Prints a table of times and slowdowns (or, with
 // --json, one JSON object: per kernel the times in ms and `nativeSlowdown` = interpreter native
-// time / V8 time, null without a native build); checks that every engine computes the same result.
+// time / V8 time, null without a native build, and the targets: each kernel within 8× of V8
+// natively, their geometric mean within 6×); checks that every engine computes the same result.
 // Usage: node bench/interp.ts [--quick] [--json]   (--quick: smaller inputs, fewer repetitions)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Interp, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, K_FUNC, T_I32 } from '../test/spec/interp.ts'
 import { buildNative, NATIVE_BIN, NATIVE_CC } from './interp-native.ts'
+import { target, targetTable, type TargetResult } from './report.ts'
 
 const root = join(import.meta.dirname, '..')
 const out = join(root, 'build', 'interp', 'kernels')
@@ -98,6 +100,22 @@ interface KernelResult {
   nativeSlowdown: number | null
 }
 
+/**
+ * The targets: each kernel natively within 8× of V8, and their geometric mean within 6× (the
+ * geometric mean of the native times over that of the V8 times is that of the slowdowns). None
+ * without a native build: the bench runner then reports the missing build as an error.
+ */
+export function interpTargets (kernels: KernelResult[]): TargetResult[] {
+  if (kernels.length === 0 || kernels.some((k) => k.nativeMs === null)) return []
+  const geo = (xs: number[]): number => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)
+  return [
+    ...kernels.map((k) => target(`${k.name}(${k.n}), interpreter native vs V8`, { value: k.nativeMs!, unit: 'ms' }, '<=', 8, '≤ 8× V8',
+      { measure: 'V8', value: k.v8Ms, unit: 'ms', relative: true })),
+    target(`geometric mean of the ${kernels.length} kernels, interpreter native vs V8`, { value: geo(kernels.map((k) => k.nativeMs!)), unit: 'ms' },
+      '<=', 6, '≤ 6× V8', { measure: 'V8', value: geo(kernels.map((k) => k.v8Ms)), unit: 'ms', relative: true }),
+  ]
+}
+
 if (import.meta.main) {
   await import('../scripts/build.d/40-interp.ts')
   const native = buildNative()
@@ -127,8 +145,9 @@ if (import.meta.main) {
       nativeSlowdown: nat ? round(nat.ms / v.ms) : null
     })
   }
+  const targets = interpTargets(kernels)
   if (json) {
-    console.log(JSON.stringify({ bench: 'interp', quick, nativeCompiler: native ? NATIVE_CC : null, resultsAgree: !mismatch, kernels }, null, 2))
+    console.log(JSON.stringify({ bench: 'interp', quick, nativeCompiler: native ? NATIVE_CC : null, resultsAgree: !mismatch, kernels, targets }, null, 2))
   } else {
     const f = (ms: number): string => `${ms.toFixed(1)} ms`
     const rows = [
@@ -138,6 +157,7 @@ if (import.meta.main) {
         `${k.nativeMs !== null ? f(k.nativeMs) : 'n/a'} | ${k.nativeSlowdown !== null ? `${k.nativeSlowdown.toFixed(1)}×` : 'n/a'} |`),
     ]
     console.log(rows.join('\n'))
+    if (targets.length > 0) console.log(`\n${targetTable(targets)}`)
   }
   if (mismatch) process.exitCode = 1
 }

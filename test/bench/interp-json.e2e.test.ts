@@ -1,4 +1,5 @@
-// bench/interp.ts --json --quick: one JSON object on stdout, every kernel's results agreeing and a nativeSlowdown per kernel.
+// bench/interp.ts --json --quick: one JSON object on stdout, every kernel's results agreeing, a nativeSlowdown per kernel
+// and the targets (each kernel within 8× of V8, the geometric mean within 6×).
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
@@ -12,6 +13,7 @@ test('bench/interp.ts --json --quick prints one JSON object with nativeSlowdown 
     nativeCompiler: string | null
     resultsAgree: boolean
     kernels: Array<{ name: string, n: number, v8Ms: number, interpOnV8Ms: number, nativeMs: number | null, nativeSlowdown: number | null }>
+    targets: Array<{ measure: string, checked: number, target: string, met: boolean }>
   }
   expect(report.bench).toBe('interp')
   expect(report.quick).toBe(true)
@@ -28,5 +30,16 @@ test('bench/interp.ts --json --quick prints one JSON object with nativeSlowdown 
       // the ratio of the (rounded) times given
       expect(Math.abs(k.nativeSlowdown! - k.nativeMs! / k.v8Ms) / k.nativeSlowdown!).toBeLessThan(0.1)
     }
+  }
+  // the targets: each kernel within 8× of V8, then the geometric mean of the slowdowns within 6×
+  if (report.nativeCompiler === null) {
+    expect(report.targets).toEqual([])
+  } else {
+    expect(report.targets.map((t) => t.target)).toEqual(['≤ 8× V8', '≤ 8× V8', '≤ 8× V8', '≤ 8× V8', '≤ 6× V8'])
+    const geo = Math.exp(report.kernels.reduce((a, k) => a + Math.log(k.nativeMs! / k.v8Ms), 0) / report.kernels.length)
+    const mean = report.targets[4]
+    expect(mean.measure).toMatch(/geometric mean/)
+    expect(Math.abs(mean.checked - geo) / geo).toBeLessThan(0.01)
+    expect(mean.met).toBe(mean.checked <= 6)
   }
 })
