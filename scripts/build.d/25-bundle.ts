@@ -156,6 +156,23 @@ if (stale(outfile)) {
       setup (b) {
         b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
       }
+    }, {
+      // multiformats' CID module imports the base58 and base36 codecs, whose alphabet tables are
+      // built when they are imported; a CID in base32 (what wasmos prints and stores) needs
+      // neither. For that importer they become stand-ins that build the codec on first use.
+      name: 'lazy-cid-bases',
+      setup (b) {
+        b.onResolve({ filter: /^\.\/bases\/base(58|36)\.js$/ }, (args) => /[\\/]multiformats[\\/]dist[\\/]src[\\/]cid\.js$/.test(args.importer)
+          ? { path: join(args.resolveDir, args.path), namespace: 'wasmos-lazy-base' }
+          : undefined)
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-lazy-base' }, (args) => {
+          const codecs = /base58\.js$/.test(args.path) ? { base58btc: 'z', base58flickr: 'Z' } : { base36: 'k', base36upper: 'K' }
+          const lazy = Object.entries(codecs).map(([name, prefix]) =>
+            `export const ${name} = new Proxy({}, { get: (_, k) => k === 'prefix' ? ${JSON.stringify(prefix)} : Reflect.get(real().${name}, k), ` +
+            `has: (_, k) => k in real().${name}, getPrototypeOf: () => Object.getPrototypeOf(real().${name}) })\n`).join('')
+          return { loader: 'js', resolveDir: root, contents: `let m\nconst real = () => m ?? (m = require(${JSON.stringify(args.path)}))\n${lazy}` }
+        })
+      }
     }, lazyBuiltins]
   })
   writeFileSync(outfile, await assemble(out.outputFiles, out.metafile, CORE))

@@ -1,13 +1,16 @@
 // Run feature: host I/O: the natively handled tcp, udp, fs (rooted at --dir) and env (--env)
 // interfaces, and WASI programs (which see the --dir directories as preopens and the --listen
-// listeners as sockets). Programs still need a grant for each (`--allow tcp,fs`).
+// listeners as sockets). Programs still need a grant for each (`--allow tcp,fs`). The tcp, udp
+// and fs handlers' modules (and WASI) are loaded when a program first uses them: most runs use none.
 import type { Command } from 'commander'
-import { WasmosError } from '../../kernel/node/errors.ts'
+import { fs } from '../../interfaces/gen/fs.ts'
+import { tcp } from '../../interfaces/gen/tcp.ts'
+import { udp } from '../../interfaces/gen/udp.ts'
 import { envHandler, parseEnv } from '../../interfaces/native/env.ts'
-import { fsHandler, parseDir, resolveMounts } from '../../interfaces/native/fs.ts'
-import { tcpHandler } from '../../interfaces/native/tcp.ts'
-import { udpHandler } from '../../interfaces/native/udp.ts'
+import type { Mount } from '../../interfaces/native/fs.ts'
+import { WasmosError } from '../../kernel/node/errors.ts'
 import type { HostMonitor, NodeHost, WasiAdapter } from '../../kernel/node/host.ts'
+import type { HostServices, NativeHandler, NativeMessage } from '../../kernel/node/native.ts'
 import type { Proc } from '../../kernel/node/proc.ts'
 import type { Listen, WasiOptions, WasiRunner } from '../../wasi/runner.ts'
 import type { Feature, Flags } from './feature.ts'
@@ -20,6 +23,32 @@ export function parseListen (spec: string): Listen {
   const port = m === null ? NaN : Number(m[3])
   if (m === null || port > 65535) throw new WasmosError('ERR_BAD_OPTION', `--listen ${spec}: expected host:port, e.g. 127.0.0.1:8080`)
   return { host: m[1] ?? m[2], port }
+}
+
+/**
+ * A native handler whose module is loaded when its interface gets its first message; until then
+ * what arrives waits, in order. A process that ends before then held nothing in it.
+ */
+export function lazyHandler (iface: { key: string, name: string }, host: HostServices, load: () => Promise<NativeHandler>): NativeHandler {
+  let real: NativeHandler | undefined
+  let loading: Promise<NativeHandler | undefined> | undefined
+  const waiting: Array<(h: NativeHandler) => void> = []
+  const later = (f: (h: NativeHandler) => void): void => {
+    if (real !== undefined) { f(real); return }
+    waiting.push(f)
+    loading ??= load().then((h) => {
+      real = h
+      for (const w of waiting.splice(0)) w(h)
+      return h
+    }, (err: unknown) => { host.internalError(iface.name, err); return undefined })
+  }
+  return {
+    key: iface.key,
+    name: iface.name,
+    handle (msg: NativeMessage) { later((h) => { h.handle(msg) }) },
+    processEnded (pid: number) { if (loading !== undefined) later((h) => { h.processEnded?.(pid) }) },
+    async close () { await (await loading)?.close?.() }
+  }
 }
 
 /**
@@ -63,12 +92,16 @@ export const hostIo: Feature = {
   async apply (flags: Flags, opts) {
     const dirs = (flags.dir as string[] | undefined) ?? []
     const vars = parseEnv((flags.env as string[] | undefined) ?? [])
-    const mounts = await resolveMounts(dirs.map(parseDir))
+    let mounts: Mount[] = []
+    if (dirs.length > 0) {
+      const { parseDir, resolveMounts } = await import('../../interfaces/native/fs.ts')
+      mounts = await resolveMounts(dirs.map(parseDir))
+    }
     opts.natives ??= []
     opts.natives.push(
-      (host) => tcpHandler(host),
-      (host) => udpHandler(host),
-      (host) => fsHandler(host, mounts),
+      (host) => lazyHandler(tcp, host, async () => (await import('../../interfaces/native/tcp.ts')).tcpHandler(host)),
+      (host) => lazyHandler(udp, host, async () => (await import('../../interfaces/native/udp.ts')).udpHandler(host)),
+      (host) => lazyHandler(fs, host, async () => (await import('../../interfaces/native/fs.ts')).fsHandler(host, mounts)),
       (host) => envHandler(host, vars)
     )
     const listen = ((flags.listen as string[] | undefined) ?? []).map(parseListen)
