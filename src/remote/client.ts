@@ -18,6 +18,8 @@ import { nodeKey } from './node.ts'
 
 /** Calls one run may have waiting on one peer; past it a call is answered QUEUE_FULL at once. */
 export const DEFAULT_MAX_OUTSTANDING = 4096
+/** How long the direct link may take to offer, connect and secure, within the dial's time: then a stream. */
+export const DIRECT_DIAL_MS = 3000
 /** Bytes waiting to be written to a peer past which one-way messages are dropped (and counted). */
 export const MAX_UNSENT_BYTES = 32 * 1024 * 1024
 
@@ -152,7 +154,9 @@ export class RemotePeer {
     const [node, { multiaddr }] = await Promise.all([this.#opts.node(), import('@multiformats/multiaddr')])
     const signal = AbortSignal.timeout(this.#opts.dialTimeoutMs ?? 10_000)
     const ma = multiaddr(this.addr)
-    let link: Link | null = this.#opts.direct === false ? null : await this.#dialDirect(node, ma, signal)
+    // The direct link gets part of the dial's time, so that a port that never answers leaves time for a stream.
+    const directSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.min(DIRECT_DIAL_MS, (this.#opts.dialTimeoutMs ?? 10_000) / 2))])
+    let link: Link | null = this.#opts.direct === false ? null : await this.#dialDirect(node, ma, directSignal)
     this.#via = link === null ? 'stream' : 'direct'
     link ??= streamLink(await node.dialProtocol(ma, PROTOCOL, { signal }))
     const reader = new FrameReader(this.#opts.maxMessageSize + FRAME_OVERHEAD)

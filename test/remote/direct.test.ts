@@ -2,7 +2,7 @@
 // answers, the serving side knows who calls (its grants see the noise-authenticated peer id),
 // a message altered or replayed on the wire ends the link, bytes that are not a handshake are
 // dropped without stopping the service, a peer's links are bounded, and a peer that offers no
-// direct link is called over a libp2p stream.
+// direct link, or one that never answers, is called over a libp2p stream.
 import { connect, createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -12,8 +12,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { NodeHost } from '../../src/kernel/node/host.ts'
 import { createLogger } from '../../src/kernel/node/logger.ts'
 import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
-import { dialDirect } from '../../src/remote/direct.ts'
-import { encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_MSG, FrameReader } from '../../src/remote/frames.ts'
+import { DIRECT_PROTOCOL, dialDirect } from '../../src/remote/direct.ts'
+import { encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_MSG, FrameReader } from '../../src/remote/frames.ts'
 import type { Frame } from '../../src/remote/frames.ts'
 import { homeKey, startDialNode } from '../../src/remote/node.ts'
 import { CallerPolicy, exportInterfaces } from '../../src/remote/server.ts'
@@ -146,6 +146,41 @@ describe('the direct link', () => {
       expect(peer.via).toBe('stream')
       await host.close()
     } finally {
+      await ex.stop()
+      await plain.close()
+      await node.stop()
+      await home.dispose()
+    }
+  })
+
+  test('an offered port that never finishes a handshake leaves time for a stream', async () => {
+    const home = scratchHome('direct-silent')
+    const node = await startDialNode({ home: home.path, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    const policy = new CallerPolicy(allowAll)
+    const plain = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy })
+    plain.addNative({ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) plain.answer(msg.id, 0, Buffer.from('plain')) } })
+    const ex = await exportInterfaces({ host: plain, libp2p: node, exports: new Map([[KEY, 'test']]), grants: allowAll, direct: false }, policy)
+    // A port that takes the connection and says nothing, offered as the direct link.
+    const held = new Set<Socket>()
+    const silent = createServer((s) => { held.add(s) })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    await node.handle(DIRECT_PROTOCOL, (stream) => {
+      stream.send(encodeFrame({ kind: FRAME_DIRECT, port: (silent.address() as { port: number }).port }))
+      stream.close().catch(() => {})
+    })
+    try {
+      const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: allowAll })
+      const peer = new RemotePeer({ addr: node.getMultiaddrs()[0].toString(), node: async () => callerNode, host, maxMessageSize: 1 << 20, dialTimeoutMs: 4000 })
+      host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+      const t = performance.now()
+      const a = await host.call(KEY, DIGEST, Buffer.from('x'))
+      expect(a.status).toBe(0)
+      expect(peer.via).toBe('stream')
+      expect(performance.now() - t).toBeLessThan(3900)
+      await host.close()
+    } finally {
+      for (const s of held) s.destroy()
+      await new Promise<void>((resolve) => silent.close(() => resolve()))
       await ex.stop()
       await plain.close()
       await node.stop()
