@@ -3,8 +3,9 @@
 // 32-bit arguments only, an i64 local stays a push), `if (local < c) return local` (OP_RETL_LTC),
 // a rotated loop's step and test when the sum is the compare's second operand (OP_AJ, mirrored)
 // a byte or word read at two locals tested by a branch (OP_LDLLJ), two masked rotations of
-// locals or'ed (OP_ROTOR) and a local times a constant plus a constant (OP_MULADD); out of bounds the read
-// traps like V8, a call at a limit traps with the argument pushed, and each fusion saves the
+// locals or'ed (OP_ROTOR), a local times a constant plus a constant (OP_MULADD) and either stored
+// as a byte with the store (OP_MADST8, OP_SHRST8 for local >>> c); out of bounds the read and the store
+// trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
 // internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
@@ -119,7 +120,15 @@ const MODULE = String.raw`(module
         local.get 1 local.get 2 i32.gt_s br_if 0
       end
     end
-    local.get 0 i32.load local.get 0 local.get 1 i32.add i32.const 4 i32.sub i32.load i32.xor))`
+    local.get 0 i32.load local.get 0 local.get 1 i32.add i32.const 4 i32.sub i32.load i32.xor)
+  ;; msgpack's put(v >>> c): v's bytes, high first, stored at p .. p + 3 (OP_SHRST8)
+  (func (export "puts") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.const 24 i32.shr_u i32.store8
+    local.get 0 i32.const 1 i32.add local.get 1 i32.const 16 i32.shr_u i32.store8
+    local.get 0 i32.const 2 i32.add local.get 1 i32.const 8 i32.shr_u i32.store8 offset=0
+    local.get 0 i32.const 1 i32.add local.get 1 i32.const 0 i32.shr_u i32.store8 offset=2
+    local.get 0 i32.load)
+  (func (export "peek") (param i32) (result i32) local.get 0 i32.load8_u))`
 
 const bytes = wat(MODULE)
 
@@ -130,10 +139,11 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'ldllj') return [880 + n % 9, n % 17]
   if (name === 'zeros') return [890 + n % 11, n % 25]
   if (name === 'fill') return [1000 + n * 3, 4 + n % 30]
+  if (name === 'puts') return [1000 + n * 5, r() | 0]
   return [r() | 0, r() | 0]
 }
 
-const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill']
+const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -176,6 +186,25 @@ test('a read out of bounds traps like V8, whole and in slices', () => {
   }
 })
 
+test('a byte stored out of bounds traps like V8 after the bytes before it, whole and in slices', () => {
+  for (const p of [65532, 65533, 65534, 65535, -1]) {
+    for (const fuel of [1n << 40n, 1n, 2n]) {
+      const v = v8Exports(bytes)
+      let trapped = false
+      try { v.puts(p, 0x12345678) } catch { trapped = true }
+      const i = new Interp()
+      const iid = instantiate(i, bytes)
+      const st = start(i, funcAddr(i, iid, 'puts'), [BigInt(p >>> 0), 0x12345678n], fuel)
+      assert.equal(st === ST_TRAP, trapped, `puts(${p}) traps as in V8`)
+      if (trapped) assert.match(i.trapReason(), /out of bounds memory access/)
+      for (let a = 65528; a < 65536; a++) {
+        assert.equal(start(i, funcAddr(i, iid, 'peek'), [BigInt(a)]), ST_DONE)
+        assert.equal(Number(result32(i)), v.peek(a), `puts(${p}): byte ${a}`)
+      }
+    }
+  }
+})
+
 test('a call with its argument pushed traps at the depth and stack limits, also in slices', () => {
   for (const limits of [{ maxDepth: 50 }, { stackSlots: 300 }, {}]) {
     for (const fuel of [1n << 40n, 1n, 2n, 3n]) {
@@ -213,7 +242,10 @@ test('each fusion saves the instructions it runs', () => {
   // xor and the return
   assert.equal(fuel('bswap', [1n, 2n]), 2n, 'bswap')
   assert.equal(fuel('rotor', [1n, 2n]), 4n, 'rotor')
-  // an iteration of the fill loop: the address, the value (OP_MULADD, two unfused), the store and
-  // the step and test
-  assert.equal(fuel('fill', [1000n, 9n]) - fuel('fill', [1000n, 8n]), 4n, 'fill')
+  // an iteration of the fill loop: the address, the value and its store (OP_MADST8, three
+  // unfused) and the step and test
+  assert.equal(fuel('fill', [1000n, 9n]) - fuel('fill', [1000n, 8n]), 3n, 'fill')
+  // four bytes: the first's shift and store (3-address, its address a local), then three
+  // addresses and three shifts with their stores (OP_SHRST8, six unfused), the read and the return
+  assert.equal(fuel('puts', [1000n, 0x12345678n]), 10n, 'puts')
 })

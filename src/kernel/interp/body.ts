@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE_JLC_F, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC, OP_SHRST8, OP_MADST8, OP_MULADD,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -737,6 +737,12 @@ export class BodyCompiler extends Compiler {
       if (this.vk[a] == V_TEMP && this.vk[v] == V_TEMP && this.rsp == base + n) {
         // both on top of the run-time stack: the stack form
         this.begin()
+        // a byte computed just before from a local: the computation runs the store too
+        const q = this.last2
+        if (op == 0x3a && q >= 0 && q >= this.barrier) {
+          if (q + 3 == this.last && this.code[q] == FUSE_LC + 18) this.code[q] = OP_SHRST8
+          else if (q + 4 == this.last && this.code[q] == OP_MULADD) this.code[q] = OP_MADST8
+        }
         this.emit(op)
         this.emit(<i32>off)
         this.pop()

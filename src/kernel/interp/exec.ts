@@ -95,6 +95,18 @@ export class Thread extends ThreadState {
         case 0x2a8 /* OP_LDLLJ + 3 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 1 > ms) { pc += 12; break }; if (load<u8>(mb + <usize>a) == 0) pc = cb + (<usize>load<i32>(pc, 32) << 2); else pc += 36; break }
         case 0x2a9 /* OP_ROTOR */: { store<i32>(sp, rotl<i32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(pc, 4), load<i32>(pc, 8)) | rotl<i32>(load<i32>(fp + (<usize>load<i32>(pc, 12) << 3)) & load<i32>(pc, 16), load<i32>(pc, 20))); sp += 8; pc += 24; break }
         case 0x2aa /* OP_MULADD */: { store<i32>(sp, load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(pc, 8)); sp += 8; pc += 12; break }
+        case 0x2ab /* OP_SHRST8 */: {
+          const v = load<i32>(fp + (<usize>load<i32>(pc) << 3)) >>> load<i32>(pc, 4)
+          const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 12)
+          if (load<i32>(pc, 8) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 8; break }
+          store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 16; break
+        }
+        case 0x2ac /* OP_MADST8 */: {
+          const v = load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(pc, 8)
+          const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 16)
+          if (load<i32>(pc, 12) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 12; break }
+          store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 20; break
+        }
         case 0x2a4 /* OP_RETL_LTC */: {
           // if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
           if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }

@@ -191,7 +191,14 @@ export const OP_ROTOR: i32 = 0x2a9
 // local a * c1 + c2 (i32), pushed (`local.get; i32.const; i32.mul; i32.const; i32.add`)
 //                                                                       : a c1 c2
 export const OP_MULADD: i32 = 0x2aa
-export const OP_MAX: i32 = 0x2ab
+// a value pushed and stored as a byte at the address below it, both run by the first when the
+// store is in bounds (and the next instruction still is the i32.store8): FUSE_LC + 18 (local a >>>
+// c; msgpack's put(v >>> 24)) then i32.store8 (OP_SHRST8), OP_MULADD then i32.store8 (OP_MADST8);
+// else the first pushes its value and the store runs on its own and traps
+//                                                    : a c (c1 c2), then the i32.store8 offset
+export const OP_SHRST8: i32 = 0x2ab
+export const OP_MADST8: i32 = 0x2ac
+export const OP_MAX: i32 = 0x2ad
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
