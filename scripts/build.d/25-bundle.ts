@@ -14,7 +14,7 @@
 // ES module that runs the CLI when imported. The layout and the figures: src/cli/README.md.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { newest } from '../newest.ts'
@@ -171,6 +171,20 @@ if (stale(outfile)) {
             `export const ${name} = new Proxy({}, { get: (_, k) => k === 'prefix' ? ${JSON.stringify(prefix)} : Reflect.get(real().${name}, k), ` +
             `has: (_, k) => k in real().${name}, getPrototypeOf: () => Object.getPrototypeOf(real().${name}) })\n`).join('')
           return { loader: 'js', resolveDir: root, contents: `let m\nconst real = () => m ?? (m = require(${JSON.stringify(args.path)}))\n${lazy}` }
+        })
+      }
+    }, {
+      // multiformats builds each base codec's decoding table when the codec is made, which is
+      // when its module is imported (nine base32 variants for the CID module alone); a start
+      // decodes one CID at most. The table is made on the first decode instead.
+      name: 'lazy-base-tables',
+      setup (b) {
+        b.onLoad({ filter: /[\\/]multiformats[\\/]dist[\\/]src[\\/]bases[\\/]base\.js$/ }, (args) => {
+          const text = readFileSync(args.path, 'utf8')
+          const eager = 'const alphabetIdx = createAlphabetIdx(alphabet, caseInsensitive);'
+          const use = 'return decode(input, alphabetIdx, bitsPerChar, name);'
+          if (!text.includes(eager) || !text.includes(use)) throw new Error(`bundle: ${args.path} changed; update the lazy-base-tables plugin`)
+          return { loader: 'js', contents: text.replace(eager, 'let alphabetIdx;').replace(use, 'return decode(input, alphabetIdx ??= createAlphabetIdx(alphabet, caseInsensitive), bitsPerChar, name);') }
         })
       }
     }, lazyBuiltins]

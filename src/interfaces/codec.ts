@@ -91,15 +91,24 @@ export class Iface<Req extends { name: string }, Ans extends Record<string, obje
   readonly def: InterfaceDef
   readonly key: string
   readonly cid: string
-  readonly digest: Uint8Array
-  readonly #byName: Map<string, number>
+  // Made on first use: every interface is constructed when the CLI starts, most are never used.
+  #digest: Uint8Array | undefined
+  #names: Map<string, number> | undefined
 
   constructor (def: InterfaceDef, key: string, cid: string) {
     this.def = def
     this.key = key
     this.cid = cid
-    this.digest = new Uint8Array(Buffer.from(key, 'hex'))
-    this.#byName = new Map(def.messages.map((m, i) => [m.name, i]))
+  }
+
+  get digest (): Uint8Array {
+    this.#digest ??= new Uint8Array(Buffer.from(this.key, 'hex'))
+    return this.#digest
+  }
+
+  get #byName (): Map<string, number> {
+    this.#names ??= new Map(this.def.messages.map((m, i) => [m.name, i]))
+    return this.#names
   }
 
   get name (): string {
