@@ -258,7 +258,7 @@ export async function listenDirect (opts: DirectServerOptions): Promise<DirectSe
   const maxHandshakes = opts.maxHandshakes ?? 32
   let handshakes = 0
   const sockets = new Set<Socket>()
-  const server: Server = createServer({ noDelay: true }, (socket) => {
+  const server: Server = createServer({ noDelay: true, keepAlive: true }, (socket) => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
     socket.on('error', () => {})
@@ -302,7 +302,7 @@ export function tcpHost (addr: string): string | null {
  * Rejects if it cannot be reached, the peer is not `expected`, or it does not say it is ready.
  */
 export async function dialDirect (host: string, port: number, key: PrivateKey, expected: PeerId, signal: AbortSignal): Promise<DirectLink> {
-  const socket = connect({ host, port, noDelay: true })
+  const socket = connect({ host, port, noDelay: true, keepAlive: true })
   socket.on('error', () => {})
   const fail = (): void => { socket.destroy() }
   signal.addEventListener('abort', fail, { once: true })
