@@ -9,14 +9,17 @@ export class PayloadError extends Error {
   readonly code = 'ERR_BAD_PAYLOAD'
 }
 
-const packr = new Packr({ useRecords: false, variableMapSize: true })
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' })
+// Made on first use: a run that only logs never packs.
+let packr: Packr | undefined
+let unpackr: Unpackr | undefined
 
 export function pack (value: unknown): Uint8Array {
+  packr ??= new Packr({ useRecords: false, variableMapSize: true })
   return packr.pack(value)
 }
 
 export function unpack (bytes: Uint8Array): unknown {
+  unpackr ??= new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' })
   return unpackr.unpack(bytes)
 }
 
