@@ -4,8 +4,8 @@
 // a rotated loop's step and test when the sum is the compare's second operand (OP_AJ, mirrored)
 // a byte or word read at two locals tested by a branch (OP_LDLLJ), two masked rotations of
 // locals or'ed (OP_ROTOR), a local times a constant plus a constant (OP_MULADD) and either stored
-// as a byte with the store (OP_MADST8, OP_SHRST8 for local >>> c); out of bounds the read and the store
-// trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
+// as a byte with the store (OP_MADST8, OP_SHRST8 for local >>> c), and the sieve's strided store with
+// its loop's step and test (OP_STAJ64); out of bounds the reads and the stores trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
 // internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
@@ -128,7 +128,18 @@ const MODULE = String.raw`(module
     local.get 0 i32.const 2 i32.add local.get 1 i32.const 8 i32.shr_u i32.store8 offset=0
     local.get 0 i32.const 1 i32.add local.get 1 i32.const 0 i32.shr_u i32.store8 offset=2
     local.get 0 i32.load)
-  (func (export "peek") (param i32) (result i32) local.get 0 i32.load8_u))`
+  (func (export "peek") (param i32) (result i32) local.get 0 i32.load8_u)
+  ;; the sieve's inner loop: for (j = start; j < n; j += step) p[j] = 1 (OP_STAJ64), j an i64
+  (func (export "strided") (param i32 i32 i32 i32) (result i32) (local i64)
+    local.get 2 i64.extend_i32_s local.set 4
+    loop
+      local.get 4 local.get 1 i64.extend_i32_s i64.lt_s if
+        local.get 0 local.get 4 i32.wrap_i64 i32.add i32.const 1 i32.store8
+        local.get 4 local.get 3 i64.extend_i32_s i64.add local.set 4
+        br 1
+      end
+    end
+    local.get 0 i32.load local.get 0 i32.load offset=4 i32.xor local.get 0 i32.load offset=8 i32.add))`
 
 const bytes = wat(MODULE)
 
@@ -140,10 +151,11 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'zeros') return [890 + n % 11, n % 25]
   if (name === 'fill') return [1000 + n * 3, 4 + n % 30]
   if (name === 'puts') return [1000 + n * 5, r() | 0]
+  if (name === 'strided') return [2000 + n * 16, n % 13, n % 5, 1 + n % 3]
   return [r() | 0, r() | 0]
 }
 
-const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts']
+const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -181,6 +193,24 @@ test('a read out of bounds traps like V8, whole and in slices', () => {
       } else {
         assert.equal(st, ST_DONE, `ldllj(${a})`)
         assert.equal(result32(i), BigInt(want), `ldllj(${a})`)
+      }
+    }
+  }
+})
+
+test('a strided store out of bounds traps like V8 after the bytes before it, whole and in slices', () => {
+  for (const [p, n, st, step] of [[65530, 20, 0, 1], [65533, 9, 1, 2], [-2, 5, 0, 1], [65520, 40, 3, 7]]) {
+    for (const fuel of [1n << 40n, 1n, 2n]) {
+      const v = v8Exports(bytes)
+      let trapped = false
+      try { v.strided(p, n, st, step) } catch { trapped = true }
+      const i = new Interp()
+      const iid = instantiate(i, bytes)
+      const got = start(i, funcAddr(i, iid, 'strided'), [p, n, st, step].map((x) => BigInt(x >>> 0)), fuel)
+      assert.equal(got === ST_TRAP, trapped, `strided(${p}, ${n}, ${st}, ${step}) traps as in V8`)
+      for (let a = 65516; a < 65536; a++) {
+        assert.equal(start(i, funcAddr(i, iid, 'peek'), [BigInt(a)]), ST_DONE)
+        assert.equal(Number(result32(i)), v.peek(a), `strided(${p}): byte ${a}`)
       }
     }
   }
@@ -248,4 +278,6 @@ test('each fusion saves the instructions it runs', () => {
   // four bytes: the first's shift and store (3-address, its address a local), then three
   // addresses and three shifts with their stores (OP_SHRST8, six unfused), the read and the return
   assert.equal(fuel('puts', [1000n, 0x12345678n]), 10n, 'puts')
+  // an iteration of the strided store: the store, step and test (OP_STAJ64; three unfused)
+  assert.equal(fuel('strided', [3000n, 20n, 0n, 1n]) - fuel('strided', [3000n, 19n, 0n, 1n]), 1n, 'strided')
 })

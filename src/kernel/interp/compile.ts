@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -204,6 +204,21 @@ export class Compiler extends Validator {
     code.length = q + 5
     this.last = q
     this.last2 = -1
+  }
+
+  // A rotated loop whose body, starting at s, is a constant stored at two locals then the step
+  // and test just made an OP_AJ64 at q (the sieve's composite[j] = 1; j += i; j < n), all but
+  // the jump's target: an OP_STAJ64 inserted before the store runs both; the loop's jump, to s,
+  // reaches it.
+  storeAddJump (s: i32, q: i32): void {
+    const code = this.code
+    if (s < this.barrier || s + 5 != q || code.length != q + 5 || code[q] != OP_AJ64 || (code[s] != OP_STLLC && code[s] != OP_STLLC + 1)) return
+    for (let k = 0; k < 5; k++) code.push(0)
+    for (let k = q + 4; k >= s; k--) code[k + 5] = code[k]
+    code[s] = OP_STAJ64 + code[s] - OP_STLLC
+    this.last = q + 5
+    this.last2 = -1
+    this.forgetOlder()
   }
 
   // Turns a preceding fused compare (local op const|local) into a compare-and-jump; the caller
@@ -730,7 +745,10 @@ export class Compiler extends Validator {
     for (let k = 0; k < h; k++) code.push(code[l0 + k])
     code.push(inv)
     for (let k = 1; k < len - 1; k++) code.push(code[p + k])
-    if (len == 4 && h == 0) this.fuseAddJump(this.last)
+    if (len == 4 && h == 0) {
+      this.fuseAddJump(this.last)
+      this.storeAddJump(p + len, this.last)
+    }
     code.push(p + len)
     code.push(OP_JMP)
     f.ifAlso.push(code.length)

@@ -107,6 +107,22 @@ export class Thread extends ThreadState {
           if (load<i32>(pc, 12) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 12; break }
           store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 20; break
         }
+        // OP_STAJ64: the OP_STLLC after it at pc + 16, the OP_AJ64 after that at pc + 36
+        case 0x2ad /* OP_STAJ64 */: case 0x2ae /* OP_STAJ64 + 1 */: {
+          const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
+          if (op == 0x2ad) {
+            if (a + 4 > ms) { pc += 16; break }
+            store<i32>(mb + <usize>a, load<i32>(pc, 8))
+          } else {
+            if (a + 1 > ms) { pc += 16; break }
+            store<u8>(mb + <usize>a, <u8>load<i32>(pc, 8))
+          }
+          if (load<i32>(pc, 36) != 0x28d) { pc += 36; break }
+          const x = load<i64>(fp + (<usize>load<i32>(pc, 40) << 3)) + <i64>load<i32>(fp + (<usize>load<i32>(pc, 44) << 3))
+          store<i64>(fp + (<usize>load<i32>(pc, 48) << 3), x)
+          if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 52) << 3))) pc = cb + (<usize>load<i32>(pc, 56) << 2); else pc += 60
+          break
+        }
         case 0x2a4 /* OP_RETL_LTC */: {
           // if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
           if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }

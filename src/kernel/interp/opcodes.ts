@@ -198,7 +198,12 @@ export const OP_MULADD: i32 = 0x2aa
 //                                                    : a c (c1 c2), then the i32.store8 offset
 export const OP_SHRST8: i32 = 0x2ab
 export const OP_MADST8: i32 = 0x2ac
-export const OP_MAX: i32 = 0x2ad
+// a loop's constant store at two locals then its i64 step and test (the sieve's inner loop): an
+// OP_STLLC (+1: byte) then an OP_AJ64, both run by this instruction placed before them when the
+// store is in bounds (and the OP_AJ64 still follows, checked at run time); else the OP_STLLC
+// runs on its own and traps                       : a b c offset, then the OP_STLLC and the OP_AJ64
+export const OP_STAJ64: i32 = 0x2ad
+export const OP_MAX: i32 = 0x2af
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
