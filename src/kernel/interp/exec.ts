@@ -132,13 +132,16 @@ export class Thread extends ThreadState {
           // return (: number of results): results to the frame base, then pop the frame;
           // OP_RETL (: slot) returns the one result in that slot, OP_RET_ADD the sum of the
           // stack's top two
-          if (op == 0x0f) {
+          if (op == 0x293) {
+            store<u64>(fp, <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
+            sp = fp + 8
+          } else if (op == 0x0f) {
             const n = <usize>load<i32>(pc)
             if (n == 1) store<u64>(fp, load<u64>(sp - 8))
             else if (n > 1) memory.copy(fp, sp - (n << 3), n << 3)
             sp = fp + (n << 3)
           } else {
-            store<u64>(fp, op != 0x293 ? load<u64>(fp + (<usize>load<i32>(pc) << 3)) : <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
+            store<u64>(fp, load<u64>(fp + (<usize>load<i32>(pc) << 3)))
             sp = fp + 8
           }
           frp -= FRAME
