@@ -19,6 +19,7 @@ import type { Scope } from './grants/scope.ts'
 import type { Program } from './program.ts'
 import { NO_IDS, Proc } from './proc.ts'
 import type { KeyEntry } from './proc.ts'
+import { noteAlive, noteEnded } from './memories.ts'
 import { refuelImports } from './imports/refuel.ts'
 import { REFUEL_MODULE, REFUEL_NAME } from './limits/rewrite/index.ts'
 import type { Logger } from './logger.ts'
@@ -190,6 +191,7 @@ export class NodeHost implements HostServices {
     if (this.procs.size >= this.#maxProcesses) {
       throw new WasmosError('ERR_TOO_MANY_PROCESSES', `${sanitize(program.name)} cannot start: ${this.#maxProcesses} processes are running (--max-processes)`)
     }
+    noteAlive(this.procs.size)
     const pid = this.kernel.spawn(parent)
     const proc = new Proc(pid, parent, program, [program.name, ...args])
     proc.main = main
@@ -392,6 +394,7 @@ export class NodeHost implements HostServices {
     if (error !== null && !proc.main) this.logger.error(error.message)
     this.kernel.exit(proc.pid, status)
     this.procs.delete(proc.pid)
+    noteEnded(proc.memory?.buffer.byteLength ?? 0)
     proc.forget()
     this.drain()
     proc.resolveExit(status)
