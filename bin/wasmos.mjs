@@ -105,7 +105,7 @@ function runBundle () {
   // (a cache taken is kept, so a help page's would stay the command's).
   const help = args.includes('--help') || args.includes('-h')
   if (cacheFile !== undefined && !help) {
-    process.once('exit', (code) => { if (code === 0 && !complete) saveCaches(scripts, cacheFile) })
+    process.once('exit', (code) => { if (code === 0 && !complete) saveCaches(scripts, cached, cacheFile) })
   }
   // The bundle's import.meta, and its dynamic imports of packages (Helia, libp2p, …: Node's compile
   // cache serves those modules): the package's bin/ and dist/ resolve packages alike.
@@ -193,12 +193,17 @@ function readCaches (file) {
   return caches
 }
 
-/** Writes the code V8 compiled for each part during this run, whole or not at all. */
-function saveCaches (scripts, file) {
+/**
+ * Writes the code V8 compiled for each part during this run, whole or not at all; the caches read
+ * at the start for parts this run did not compile are kept (commands other than run and exec
+ * share one file, and each needs parts of its own).
+ */
+function saveCaches (scripts, before, file) {
   const { renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs')
   const tmp = `${file}.${process.pid}.tmp`
   try {
     const caches = [...scripts].map(([key, script]) => [key, script.createCachedData()])
+    for (const [key, data] of before) if (!scripts.has(key)) caches.push([key, data])
     const head = Buffer.from(`${JSON.stringify(caches.map(([key, data]) => [key, data.length]))}\n`)
     writeFileSync(tmp, Buffer.concat([head, ...caches.map(([, data]) => data)]), { mode: 0o600 })
     renameSync(tmp, file)
