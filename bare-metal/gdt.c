@@ -85,15 +85,13 @@ void stack_guard_init(void) {
   __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");   /* flush the TLB */
 }
 
-/* A free top-level slot of the higher half (512 GiB of virtual space), or 0 when there is none.
-   Limine uses slot 256 and up for the HHDM and 511 for the kernel; slots are taken from 510 down. */
-uint64_t page_free_slot(void) {
+/* Whether the top-level slot (512 GiB of virtual space) holding `va` is free. Limine uses slot
+   256 and up for the HHDM and 511 for the kernel. */
+int page_slot_free(uint64_t va) {
   uint64_t cr3;
   __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
   uint64_t *pml4 = phys_to_virt(cr3 & PTE_ADDR);
-  for (int i = 510; i > 256; i--)
-    if (!(pml4[i] & PTE_PRESENT)) return 0xffff000000000000ull | ((uint64_t)i << 39);
-  return 0;
+  return !(pml4[(va >> 39) & 511] & PTE_PRESENT);
 }
 
 /* A zeroed, 4 KiB-aligned page from the heap (kept for good: page tables and linear memory are
@@ -112,8 +110,8 @@ static void *page_alloc(void) {
   return p;
 }
 
-/* Maps a zeroed RAM page, writable, at virtual address `va` (4 KiB-aligned, inside a slot from
-   page_free_slot) unless one is mapped there already. Returns 0, or -1 when memory ran out.
+/* Maps a zeroed RAM page, writable, at virtual address `va` (4 KiB-aligned, inside a free slot,
+   page_slot_free) unless one is mapped there already. Returns 0, or -1 when memory ran out.
    Assumes: page-table pages are reachable through phys_to_virt (Limine's HHDM), which is also
    where the heap lives, so a heap page's physical address is its address minus the offset. */
 int page_map(uint64_t va) {

@@ -64,7 +64,7 @@ void panic(const char *fmt, ...) __attribute__((noreturn));
 void gdt_init(void);
 void stack_guard_init(void);
 extern char stack_guard[];              /* boot.S / limine_entry.S: the page below the stack */
-uint64_t page_free_slot(void);
+int page_slot_free(uint64_t va);
 int page_map(uint64_t va);
 
 /* idt.c */

@@ -197,8 +197,9 @@ void machine_exit(uint32_t code) {
 }
 
 /* kernel.wasm's linear memory, as wasm2c's runtime asks for it with WASM_RT_MEMCHECK_SIGNAL_HANDLER:
-   mmap reserves 8 GiB of virtual space (every address a 32-bit index plus a 32-bit offset can
-   reach) and maps nothing; mprotect maps zeroed RAM over the part in use, and memory.grow maps
+   mmap reserves 8 GiB of virtual space at WASM_MEM_BASE (every address a 32-bit index plus a 32-bit
+   offset can reach; the Makefile's rewrite of kernel.c compiles that address into every load and
+   store) and maps nothing; mprotect maps zeroed RAM over the part in use, and memory.grow maps
    more. The generated code then checks no bounds: an access past the memory's size hits an
    unmapped page, and the page fault handler (idt.c) turns that into the wasm trap. One
    reservation only (kernel.wasm has one memory); nothing is ever unmapped. */
@@ -207,8 +208,11 @@ static uint64_t guard_base, guard_len;
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off) {
   (void)addr; (void)prot; (void)flags; (void)fd; (void)off;
   if (guard_len != 0 || len > (1ull << 39)) return MAP_FAILED;
-  guard_base = page_free_slot();
-  if (guard_base == 0) return MAP_FAILED;
+  if (!page_slot_free(WASM_MEM_BASE)) {
+    kprintf("wasmos stub: page-table slot for kernel.wasm's memory (%p) is taken\n", (void *)(uintptr_t)WASM_MEM_BASE);
+    return MAP_FAILED;
+  }
+  guard_base = WASM_MEM_BASE;
   guard_len = len;
   return (void *)(uintptr_t)guard_base;
 }

@@ -48,7 +48,8 @@ if (!existsSync(out) || statSync(out).mtimeMs < inputs) {
   const tmp = `${out}.${process.pid}.tmp`
   execFileSync(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'),
     // The quick build skips asc's validation: wasm2c validates the module it translates.
-    join(src, 'main.ts'), '-o', tmp, ...(quick ? ['-O0', '--noValidate'] : ['-O3']), '--runtime', 'incremental', '--noAssert', '--disableWarning',
+    // The minimal runtime: no shadow stack (the kernel's main loop collects; src/kernel/bare-metal/main.ts).
+    join(src, 'main.ts'), '-o', tmp, ...(quick ? ['-O0', '--noValidate'] : ['-O3']), '--runtime', 'minimal', '--noAssert', '--disableWarning',
     '--use', 'abort=src/kernel/bare-metal/stub/abort'
   ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
   renameSync(tmp, out)

@@ -1,0 +1,115 @@
+// Rewrites wasm2c's C for QEMU TCG (bare-metal/README.md, "Speed under QEMU TCG"): the
+// interpreter's dispatch loop into threaded dispatch (an indirect jump at the end of every handler
+// instead of a jump back to one shared `switch`: each jump to another page costs a lookup), and
+// the loads and stores of the linear memory to a fixed base address (no load of the base from the
+// instance after every store). Usage: node rewrite.mjs kernel.c [--no-thread] [--base=ADDRESS]
+// (in place; a loop without the expected shape is left as it is, with one line on stderr)
+import { readFileSync, writeFileSync } from 'node:fs'
+
+/** The fewest cases a `switch` needs to be taken for the interpreter's dispatch. */
+const MIN_CASES = 256
+
+/** Index just past the `}` that closes the `{` at `open`. */
+function closing (text, open) {
+  let depth = 0
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++
+    else if (text[i] === '}' && --depth === 0) return i + 1
+  }
+  return -1
+}
+
+/** The rewritten C, or a string saying why the loop was not rewritten. */
+export function thread (c) {
+  // The dispatch: the switch with the most `case N: goto L;` lines.
+  const switches = [...c.matchAll(/\n( *)switch \((w2c_[a-z0-9_]+)\) \{\n((?:\1 {2}case \d+: goto w2c_[A-Za-z0-9_]+;\n)+)\1 {2}default: goto (w2c_[A-Za-z0-9_]+);\n\1\}\n/g)]
+  const sw = switches.sort((a, b) => b[3].length - a[3].length)[0]
+  if (sw === undefined) return 'no dispatch switch'
+  const cases = [...sw[3].matchAll(/case (\d+): goto (w2c_[A-Za-z0-9_]+);/g)].map((m) => [Number(m[1]), m[2]])
+  if (cases.length < MIN_CASES) return 'no dispatch switch'
+  const n = Math.max(...cases.map(([k]) => k)) + 1
+  const targets = new Array(n + 1).fill(sw[4])
+  for (const [k, label] of cases) targets[k] = label
+  // The function around it.
+  const swAt = sw.index + 1
+  const fnAt = c.lastIndexOf('\nstatic ', swAt) + 1
+  const fnOpen = c.indexOf('{\n', fnAt)
+  const fnEnd = closing(c, fnOpen)
+  if (fnAt === 0 || fnOpen < 0 || fnEnd < swAt) return 'dispatch switch outside a function'
+  // The loop head: the last loop label before the switch; between them only plain statements
+  // and `if (…) { … }` blocks (the fuel check, whose body leaves the loop).
+  const head = [...c.slice(fnOpen, swAt).matchAll(/\n *(w2c_L\d+): \n/g)].pop()
+  if (head === undefined) return 'no loop label before the dispatch switch'
+  const loop = head[1]
+  const preStart = fnOpen + head.index + head[0].length
+  const pre = c.slice(preStart, swAt)
+  let copy = ''
+  let orig = ''
+  let exits = 0
+  for (let i = 0; i < pre.length;) {
+    const eol = pre.indexOf('\n', i) + 1
+    const line = pre.slice(i, eol)
+    if (/^ *if \([^{}]*\) \{\n$/.test(line)) {
+      const end = closing(pre, i + line.length - 2)
+      if (end < 0 || pre[end] !== '\n') return 'unexpected loop head'
+      const body = pre.slice(i + line.length, end)
+      if (/^ *\} else/m.test(body) || /\bw2c_[LB]\d+:/.test(body)) return 'unexpected loop head'
+      const label = `${loop}_exit${exits++}`
+      copy += line.replace(/\{\n$/, `goto ${label};\n`)
+      orig += line + `${label}:;\n` + body + '\n'
+      i = end + 1
+      continue
+    }
+    if (!/^ *[^{}:]*;\n$/.test(line) || /\bgoto\b|\breturn\b/.test(line)) return `unexpected statement in the loop head: ${line.trim()}`
+    copy += line
+    orig += line
+    i = eol
+  }
+  const v = sw[2]
+  const jump = `goto *w2c_dispatch[(u32)${v} < ${n}u ? (u32)${v} : ${n}u];`
+  const dispatch = `{\n${copy}${jump}\n}`
+  // The blocks that only go back to the loop head (`wN:; goto loop;`), and the loop itself.
+  let fn = c.slice(fnOpen, fnOpen + head.index + 1) + head[0].slice(1) + orig + `${sw[1]}${jump}\n` + c.slice(sw.index + sw[0].length, fnEnd)
+  const back = new Set([loop])
+  for (const m of fn.matchAll(/\n *(w2c_B\d+):;\n *goto (w2c_L\d+);\n/g)) if (m[2] === loop) back.add(m[1])
+  let jumps = 0
+  fn = fn.replace(/goto (w2c_[LB]\d+);/g, (all, label) => {
+    if (!back.has(label)) return all
+    jumps++
+    return dispatch
+  })
+  const table = `\n  static const void *const w2c_dispatch[${n + 1}] = {${targets.map((t) => `&&${t}`).join(', ')}};\n`
+  fn = fn.replace('{\n', `{${table}`)
+  return { text: c.slice(0, fnOpen) + fn + c.slice(fnEnd), cases: n, jumps }
+}
+
+const LOAD = 'wasm_rt_memcpy(&result, &mem->data[addr], sizeof(t1));'
+const STORE = 'wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));'
+
+/**
+ * Loads and stores address the one linear memory at `base` (a C expression), where the stub's
+ * mmap puts it. The rewritten C or why not: another memory than the kernel's own, or other helpers.
+ */
+export function fixedBase (c, base) {
+  if (c.split(LOAD).length !== 2 || c.split(STORE).length !== 2) return 'unexpected load/store helpers'
+  const memories = new Set([...c.matchAll(/(?:load|store)[0-9a-z_]*\(&instance->(w2c_\w+),/g)].map((m) => m[1]))
+  if (memories.size !== 1) return 'more than one memory'
+  return c.replace(LOAD, LOAD.replace('mem->data', `((u8 *)(${base}))`)).replace(STORE, STORE.replace('mem->data', `((u8 *)(${base}))`))
+}
+
+const [file, ...opts] = process.argv.slice(2)
+if (file !== undefined) {
+  let c = readFileSync(file, 'utf8')
+  if (!opts.includes('--no-thread')) {
+    const r = thread(c)
+    if (typeof r !== 'string') c = r.text
+    else if (r !== 'no dispatch switch') process.stderr.write(`rewrite.mjs: ${file}: dispatch left as it is: ${r}\n`)
+  }
+  const base = opts.find((o) => o.startsWith('--base='))
+  if (base !== undefined) {
+    const r = fixedBase(c, base.slice('--base='.length))
+    if (r.startsWith('unexpected') || r === 'more than one memory') process.stderr.write(`rewrite.mjs: ${file}: memory base left as it is: ${r}\n`)
+    else c = r
+  }
+  writeFileSync(file, c)
+}
