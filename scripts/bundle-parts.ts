@@ -109,7 +109,11 @@ export async function assemble (files: OutputFile[], meta: Metafile, core: strin
   const fn = async (name: string, source: string): Promise<string> => {
     const cjs = (await transform(source.replace(/^#!.*\n/, ''), { format: 'cjs', platform: 'node', target: 'node24', minifyWhitespace: true, minifySyntax: true, charset: 'ascii' })).code
     // Dynamic imports go through the linker (chunks) or the bundle's own import (packages).
-    const body = cjs.replace(/(?<![\w$.])import\(/g, '__wasmosImportMeta.import(').trim()
+    // Other chunks read the exports through the getters of the exports object itself, not through
+    // a copy of it made of more getters (esbuild's __toCommonJS): one call per use of an imported
+    // binding instead of two.
+    const direct = cjs.replace(/module\.exports=__toCommonJS\((\w+)\);/, 'module.exports=__defProp($1,"__esModule",{value:!0});')
+    const body = direct.replace(/(?<![\w$.])import\(/g, '__wasmosImportMeta.import(').trim()
     if (/\bimport\.meta\b/.test(body)) throw new Error(`bundle: import.meta left in ${name}`)
     return `${JSON.stringify(name)}:function(exports,require,module,__wasmosImportMeta){'use strict';${body}\n}`
   }
