@@ -5,7 +5,8 @@
 // a byte or word read at two locals tested by a branch (OP_LDLLJ), two masked rotations of
 // locals or'ed (OP_ROTOR), a local times a constant plus a constant (OP_MULADD) and either stored
 // as a byte with the store (OP_MADST8, OP_SHRST8 for local >>> c), and the sieve's strided store with
-// its loop's step and test (OP_STAJ64); out of bounds the reads and the stores trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
+// its loop's step and test (OP_STAJ64), division and remainder by a constant that cannot trap
+// (OP_DIVLC, OP_DIVSC); out of bounds the reads and the stores trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
 // internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
@@ -139,7 +140,19 @@ const MODULE = String.raw`(module
         br 1
       end
     end
-    local.get 0 i32.load local.get 0 i32.load offset=4 i32.xor local.get 0 i32.load offset=8 i32.add))`
+    local.get 0 i32.load local.get 0 i32.load offset=4 i32.xor local.get 0 i32.load offset=8 i32.add)
+  ;; division and remainder by constants (OP_DIVLC, OP_DIVSC), rem_s by -1 (0 even of INT_MIN)
+  ;; and msgpack's digits, (a + b) / 1000 % 10
+  (func (export "divs") (param i32 i32) (result i32)
+    local.get 0 i32.const 7 i32.div_s
+    local.get 0 i32.const 3 i32.div_u i32.xor
+    local.get 1 i32.const -5 i32.rem_s i32.add
+    local.get 1 i32.const 10 i32.rem_u i32.xor
+    local.get 0 i32.const -1 i32.rem_s i32.add
+    local.get 0 local.get 1 i32.add i32.const 1000 i32.div_s i32.const 10 i32.rem_s i32.add
+    local.get 0 local.get 1 i32.xor i32.const -7 i32.div_u i32.const 3 i32.rem_u i32.add)
+  ;; division by -1 is not fused: INT_MIN / -1 traps
+  (func (export "divm1") (param i32 i32) (result i32) local.get 0 i32.const -1 i32.div_s local.get 1 i32.add))`
 
 const bytes = wat(MODULE)
 
@@ -151,11 +164,12 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'zeros') return [890 + n % 11, n % 25]
   if (name === 'fill') return [1000 + n * 3, 4 + n % 30]
   if (name === 'puts') return [1000 + n * 5, r() | 0]
+  if (name === 'divs' || name === 'divm1') return n % 4 === 0 ? [-0x80000000, r() | 0] : [r() | 0, r() | 0]
   if (name === 'strided') return [2000 + n * 16, n % 13, n % 5, 1 + n % 3]
   return [r() | 0, r() | 0]
 }
 
-const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided']
+const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided', 'divs']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -235,6 +249,14 @@ test('a byte stored out of bounds traps like V8 after the bytes before it, whole
   }
 })
 
+test('INT_MIN / -1 still traps like V8', () => {
+  const i = new Interp()
+  const iid = instantiate(i, bytes)
+  assert.equal(start(i, funcAddr(i, iid, 'divm1'), [0x80000000n, 1n]), ST_TRAP)
+  assert.match(i.trapReason(), /integer overflow/)
+  assert.throws(() => v8Exports(bytes).divm1(-0x80000000, 1))
+})
+
 test('a call with its argument pushed traps at the depth and stack limits, also in slices', () => {
   for (const limits of [{ maxDepth: 50 }, { stackSlots: 300 }, {}]) {
     for (const fuel of [1n << 40n, 1n, 2n, 3n]) {
@@ -278,6 +300,9 @@ test('each fusion saves the instructions it runs', () => {
   // four bytes: the first's shift and store (3-address, its address a local), then three
   // addresses and three shifts with their stores (OP_SHRST8, six unfused), the read and the return
   assert.equal(fuel('puts', [1000n, 0x12345678n]), 10n, 'puts')
+  // divs: nine divisions or remainders by constants (one each; two each unfused), the add and
+  // the xor the stack forms divide, five adds and xors combining them and the last add returned
+  assert.equal(fuel('divs', [100n, 200n]), 17n, 'divs')
   // an iteration of the strided store: the store, step and test (OP_STAJ64; three unfused)
   assert.equal(fuel('strided', [3000n, 20n, 0n, 1n]) - fuel('strided', [3000n, 19n, 0n, 1n]), 1n, 'strided')
 })

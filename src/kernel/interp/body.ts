@@ -117,7 +117,7 @@ export class BodyCompiler extends Compiler {
       const op = <i32>this.byte()
       if (this.lazy(op)) continue
       if (op >= 0x45 && op <= 0xc4) {
-        if (!this.binop3(op) && !this.unop3(op)) {
+        if (!this.divConst(op) && !this.binop3(op) && !this.unop3(op)) {
           this.flush()
           this.numeric(op)
           this.rsp = this.numLocals + this.vals.length

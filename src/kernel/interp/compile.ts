@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -429,6 +429,30 @@ export class Compiler extends Validator {
     }
     this.last2 = -1
     this.keepRsp = true
+    return true
+  }
+
+  // i32 division or remainder by a constant that cannot trap, of a local or of the stack's top:
+  // one OP_DIVLC (pushed) or OP_DIVSC (in place); false when it does not apply.
+  divConst (op: i32): bool {
+    if (op < 0x6d || op > 0x70) return false
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n - c.height < 2 || this.vals[n - 2] != T_I32 || this.vals[n - 1] != T_I32 || this.vk[n - 1] != V_CONST) return false
+    const k = <i32>this.vx[n - 1]
+    if (k == 0 || (k == -1 && op == 0x6d)) return false
+    const dst = this.numLocals + n - 2
+    if (this.vk[n - 2] == V_LOCAL && this.rsp == dst) {
+      this.begin()
+      this.emit(OP_DIVLC + op - 0x6d); this.emit(<i32>this.vx[n - 2]); this.emit(k)
+      this.rsp++
+    } else if (this.vk[n - 2] == V_TEMP && this.rsp == dst + 1) {
+      this.begin()
+      this.emit(OP_DIVSC + op - 0x6d); this.emit(k)
+    } else return false
+    this.pop()
+    this.pop()
+    this.push(T_I32)
     return true
   }
 

@@ -123,6 +123,15 @@ export class Thread extends ThreadState {
           if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 52) << 3))) pc = cb + (<usize>load<i32>(pc, 56) << 2); else pc += 60
           break
         }
+        // division and remainder by a constant that cannot trap (see opcodes.ts)
+        case 0x2af /* OP_DIVLC */: store<i32>(sp, load<i32>(fp + (<usize>load<i32>(pc) << 3)) / load<i32>(pc, 4)); sp += 8; pc += 8; break
+        case 0x2b0 /* OP_DIVLC + 1 */: store<u32>(sp, load<u32>(fp + (<usize>load<i32>(pc) << 3)) / load<u32>(pc, 4)); sp += 8; pc += 8; break
+        case 0x2b1 /* OP_DIVLC + 2 */: store<i32>(sp, load<i32>(fp + (<usize>load<i32>(pc) << 3)) % load<i32>(pc, 4)); sp += 8; pc += 8; break
+        case 0x2b2 /* OP_DIVLC + 3 */: store<u32>(sp, load<u32>(fp + (<usize>load<i32>(pc) << 3)) % load<u32>(pc, 4)); sp += 8; pc += 8; break
+        case 0x2b3 /* OP_DIVSC */: store<i32>(sp - 8, load<i32>(sp - 8) / load<i32>(pc)); pc += 4; break
+        case 0x2b4 /* OP_DIVSC + 1 */: store<u32>(sp - 8, load<u32>(sp - 8) / load<u32>(pc)); pc += 4; break
+        case 0x2b5 /* OP_DIVSC + 2 */: store<i32>(sp - 8, load<i32>(sp - 8) % load<i32>(pc)); pc += 4; break
+        case 0x2b6 /* OP_DIVSC + 3 */: store<u32>(sp - 8, load<u32>(sp - 8) % load<u32>(pc)); pc += 4; break
         case 0x2a4 /* OP_RETL_LTC */: {
           // if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
           if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }

@@ -203,7 +203,11 @@ export const OP_MADST8: i32 = 0x2ac
 // store is in bounds (and the OP_AJ64 still follows, checked at run time); else the OP_STLLC
 // runs on its own and traps                       : a b c offset, then the OP_STLLC and the OP_AJ64
 export const OP_STAJ64: i32 = 0x2ad
-export const OP_MAX: i32 = 0x2af
+// i32.div_s, div_u, rem_s, rem_u (+0..3) by a constant that cannot trap (not 0, and not -1 for
+// div_s): of a local, pushed (OP_DIVLC: a c), or of the stack's top in place (OP_DIVSC: c)
+export const OP_DIVLC: i32 = 0x2af
+export const OP_DIVSC: i32 = 0x2b3
+export const OP_MAX: i32 = 0x2b7
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
