@@ -16,7 +16,7 @@ import { Message } from './message.ts'
 import { Notification } from './notification.ts'
 import {
   GRANT_ALLOWED, GRANT_ASKED, GRANT_DENIED, GRANT_DENIED_REPORTED, GRANT_UNKNOWN, ITEM_OVERHEAD,
-  Process
+  NO_IDS, Process
 } from './process.ts'
 
 // Every queue and every held byte is charged to a process and bounded (count and bytes, per
@@ -52,8 +52,6 @@ class HeldRegistration {
   digest: Uint8Array | null = null
   token: f64 = 0
 }
-
-const NO_IDS: Array<f64> = new Array<f64>()
 
 export class Kernel {
   config: KernelConfig
@@ -155,7 +153,7 @@ export class Kernel {
   decide (pid: f64, iface: string, grant: i32, allowed: bool): void {
     if (!this.processes.has(pid)) return
     const p = this.processes.get(pid)!
-    this.grantMap(p, grant).set(iface, allowed ? GRANT_ALLOWED : GRANT_DENIED)
+    p.ownGrants(grant == GRANT_SEND).set(iface, allowed ? GRANT_ALLOWED : GRANT_DENIED)
     if (grant == GRANT_SEND) {
       const keep = new Array<Message>()
       const release = new Array<Message>()
@@ -236,7 +234,7 @@ export class Kernel {
     r.token = token
     this.heldRegistrations.push(r)
     if (state == GRANT_UNKNOWN) {
-      p.handleGrants.set(iface, GRANT_ASKED)
+      p.ownGrants(false).set(iface, GRANT_ASKED)
       this.ask(pid, iface, digest, GRANT_HANDLE)
     }
     return PENDING
@@ -309,7 +307,7 @@ export class Kernel {
         p.sent += 1
         if (expects) p.outstanding += 1
         if (state == GRANT_UNKNOWN) {
-          p.sendGrants.set(iface, GRANT_ASKED)
+          p.ownGrants(true).set(iface, GRANT_ASKED)
           this.ask(pid, iface, digest, GRANT_SEND)
         }
         return OK
@@ -408,7 +406,7 @@ export class Kernel {
   private reportDenied (p: Process, iface: string, grant: i32): void {
     const m = this.grantMap(p, grant)
     if (m.has(iface) && m.get(iface)! == GRANT_DENIED_REPORTED) return
-    m.set(iface, GRANT_DENIED_REPORTED)
+    p.ownGrants(grant == GRANT_SEND).set(iface, GRANT_DENIED_REPORTED)
     const a = new Action()
     a.kind = ACTION_DENIED
     a.pid = p.pid
@@ -447,8 +445,7 @@ export class Kernel {
       return this.handlers.get(iface)! == p.pid ? OK : ALREADY_HANDLED
     }
     this.handlers.set(iface, p.pid)
-    p.handles.push(iface)
-    if (digest != null) p.digests.set(iface, digest)
+    p.addHandled(iface, digest)
     this.flushWaiting(iface)
     return OK
   }
@@ -489,8 +486,7 @@ export class Kernel {
       list.push(m)
       this.charge(m)
       if (m.emitter != KERNEL_PID) {
-        const e = this.processes.get(m.emitter)!
-        if (e.waitingOn.indexOf(m.iface) < 0) e.waitingOn.push(m.iface)
+        this.processes.get(m.emitter)!.addWaitingOn(m.iface)
       }
       return OK
     }

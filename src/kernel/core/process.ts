@@ -23,34 +23,45 @@ export function notificationCost (n: Notification): f64 {
   return ((n.size() + ITEM_OVERHEAD) as f64)
 }
 
+// Most processes never handle, message or get a grant decided (10 000 idle ones in
+// bench/scale.ts): their collections start as these shared empty ones, read like any other and
+// replaced by a process's own before the first write (`own*` below, the only ways to write them).
+// Nothing may ever add to these.
+export const NO_IDS: Array<f64> = new Array<f64>()
+const NO_NOTIFICATIONS: Array<Notification> = new Array<Notification>()
+const NO_STRINGS: Array<string> = new Array<string>()
+const NO_DIGESTS: Map<string, Uint8Array> = new Map<string, Uint8Array>()
+const NO_PIDS: Map<f64, bool> = new Map<f64, bool>()
+const NO_GRANTS: Map<string, i32> = new Map<string, i32>()
+
 export class Process {
   pid: f64
   parent: f64
   /** Notifications; those before `head` are already taken. */
-  queue: Array<Notification> = new Array<Notification>()
+  queue: Array<Notification> = NO_NOTIFICATIONS
   head: i32 = 0
   /** Interface messages in the queue (the bounded part of the queue). */
   pendingMessages: i32 = 0
   blocked: bool = false
   /** While blocked: the answer ids it waits for; empty means anything. */
-  waitIds: Array<f64> = new Array<f64>()
+  waitIds: Array<f64> = NO_IDS
   /** Keys of the interfaces it handles. */
-  handles: Array<string> = new Array<string>()
+  handles: Array<string> = NO_STRINGS
   /** Digests of the interfaces it handles, by key. */
-  digests: Map<string, Uint8Array> = new Map<string, Uint8Array>()
+  digests: Map<string, Uint8Array> = NO_DIGESTS
   /**
    * Messages delivered to it that expect an answer from it. `receivedIds` keeps them in order for
    * iteration (maps iterate differently in asc and JS); answered ids are dropped from it lazily.
    */
-  received: Map<f64, bool> = new Map<f64, bool>()
-  receivedIds: Array<f64> = new Array<f64>()
+  received: Map<f64, bool> = NO_PIDS
+  receivedIds: Array<f64> = NO_IDS
   /** Pids of the handlers it has sent a message to (notified when it ends). */
-  messaged: Map<f64, bool> = new Map<f64, bool>()
-  messagedList: Array<f64> = new Array<f64>()
+  messaged: Map<f64, bool> = NO_PIDS
+  messagedList: Array<f64> = NO_IDS
   /** Interfaces on which it has messages waiting for a handler. */
-  waitingOn: Array<string> = new Array<string>()
-  sendGrants: Map<string, i32> = new Map<string, i32>()
-  handleGrants: Map<string, i32> = new Map<string, i32>()
+  waitingOn: Array<string> = NO_STRINGS
+  sendGrants: Map<string, i32> = NO_GRANTS
+  handleGrants: Map<string, i32> = NO_GRANTS
   sent: f64 = 0
   receivedCount: f64 = 0
   /** Bytes of the notifications in its queue (notificationCost). */
@@ -68,7 +79,37 @@ export class Process {
     this.parent = parent
   }
 
+  /** Its grant decisions of one kind (GRANT_SEND or GRANT_HANDLE, codes.ts), to write to. */
+  ownGrants (send: bool): Map<string, i32> {
+    if (send) {
+      if (this.sendGrants == NO_GRANTS) this.sendGrants = new Map<string, i32>()
+      return this.sendGrants
+    }
+    if (this.handleGrants == NO_GRANTS) this.handleGrants = new Map<string, i32>()
+    return this.handleGrants
+  }
+
+  /** Notes an interface it now handles. */
+  addHandled (iface: string, digest: Uint8Array | null): void {
+    if (this.handles == NO_STRINGS) this.handles = new Array<string>()
+    this.handles.push(iface)
+    if (digest == null) return
+    if (this.digests == NO_DIGESTS) this.digests = new Map<string, Uint8Array>()
+    this.digests.set(iface, digest)
+  }
+
+  /** Notes an interface on which it has a message waiting for a handler. */
+  addWaitingOn (iface: string): void {
+    if (this.waitingOn.indexOf(iface) >= 0) return
+    if (this.waitingOn == NO_STRINGS) this.waitingOn = new Array<string>()
+    this.waitingOn.push(iface)
+  }
+
   noteReceived (id: f64): void {
+    if (this.received == NO_PIDS) {
+      this.received = new Map<f64, bool>()
+      this.receivedIds = new Array<f64>()
+    }
     this.received.set(id, true)
     this.receivedIds.push(id)
     if (this.receivedIds.length > 64 && this.receivedIds.length > 2 * this.received.size) {
@@ -82,6 +123,10 @@ export class Process {
 
   noteMessaged (pid: f64): void {
     if (this.messaged.has(pid)) return
+    if (this.messaged == NO_PIDS) {
+      this.messaged = new Map<f64, bool>()
+      this.messagedList = new Array<f64>()
+    }
     this.messaged.set(pid, true)
     this.messagedList.push(pid)
   }
@@ -99,7 +144,7 @@ export class Process {
         keep.push(n)
       }
     }
-    this.queue = keep
+    this.queue = keep.length == 0 ? NO_NOTIFICATIONS : keep
     this.head = 0
     this.queuedBytes -= removed
     return removed
@@ -111,6 +156,7 @@ export class Process {
 
   push (n: Notification): void {
     n.cost = notificationCost(n)
+    if (this.queue == NO_NOTIFICATIONS) this.queue = new Array<Notification>()
     this.queue.push(n)
     this.queuedBytes += n.cost
   }
@@ -141,7 +187,7 @@ export class Process {
         this.queue = q.slice(this.head)
         this.head = 0
       } else if (this.head == q.length) {
-        this.queue = new Array<Notification>()
+        this.queue = NO_NOTIFICATIONS
         this.head = 0
       }
     } else {
