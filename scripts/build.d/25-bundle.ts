@@ -28,10 +28,10 @@ const requireHere = createRequire(import.meta.url)
  * bundle starts. An ESM `import … from 'node:http'` loads the module at link time and builds its
  * ESM facade, which reads every export: for node:http that starts undici (and with it tls, http2,
  * zlib, worker_threads), node:crypto loads all of its parts; most commands use none of it. Each
- * built-in becomes a small CommonJS module whose exports are getters over `require` (the names
- * are taken from this Node at build time; they are on the prototype of the exports, which esbuild's
- * interop keeps rather than copies). A module that is itself a function (events, stream) is
- * required as it is, since code extends it; assert, only ever called, gets a calling stand-in.
+ * built-in becomes a small CommonJS module whose exports read the real module (`require`) on
+ * first use. A module that is itself a function (events, stream) is required as it is, since code
+ * extends it; assert, only ever called, gets a calling stand-in (with a getter per export, the
+ * names taken from this Node at build time).
  */
 const lazyBuiltins: Plugin = {
   name: 'lazy-builtins',
@@ -49,9 +49,13 @@ const lazyBuiltins: Plugin = {
       const keys = JSON.stringify(Object.keys(mod))
       const load = `let m\nconst load = () => m ?? (m = require(${name}))\n`
       const getters = (target: string): string => `for (const k of ${keys}) Object.defineProperty(${target}, k, { get: () => load()[k], enumerable: true })\n`
-      // The getters sit on the prototype of the exports: esbuild's interop (__toESM) copies a
-      // module's own properties for every module importing it, but keeps its prototype.
-      if (typeof mod !== 'function') return { loader: 'js', contents: `${load}const proto = {}\n${getters('proto')}module.exports = Object.create(proto)\n` }
+      // The exports are an object whose prototype is a proxy that reads the module: esbuild's
+      // interop (__toESM) copies a module's own properties for every module importing it, but
+      // keeps its prototype. A proxy, not a getter per export: no list of names to carry in the
+      // bundle (and its code cache) and no property to define at every start.
+      if (typeof mod !== 'function') {
+        return { loader: 'js', contents: `${load}module.exports = Object.create(new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() }))\n` }
+      }
       if (args.path === 'node:assert' || args.path === 'node:assert/strict') {
         return { loader: 'js', contents: load + 'module.exports = function assert (...a) { return load()(...a) }\n' + getters('module.exports') }
       }
