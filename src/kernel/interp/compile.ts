@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC, OP_MULADD3,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -531,7 +531,7 @@ export class Compiler extends Validator {
         this.emit(FUSE64_LXS + k); this.emit(this.slotOf(a)); this.emit(xs)
       } else if (!is64 && k == 15 && (this.sigma3(this.slotOf(a), this.slotOf(b), dst) || this.chx3(this.slotOf(a), this.slotOf(b), dst))) {
         // (emitted all but dst)
-      } else if (!is64 && k == 10 && this.add3(this.slotOf(a), this.slotOf(b), dst)) {
+      } else if (!is64 && k == 10 && (this.add3(this.slotOf(a), this.slotOf(b), dst) || this.mulAdd3(this.slotOf(a), this.slotOf(b), dst))) {
         // (emitted all but dst)
 
       } else {
@@ -568,6 +568,27 @@ export class Compiler extends Validator {
     // right after a 3-address ch: both run by the first (OP_CHX3_ADD3)
     const r = this.last3
     if (r >= 0 && r >= this.barrier && r + 7 == l && code[r] == OP_CHX3) code[r] = OP_CHX3_ADD3
+    this.last = l
+    this.last2 = -1
+    return true
+  }
+
+  // A 3-address i32.add of slots sa and sb into dst right after `s = a * c` (begin() just ran),
+  // one of sa, sb being s, which is dead after it (dst or the slot just above): one OP_MULADD3
+  // (the caller emits dst). The other operand is not s, so the product's write changed nothing
+  // the add reads.
+  mulAdd3 (sa: i32, sb: i32, dst: i32): bool {
+    const code = this.code
+    const l = this.last2
+    if (l < 0 || l < this.barrier || code.length != l + 4 || code[l] != FUSE_LCS + 12) return false
+    const s = code[l + 3]
+    if (s != dst && !(s == dst + 1 && s >= this.numLocals)) return false
+    let c = -1
+    if (sa == s && sb != s) c = sb
+    else if (sb == s && sa != s) c = sa
+    if (c < 0) return false
+    code[l] = OP_MULADD3
+    code[l + 3] = c
     this.last = l
     this.last2 = -1
     return true

@@ -207,7 +207,10 @@ export const OP_STAJ64: i32 = 0x2ad
 // div_s): of a local, pushed (OP_DIVLC: a c), or of the stack's top in place (OP_DIVSC: c)
 export const OP_DIVLC: i32 = 0x2af
 export const OP_DIVSC: i32 = 0x2b3
-export const OP_MAX: i32 = 0x2b7
+// y = slot a * c + slot b (i32; a multiply by a constant whose product the add after it
+// consumes: msgpack's sum = sum * 31 + byte)                               : a c b y
+export const OP_MULADD3: i32 = 0x2b7
+export const OP_MAX: i32 = 0x2b8
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
