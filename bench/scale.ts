@@ -1,8 +1,9 @@
 // Benchmark of how the Node host scales with the number of processes: 10, 100, 1 000 and 10 000
 // idle processes (programs/idle: registers nothing, waits forever) started from one compiled
 // module, then the pingpong call round trip measured while they all exist, next to the round trip
-// with only the two ping-pong processes (measured in the same bench). Per level: time per spawn,
-// resident memory per idle process (RSS growth / n, after a full GC) and the round trip.
+// with only the two ping-pong processes (measured in the same bench). Per level: time per spawn
+// (wall, CPU of all threads, and the main thread's GC pauses among it), resident memory per idle
+// process (RSS growth / n, after a full GC) and the round trip.
 // Each level runs in a process of its own (`--level n`), so memory freed by one does not flatter
 // the next. The run is a real `wasmos run` (the CLI's own options, features and limits); the idle
 // processes are spawned by the host once the pingpong handler is up, before the client starts.
@@ -11,6 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -41,6 +43,9 @@ interface Level {
   spawnUs: number
   /** CPU time per spawn, all threads of this process (GC helpers too): steadier on a busy machine. */
   spawnCpuUs: number
+  /** Main-thread GC pauses while spawning, per spawn, and the full (mark-compact) collections among them. */
+  spawnGcUs: number
+  fullGcs: number
   /** A bare WebAssembly.Instance of the same module (measured at level 0 only). */
   bareInstanceUs: number
   rssKiBPerProcess: number
@@ -86,25 +91,35 @@ async function level (n: number): Promise<Level> {
         const idle = await source.load(build('idle'), lo)
         if (idle === null) throw new BenchError('not-built', 'programs/build/idle.wasm did not load')
         if (n === 0) {
-          measured = { processes: 0, spawnUs: 0, spawnCpuUs: 0, bareInstanceUs: rawInstanceUs(idle.module), rssKiBPerProcess: 0, alive: 0 }
+          measured = { processes: 0, spawnUs: 0, spawnCpuUs: 0, spawnGcUs: 0, fullGcs: 0, bareInstanceUs: rawInstanceUs(idle.module), rssKiBPerProcess: 0, alive: 0 }
           return await source.load(name, lo)
         }
         // One spawn first, so that the compiled module and the host's paths are warm.
         await host.spawn(idle, [])
         gc()
         const rss0 = process.memoryUsage().rss
+        const pauses: PerformanceEntry[] = []
+        const gcs = new PerformanceObserver((list) => { pauses.push(...list.getEntries()) })
+        gcs.observe({ entryTypes: ['gc'] })
         const t0 = performance.now()
         const cpu0 = process.cpuUsage()
         for (let i = 1; i < n; i++) await host.spawn(idle, [])
         const cpu = process.cpuUsage(cpu0)
-        const spawnUs = (performance.now() - t0) * 1000 / Math.max(1, n - 1)
+        const t1 = performance.now()
+        const spawnUs = (t1 - t0) * 1000 / Math.max(1, n - 1)
         const spawnCpuUs = (cpu.user + cpu.system) / Math.max(1, n - 1)
         await nextTurn()
+        // GC entries reach the observer a little later.
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        gcs.disconnect()
+        const during = pauses.filter((e) => e.startTime >= t0 && e.startTime < t1)
+        const spawnGcUs = during.reduce((sum, e) => sum + e.duration, 0) * 1000 / Math.max(1, n - 1)
+        const fullGcs = during.filter((e) => (e.detail as { kind?: number } | null)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length
         gc()
         const rss1 = process.memoryUsage().rss
         let alive = 0
         for (const p of host.procs.values()) if (p.program === idle && !p.ended) alive++
-        measured = { processes: n, spawnUs, spawnCpuUs, bareInstanceUs: 0, rssKiBPerProcess: (rss1 - rss0) / 1024 / Math.max(1, n - 1), alive }
+        measured = { processes: n, spawnUs, spawnCpuUs, spawnGcUs, fullGcs, bareInstanceUs: 0, rssKiBPerProcess: (rss1 - rss0) / 1024 / Math.max(1, n - 1), alive }
         return await source.load(name, lo)
       }
     })
@@ -155,6 +170,8 @@ const rows = levels.map((l) => ({
   alive: l.alive,
   spawnUs: round(l.spawnUs),
   spawnCpuUs: round(l.spawnCpuUs),
+  spawnGcUs: round(l.spawnGcUs),
+  fullGcs: l.fullGcs,
   rssKiBPerProcess: round(l.rssKiBPerProcess),
   rttUs: round(l.rttUs),
   rttP99Us: round(l.rttP99Us),
@@ -165,7 +182,7 @@ report(flags, { bench: 'scale', setup: { levels: LEVELS, batches: BATCHES, batch
   `processes on Node ${process.versions.node}${flags.quick ? ' (quick)' : ''}: idle processes, then the pingpong round trip beside them`,
   `  round trip with only the client and server: median ${base.rttUs.toFixed(2)} µs, p99 ${base.rttP99Us.toFixed(2)} µs`,
   `  a bare WebAssembly.Instance of the idle module (no host): ${base.bareInstanceUs.toFixed(1)} µs`,
-  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
-    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
+  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'GC µs each', 'full GCs', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
+    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.spawnGcUs), String(r.fullGcs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
     .split('\n').map((l) => `  ${l}`).join('\n')
 ].join('\n'))

@@ -100,6 +100,9 @@ const SYSCALL_WORK = 64
  */
 const ENDED = new ProcessKilled(KILLED_STATUS, 'the process ended')
 
+/** What most spawns hand: a default parameter would make an array at every call. */
+const NO_HANDLES: readonly string[] = []
+
 /** Message ids stay below 2^53 (DESIGN.md): larger ones name no message. */
 const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)
 
@@ -187,7 +190,7 @@ export class NodeHost implements HostServices {
    * Starts a program as a new process. `handles`: interfaces the user chose it to handle (it
    * still registers them itself). Returns once it is instantiated and its `_start` is running.
    */
-  async spawn (program: Program, args: string[], parent = 0, handles: string[] = [], main = false): Promise<Proc> {
+  async spawn (program: Program, args: string[], parent = 0, handles: readonly string[] = NO_HANDLES, main = false): Promise<Proc> {
     if (this.procs.size >= this.#maxProcesses) {
       throw new WasmosError('ERR_TOO_MANY_PROCESSES', `${sanitize(program.name)} cannot start: ${this.#maxProcesses} processes are running (--max-processes)`)
     }
