@@ -6,7 +6,8 @@
 // locals or'ed (OP_ROTOR), a local times a constant plus a constant (OP_MULADD) and either stored
 // as a byte with the store (OP_MADST8, OP_SHRST8 for local >>> c), and the sieve's strided store with
 // its loop's step and test (OP_STAJ64), division and remainder by a constant that cannot trap
-// (OP_DIVLC, OP_DIVSC), a multiply by a constant and the add consuming it (OP_MULADD3); out of bounds the reads and the stores trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
+// (OP_DIVLC, OP_DIVSC), a multiply by a constant and the add consuming it (OP_MULADD3), a shift left or'ed into the value below
+// (OP_SHLOR); out of bounds the reads and the stores trap like V8, a call at a limit traps with the argument pushed, and each fusion saves the
 // internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
@@ -167,6 +168,12 @@ const MODULE = String.raw`(module
     local.get 0 i32.const -3 i32.mul local.get 4 i32.add local.set 4
     local.get 4 i32.const 7 i32.mul local.get 1 i32.add local.set 4
     local.get 4 local.get 2 i32.xor)
+  ;; a big-endian word read byte by byte: (b0 << 24) | (b1 << 16) | (b2 << 8) | b3 (OP_SHLOR)
+  (func (export "be32") (param i32 i32) (result i32)
+    local.get 0 i32.load8_u i32.const 24 i32.shl
+    local.get 0 i32.load8_u offset=1 i32.const 16 i32.shl i32.or
+    local.get 0 i32.load8_u offset=2 i32.const 8 i32.shl i32.or
+    local.get 0 i32.load8_u offset=3 i32.or)
   ;; division by -1 is not fused: INT_MIN / -1 traps
   (func (export "divm1") (param i32 i32) (result i32) local.get 0 i32.const -1 i32.div_s local.get 1 i32.add))`
 
@@ -182,11 +189,12 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'puts') return [1000 + n * 5, r() | 0]
   if (name === 'divs' || name === 'divm1') return n % 4 === 0 ? [-0x80000000, r() | 0] : [r() | 0, r() | 0]
   if (name === 'hash') return [880 + n % 40, n % 23]
+  if (name === 'be32') return [890 + n % 20, 0]
   if (name === 'strided') return [2000 + n * 16, n % 13, n % 5, 1 + n % 3]
   return [r() | 0, r() | 0]
 }
 
-const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided', 'divs', 'hash']
+const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided', 'divs', 'hash', 'be32']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
   const r = rand(4242)
@@ -320,6 +328,8 @@ test('each fusion saves the instructions it runs', () => {
   // divs: nine divisions or remainders by constants (one each; two each unfused), the add and
   // the xor the stack forms divide, five adds and xors combining them and the last add returned
   assert.equal(fuel('divs', [100n, 200n]), 17n, 'divs')
+  // be32: four byte reads, the first shift, two shifts or'ed (OP_SHLOR), the last or, the return
+  assert.equal(fuel('be32', [900n, 0n]), 9n, 'be32')
   // an iteration of the strided store: the store, step and test (OP_STAJ64; three unfused)
   assert.equal(fuel('strided', [3000n, 20n, 0n, 1n]) - fuel('strided', [3000n, 19n, 0n, 1n]), 1n, 'strided')
 })

@@ -5,7 +5,7 @@ import {
   FUSE64_JLL_F, FUSE64_JLL_T, FUSE64_JLX_F, FUSE64_JLX_T, FUSE64_LL, FUSE64_LLS, FUSE64_LXS, FUSE64_SL,
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
-  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC, OP_MULADD3,
+  OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_ROTOR, OP_MULADD, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC, OP_MULADD3, OP_SHLOR,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, Validator, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -71,6 +71,20 @@ export class Compiler extends Validator {
     code[p] = OP_MULADD
     code.push(c)
     this.last = p
+    this.last2 = -1
+    this.forgetOlder()
+    this.nfz = 0
+    return true
+  }
+
+  // `i32.or` of the stack's top two just after the top was shifted left by a constant (begin()
+  // just ran): one OP_SHLOR.
+  fuseShlOr (): bool {
+    const code = this.code
+    const l = this.last2
+    if (l < 0 || l < this.barrier || l + 2 != code.length || this.last != code.length || code[l] != FUSE_SC + 16) return false
+    code[l] = OP_SHLOR
+    this.last = l
     this.last2 = -1
     this.forgetOlder()
     this.nfz = 0
@@ -496,7 +510,7 @@ export class Compiler extends Validator {
     if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2 && op == 0x73 && (this.sigma() || this.andXor())) {
       this.rsp--
     } else if (ka == V_TEMP && kb == V_TEMP && this.rsp == dst + 2) {
-      if (!(op == 0x6a && this.addIndexed()) && !(op == 0x72 && this.fuseRotOr())) {
+      if (!(op == 0x6a && this.addIndexed()) && !(op == 0x72 && (this.fuseRotOr() || this.fuseShlOr()))) {
         this.emit(op)
         // a stack add right after a sigma added in place: both run by the first (OP_SIGMAS_ADD2)
         const q = this.last2

@@ -133,6 +133,7 @@ export class Thread extends ThreadState {
         case 0x2b5 /* OP_DIVSC + 2 */: store<i32>(sp - 8, load<i32>(sp - 8) % load<i32>(pc)); pc += 4; break
         case 0x2b6 /* OP_DIVSC + 3 */: store<u32>(sp - 8, load<u32>(sp - 8) % load<u32>(pc)); pc += 4; break
         case 0x2b7 /* OP_MULADD3 */: store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))); pc += 16; break
+        case 0x2b8 /* OP_SHLOR */: sp -= 8; store<i32>(sp - 8, load<i32>(sp - 8) | (load<i32>(sp) << load<i32>(pc))); pc += 4; break
         case 0x2a4 /* OP_RETL_LTC */: {
           // if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
           if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }

@@ -210,7 +210,10 @@ export const OP_DIVSC: i32 = 0x2b3
 // y = slot a * c + slot b (i32; a multiply by a constant whose product the add after it
 // consumes: msgpack's sum = sum * 31 + byte)                               : a c b y
 export const OP_MULADD3: i32 = 0x2b7
-export const OP_MAX: i32 = 0x2b8
+// the stack's top shifted left by c and or'ed into the value below it, popped (FUSE_SC + 16
+// then i32.or: msgpack's (get() << 24) | (get() << 16) | ...)             : c
+export const OP_SHLOR: i32 = 0x2b8
+export const OP_MAX: i32 = 0x2b9
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
