@@ -70,11 +70,11 @@ export interface RunOptions extends GrantFlags {
   mainSource?: (host: NodeHost) => ProgramSource | null
 }
 
-/** Every interface defined in interfaces/, by key. */
+/** Every interface defined in interfaces/, by key (a summary is worked out when it is shown). */
 export function knownInterfaces (): Map<string, KnownInterface> {
   const known = new Map<string, KnownInterface>()
   for (const iface of INTERFACES.values()) {
-    known.set(iface.key, { key: iface.key, name: iface.name, cid: iface.cid, summary: summaryOf(iface.def) })
+    known.set(iface.key, { key: iface.key, name: iface.name, cid: iface.cid, get summary () { return summaryOf(iface.def) } })
   }
   return known
 }
