@@ -27,15 +27,13 @@ export class Thread extends ThreadState {
     let f = changetype<usize>(this.func)
     let inst = changetype<usize>(changetype<FuncInst>(f).inst)
     let mem = changetype<usize>(changetype<Instance>(inst).mem)
-    // the instance's globals (fixed after instantiation): Global pointers, 4 bytes each
+    // the instance's globals and functions (fixed after instantiation): Global and FuncInst pointers
     let gb = changetype<Instance>(inst).globals.dataStart
-    // and its functions (FuncInst pointers, fixed after instantiation too)
     let fb = changetype<Instance>(inst).funcs.dataStart
     let mb: usize = mem == 0 ? 0 : changetype<Memory>(mem).base
     let ms: u64 = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
     let cb = changetype<usize>(changetype<FuncInst>(f).func!.code)
-    // the next free frame record, written back at every exit but a trap (after which the
-    // thread is only reset)
+    // the next free frame record, written back at every exit but a trap (then only reset)
     let frp = this.frp
     let left = fuel
     while (true) {
@@ -87,41 +85,23 @@ export class Thread extends ThreadState {
           pc = cb + (<usize>load<i32>(e) << 2)
           break
         }
-        // OP_LDLLJ: the read and the jump after it when in bounds (the target at pc + 32), else
-        // the OP_LDLL after it runs and traps
+        // OP_LDLLJ: the read and the jump after it when in bounds (target at pc + 32), else the OP_LDLL runs and traps
         case 0x2a5 /* OP_LDLLJ */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 4 > ms) { pc += 12; break }; if (load<i32>(mb + <usize>a) != 0) pc = cb + (<usize>load<i32>(pc, 32) << 2); else pc += 36; break }
         case 0x2a6 /* OP_LDLLJ + 1 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 1 > ms) { pc += 12; break }; if (load<u8>(mb + <usize>a) != 0) pc = cb + (<usize>load<i32>(pc, 32) << 2); else pc += 36; break }
         case 0x2a7 /* OP_LDLLJ + 2 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 4 > ms) { pc += 12; break }; if (load<i32>(mb + <usize>a) == 0) pc = cb + (<usize>load<i32>(pc, 32) << 2); else pc += 36; break }
         case 0x2a8 /* OP_LDLLJ + 3 */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 8); if (a + 1 > ms) { pc += 12; break }; if (load<u8>(mb + <usize>a) == 0) pc = cb + (<usize>load<i32>(pc, 32) << 2); else pc += 36; break }
         case 0x2a9 /* OP_ROTOR */: { store<i32>(sp, rotl<i32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) & load<i32>(pc, 4), load<i32>(pc, 8)) | rotl<i32>(load<i32>(fp + (<usize>load<i32>(pc, 12) << 3)) & load<i32>(pc, 16), load<i32>(pc, 20))); sp += 8; pc += 24; break }
         case 0x2aa /* OP_MULADD */: { store<i32>(sp, load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(pc, 8)); sp += 8; pc += 12; break }
-        case 0x2ab /* OP_SHRST8 */: {
-          const v = load<i32>(fp + (<usize>load<i32>(pc) << 3)) >>> load<i32>(pc, 4)
-          const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 12)
-          if (load<i32>(pc, 8) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 8; break }
-          store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 16; break
-        }
-        case 0x2ac /* OP_MADST8 */: {
-          const v = load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(pc, 8)
-          const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 16)
-          if (load<i32>(pc, 12) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 12; break }
-          store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 20; break
-        }
+        // OP_SHRST8, OP_MADST8: the value, and the i32.store8 after it when in bounds, else the value pushed
+        case 0x2ab /* OP_SHRST8 */: { const v = load<i32>(fp + (<usize>load<i32>(pc) << 3)) >>> load<i32>(pc, 4); const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 12); if (load<i32>(pc, 8) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 8; break }; store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 16; break }
+        case 0x2ac /* OP_MADST8 */: { const v = load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(pc, 8); const a = <u64>load<u32>(sp - 8) + <u64>load<u32>(pc, 16); if (load<i32>(pc, 12) != 0x3a || a + 1 > ms) { store<i32>(sp, v); sp += 8; pc += 12; break }; store<u8>(mb + <usize>a, <u8>v); sp -= 8; pc += 20; break }
         // OP_STAJ64: the OP_STLLC after it at pc + 16, the OP_AJ64 after that at pc + 36
         case 0x2ad /* OP_STAJ64 */: case 0x2ae /* OP_STAJ64 + 1 */: {
           const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 4) << 3))) + <u64>load<u32>(pc, 12)
-          if (op == 0x2ad) {
-            if (a + 4 > ms) { pc += 16; break }
-            store<i32>(mb + <usize>a, load<i32>(pc, 8))
-          } else {
-            if (a + 1 > ms) { pc += 16; break }
-            store<u8>(mb + <usize>a, <u8>load<i32>(pc, 8))
-          }
+          if (op == 0x2ad) { if (a + 4 > ms) { pc += 16; break }; store<i32>(mb + <usize>a, load<i32>(pc, 8)) } else { if (a + 1 > ms) { pc += 16; break }; store<u8>(mb + <usize>a, <u8>load<i32>(pc, 8)) }
           if (load<i32>(pc, 36) != 0x28d) { pc += 36; break }
-          const x = load<i64>(fp + (<usize>load<i32>(pc, 40) << 3)) + <i64>load<i32>(fp + (<usize>load<i32>(pc, 44) << 3))
-          store<i64>(fp + (<usize>load<i32>(pc, 48) << 3), x)
-          if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 52) << 3))) pc = cb + (<usize>load<i32>(pc, 56) << 2); else pc += 60
-          break
+          const x = load<i64>(fp + (<usize>load<i32>(pc, 40) << 3)) + <i64>load<i32>(fp + (<usize>load<i32>(pc, 44) << 3)); store<i64>(fp + (<usize>load<i32>(pc, 48) << 3), x)
+          if (x < <i64>load<i32>(fp + (<usize>load<i32>(pc, 52) << 3))) pc = cb + (<usize>load<i32>(pc, 56) << 2); else pc += 60; break
         }
         // division and remainder by a constant that cannot trap (see opcodes.ts)
         case 0x2af /* OP_DIVLC */: store<i32>(sp, load<i32>(fp + (<usize>load<i32>(pc) << 3)) / load<i32>(pc, 4)); sp += 8; pc += 8; break
@@ -134,33 +114,22 @@ export class Thread extends ThreadState {
         case 0x2b6 /* OP_DIVSC + 3 */: store<u32>(sp - 8, load<u32>(sp - 8) % load<u32>(pc)); pc += 4; break
         case 0x2b7 /* OP_MULADD3 */: store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))); pc += 16; break
         case 0x2b8 /* OP_SHLOR */: sp -= 8; store<i32>(sp - 8, load<i32>(sp - 8) | (load<i32>(sp) << load<i32>(pc))); pc += 4; break
-        case 0x2a4 /* OP_RETL_LTC */: {
-          // if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
-          if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }
-          pc += 16
-        } // fallthrough
+        // OP_RETL_LTC: if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
+        case 0x2a4 /* OP_RETL_LTC */: { if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }; pc += 16 } // fallthrough
         case 0x0f: case 0x280 /* OP_RETL */: case 0x293 /* OP_RET_ADD */: {
-          // return (: number of results): results to the frame base, then pop the frame;
-          // OP_RETL (: slot) returns the one result in that slot, OP_RET_ADD the sum of the
-          // stack's top two
-          if (op == 0x293) {
-            store<u64>(fp, <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8)))
-            sp = fp + 8
-          } else if (op == 0x0f) {
+          // return (: number of results): results to the frame base, then pop the frame; OP_RETL
+          // (: slot) returns the one result in that slot, OP_RET_ADD the sum of the stack's top two
+          if (op == 0x293) { store<u64>(fp, <u64><u32>(load<i32>(sp - 16) + load<i32>(sp - 8))); sp = fp + 8 } else if (op == 0x0f) {
             const n = <usize>load<i32>(pc)
             if (n == 1) store<u64>(fp, load<u64>(sp - 8))
             else if (n > 1) memory.copy(fp, sp - (n << 3), n << 3)
             sp = fp + (n << 3)
-          } else {
-            store<u64>(fp, load<u64>(fp + (<usize>load<i32>(pc) << 3)))
-            sp = fp + 8
-          }
+          } else { store<u64>(fp, load<u64>(fp + (<usize>load<i32>(pc) << 3))); sp = fp + 8 }
           frp -= FRAME
           const fr = frp
           const caller = load<usize>(fr)
           if (caller == 0) {
-            this.sp = sp
-            this.frp = frp
+            this.sp = sp; this.frp = frp
             this.func = null
             this.status = ST_DONE
             this.fuelUsed += fuel - left
@@ -180,12 +149,8 @@ export class Thread extends ThreadState {
           }
           break
         }
-        case 0x2a3 /* OP_CALL_AC */: {
-          // the argument pushed, then on as OP_CALL_FAST (the immediates after a and c are its)
-          store<u64>(sp, <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4)))
-          sp += 8
-          pc += 8
-        } // fallthrough
+        // OP_CALL_AC: the argument pushed, then on as OP_CALL_FAST (the immediates after a and c are its)
+        case 0x2a3 /* OP_CALL_AC */: { store<u64>(sp, <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc) << 3)) + load<i32>(pc, 4))); sp += 8; pc += 8 } // fallthrough
         case 0x29a /* OP_CALL_FAST */: {
           // OP_CALL_IN's work without its traps: when a limit would be exceeded, the OP_CALL_IN
           // after this instruction runs instead and traps
@@ -1024,12 +989,9 @@ export class Thread extends ThreadState {
         case 0x26d /* FUSE64_JLX_F + 8 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(a >= b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         case 0x26e /* FUSE64_JLX_F + 9 */: { const a = load<i64>(fp + (<usize>load<i32>(pc) << 3)); const b = <i64>load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)); if (!(<u64>a >= <u64>b)) pc = cb + (<usize>load<i32>(pc, 8) << 2); else pc += 12; break }
         // unused numbers, listed so that the switch stays one dense br_table
-        case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x13:
-        case 0x14: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x27: case 0x43:
-        case 0x44: case 0xc5: case 0xc6: case 0xc7: case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
-        case 0xd3: case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: case 0xd9: case 0xda: case 0xdb: case 0xdc: case 0xdd: case 0xde:
-        case 0xdf: case 0xf2: case 0xf3: case 0xf4: case 0xf5: case 0xf6: case 0xf7: case 0xfa: case 0xfb: case 0xfc: case 0xfd: case 0xfe:
-        case 0xff: case 0x141: case 0x142: case 0x143: case 0x21a: case 0x21c: case 0x21f: case 0x220: case 0x221: case 0x22e: case 0x230: case 0x233: case 0x234: case 0x235:
+        case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x13: case 0x14: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x27: case 0x43:
+        case 0x44: case 0xc5: case 0xc6: case 0xc7: case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf: case 0xd3: case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: case 0xd9: case 0xda: case 0xdb: case 0xdc: case 0xdd: case 0xde:
+        case 0xdf: case 0xf2: case 0xf3: case 0xf4: case 0xf5: case 0xf6: case 0xf7: case 0xfa: case 0xfb: case 0xfc: case 0xfd: case 0xfe: case 0xff: case 0x141: case 0x142: case 0x143: case 0x21a: case 0x21c: case 0x21f: case 0x220: case 0x221: case 0x22e: case 0x230: case 0x233: case 0x234: case 0x235:
         default: return this.trap('invalid internal opcode')
       }
     }
