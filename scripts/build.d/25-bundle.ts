@@ -14,7 +14,7 @@
 // ES module that runs the CLI when imported. The layout and the figures: src/cli/README.md.
 import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { newest } from '../newest.ts'
@@ -193,5 +193,8 @@ if (stale(outfile)) {
       }
     }, lazyBuiltins]
   })
-  writeFileSync(outfile, await assemble(out.outputFiles, out.metafile, CORE))
+  // A new file renamed over the old: a running wasmos reads its parts from the file it opened
+  // (the old one, if this is a rebuild) while it runs.
+  writeFileSync(`${outfile}.tmp`, await assemble(out.outputFiles, out.metafile, CORE), { mode: 0o755 })
+  renameSync(`${outfile}.tmp`, outfile)
 }
