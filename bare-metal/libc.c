@@ -7,14 +7,50 @@
    an emulator such as QEMU's TCG, `rep movsb`/`rep stosb` and byte loops cost an emulated
    iteration per byte, which made every allocation's zeroing and every message copy of the
    wasm2c code slow. Loops, not calls to builtins: -fno-tree-loop-distribute-patterns keeps gcc
-   from turning them back into calls to these very functions. */
+   from turning them back into calls to these very functions. Short lengths and the tail of long
+   ones are moved as two words that may overlap (the first and the last bytes), not byte by byte:
+   under TCG every turn of a loop is a translated block of its own. */
 typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_u64;
+typedef uint32_t __attribute__((may_alias, aligned(1))) unaligned_u32;
+typedef uint16_t __attribute__((may_alias, aligned(1))) unaligned_u16;
 
-/* Assumes: the ranges do not overlap (memmove handles overlap). */
+/* Assumes: the ranges do not overlap, or dst lies below src (memmove copies the other case).
+   Every load of a step comes before its stores, and the tail is read before the loop writes. */
 void *memcpy(void *dst, const void *src, size_t n) {
   uint8_t *d = dst;
   const uint8_t *s = src;
-  for (; n >= 32; n -= 32, d += 32, s += 32) {
+  if (n <= 16) {
+    if (n >= 8) {
+      uint64_t a = *(const unaligned_u64 *)s, b = *(const unaligned_u64 *)(s + n - 8);
+      *(unaligned_u64 *)d = a;
+      *(unaligned_u64 *)(d + n - 8) = b;
+    } else if (n >= 4) {
+      uint32_t a = *(const unaligned_u32 *)s, b = *(const unaligned_u32 *)(s + n - 4);
+      *(unaligned_u32 *)d = a;
+      *(unaligned_u32 *)(d + n - 4) = b;
+    } else if (n >= 2) {
+      uint16_t a = *(const unaligned_u16 *)s, b = *(const unaligned_u16 *)(s + n - 2);
+      *(unaligned_u16 *)d = a;
+      *(unaligned_u16 *)(d + n - 2) = b;
+    } else if (n == 1) {
+      *d = *s;
+    }
+    return dst;
+  }
+  if (n <= 32) {
+    uint64_t a = ((const unaligned_u64 *)s)[0], b = ((const unaligned_u64 *)s)[1];
+    uint64_t c = *(const unaligned_u64 *)(s + n - 16), e = *(const unaligned_u64 *)(s + n - 8);
+    ((unaligned_u64 *)d)[0] = a;
+    ((unaligned_u64 *)d)[1] = b;
+    *(unaligned_u64 *)(d + n - 16) = c;
+    *(unaligned_u64 *)(d + n - 8) = e;
+    return dst;
+  }
+  const uint8_t *ts = s + n - 32;
+  uint64_t t0 = ((const unaligned_u64 *)ts)[0], t1 = ((const unaligned_u64 *)ts)[1];
+  uint64_t t2 = ((const unaligned_u64 *)ts)[2], t3 = ((const unaligned_u64 *)ts)[3];
+  uint8_t *td = d + n - 32;
+  for (; n > 32; n -= 32, d += 32, s += 32) {
     uint64_t a = ((const unaligned_u64 *)s)[0], b = ((const unaligned_u64 *)s)[1];
     uint64_t c = ((const unaligned_u64 *)s)[2], e = ((const unaligned_u64 *)s)[3];
     ((unaligned_u64 *)d)[0] = a;
@@ -22,8 +58,10 @@ void *memcpy(void *dst, const void *src, size_t n) {
     ((unaligned_u64 *)d)[2] = c;
     ((unaligned_u64 *)d)[3] = e;
   }
-  for (; n >= 8; n -= 8, d += 8, s += 8) *(unaligned_u64 *)d = *(const unaligned_u64 *)s;
-  for (; n > 0; n--) *d++ = *s++;
+  ((unaligned_u64 *)td)[0] = t0;
+  ((unaligned_u64 *)td)[1] = t1;
+  ((unaligned_u64 *)td)[2] = t2;
+  ((unaligned_u64 *)td)[3] = t3;
   return dst;
 }
 
@@ -45,14 +83,38 @@ void *memmove(void *dst, const void *src, size_t n) {
 void *memset(void *dst, int c, size_t n) {
   uint8_t *d = dst;
   uint64_t v = (uint8_t)c * 0x0101010101010101ull;
-  for (; n >= 32; n -= 32, d += 32) {
+  if (n <= 16) {
+    if (n >= 8) {
+      *(unaligned_u64 *)d = v;
+      *(unaligned_u64 *)(d + n - 8) = v;
+    } else if (n >= 4) {
+      *(unaligned_u32 *)d = (uint32_t)v;
+      *(unaligned_u32 *)(d + n - 4) = (uint32_t)v;
+    } else if (n >= 2) {
+      *(unaligned_u16 *)d = (uint16_t)v;
+      *(unaligned_u16 *)(d + n - 2) = (uint16_t)v;
+    } else if (n == 1) {
+      *d = (uint8_t)c;
+    }
+    return dst;
+  }
+  uint8_t *end = d + n;
+  if (n <= 32) {
     ((unaligned_u64 *)d)[0] = v;
     ((unaligned_u64 *)d)[1] = v;
-    ((unaligned_u64 *)d)[2] = v;
-    ((unaligned_u64 *)d)[3] = v;
+  } else {
+    for (; n > 32; n -= 32, d += 32) {
+      ((unaligned_u64 *)d)[0] = v;
+      ((unaligned_u64 *)d)[1] = v;
+      ((unaligned_u64 *)d)[2] = v;
+      ((unaligned_u64 *)d)[3] = v;
+    }
+    /* The last 32 bytes, overlapping what the loop set. */
+    ((unaligned_u64 *)(end - 32))[0] = v;
+    ((unaligned_u64 *)(end - 32))[1] = v;
   }
-  for (; n >= 8; n -= 8, d += 8) *(unaligned_u64 *)d = v;
-  for (; n > 0; n--) *d++ = (uint8_t)c;
+  ((unaligned_u64 *)(end - 16))[0] = v;
+  ((unaligned_u64 *)(end - 16))[1] = v;
   return dst;
 }
 

@@ -28,7 +28,11 @@ export function thread (c) {
   const cases = [...sw[3].matchAll(/case (\d+): goto (w2c_[A-Za-z0-9_]+);/g)].map((m) => [Number(m[1]), m[2]])
   if (cases.length < MIN_CASES) return 'no dispatch switch'
   const n = Math.max(...cases.map(([k]) => k)) + 1
-  const targets = new Array(n + 1).fill(sw[4])
+  // A power of two, the cases beyond `n` going where the switch's default went: the index is
+  // masked (one instruction) instead of compared with `n` (three). The interpreter's compiler
+  // only writes opcodes below `n`, so the mask changes nothing for its code.
+  const size = 2 ** Math.ceil(Math.log2(n + 1))
+  const targets = new Array(size).fill(sw[4])
   for (const [k, label] of cases) targets[k] = label
   // The function around it.
   const swAt = sw.index + 1
@@ -66,7 +70,7 @@ export function thread (c) {
     i = eol
   }
   const v = sw[2]
-  const jump = `goto *w2c_dispatch[(u32)${v} < ${n}u ? (u32)${v} : ${n}u];`
+  const jump = `goto *w2c_dispatch[(u32)${v} & ${size - 1}u];`
   const dispatch = `{\n${copy}${jump}\n}`
   // The blocks that only go back to the loop head (`wN:; goto loop;`), and the loop itself.
   let fn = c.slice(fnOpen, fnOpen + head.index + 1) + head[0].slice(1) + orig + `${sw[1]}${jump}\n` + c.slice(sw.index + sw[0].length, fnEnd)
@@ -78,7 +82,7 @@ export function thread (c) {
     jumps++
     return dispatch
   })
-  const table = `\n  static const void *const w2c_dispatch[${n + 1}] = {${targets.map((t) => `&&${t}`).join(', ')}};\n`
+  const table = `\n  static const void *const w2c_dispatch[${size}] = {${targets.map((t) => `&&${t}`).join(', ')}};\n`
   fn = fn.replace('{\n', `{${table}`)
   return { text: c.slice(0, fnOpen) + fn + c.slice(fnEnd), cases: n, jumps }
 }
