@@ -87,7 +87,7 @@ function runBundle () {
   const vm = process.getBuiltinModule('node:vm')
   const word = args[0] === 'run' || args[0] === 'exec' ? args[0] : 'cli'
   const cacheFile = dir === undefined ? undefined : `${dir}/wasmos-${id}-${word}-${process.version}.v8`
-  const cached = cacheFile === undefined ? new Map() : readCaches(cacheFile)
+  const { caches: cached, seen } = cacheFile === undefined ? { caches: new Map(), seen: false } : readCaches(cacheFile)
   /** The scripts compiled in this run, by part (-1 the linker), and whether V8 had code for all. */
   const scripts = new Map()
   let complete = true
@@ -102,10 +102,13 @@ function runBundle () {
   const parts = []
   const part = (i) => parts[i] ?? (parts[i] = compile(i, index.parts[i]))
   // Made from a run that did the command's work: one that succeeded and was not asked for help
-  // (a cache taken is kept, so a help page's would stay the command's).
+  // (a cache taken is kept, so a help page's would stay the command's). Not from the command's
+  // first run in this home, which also does first-time work (the program's fuel rewrite, the
+  // store's first files) that a cache made then would make every later start read: that run
+  // leaves only a note that it ran, and the next one makes the cache.
   const help = args.includes('--help') || args.includes('-h')
   if (cacheFile !== undefined && !help) {
-    process.once('exit', (code) => { if (code === 0 && !complete) saveCaches(scripts, cached, cacheFile) })
+    process.once('exit', (code) => { if (code === 0 && !complete) saveCaches(seen ? scripts : new Map(), cached, cacheFile) })
   }
   // The bundle's import.meta, and its dynamic imports of packages (Helia, libp2p, …: Node's compile
   // cache serves those modules): the package's bin/ and dist/ resolve packages alike.
@@ -172,25 +175,27 @@ function readOwn (file) {
 
 /**
  * The code caches of one command's parts, by part (-1 the linker), from one file: a JSON line
- * [[part, bytes], …] and then the caches one after another. Empty when missing, not this user's
- * own or not of that shape.
+ * [[part, bytes], …] and then the caches one after another; `seen` when the file is there (an
+ * empty list: the command has run once). Nothing when missing, not this user's own or not of
+ * that shape.
  */
 function readCaches (file) {
-  const caches = new Map()
+  const none = { caches: new Map(), seen: false }
   const bytes = readOwn(file)
   const eol = bytes?.indexOf(10) ?? -1
-  if (eol < 0) return caches
+  if (eol < 0) return none
+  const caches = new Map()
   try {
     let at = eol + 1
     for (const [key, length] of JSON.parse(bytes.latin1Slice(0, eol))) {
-      if (at + length > bytes.length) return new Map()
+      if (!Number.isInteger(key) || !Number.isInteger(length) || length < 0 || at + length > bytes.length) return none
       caches.set(key, bytes.subarray(at, at + length))
       at += length
     }
   } catch {
-    return new Map()
+    return none
   }
-  return caches
+  return { caches, seen: true }
 }
 
 /**

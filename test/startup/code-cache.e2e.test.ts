@@ -26,13 +26,18 @@ const piecesIn = (file: string): number[] => {
 const caches = (dir: string): string[] => readdirSync(dir).filter((f) => /^wasmos-[0-9a-f]+-run-v[\d.]+\.v8$/.test(f)).map((f) => join(dir, f))
 
 describe('code cache', () => {
-  test('kept under WASMOS_HOME/cache/code, owner-only', () => {
+  test('kept under WASMOS_HOME/cache/code, owner-only; made by a command\'s second run, not its first', () => {
     const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
     try {
       runHello(home)
       const dir = join(home, 'cache', 'code')
       expect(statSync(dir).mode & 0o777).toBe(0o700)
       const [file] = caches(dir)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      // The first run (which also rewrote the program for fuel) leaves only a note that it ran.
+      expect(piecesIn(file)).toEqual([])
+      runHello(home)
+      expect(piecesIn(file)).toEqual([-1, 0])
       expect(statSync(file).mode & 0o777).toBe(0o600)
     } finally {
       rmSync(home, { recursive: true, force: true })
@@ -59,6 +64,7 @@ describe('code cache', () => {
     const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
     try {
       runHello(home)
+      runHello(home)
       const [file] = caches(join(home, 'cache', 'code'))
       // A valid cache, now another user's: taken, it would stay as it is; refused, it is replaced.
       const planted = `${file}.planted`
@@ -68,7 +74,8 @@ describe('code cache', () => {
       chownSync(file, 65534, 65534)
       runHello(home)
       expect(statSync(file).uid).toBe(0)
-      // Its own valid cache is taken, and so left as it is.
+      // Its own valid cache (made again by the next run) is taken, and so left as it is.
+      runHello(home)
       const before = statSync(file).mtimeMs
       runHello(home)
       expect(statSync(file).mtimeMs).toBe(before)
@@ -81,8 +88,10 @@ describe('code cache', () => {
     const home = mkdtempSync(join(tmpdir(), 'wasmos-code-cache-'))
     try {
       runHello(home)
+      runHello(home)
       const dir = join(home, 'cache', 'code')
       expect(piecesIn(caches(dir)[0])).toEqual([-1, 0])
+      runHello(home, {}, ['ls'])
       runHello(home, {}, ['ls'])
       const [cli] = readdirSync(dir).filter((f) => /^wasmos-[0-9a-f]+-cli-v[\d.]+\.v8$/.test(f))
       const ls = piecesIn(join(dir, cli))
@@ -105,11 +114,18 @@ describe('code cache', () => {
     try {
       runHello(home)
       const [file] = caches(join(home, 'cache', 'code'))
-      for (const junk of ['not a cache', '[[-1,99999999]]\nshort', '[[0,3]]\nabc']) {
+      for (const junk of ['not a cache', '[[-1,99999999]]\nshort']) {
+        // Not a cache file: as if there were none (a first run).
         writeFileSync(file, junk, { mode: 0o600 })
+        runHello(home)
+        expect(piecesIn(file)).toEqual([])
         runHello(home)
         expect(piecesIn(file)).toEqual([-1, 0])
       }
+      // A cache V8 refuses: made again.
+      writeFileSync(file, '[[0,3]]\nabc', { mode: 0o600 })
+      runHello(home)
+      expect(piecesIn(file)).toEqual([-1, 0])
     } finally {
       rmSync(home, { recursive: true, force: true })
     }
