@@ -13,7 +13,6 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Command } from 'commander'
@@ -24,10 +23,10 @@ import { addRunOptions, runSettings } from '../src/cli/options.ts'
 import type { RunFlags } from '../src/cli/options.ts'
 import type { LoadOptions, Program } from '../src/kernel/node/program.ts'
 
-const flags = benchFlags({ level: '' })
+const flags = benchFlags({ level: '', via: 'process' })
 const root = join(import.meta.dirname, '..')
 const build = (name: string): string => join(root, 'programs', 'build', `${name}.wasm`)
-for (const name of ['idle', 'pingpong-server', 'bench-client']) {
+for (const name of ['idle', 'spawner', 'pingpong-server', 'bench-client']) {
   if (!existsSync(build(name))) throw new BenchError('not-built', `${build(name)} is missing: run npm run build -- programs`)
 }
 const LEVELS = flags.quick ? [10, 100, 1000] : [10, 100, 1000, 10_000]
@@ -71,79 +70,146 @@ function rawInstanceUs (module: WebAssembly.Module): number {
   return (performance.now() - t0) * 1000 / keep.length
 }
 
-/** One level, in this process: spawn `n` idle processes, then time the ping-pong round trip. */
-async function level (n: number): Promise<Level> {
-  setFlagsFromString('--expose-gc')
-  const gc = runInNewContext('gc') as () => void
+/**
+ * Brackets the spawns of a level: `begin` after a full GC (resident memory then) just before the
+ * second spawn, `end` after the last (wall, CPU, then resident memory after a full GC), `gcs` once
+ * the GC entries of the spawns reached the observer (it is told of them only later).
+ */
+class Bracket {
+  readonly #gc: () => void
+  readonly #pauses: PerformanceEntry[] = []
+  readonly #observer = new PerformanceObserver((list) => { this.#pauses.push(...list.getEntries()) })
+  readonly #each: number
+  #rss0 = 0
+  #t0 = 0
+  #t1 = 0
+  #cpu0 = process.cpuUsage()
+
+  constructor (n: number) {
+    setFlagsFromString('--expose-gc')
+    this.#gc = runInNewContext('gc') as () => void
+    this.#each = Math.max(1, n - 1)
+  }
+
+  begin (): void {
+    this.#gc()
+    this.#rss0 = process.memoryUsage().rss
+    this.#observer.observe({ entryTypes: ['gc'] })
+    this.#t0 = performance.now()
+    this.#cpu0 = process.cpuUsage()
+  }
+
+  end (): { spawnUs: number, spawnCpuUs: number, rssKiBPerProcess: number } {
+    const cpu = process.cpuUsage(this.#cpu0)
+    this.#t1 = performance.now()
+    this.#gc()
+    const rss1 = process.memoryUsage().rss
+    return {
+      spawnUs: (this.#t1 - this.#t0) * 1000 / this.#each,
+      spawnCpuUs: (cpu.user + cpu.system) / this.#each,
+      rssKiBPerProcess: (rss1 - this.#rss0) / 1024 / this.#each
+    }
+  }
+
+  gcs (): { spawnGcUs: number, fullGcs: number } {
+    this.#observer.disconnect()
+    const during = this.#pauses.filter((e) => e.startTime >= this.#t0 && e.startTime < this.#t1)
+    return {
+      spawnGcUs: during.reduce((sum, e) => sum + e.duration, 0) * 1000 / this.#each,
+      fullGcs: during.filter((e) => (e.detail as { kind?: number } | null)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length
+    }
+  }
+}
+
+/**
+ * One level, in this process: `n` idle processes, then the ping-pong round trip beside them.
+ * `via` 'process': the run's main program is programs/spawner, which spawns them through the
+ * `process` interface (granted with --allow, as any run would), then runs bench-client as its
+ * child; the bench brackets the spawns by the two lines the spawner prints, each written before
+ * it goes on. 'host': the bench calls `host.spawn` itself once the handlers run, before the main
+ * program (bench-client) starts: what the interface adds is the difference.
+ */
+async function level (n: number, via: 'process' | 'host'): Promise<Level> {
   let out = ''
-  const stdout = new Writable({ write (chunk: Buffer, _enc, done) { out += chunk.toString(); done() } })
-  let measured: Omit<Level, 'rttUs' | 'rttP99Us'> | null = null
+  let spawned: ReturnType<Bracket['end']> | null = null
+  let alive = 0
+  let countAlive = (): number => 0
+  const bracket = new Bracket(n)
+  const stdout = new Writable({
+    write (chunk: Buffer, _enc, done) {
+      const text = chunk.toString()
+      if (via === 'process' && text === 'spawning\n') {
+        if (n > 0) bracket.begin()
+      } else if (via === 'process' && text.startsWith('spawned ')) {
+        if (n > 0) { spawned = bracket.end(); alive = countAlive() }
+        if (text !== `spawned ${n} 0\n`) { done(new BenchError('spawn-failed', `the spawner printed ${JSON.stringify(text)}`)); return }
+      } else out += text
+      done()
+    }
+  })
+  // The host path measures no round trip worth keeping: a few batches only.
+  const batches = via === 'process' ? BATCHES : 20
+  let idle: Program | null = null
   const cmd = new Command('scale').argument('<file>').argument('[args...]').passThroughOptions().exitOverride()
   addFeatureOptions(addRunOptions(cmd, 'a .wasm file')).action(async (file: string, args: string[], runFlags: RunFlags) => {
     const settings = runSettings(runFlags)
-    const source = new FileSource([file, build('idle'), ...settings.handlers.map((h) => h.program)])
+    const source = new FileSource([file, ...settings.handlers.map((h) => h.program), ...runFlags.program])
     const opts = await applyFeatures(runFlags as unknown as Record<string, unknown>, {
       ...settings, main: file, args, source, streams: { stdin: process.stdin, stdout, stderr: process.stderr }
     })
-    // Called once the handlers run and before the main program starts: the idle processes then.
-    opts.mainSource = (host) => ({
-      load: async (name: string, lo?: LoadOptions): Promise<Program | null> => {
-        const idle = await source.load(build('idle'), lo)
-        if (idle === null) throw new BenchError('not-built', 'programs/build/idle.wasm did not load')
-        if (n === 0) {
-          measured = { processes: 0, spawnUs: 0, spawnCpuUs: 0, spawnGcUs: 0, fullGcs: 0, bareInstanceUs: rawInstanceUs(idle.module), rssKiBPerProcess: 0, alive: 0 }
+    // Compiled before the run, as a module spawned again and again is.
+    const program = idle = await source.load(build('idle'), opts.load)
+    if (program === null) throw new BenchError('not-built', 'programs/build/idle.wasm did not load')
+    const onHost = opts.onHost
+    opts.onHost = (host) => {
+      onHost?.(host)
+      countAlive = () => { let k = 0; for (const p of host.procs.values()) if (p.program === program && !p.ended) k++; return k }
+    }
+    if (via === 'host' && n > 0) {
+      // Called once the handlers run and before the main program starts: the idle processes then.
+      opts.mainSource = (host) => ({
+        load: async (name: string, lo?: LoadOptions): Promise<Program | null> => {
+          // One spawn first, so that the host's paths are warm.
+          await host.spawn(program, [])
+          bracket.begin()
+          for (let i = 1; i < n; i++) await host.spawn(program, [])
+          spawned = bracket.end()
+          alive = countAlive()
           return await source.load(name, lo)
         }
-        // One spawn first, so that the compiled module and the host's paths are warm.
-        await host.spawn(idle, [])
-        gc()
-        const rss0 = process.memoryUsage().rss
-        const pauses: PerformanceEntry[] = []
-        const gcs = new PerformanceObserver((list) => { pauses.push(...list.getEntries()) })
-        gcs.observe({ entryTypes: ['gc'] })
-        const t0 = performance.now()
-        const cpu0 = process.cpuUsage()
-        for (let i = 1; i < n; i++) await host.spawn(idle, [])
-        const cpu = process.cpuUsage(cpu0)
-        const t1 = performance.now()
-        const spawnUs = (t1 - t0) * 1000 / Math.max(1, n - 1)
-        const spawnCpuUs = (cpu.user + cpu.system) / Math.max(1, n - 1)
-        await nextTurn()
-        // GC entries reach the observer a little later.
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        gcs.disconnect()
-        const during = pauses.filter((e) => e.startTime >= t0 && e.startTime < t1)
-        const spawnGcUs = during.reduce((sum, e) => sum + e.duration, 0) * 1000 / Math.max(1, n - 1)
-        const fullGcs = during.filter((e) => (e.detail as { kind?: number } | null)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length
-        gc()
-        const rss1 = process.memoryUsage().rss
-        let alive = 0
-        for (const p of host.procs.values()) if (p.program === idle && !p.ended) alive++
-        measured = { processes: n, spawnUs, spawnCpuUs, spawnGcUs, fullGcs, bareInstanceUs: 0, rssKiBPerProcess: (rss1 - rss0) / 1024 / Math.max(1, n - 1), alive }
-        return await source.load(name, lo)
-      }
-    })
+      })
+    }
     const status = await run(opts)
     if (status !== 0) throw new BenchError('client-failed', `bench-client exited with ${status}`)
   })
-  await cmd.parseAsync(['--allow=pingpong,time', `--handler=pingpong=${build('pingpong-server')}`, `--max-processes=${n + 16}`,
-    '--log-level=warn', build('bench-client'), 'rtt', String(BATCHES), String(BATCH)], { from: 'user' })
-  const batches = out.trim().split(' ').map(Number).slice(BATCHES / 10)
-  if (batches.length === 0 || batches.some((b) => !Number.isFinite(b))) throw new BenchError('client-failed', `bench-client printed ${JSON.stringify(out)}`)
-  if (measured === null) throw new BenchError('no-samples', 'the idle processes were never spawned')
-  return { ...(measured as Level), rttUs: quantile(batches, 0.5) / 1000, rttP99Us: quantile(batches, 0.99) / 1000 }
+  const client = [build('bench-client'), 'rtt', String(batches), String(BATCH)]
+  const main = via === 'process' ? [build('spawner'), build('idle'), String(n), ...client] : client
+  await cmd.parseAsync(['--allow=process,pingpong,time', `--handler=pingpong=${build('pingpong-server')}`, `--max-processes=${n + 16}`,
+    `--program=${build('idle')}`, `--program=${build('bench-client')}`, '--log-level=warn', ...main], { from: 'user' })
+  const rtts = out.trim().split(' ').map(Number).slice(batches / 10)
+  if (rtts.length === 0 || rtts.some((x) => !Number.isFinite(x))) throw new BenchError('client-failed', `bench-client printed ${JSON.stringify(out)}`)
+  const rtt = { rttUs: quantile(rtts, 0.5) / 1000, rttP99Us: quantile(rtts, 0.99) / 1000 }
+  const module = (idle as Program | null)?.module
+  if (n === 0 && module !== undefined) {
+    return { processes: 0, spawnUs: 0, spawnCpuUs: 0, spawnGcUs: 0, fullGcs: 0, bareInstanceUs: rawInstanceUs(module), rssKiBPerProcess: 0, alive: 0, ...rtt }
+  }
+  if (spawned === null) throw new BenchError('no-samples', 'the idle processes were never spawned')
+  // GC entries reach the observer a little later.
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  return { processes: n, ...(spawned as ReturnType<Bracket['end']>), ...bracket.gcs(), bareInstanceUs: 0, alive, ...rtt }
 }
 
 if (flags.level !== '') {
   const n = Number(flags.level)
   if (!Number.isInteger(n) || n < 0) throw new BenchError('bad-option', `--level must be a whole number, got ${flags.level}`)
-  process.stdout.write(`${JSON.stringify(await level(n))}\n`)
+  if (flags.via !== 'process' && flags.via !== 'host') throw new BenchError('bad-option', `--via must be process or host, got ${flags.via}`)
+  process.stdout.write(`${JSON.stringify(await level(n, flags.via))}\n`)
   process.exit(0)
 }
 
 /** Runs one level in a process of its own. */
-function levelProcess (n: number): Level {
-  const r = spawnSync(process.execPath, [import.meta.filename, '--level', String(n)], {
+function levelProcess (n: number, via: 'process' | 'host' = 'process'): Level {
+  const r = spawnSync(process.execPath, [import.meta.filename, '--level', String(n), '--via', via], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024, timeout: 20 * 60_000
   })
   if (r.status !== 0) throw new BenchError('level-failed', `the level of ${n} processes failed (exit ${String(r.status ?? r.signal)})`)
@@ -152,24 +218,28 @@ function levelProcess (n: number): Level {
 
 // The comparison: the round trip with no idle process beside the client and the server.
 const base = levelProcess(0)
-const levels = LEVELS.map(levelProcess)
+const levels = LEVELS.map((n) => levelProcess(n))
+// The same spawns by the host directly, for what the interface adds to each.
+const direct = LEVELS.map((n) => levelProcess(n, 'host'))
 const top = levels[levels.length - 1]
 const us = (x: number): Measure => ({ value: x, unit: 'µs' })
 interface Measure { value: number, unit: string }
 
 const targets = [
   target(`idle processes running at once (of ${top.processes})`, { value: top.alive, unit: '' }, '>=', 10_000, '≥ 10 000'),
-  target(`time per spawn of a compiled module (${top.processes} processes)`, us(top.spawnUs), '<=', 50, '≤ 50 µs',
+  target(`time per spawn of a compiled module through \`process\` (${top.processes} processes)`, us(top.spawnUs), '<=', 50, '≤ 50 µs',
     { measure: 'a bare WebAssembly.Instance of it', value: base.bareInstanceUs, unit: 'µs' }),
   target(`resident memory per idle process (${top.processes} processes)`, { value: top.rssKiBPerProcess, unit: 'KiB' }, '<=', 256, '≤ 256 KiB'),
   target(`call round trip with ${top.processes} idle processes (median)`, us(top.rttUs), '<=', 1.2, '≤ 1.2× with none',
     { measure: 'round trip with only the client and server', value: base.rttUs, unit: 'µs', relative: true })
 ]
-const rows = levels.map((l) => ({
+const rows = levels.map((l, i) => ({
   processes: l.processes,
   alive: l.alive,
   spawnUs: round(l.spawnUs),
   spawnCpuUs: round(l.spawnCpuUs),
+  hostSpawnUs: round(direct[i].spawnUs),
+  hostSpawnCpuUs: round(direct[i].spawnCpuUs),
   spawnGcUs: round(l.spawnGcUs),
   fullGcs: l.fullGcs,
   rssKiBPerProcess: round(l.rssKiBPerProcess),
@@ -179,10 +249,10 @@ const rows = levels.map((l) => ({
 }))
 
 report(flags, { bench: 'scale', setup: { levels: LEVELS, batches: BATCHES, batch: BATCH }, base: { rttUs: round(base.rttUs), rttP99Us: round(base.rttP99Us), bareInstanceUs: round(base.bareInstanceUs) }, rows, targets }, () => [
-  `processes on Node ${process.versions.node}${flags.quick ? ' (quick)' : ''}: idle processes, then the pingpong round trip beside them`,
+  `processes on Node ${process.versions.node}${flags.quick ? ' (quick)' : ''}: idle processes spawned through \`process\` by programs/spawner, then the pingpong round trip beside them`,
   `  round trip with only the client and server: median ${base.rttUs.toFixed(2)} µs, p99 ${base.rttP99Us.toFixed(2)} µs`,
   `  a bare WebAssembly.Instance of the idle module (no host): ${base.bareInstanceUs.toFixed(1)} µs`,
-  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'GC µs each', 'full GCs', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
-    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.spawnGcUs), String(r.fullGcs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
+  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'host.spawn µs', 'its CPU µs', 'GC µs each', 'full GCs', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
+    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.hostSpawnUs), String(r.hostSpawnCpuUs), String(r.spawnGcUs), String(r.fullGcs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
     .split('\n').map((l) => `  ${l}`).join('\n')
 ].join('\n'))
