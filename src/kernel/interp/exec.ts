@@ -17,10 +17,9 @@ export class Thread extends ThreadState {
   run (fuel: i64): i32 {
     if (this.status != ST_RUN && this.status != ST_FUEL) return this.status
     if (this.func === null) { this.status = ST_DONE; return ST_DONE }
-    // f, inst and mem are raw pointers, and calls and returns read fields with raw loads: the
-    // incremental runtime writes a managed value to its shadow stack each time one is used
-    // (`this.depth` stores `this` first). The store keeps the objects alive.
-    const self = changetype<usize>(this)
+    // f, inst and mem are raw pointers, and calls and returns read fields with raw loads, the
+    // thread's own in locals: the incremental runtime writes a managed value to its shadow stack
+    // each time one is used (`this.sp` stores `this` first). The store keeps the objects alive.
     let pc = this.pc
     let sp = this.sp
     let fp = this.fp
@@ -33,8 +32,8 @@ export class Thread extends ThreadState {
     let mb: usize = mem == 0 ? 0 : changetype<Memory>(mem).base
     let ms: u64 = mem == 0 ? 0 : changetype<Memory>(mem).byteLength
     let cb = changetype<usize>(changetype<FuncInst>(f).func!.code)
-    // the next free frame record, written back at every exit but a trap (then only reset)
-    let frp = this.frp
+    // the next free frame record (written back at every exit but a trap), and the two limits
+    let frp = this.frp; const fe = this.framesEnd; const se = this.stackEnd
     let left = fuel
     while (true) {
       if (--left < 0) {
@@ -158,8 +157,8 @@ export class Thread extends ThreadState {
           const fn = load<usize>(callee, offsetof<FuncInst>('func'))
           const fr = frp
           const nfp = sp - (<usize>load<i32>(fn, offsetof<Func>('numParams')) << 3)
-          if (fr >= load<usize>(self, offsetof<Thread>('framesEnd')) ||
-            nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) { pc += 4; break }
+          if (fr >= fe ||
+            nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > se) { pc += 4; break }
           store<usize>(fr, f)
           store<u32>(fr, <u32>(pc + 12), 4)
           store<u32>(fr, <u32>fp, 8)
@@ -196,11 +195,11 @@ export class Thread extends ThreadState {
           }
           const fn = load<usize>(callee, offsetof<FuncInst>('func'))
           const fr = frp
-          if (fr >= load<usize>(self, offsetof<Thread>('framesEnd'))) return this.trap('call stack exhausted')
+          if (fr >= fe) return this.trap('call stack exhausted')
           const np = load<i32>(fn, offsetof<Func>('numParams'))
           const nl = load<i32>(fn, offsetof<Func>('numLocals'))
           const nfp = sp - (<usize>np << 3)
-          if (nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > load<usize>(self, offsetof<Thread>('stackEnd'))) return this.trap('call stack exhausted')
+          if (nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > se) return this.trap('call stack exhausted')
           store<usize>(fr, f)
           store<u32>(fr, <u32>pc, 4)
           store<u32>(fr, <u32>fp, 8)
