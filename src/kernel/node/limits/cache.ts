@@ -17,7 +17,7 @@
 // cache is best-effort: if it cannot be written the rewritten bytes are still returned.
 //
 // Only bytes are cached: Node offers no way to serialize a compiled WebAssembly.Module to disk.
-import { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync, writeSync } from 'node:fs'
 import type { BigIntStats } from 'node:fs'
 import { join } from 'node:path'
 import { BOUNDS_VERSION, boundSections } from '../bounds.ts'
@@ -142,32 +142,37 @@ function sealOf (st: BigIntStats): string {
 
 function readEntry (path: string, now: () => number): { bytes: Uint8Array, checked: 'seal' | 'checksum' } | undefined {
   const startMs = now()
-  let file: Buffer
-  let st: BigIntStats
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
-    file = readFileSync(fd)
+    const file = readFileSync(fd)
     // After the read: a change to the file before this point, during the read too, shows in it.
-    st = fstatSync(fd, { bigint: true })
+    const st = fstatSync(fd, { bigint: true })
+    if (file.length < HEADER + 8 || !file.subarray(0, 8).equals(MAGIC)) return undefined
+    const body = file.subarray(HEADER)
+    if (file.readUInt32LE(12) !== body.length) return undefined
+    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length)
+    const seal = sealOf(st)
+    const sealPath = `${path}.ok`
+    let sealed: string | undefined
+    try { sealed = readFileSync(sealPath, 'latin1') } catch { /* not sealed yet */ }
+    if (sealed === seal) return { bytes, checked: 'seal' }
+    if (checksum(body) !== file.readUInt32LE(8)) return undefined
+    const settled = BigInt(startMs - SETTLED_MS) * 1_000_000n
+    if (st.ctimeNs < settled && st.mtimeNs < settled) {
+      // The entry's bytes on disk before the seal: a crash cannot leave a sealed entry whose data
+      // never reached the disk (same inode, size and times, other bytes), which the seal would pass.
+      try {
+        fdatasyncSync(fd)
+        writeAtomic(sealPath, seal)
+      } catch { /* not sealed: the next run sums it again */ }
+    }
+    return { bytes, checked: 'checksum' }
   } catch {
     return undefined
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
-  if (file.length < HEADER + 8 || !file.subarray(0, 8).equals(MAGIC)) return undefined
-  const body = file.subarray(HEADER)
-  if (file.readUInt32LE(12) !== body.length) return undefined
-  const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length)
-  const seal = sealOf(st)
-  const sealPath = `${path}.ok`
-  let sealed: string | undefined
-  try { sealed = readFileSync(sealPath, 'latin1') } catch { /* not sealed yet */ }
-  if (sealed === seal) return { bytes, checked: 'seal' }
-  if (checksum(body) !== file.readUInt32LE(8)) return undefined
-  const settled = BigInt(startMs - SETTLED_MS) * 1_000_000n
-  if (st.ctimeNs < settled && st.mtimeNs < settled) writeAtomic(sealPath, seal)
-  return { bytes, checked: 'checksum' }
 }
 
 /** Writes a small file through a temporary one and a rename; best-effort (a failed seal only costs a checksum). */
