@@ -146,8 +146,9 @@ function codeCacheDirectory () {
   if (dir === undefined) return undefined
   const { mkdirSync, statSync } = process.getBuiltinModule('node:fs')
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
-    return ownedByMe(statSync(dir)) ? dir : undefined
+    // Made only when missing (once per home): a start otherwise stats it and goes on.
+    const st = statSync(dir, { throwIfNoEntry: false }) ?? (mkdirSync(dir, { recursive: true, mode: 0o700 }), statSync(dir))
+    return st.isDirectory() && ownedByMe(st) ? dir : undefined
   } catch {
     return undefined
   }
