@@ -186,9 +186,11 @@ export function configureGrants (opts: RunOptions, setup: GrantSetup): void {
     host = h
     // A Ctrl-C between starting the handlers and the main program must not let the main start.
     const spawn = h.spawn.bind(h)
-    h.spawn = async (...args) => {
-      if (ui !== undefined && terminal?.interrupted === true) throw new ui.InterruptedError()
-      return await spawn(...args)
+    // Not an async function: every spawn (a program's `process.spawn` too) comes through here,
+    // and one would cost each a promise and a turn of the microtask queue more.
+    h.spawn = (...args) => {
+      if (ui !== undefined && terminal?.interrupted === true) return Promise.reject(new ui.InterruptedError())
+      return spawn(...args)
     }
   }
   const interrupt = (): void => {

@@ -6,7 +6,7 @@ import { QUEUE_FULL } from '../../kernel/core/index.ts'
 import type { HostServices } from '../../kernel/node/native.ts'
 import { InterfaceError, native } from './handler.ts'
 import { whenAllowed } from './scoped.ts'
-import type { NativeHandler } from '../../kernel/node/native.ts'
+import type { NativeHandler, ProcessInfo } from '../../kernel/node/native.ts'
 import type { Program } from '../../kernel/node/program.ts'
 import { process as processIface } from '../gen/process.ts'
 
@@ -16,6 +16,9 @@ export type ProgramResolver = (name: string) => Promise<Program | null>
 /** Exit statuses kept for one parent that does not wait for its children: the oldest go first. */
 export const MAX_ENDED_KEPT = 4096
 
+/** Programs the handler remembers by the name a program gave, so a spawn of the same name again resolves at once. */
+export const MAX_NAMES_KEPT = 256
+
 export function processHandler (host: HostServices, resolve: ProgramResolver): NativeHandler {
   const NOT_FOUND = processIface.error('not_found')
   const BAD_PROGRAM = processIface.error('bad_program')
@@ -24,6 +27,51 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
   const ended = new Map<number, { parent: number, status: number }>()
   /** How many entries of `ended` each parent has. */
   const keptFor = new Map<number, number>()
+  /**
+   * The children spawned here and still running, by pid: their status is kept once they end
+   * (`processEnded`), which costs a spawn one map entry rather than an exit promise and a closure.
+   */
+  const running = new Map<number, ProcessInfo>()
+  /** What names resolved to (programs are named by content: a name that resolved stays so). */
+  const resolved = new Map<string, Program>()
+
+  const programOf = (name: string): Program | Promise<Program> => {
+    const known = resolved.get(name)
+    if (known !== undefined) return known
+    return resolve(name).then((program) => {
+      if (program === null) throw new InterfaceError(NOT_FOUND)
+      if (resolved.size >= MAX_NAMES_KEPT) resolved.clear()
+      resolved.set(name, program)
+      return program
+    }, () => { throw new InterfaceError(BAD_PROGRAM) })
+  }
+
+  const start = (program: Program, args: string[], parent: number): Promise<{ pid: number }> | { pid: number } =>
+    whenAllowed(host, parent, processIface.key, { iface: 'process', name: program.name, cid: program.cid }, () => {
+      if (host.process(parent) === undefined) throw new InterfaceError(NOT_FOUND)
+      return host.spawn(program, args, parent).then((child) => {
+        if (!child.ended) running.set(child.pid, child)
+        else keep(child.pid, parent, child.status)
+        return { pid: child.pid }
+      }, (err: unknown) => {
+        // Too many processes: a limit of the run, answered like a full queue.
+        if ((err as { code?: unknown }).code === 'ERR_TOO_MANY_PROCESSES') throw new InterfaceError(QUEUE_FULL)
+        throw err
+      })
+    })
+
+  /** Keeps the exit status of a child whose parent still runs, for its `wait`. */
+  const keep = (pid: number, parent: number, status: number): void => {
+    if (host.process(parent) === undefined) return
+    ended.set(pid, { parent, status })
+    const count = (keptFor.get(parent) ?? 0) + 1
+    keptFor.set(parent, count)
+    if (count > MAX_ENDED_KEPT) {
+      // Maps iterate in insertion order: the first entry of this parent is its oldest.
+      for (const [child, e] of ended) if (e.parent === parent) { ended.delete(child); keptFor.set(parent, count - 1); break }
+    }
+  }
+
   return native(host, processIface, {
     args (_req, call) {
       return { args: [...(host.process(call.pid)?.args ?? [])] }
@@ -31,35 +79,12 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
     exit (req, call) {
       host.exit(call.pid, req.status)
     },
-    async spawn (req, call) {
-      let program: Program | null
-      try {
-        program = await resolve(req.program)
-      } catch {
-        throw new InterfaceError(BAD_PROGRAM)
-      }
-      if (program === null) throw new InterfaceError(NOT_FOUND)
-      await whenAllowed(host, call.pid, processIface.key, { iface: 'process', name: program.name, cid: program.cid }, () => true)
-      if (!(host.process(call.pid) !== undefined)) throw new InterfaceError(NOT_FOUND)
-      let child: Awaited<ReturnType<HostServices['spawn']>>
-      try {
-        child = await host.spawn(program, req.args, call.pid)
-      } catch (err) {
-        // Too many processes: a limit of the run, answered like a full queue.
-        if ((err as { code?: unknown }).code === 'ERR_TOO_MANY_PROCESSES') throw new InterfaceError(QUEUE_FULL)
-        throw err
-      }
-      child.exited.then((status) => {
-        if (host.process(call.pid) === undefined) return
-        ended.set(child.pid, { parent: call.pid, status })
-        const count = (keptFor.get(call.pid) ?? 0) + 1
-        keptFor.set(call.pid, count)
-        if (count > MAX_ENDED_KEPT) {
-          // Maps iterate in insertion order: the first entry of this parent is its oldest.
-          for (const [pid, e] of ended) if (e.parent === call.pid) { ended.delete(pid); keptFor.set(call.pid, count - 1); break }
-        }
-      }, () => {})
-      return { pid: child.pid }
+    // Not async: a program spawning many children pipelines its requests, and each await would
+    // cost every spawn a promise and a turn of the microtask queue.
+    spawn (req, call) {
+      const program = programOf(req.program)
+      if (!(program instanceof Promise)) return start(program, req.args, call.pid)
+      return program.then((p) => start(p, req.args, call.pid))
     },
     wait (req, call) {
       const done = ended.get(req.pid)
@@ -70,9 +95,14 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
     }
   }, {
     processEnded (pid) {
+      const child = running.get(pid)
+      if (child !== undefined) {
+        running.delete(pid)
+        keep(pid, child.parent, child.status)
+      }
       if (!keptFor.has(pid)) return
       keptFor.delete(pid)
-      for (const [child, e] of ended) if (e.parent === pid) ended.delete(child)
+      for (const [c, e] of ended) if (e.parent === pid) ended.delete(c)
     }
   })
 }

@@ -33,6 +33,9 @@ export interface ProcessInfo {
   readonly args: readonly string[]
   /** Resolves with its exit status. */
   readonly exited: Promise<number>
+  /** Whether it ended, and then its exit status (set before handlers hear `processEnded`). */
+  readonly ended: boolean
+  readonly status: number
 }
 
 /** The host as native handlers see it. */
