@@ -161,6 +161,21 @@ if (stale(outfile)) {
         b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
       }
     }, {
+      // pino's standard serializers (errors, HTTP requests and responses) are built when pino is
+      // loaded, at every start; a run logs an error seldom. For pino they become functions that
+      // load the real ones when first called.
+      name: 'lazy-pino-serializers',
+      setup (b) {
+        b.onResolve({ filter: /^pino-std-serializers$/ }, (args) => /[\\/]pino[\\/]pino\.js$/.test(args.importer)
+          ? { path: requireHere.resolve('pino-std-serializers', { paths: [args.resolveDir] }), namespace: 'wasmos-lazy-serializers' }
+          : undefined)
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-lazy-serializers' }, (args) => {
+          const names = Object.keys(requireHere(args.path) as Record<string, unknown>)
+          const lazy = names.map((n) => `exports.${n} = function ${n} (...a) { return real().${n}.apply(this, a) }\n`).join('')
+          return { loader: 'js', resolveDir: root, contents: `let m\nconst real = () => m ?? (m = require(${JSON.stringify(args.path)}))\n${lazy}` }
+        })
+      }
+    }, {
       // multiformats' CID module imports the base58 and base36 codecs, whose alphabet tables are
       // built when they are imported; a CID in base32 (what wasmos prints and stores) needs
       // neither. For that importer they become stand-ins that build the codec on first use.
