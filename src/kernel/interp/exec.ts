@@ -137,7 +137,7 @@ export class Thread extends ThreadState {
           pc = <usize>load<u32>(fr, 4)
           fp = <usize>load<u32>(fr, 8)
           f = caller
-          cb = load<usize>(load<usize>(f, offsetof<FuncInst>('func')), offsetof<Func>('code'))
+          cb = load<usize>(f, offsetof<FuncInst>('code'))
           if (load<usize>(f, offsetof<FuncInst>('inst')) != inst) {
             inst = changetype<usize>(changetype<FuncInst>(f).inst)
             gb = changetype<Instance>(inst).globals.dataStart

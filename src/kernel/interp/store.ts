@@ -15,6 +15,7 @@ export class FuncInst {
   hostId: i32 = -1 // >= 0: a host function, the embedder's own number
   inst: Instance | null = null
   func: Func | null = null
+  code: usize = 0 // func's internal code (a raw pointer: func keeps it), read by a return to this function
   constructor (type: FuncType) { this.type = type }
 }
 
@@ -226,6 +227,7 @@ export class Store {
       const fi = new FuncInst(m.funcs[i].type!)
       fi.inst = inst
       fi.func = m.funcs[i]
+      fi.code = changetype<usize>(m.funcs[i].code)
       this.addFunc(fi)
       inst.funcs.push(fi)
     }
