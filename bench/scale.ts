@@ -135,13 +135,26 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
   let alive = 0
   let countAlive = (): number => 0
   const bracket = new Bracket(n)
+  // A spawn is over once the child waits: the spawns end at the last answer or when the last
+  // child first blocks in `wait`, whichever is later (a child yields once on its way there).
+  let printed = false
+  let settled = 0
+  let finished = (): void => {}
+  const allSettled = new Promise<void>((resolve) => { finished = resolve })
+  const finish = (): void => {
+    if (spawned !== null) return
+    spawned = bracket.end()
+    alive = countAlive()
+    finished()
+  }
   const stdout = new Writable({
     write (chunk: Buffer, _enc, done) {
       const text = chunk.toString()
       if (via === 'process' && text === 'spawning\n') {
         if (n > 0) bracket.begin()
       } else if (via === 'process' && text.startsWith('spawned ')) {
-        if (n > 0) { spawned = bracket.end(); alive = countAlive() }
+        printed = true
+        if (n > 0 && settled >= n) finish()
         if (text !== `spawned ${n} 0\n`) { done(new BenchError('spawn-failed', `the spawner printed ${JSON.stringify(text)}`)); return }
       } else out += text
       done()
@@ -160,6 +173,14 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
     // Compiled before the run, as a module spawned again and again is.
     const program = idle = await source.load(build('idle'), opts.load)
     if (program === null) throw new BenchError('not-built', 'programs/build/idle.wasm did not load')
+    const monitor = opts.monitor
+    if (monitor === undefined) throw new BenchError('no-monitor', 'the run has no monitor to tell when a process blocks')
+    const blocked = monitor.blocked.bind(monitor)
+    monitor.blocked = (proc) => {
+      blocked(proc)
+      if (proc.program !== program || ++settled < n) return
+      if (via === 'host' || printed) finish()
+    }
     const onHost = opts.onHost
     opts.onHost = (host) => {
       onHost?.(host)
@@ -173,8 +194,7 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
           await host.spawn(program, [])
           bracket.begin()
           for (let i = 1; i < n; i++) await host.spawn(program, [])
-          spawned = bracket.end()
-          alive = countAlive()
+          await allSettled
           return await source.load(name, lo)
         }
       })

@@ -107,14 +107,15 @@ test('a process resumed with an exception it catches, after another ran, does no
   const limits = new Limits({ sliceFuel: 1000, maxMemoryPages: 16, preempt: true })
   const host = newHost(limits)
   const opts: LoadOptions = { allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME }
-  // Gives up its turn once, then waits for ever: the last process to resume before the other.
+  // Gives up its turn once (its first refuel is its first slice, given at once: the second
+  // yields), then waits for ever: the last process to resume before the other.
   // (The interface's digest is in its memory too, where a send taken for its own would read it.)
   const blocker = await load(wat(`(module
     (import "wasmos" "wait" (func $wait (param i32 i32 i32 i32 i32) (result i32)))
     (import "${REFUEL_MODULE}" "${REFUEL_NAME}" (func $refuel (result i32)))
     (memory (export "memory") 1)
     (data (i32.const 0) "${DIGEST}")
-    (func (export "_start") (drop (call $refuel)) (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 64) (i32.const 64) (i32.const 1)))))`), opts)
+    (func (export "_start") (drop (call $refuel)) (drop (call $refuel)) (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 64) (i32.const 64) (i32.const 1)))))`), opts)
   // Catches whatever ends its turn (it is killed meanwhile), then sends.
   const catcher = await load(wat(`(module
     (import "wasmos" "send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
@@ -122,6 +123,7 @@ test('a process resumed with an exception it catches, after another ran, does no
     (memory (export "memory") 1)
     (data (i32.const 0) "${DIGEST}")
     (func (export "_start")
+      (drop (call $refuel))
       (try (do (drop (call $refuel))) (catch_all))
       (drop (call $send (i32.const 0) (i32.const 64) (i32.const 4) (i32.const 0) (i32.const 0)))))`), opts)
   const from: number[] = []

@@ -56,6 +56,8 @@ export class Proc {
   waitResolve: ((n: number) => void) | null = null
   /** Rejects it: how an ended process's suspended stack is unwound (see NodeHost.#end). */
   waitReject: ((err: Error) => void) | null = null
+  /** It was given its first slice of fuel since it started (limits/monitor.ts). */
+  fueled = false
   /** Its code was sent the exception that unwinds it once (a program that catches it gets no second). */
   unwound = false
 

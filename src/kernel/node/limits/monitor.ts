@@ -77,6 +77,10 @@ export class Limits implements HostMonitor {
     // Its start function runs inside instantiation, where nothing may suspend.
     if (!proc.started) return this.#sched.budget(pid)
     this.running(proc)
+    // Its first refuel once started: it has had no slice yet (the counter starts at 0), so there
+    // is nothing to take a turn from; yielding here would cost every spawn an event-loop turn
+    // before the process first reaches `wait`.
+    if (!proc.fueled) { proc.fueled = true; return this.#sched.budget(pid) }
     if (proc.memory !== null) this.#sched.noteMemory(pid, proc.memory.buffer.byteLength)
     const decision = this.#sched.sliceEnded(pid, this.#take())
     if (decision.kind === 'kill') throw this.#killed(proc, decision.reason)
