@@ -154,21 +154,20 @@ export class Thread extends ThreadState {
           // OP_CALL_IN's work without its traps: when a limit would be exceeded, the OP_CALL_IN
           // after this instruction runs instead and traps
           const callee = load<usize>(fb + (<usize>load<i32>(pc) << alignof<usize>()))
-          const fn = load<usize>(callee, offsetof<FuncInst>('func'))
           const fr = frp
-          const nfp = sp - (<usize>load<i32>(fn, offsetof<Func>('numParams')) << 3)
+          const nfp = sp - (<usize>load<i32>(callee, offsetof<FuncInst>('numParams')) << 3)
           if (fr >= fe ||
-            nfp + (<usize>load<i32>(fn, offsetof<Func>('maxStack')) << 3) > se) { pc += 4; break }
+            nfp + (<usize>load<i32>(callee, offsetof<FuncInst>('maxStack')) << 3) > se) { pc += 4; break }
           store<usize>(fr, f)
           store<u32>(fr, <u32>(pc + 12), 4)
           store<u32>(fr, <u32>fp, 8)
           frp = fr + FRAME
           fp = nfp
-          const end = nfp + (<usize>load<i32>(fn, offsetof<Func>('numLocals')) << 3)
+          const end = nfp + (<usize>load<i32>(callee, offsetof<FuncInst>('numLocals')) << 3)
           while (sp < end) { store<u64>(sp, 0); sp += 8 }
           sp = end
           f = callee
-          cb = load<usize>(fn, offsetof<Func>('code'))
+          cb = load<usize>(callee, offsetof<FuncInst>('code'))
           pc = cb
           break
         }

@@ -15,7 +15,12 @@ export class FuncInst {
   hostId: i32 = -1 // >= 0: a host function, the embedder's own number
   inst: Instance | null = null
   func: Func | null = null
-  code: usize = 0 // func's internal code (a raw pointer: func keeps it), read by a return to this function
+  // func's internal code (a raw pointer: func keeps it) and frame sizes, copied here so that calls
+  // and returns read them without going through func
+  code: usize = 0
+  numParams: i32 = 0
+  numLocals: i32 = 0
+  maxStack: i32 = 0
   constructor (type: FuncType) { this.type = type }
 }
 
@@ -228,6 +233,9 @@ export class Store {
       fi.inst = inst
       fi.func = m.funcs[i]
       fi.code = changetype<usize>(m.funcs[i].code)
+      fi.numParams = m.funcs[i].numParams
+      fi.numLocals = m.funcs[i].numLocals
+      fi.maxStack = m.funcs[i].maxStack
       this.addFunc(fi)
       inst.funcs.push(fi)
     }
