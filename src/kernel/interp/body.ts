@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE_JLC_F, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC, OP_SHRST8, OP_MADST8, OP_MULADD,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC, OP_SHRST8, OP_MADST8, OP_MULADD, OP_STLMA,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -741,7 +741,20 @@ export class BodyCompiler extends Compiler {
         const q = this.last2
         if (op == 0x3a && q >= 0 && q >= this.barrier) {
           if (q + 3 == this.last && this.code[q] == FUSE_LC + 18) this.code[q] = OP_SHRST8
-          else if (q + 4 == this.last && this.code[q] == OP_MULADD) this.code[q] = OP_MADST8
+          else if (q + 4 == this.last && this.code[q] == OP_MULADD) {
+            this.code[q] = OP_MADST8
+            // the address pushed just before, at two locals: an OP_STLMA before the three
+            const r = this.last3
+            if (r >= 0 && r >= this.barrier && r + 3 == q && this.code[r] == FUSE_LL + 10) {
+              const code = this.code
+              code.push(0)
+              for (let k = q + 3; k >= r; k--) code[k + 1] = code[k]
+              code[r] = OP_STLMA
+              this.last = q + 5
+              this.last2 = -1
+              this.forgetOlder()
+            }
+          }
         }
         this.emit(op)
         this.emit(<i32>off)

@@ -51,9 +51,13 @@ export class Emitter extends Validator {
     if (p < this.barrier || p + 3 != code.length || this.last2 != p || code[p] != FUSE_LC + 12) return false
     code[p] = OP_MULADD
     code.push(c)
+    // (the instruction before p stays known: an address pushed before the value, OP_STLMA)
     this.last = p
-    this.last2 = -1
-    this.forgetOlder()
+    this.last2 = this.last3
+    this.last3 = this.last4
+    this.last4 = this.last5
+    this.last5 = this.last6
+    this.last6 = -1
     this.nfz = 0
     return true
   }

@@ -114,6 +114,8 @@ export class Thread extends ThreadState {
         case 0x2b7 /* OP_MULADD3 */: store<i32>(fp + (<usize>load<i32>(pc, 12) << 3), load<i32>(fp + (<usize>load<i32>(pc) << 3)) * load<i32>(pc, 4) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))); pc += 16; break
         case 0x2b8 /* OP_SHLOR */: sp -= 8; store<i32>(sp - 8, load<i32>(sp - 8) | (load<i32>(sp) << load<i32>(pc))); pc += 4; break
         // OP_RETL_LTC: if local a < c, on as the OP_RETL after it (pc at its slot); else jump to the target
+        // OP_STLMA: the FUSE_LL + 10 (a b at pc + 4), OP_MADST8 (at pc + 12) and i32.store8 (at pc + 28) after it
+        case 0x2b9 /* OP_STLMA */: { const a = <u64><u32>(load<i32>(fp + (<usize>load<i32>(pc, 4) << 3)) + load<i32>(fp + (<usize>load<i32>(pc, 8) << 3))) + <u64>load<u32>(pc, 32); if (a + 1 > ms || load<i32>(pc, 12) != 0x2ac || load<i32>(pc, 28) != 0x3a) break; store<u8>(mb + <usize>a, <u8>(load<i32>(fp + (<usize>load<i32>(pc, 16) << 3)) * load<i32>(pc, 20) + load<i32>(pc, 24))); pc += 36; break }
         case 0x2a4 /* OP_RETL_LTC */: { if (load<i32>(fp + (<usize>load<i32>(pc) << 3)) >= load<i32>(pc, 4)) { pc = cb + (<usize>load<i32>(pc, 8) << 2); break }; pc += 16 } // fallthrough
         case 0x0f: case 0x280 /* OP_RETL */: case 0x293 /* OP_RET_ADD */: {
           // return (: number of results): results to the frame base, then pop the frame; OP_RETL

@@ -213,7 +213,12 @@ export const OP_MULADD3: i32 = 0x2b7
 // the stack's top shifted left by c and or'ed into the value below it, popped (FUSE_SC + 16
 // then i32.or: msgpack's (get() << 24) | (get() << 16) | ...)             : c
 export const OP_SHLOR: i32 = 0x2b8
-export const OP_MAX: i32 = 0x2b9
+// a byte stored at local a + local b + offset whose value is local c * c1 + c2 (the sha256
+// kernel's input): placed before the FUSE_LL + 10 (the address pushed), the OP_MADST8 and its
+// i32.store8, it runs all three when the store is in bounds (and they still follow, checked at
+// run time); else they run on their own                 : -, then the three instructions
+export const OP_STLMA: i32 = 0x2b9
+export const OP_MAX: i32 = 0x2ba
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
