@@ -2,12 +2,10 @@
 // interface as fast as it allows: one spawn first (so the module and the host's paths are warm),
 // then the rest with up to DEPTH requests in flight, each answer letting the next request go. It
 // prints "spawning" before the pipelined requests and "spawned <ok> <failed>" after the last
-// answer (bench/scale.ts times between the two), sleeps a millisecond (`time`), then runs <then>
-// as its child, waits for it and exits with its status; without <then> it waits forever, its
-// children alive.
+// answer (bench/scale.ts times between the two), then runs <then> as its child, waits for it and
+// exits with its status; without <then> it waits forever, its children alive.
 import { args, exit, KIND_ANSWER, next, print, sendRequest, sys_wait, WAIT_BLOCK, writer } from '../sdk/as/wasmos'
 import * as processIface from '../sdk/as/gen/process'
-import * as time from '../sdk/as/gen/time'
 
 /** Spawn requests in flight at once: enough that the host always has the next one at hand. */
 const DEPTH = 64
@@ -66,9 +64,6 @@ while (inFlight > 0) {
   }
 }
 print('spawned ' + ok.toString() + ' ' + failed.toString() + '\n')
-// A turn of the event loop or so, for the children still on their way to their first `wait`
-// (each yields once at its first refuel) to get there before <then> starts.
-time.sleep(1)
 
 if (argv.length > 3) {
   const child = processIface.spawn(argv[3], argv.slice(4))
