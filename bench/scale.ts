@@ -4,9 +4,18 @@
 // with only the two ping-pong processes (measured in the same bench). Per level: time per spawn
 // (wall, CPU of all threads, and the main thread's GC pauses among it), resident memory per idle
 // process (RSS growth / n, after a full GC) and the round trip.
-// Each level runs in a process of its own (`--level n`), so memory freed by one does not flatter
-// the next. The run is a real `wasmos run` (the CLI's own options, features and limits); the idle
-// processes are spawned by the host once the pingpong handler is up, before the client starts.
+// The spawns are a program's: the run's main program is programs/spawner, which spawns the idle
+// processes through the `process` interface (granted with --allow, as any run would; the module
+// compiled before the run, named by its file), one first, then the rest with up to 64 requests in
+// flight, and then runs bench-client as its child. The time per spawn runs from the spawner's
+// "spawning" line (written before its first pipelined request) to its "spawned" line (after the
+// last answer) or to the last idle process's first `wait`, whichever is later: a spawn is over once
+// the child waits. The same level spawned by the bench with `host.spawn` directly (`--via host`,
+// a few round-trip batches only) gives the "host.spawn" columns: what the interface adds is the
+// difference. The control socket is off (--no-control): it opens on a timer, a one-time cost.
+// Each level runs in a process of its own (`--level n [--via process|host]`), so memory freed by
+// one does not flatter the next. The run is a real `wasmos run` (the CLI's own options, features
+// and limits).
 // Run: node bench/scale.ts [--json] [--quick]   (needs npm run build -- programs)
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -42,6 +51,8 @@ interface Level {
   spawnUs: number
   /** CPU time per spawn, all threads of this process (GC helpers too): steadier on a busy machine. */
   spawnCpuUs: number
+  /** The main thread's share of it (JavaScript, wasm, instantiation, GC pauses; not GC helpers or compilers). */
+  spawnMainCpuUs: number
   /** Main-thread GC pauses while spawning, per spawn, and the full (mark-compact) collections among them. */
   spawnGcUs: number
   fullGcs: number
@@ -84,6 +95,7 @@ class Bracket {
   #t0 = 0
   #t1 = 0
   #cpu0 = process.cpuUsage()
+  #main0 = process.threadCpuUsage()
 
   constructor (n: number) {
     setFlagsFromString('--expose-gc')
@@ -97,16 +109,19 @@ class Bracket {
     this.#observer.observe({ entryTypes: ['gc'] })
     this.#t0 = performance.now()
     this.#cpu0 = process.cpuUsage()
+    this.#main0 = process.threadCpuUsage()
   }
 
-  end (): { spawnUs: number, spawnCpuUs: number, rssKiBPerProcess: number } {
+  end (): { spawnUs: number, spawnCpuUs: number, spawnMainCpuUs: number, rssKiBPerProcess: number } {
     const cpu = process.cpuUsage(this.#cpu0)
+    const main = process.threadCpuUsage(this.#main0)
     this.#t1 = performance.now()
     this.#gc()
     const rss1 = process.memoryUsage().rss
     return {
       spawnUs: (this.#t1 - this.#t0) * 1000 / this.#each,
       spawnCpuUs: (cpu.user + cpu.system) / this.#each,
+      spawnMainCpuUs: (main.user + main.system) / this.#each,
       rssKiBPerProcess: (rss1 - this.#rss0) / 1024 / this.#each
     }
   }
@@ -214,7 +229,7 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
   const rtt = { rttUs: quantile(rtts, 0.5) / 1000, rttP99Us: quantile(rtts, 0.99) / 1000 }
   const module = (idle as Program | null)?.module
   if (n === 0 && module !== undefined) {
-    return { processes: 0, spawnUs: 0, spawnCpuUs: 0, spawnGcUs: 0, fullGcs: 0, bareInstanceUs: rawInstanceUs(module), rssKiBPerProcess: 0, alive: 0, ...rtt }
+    return { processes: 0, spawnUs: 0, spawnCpuUs: 0, spawnMainCpuUs: 0, spawnGcUs: 0, fullGcs: 0, bareInstanceUs: rawInstanceUs(module), rssKiBPerProcess: 0, alive: 0, ...rtt }
   }
   if (spawned === null) throw new BenchError('no-samples', 'the idle processes were never spawned')
   // GC entries reach the observer a little later.
@@ -261,8 +276,10 @@ const rows = levels.map((l, i) => ({
   alive: l.alive,
   spawnUs: round(l.spawnUs),
   spawnCpuUs: round(l.spawnCpuUs),
+  spawnMainCpuUs: round(l.spawnMainCpuUs),
   hostSpawnUs: round(direct[i].spawnUs),
   hostSpawnCpuUs: round(direct[i].spawnCpuUs),
+  hostSpawnMainCpuUs: round(direct[i].spawnMainCpuUs),
   spawnGcUs: round(l.spawnGcUs),
   fullGcs: l.fullGcs,
   rssKiBPerProcess: round(l.rssKiBPerProcess),
