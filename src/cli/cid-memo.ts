@@ -1,7 +1,9 @@
 // A memo of which CID a program file has, keyed by the file's identity (device, inode, size,
 // mtime and ctime in nanoseconds), so that `wasmos run` of a large file it ran before does not
 // hash the whole file again to name it. Like git's index: an entry whose key differs in any field
-// is not used. Why a matching key is enough, and when an entry is not written: README.md here.
+// is not used. With a CID from the memo, run.ts does not read the file at all unless the load needs
+// its bytes (a fuel-cache miss, --record). Why a matching key is enough, and when an entry is not
+// written: README.md here.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import type { BigIntStats } from 'node:fs'
 import { join } from 'node:path'

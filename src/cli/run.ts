@@ -2,6 +2,7 @@
 // the main program; resolves with the main program's exit status. `wasmos run` and `wasmos exec`
 // both come here; they differ only in where the bytes come from.
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
+import type { BigIntStats } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import { INTERFACES } from '../interfaces/gen/index.ts'
 import { summaryOf } from '../interfaces/names.ts'
@@ -23,7 +24,7 @@ import { createLogger } from '../kernel/node/logger.ts'
 import type { LogFormat, Logger, LogLevel } from '../kernel/node/logger.ts'
 import type { NativeHandler } from '../kernel/node/native.ts'
 import { cidOfBytes, loadProgram } from '../kernel/node/program.ts'
-import { CidMemo } from './cid-memo.ts'
+import { CidMemo, identityOf } from './cid-memo.ts'
 import type { LoadOptions, Program, ProgramSource } from '../kernel/node/program.ts'
 import { wasmosHome } from '../kernel/node/home.ts'
 
@@ -106,42 +107,83 @@ export class FileSource implements ProgramSource {
       }
       return null
     }
-    const { bytes, cid } = this.#read(name, path)
-    const program = await loadProgram(bytes, name, cid === undefined ? opts : { ...opts, cid })
-    this.#byName.set(name, program)
-    return program
+    const file = this.#open(name, path)
+    try {
+      const program = await loadProgram(file.bytes, name, file.cid === undefined ? opts : { ...opts, cid: file.cid })
+      this.#byName.set(name, program)
+      return program
+    } finally {
+      file.close()
+    }
   }
 
   /**
-   * The file's bytes, and for a large file its CID: from the memo when the file is the one
-   * hashed before, else hashed here and remembered. Read synchronously, in one go: one read of a
-   * file, mostly before anything runs; node:fs/promises (and trips through libuv's thread pool,
-   * a chunk at a time) would cost the start of `wasmos run` more than it. The stat is taken on
-   * the descriptor the bytes are read from, so it describes the file read.
+   * The file's bytes, or for a large file the memo knows (the file the one hashed before) its CID
+   * and a reader of its bytes: a run whose rewrite is cached by that CID never reads the file.
+   * A large file the memo does not know is read and hashed here, and remembered. Read
+   * synchronously, in one go: one read of a file, mostly before anything runs; node:fs/promises
+   * (and trips through libuv's thread pool, a chunk at a time) would cost the start of `wasmos
+   * run` more than it. The stat is taken on the descriptor the bytes are read from, so it
+   * describes the file read; the descriptor stays open until the program is loaded, and a lazy
+   * read checks that the file it reads still has the identity the memo named (README.md).
    */
-  #read (name: string, path: string): { bytes: Uint8Array, cid?: string } {
+  #open (name: string, path: string): { bytes: Uint8Array | (() => Uint8Array), cid?: string, close: () => void } {
     let fd: number | undefined
+    const fail = (err: unknown): WasmosError => {
+      if (err instanceof WasmosError) return err
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return new WasmosError('ERR_NOT_FOUND', `${name}: no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(name) ? ' (run npm run build to build the programs)' : ''}`)
+      if (code === 'EISDIR') return new WasmosError('ERR_NOT_FOUND', `${name}: is a directory`)
+      return new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
+    }
+    const close = (): void => {
+      if (fd === undefined) return
+      try { closeSync(fd) } catch { /* nothing left to do with it */ }
+      fd = undefined
+    }
     try {
       const readStartNs = BigInt(Date.now()) * 1_000_000n
       fd = openSync(path, 'r')
       const st = fstatSync(fd, { bigint: true })
-      const bytes = readFileSync(fd)
-      if (bytes.length <= MEMO_MIN_BYTES || st.size !== BigInt(bytes.length)) return { bytes }
-      this.#memo ??= new CidMemo(wasmosHome(this.#home))
-      let cid = this.#memo.get(st)
-      if (cid === undefined) {
-        cid = cidOfBytes(bytes)
-        this.#memo.set(st, cid, readStartNs)
+      if (st.isDirectory()) throw fail(Object.assign(new Error('is a directory'), { code: 'EISDIR' }))
+      if (st.size > BigInt(MEMO_MIN_BYTES)) {
+        this.#memo ??= new CidMemo(wasmosHome(this.#home))
+        const known = this.#memo.get(st)
+        if (known !== undefined) {
+          const at = fd
+          return { bytes: () => this.#readKnown(name, at, st, known, fail), cid: known, close }
+        }
       }
-      return { bytes, cid }
+      const bytes = readFileSync(fd)
+      if (bytes.length <= MEMO_MIN_BYTES || st.size !== BigInt(bytes.length)) { close(); return { bytes, close } }
+      const cid = cidOfBytes(bytes)
+      this.#memo?.set(st, cid, readStartNs)
+      close()
+      return { bytes, cid, close }
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') throw new WasmosError('ERR_NOT_FOUND', `${name}: no such file${/(^|[\\/])programs[\\/]build[\\/][^\\/]+\.wasm$/.test(name) ? ' (run npm run build to build the programs)' : ''}`)
-      if (code === 'EISDIR') throw new WasmosError('ERR_NOT_FOUND', `${name}: is a directory`)
-      throw new WasmosError('ERR_READ', `${name}: ${(err as Error).message}`)
-    } finally {
-      if (fd !== undefined) closeSync(fd)
+      close()
+      throw fail(err)
     }
+  }
+
+  /**
+   * The bytes of a file named from the memo, read when first needed. The file may have changed
+   * since its stat (a write between the start of the run and this read): its identity is taken
+   * again after the read, and bytes of another identity are hashed; if their CID is not the one
+   * the run has used, the run stops rather than run other bytes under that name.
+   */
+  #readKnown (name: string, fd: number, st: BigIntStats, cid: string, fail: (err: unknown) => WasmosError): Uint8Array {
+    let bytes: Uint8Array
+    let now: BigIntStats
+    try {
+      bytes = readFileSync(fd)
+      now = fstatSync(fd, { bigint: true })
+    } catch (err) {
+      throw fail(err)
+    }
+    if (identityOf(now) === identityOf(st) && BigInt(bytes.length) === st.size) return bytes
+    if (cidOfBytes(bytes) !== cid) throw new WasmosError('ERR_CHANGED', `${name}: changed while it was being loaded; run it again`)
+    return bytes
   }
 }
 

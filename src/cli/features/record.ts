@@ -54,8 +54,10 @@ export const record: Feature = {
     const rewrite = opts.load?.rewrite
     opts.load = {
       ...opts.load,
-      rewrite: async (bytes, cid) => {
+      rewrite: async (original, cid) => {
         if (!modules.has(cid)) {
+          // The original is what a recording holds: read here even when the rewrite is cached.
+          const bytes = original()
           modules.set(cid, bytes)
           try {
             await add(bytes)
@@ -63,7 +65,7 @@ export const record: Feature = {
             throw new WasmosError('ERR_RECORD', `--record: cannot add ${cid} to the store: ${(err as Error).message}`)
           }
         }
-        return rewrite === undefined ? bytes : await rewrite(bytes, cid)
+        return rewrite === undefined ? original() : await rewrite(original, cid)
       }
     }
     const recorder = new RunRecorder({

@@ -28,6 +28,10 @@ export interface ProgramSource {
 }
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d]
+
+function checkMagic (bytes: Uint8Array, source: string): void {
+  if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw notWasm(source)
+}
 const CHUNK = 256 * 1024
 
 /**
@@ -76,8 +80,18 @@ export function moduleName (module: WebAssembly.Module): string | null {
   return null
 }
 
-/** Rewrites a module's bytes before it is compiled (the fuel rewrite of `limits`); `cid` names the original. */
-export type Rewrite = (bytes: Uint8Array, cid: string) => Uint8Array | Promise<Uint8Array>
+/**
+ * A program's original bytes, read when first called (then the same array each call): a cached
+ * rewrite keyed by the CID never calls it, so a large file the caller could name without reading
+ * it is never read. It throws what reading them throws.
+ */
+export type OriginalBytes = () => Uint8Array
+
+/**
+ * Rewrites a module before it is compiled (the fuel rewrite of `limits`); `cid` names the
+ * original, whose bytes `original` reads, if the rewrite needs them (a cache miss).
+ */
+export type Rewrite = (original: OriginalBytes, cid: string) => Uint8Array | Promise<Uint8Array>
 
 export interface LoadOptions {
   rewrite?: Rewrite
@@ -89,25 +103,59 @@ export interface LoadOptions {
   allowImport?: (module: string, name: string) => boolean
 }
 
-/** Checks and compiles a program. `source` names it in errors. */
-export async function loadProgram (bytes: Uint8Array, source: string, opts: LoadOptions = {}): Promise<Program> {
-  if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw notWasm(source)
+/** `bytes` as an OriginalBytes: a given array, or a reader called once; `failed` is what the read threw. */
+function once (bytes: Uint8Array | OriginalBytes): { read: OriginalBytes, failed?: unknown } {
+  if (typeof bytes !== 'function') return { read: () => bytes }
+  let got: Uint8Array | undefined
+  const r: { read: OriginalBytes, failed?: unknown } = {
+    read: () => {
+      if (got !== undefined) return got
+      if ('failed' in r) throw r.failed
+      try {
+        got = bytes()
+      } catch (err) {
+        r.failed = err
+        throw err
+      }
+      return got
+    }
+  }
+  return r
+}
+
+/**
+ * Checks and compiles a program. `source` names it in errors. `bytes` may be a reader of them
+ * when `opts.cid` names them and a rewrite may make them unnecessary (a cache hit): then the
+ * checks run on the module compiled, and the reader is called only if something needs the
+ * original (a miss, a rewrite that stores it, a module that fails to compile).
+ */
+export async function loadProgram (bytes: Uint8Array | OriginalBytes, source: string, opts: LoadOptions = {}): Promise<Program> {
+  const reader = once(bytes)
+  const original = reader.read
+  const lazy = typeof bytes === 'function' && opts.cid !== undefined && opts.rewrite !== undefined
+  if (!lazy) checkMagic(original(), source)
   let cid = opts.cid
   if (cid === undefined) {
-    if (bytes.length <= CHUNK) cid = await rawCidOf(bytes)
-    else if (opts.cidOf !== undefined) cid = await opts.cidOf(bytes)
-    else cid = unixfsCidOf(bytes)
+    const b = original()
+    if (b.length <= CHUNK) cid = await rawCidOf(b)
+    else if (opts.cidOf !== undefined) cid = await opts.cidOf(b)
+    else cid = unixfsCidOf(b)
   }
   let module: WebAssembly.Module
+  let code: Uint8Array
   try {
-    const code = opts.rewrite === undefined ? bytes : await opts.rewrite(bytes, cid)
+    code = opts.rewrite === undefined ? original() : await opts.rewrite(original, cid)
     // A small module compiles in a fraction of a millisecond: on this thread, rather than on V8's
     // background threads with the wait for them through the event loop.
     module = code.length <= CHUNK ? new WebAssembly.Module(code as Uint8Array<ArrayBuffer>) : await WebAssembly.compile(code as Uint8Array<ArrayBuffer>)
   } catch (err) {
+    // The original could not be read (a lazy read): nothing for V8 to judge.
+    if ('failed' in reader) throw err
     // Whether it failed in the rewrite or in V8, V8 says best what is wrong with a module;
     // a valid module the rewrite refuses (its memory is over the cap) keeps the rewrite's reason.
-    const invalid = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>).then(() => null, (e: unknown) => e as Error)
+    const b = original()
+    checkMagic(b, source)
+    const invalid = await WebAssembly.compile(b as Uint8Array<ArrayBuffer>).then(() => null, (e: unknown) => e as Error)
     if (invalid !== null) throw badModule(source, `invalid module (${invalid.message.replace(/^WebAssembly\.compile\(\): /, '')})`)
     throw badModule(source, (err as Error).message)
   }
@@ -115,7 +163,8 @@ export async function loadProgram (bytes: Uint8Array, source: string, opts: Load
   if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
     throw badModule(source, 'no _start function exported')
   }
-  checkSignatures(bytes, source)
+  // On the module compiled: the rewrite keeps the types, the `wasmos` imports and `_start`.
+  checkSignatures(code, source)
   let wasi = false
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'wasi_snapshot_preview1' || imp.module === 'wasi_unstable') { wasi = true; continue }

@@ -78,12 +78,15 @@ export interface RunRewriteOptions extends RewriteOptions {
 /**
  * The module as a run compiles it: fuel-rewritten, tables capped and the start function made an
  * export (`boundSections`, applied as the rewrite writes its sections: no second copy), from the
- * cache when a sound entry exists; else made and stored.
+ * cache when a sound entry exists; else made and stored. `bytes` may be a reader of the original:
+ * with `cache.cid` a hit never calls it (the caller need not read the program at all).
  */
-export function rewriteForRun (bytes: Uint8Array, opts: RunRewriteOptions, cache: CacheOptions = {}): CachedRewrite {
+export function rewriteForRun (bytes: Uint8Array | (() => Uint8Array), opts: RunRewriteOptions, cache: CacheOptions = {}): CachedRewrite {
   const { maxMemoryPages, maxTableEntries } = opts
-  const key = fuelCacheKey(bytes, { maxMemoryPages }, cache.cid, `bounds=${BOUNDS_VERSION},maxTableEntries=${maxTableEntries}`)
-  return cached(key, cache, () => rewriteModule(bytes, { maxMemoryPages }, (sections) => boundSections(sections, maxTableEntries)))
+  const original = typeof bytes === 'function' ? bytes : () => bytes
+  const stage = `bounds=${BOUNDS_VERSION},maxTableEntries=${maxTableEntries}`
+  const key = cache.cid !== undefined ? fuelCacheKey(new Uint8Array(0), { maxMemoryPages }, cache.cid, stage) : fuelCacheKey(original(), { maxMemoryPages }, undefined, stage)
+  return cached(key, cache, () => rewriteModule(original(), { maxMemoryPages }, (sections) => boundSections(sections, maxTableEntries)))
 }
 
 function cached (key: string, cache: CacheOptions, make: () => Uint8Array): CachedRewrite {

@@ -60,11 +60,11 @@ export class Limits implements HostMonitor {
     const { maxMemoryPages, home } = this.#opts
     // Tables count against the memory cap: a few bytes of module can declare gigabytes of them.
     const maxTableEntries = Math.min(MAX_TABLE_ENTRIES, Math.floor(maxMemoryPages * PAGE_SIZE / TABLE_ENTRY_BYTES))
-    if (!this.#opts.preempt) return { rewrite: (bytes) => capTables(bytes, maxTableEntries) }
+    if (!this.#opts.preempt) return { rewrite: (original) => capTables(original(), maxTableEntries) }
     return {
       // The start function becomes an export the host calls under JSPI, where it can be preempted;
       // the cache holds the bytes after that too, so a cached start re-encodes nothing.
-      rewrite: (bytes, cid) => rewriteForRun(bytes, { maxMemoryPages, maxTableEntries }, { home, cid }).bytes,
+      rewrite: (original, cid) => rewriteForRun(original, { maxMemoryPages, maxTableEntries }, { home, cid }).bytes,
       allowImport: (module, name) => module === REFUEL_MODULE && name === REFUEL_NAME
     }
   }
