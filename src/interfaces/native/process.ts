@@ -48,8 +48,13 @@ export function processHandler (host: HostServices, resolve: ProgramResolver): N
 
   const start = (program: Program, args: string[], parent: number): Promise<{ pid: number }> | { pid: number } =>
     whenAllowed(host, parent, processIface.key, { iface: 'process', name: program.name, cid: program.cid }, () => {
-      if (host.process(parent) === undefined) throw new InterfaceError(NOT_FOUND)
-      return host.spawn(program, args, parent).then((child) => {
+      // From a microtask, not at once: the handler runs inside the parent's `send`, on the
+      // parent's own (JSPI) stack, where V8's calls into its runtime (an instantiation makes
+      // many) cost more than from the event loop's stack (src/kernel/node/README.md).
+      return Promise.resolve().then(() => {
+        if (host.process(parent) === undefined) throw new InterfaceError(NOT_FOUND)
+        return host.spawn(program, args, parent)
+      }).then((child) => {
         if (!child.ended) running.set(child.pid, child)
         else keep(child.pid, parent, child.status)
         return { pid: child.pid }
