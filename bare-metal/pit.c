@@ -51,8 +51,19 @@ void profile_dump(void) {
   kprintf("wasmos profile: lost %lu\n", profile_lost);
 }
 
+/* Every TLB_FLUSH_TICKS the TLB is flushed (CR3 written again). On a PC that costs a few
+   microseconds of refills; under QEMU TCG it is when QEMU sizes its software TLB to the pages in
+   use (at a flush, and only then): without one it stays at 256 entries, which the kernel's pages
+   outgrow, and conflicting pages then evict each other all the time (README.md). */
+#define TLB_FLUSH_TICKS 32
+
 /* Assumes: called from the IRQ 0 handler only, with the interrupted instruction's address. */
 void pit_tick(uint64_t rip) {
   ticks++;
   if (profiling) profile_sample(rip);
+  if (ticks % TLB_FLUSH_TICKS == 0) {
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+  }
 }
