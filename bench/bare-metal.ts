@@ -84,7 +84,10 @@ function firstText (iso: string, uefi: boolean, limitSeconds: number): Promise<{
     let screen = -1
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('latin1')
-      if (serial < 0 && out.includes('wasmos stub:')) serial = performance.now() - started
+      if (serial < 0 && out.includes('wasmos stub:')) {
+        serial = performance.now() - started
+        if (screen >= 0) child.kill('SIGTERM')
+      }
     })
     const ppm = join(dir, 'screen.ppm')
     let mon: ReturnType<typeof connect> | null = null
@@ -101,7 +104,9 @@ function firstText (iso: string, uefi: boolean, limitSeconds: number): Promise<{
           asked = 0
           if (screen < 0 && showsConsole(ppm)) {
             screen = at - started
-            child.kill('SIGTERM')
+            // The serial line may still be on its way (QEMU writes it before the screen shows
+            // it, but the pipe can lag): QEMU ends once both are seen.
+            if (serial >= 0) child.kill('SIGTERM')
           }
         })
         return
