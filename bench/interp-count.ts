@@ -2,7 +2,9 @@
 // under valgrind's cachegrind and prints the x86 instructions executed by `run(n)`, in millions
 // (a run with n = 1 is subtracted: decoding, compiling, instantiating). Unlike wall time this is
 // deterministic and insensitive to other jobs on the machine: use it to compare two versions.
-// Usage: node bench/interp-count.ts   (needs valgrind, wasm2c and clang)
+// The build is interp-native.ts's: bare metal's rewrite of wasm2c's C unless
+// INTERP_NATIVE_REWRITE says otherwise (none, base, thread or both).
+// Usage: node bench/interp-count.ts   (needs valgrind, wasm2c and gcc or clang)
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { buildKernel } from './interp.ts'
@@ -25,7 +27,7 @@ function count (wasm: string, n: number): number {
 }
 
 await import('../scripts/build.d/40-interp.ts')
-if (!buildNative()) throw new Error('wasm2c and clang are needed for the native build')
+if (!buildNative()) throw new Error('wasm2c and a C compiler are needed for the native build')
 console.log('| kernel | instructions (millions) |')
 console.log('|---|---|')
 for (const k of KERNELS) {

@@ -1,11 +1,32 @@
 /* Native driver for the bench: runs `run(n)` of a kernel module on the interpreter compiled to C
  * by wasm2c (build/interp/spec.wasm -> spec.c). Prints the result (u32) and the time in ms.
- * Usage: interp-bench KERNEL.wasm N */
+ * Usage: interp-bench KERNEL.wasm N
+ * Built with BENCH_MEM_BASE (bare-metal/rewrite.mjs --base, see interp-native.ts), the runtime's
+ * mmap is bench_mmap below: the linear memory's reservation goes to that fixed address, which
+ * the rewritten loads and stores use as a constant. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "spec.h"
+
+#ifdef BENCH_MEM_BASE
+#include <stdint.h>
+#include <sys/mman.h>
+
+/* wasm-rt-impl.c calls mmap once a linear memory: the interpreter has one. */
+void* bench_mmap(void* addr, size_t len, int prot, int flags, int fd, off_t off) {
+  static int taken;
+  (void)addr;
+  if (taken++) { fprintf(stderr, "interp-bench: a second linear memory\n"); exit(70); }
+  void* p = mmap((void*)(uintptr_t)BENCH_MEM_BASE, len, prot, flags | MAP_FIXED_NOREPLACE, fd, off);
+  if (p != MAP_FAILED && p != (void*)(uintptr_t)BENCH_MEM_BASE) {
+    fprintf(stderr, "interp-bench: the linear memory's address %p is taken\n", (void*)(uintptr_t)BENCH_MEM_BASE);
+    exit(70);
+  }
+  return p;
+}
+#endif
 
 struct Z_env_instance_t { int unused; };
 

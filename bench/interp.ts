@@ -1,16 +1,20 @@
 // Bench: the same compute kernels (AssemblyScript, asc -O3) run by V8 directly and by the
 // kernel's WebAssembly interpreter, itself running as wasm on V8 and, when wabt's wasm2c and a C
-// compiler are present, as the wasm2c-compiled C build run natively (gcc -O2 as on bare metal,
-// with aligned labels: see interp-native.ts). Prints a table of times and slowdowns (or, with
-// --json, one JSON object: per kernel the times in ms and `nativeSlowdown` = interpreter native
-// time / V8 time, null without a native build, and the targets: each kernel within 8× of V8
-// natively, their geometric mean within 6×); checks that every engine computes the same result.
+// compiler are present, as the wasm2c-compiled C build run natively: wasm2c's C rewritten by
+// bare-metal/rewrite.mjs (threaded dispatch, loads and stores at a fixed base) and compiled by
+// gcc -O2 with aligned labels, as the bare-metal kernel builds it, so the native figures are the
+// interpreter as bare metal runs it (interp-native.ts; INTERP_NATIVE_REWRITE=none measures
+// wasm2c's C as it comes, src/kernel/interp/README.md compares them). Prints a table of times
+// and slowdowns (or, with --json, one JSON object: per kernel the times in ms and
+// `nativeSlowdown` = interpreter native time / V8 time, null without a native build,
+// `nativeRewrite` = the rewrites applied, and the targets: each kernel within 8× of V8 natively,
+// their geometric mean within 6×); checks that every engine computes the same result.
 // Usage: node bench/interp.ts [--quick] [--json]   (--quick: smaller inputs, fewer repetitions)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Interp, ST_DONE, ST_FUEL, ST_HOST, ST_RUN, K_FUNC, T_I32 } from '../test/spec/interp.ts'
-import { buildNative, NATIVE_BIN, NATIVE_CC } from './interp-native.ts'
+import { buildNative, NATIVE_BIN, NATIVE_CC, NATIVE_REWRITE } from './interp-native.ts'
 import { target, targetTable, type TargetResult } from './report.ts'
 
 const root = join(import.meta.dirname, '..')
@@ -147,11 +151,11 @@ if (import.meta.main) {
   }
   const targets = interpTargets(kernels)
   if (json) {
-    console.log(JSON.stringify({ bench: 'interp', quick, nativeCompiler: native ? NATIVE_CC : null, resultsAgree: !mismatch, kernels, targets }, null, 2))
+    console.log(JSON.stringify({ bench: 'interp', quick, nativeCompiler: native ? NATIVE_CC : null, nativeRewrite: native ? NATIVE_REWRITE : null, resultsAgree: !mismatch, kernels, targets }, null, 2))
   } else {
     const f = (ms: number): string => `${ms.toFixed(1)} ms`
     const rows = [
-      `| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c, ${NATIVE_CC} -O2) | slowdown |`,
+      `| kernel | V8 | interpreter on V8 | slowdown | interpreter native (wasm2c, rewrite ${NATIVE_REWRITE}, ${NATIVE_CC} -O2) | slowdown |`,
       '|---|---|---|---|---|---|',
       ...kernels.map((k) => `| ${k.name}(${k.n}) | ${f(k.v8Ms)} | ${f(k.interpOnV8Ms)} | ${k.interpOnV8Slowdown.toFixed(1)}× | ` +
         `${k.nativeMs !== null ? f(k.nativeMs) : 'n/a'} | ${k.nativeSlowdown !== null ? `${k.nativeSlowdown.toFixed(1)}×` : 'n/a'} |`),
