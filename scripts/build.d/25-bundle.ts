@@ -16,7 +16,7 @@ import { build } from 'esbuild'
 import type { Plugin } from 'esbuild'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { newest } from '../newest.ts'
 import { assemble } from '../bundle-parts.ts'
 
@@ -167,12 +167,14 @@ if (stale(outfile)) {
       name: 'lazy-pino-serializers',
       setup (b) {
         b.onResolve({ filter: /^pino-std-serializers$/ }, (args) => /[\\/]pino[\\/]pino\.js$/.test(args.importer)
-          ? { path: requireHere.resolve('pino-std-serializers', { paths: [args.resolveDir] }), namespace: 'wasmos-lazy-serializers' }
+          // Relative to the root: esbuild names the wrapped module by its path, in the bundle.
+          ? { path: relative(root, requireHere.resolve('pino-std-serializers', { paths: [args.resolveDir] })), namespace: 'wasmos-lazy-serializers' }
           : undefined)
         b.onLoad({ filter: /.*/, namespace: 'wasmos-lazy-serializers' }, (args) => {
-          const names = Object.keys(requireHere(args.path) as Record<string, unknown>)
+          const path = join(root, args.path)
+          const names = Object.keys(requireHere(path) as Record<string, unknown>)
           const lazy = names.map((n) => `exports.${n} = function ${n} (...a) { return real().${n}.apply(this, a) }\n`).join('')
-          return { loader: 'js', resolveDir: root, contents: `let m\nconst real = () => m ?? (m = require(${JSON.stringify(args.path)}))\n${lazy}` }
+          return { loader: 'js', resolveDir: root, contents: `let m\nconst real = () => m ?? (m = require(${JSON.stringify(path)}))\n${lazy}` }
         })
       }
     }, {
