@@ -134,11 +134,11 @@ export async function buildNodeConfig (options: NodeConfigOptions = {}): Promise
       import('@chainsafe/libp2p-noise'),
       import('@chainsafe/libp2p-yamux'),
       import('@libp2p/identify'),
-      import('../remote/tuning.ts')
+      import('./libp2p-tuning.ts')
     ])
     libp2p = {
       addresses: { listen },
-      // The same bytes with fewer system calls and allocations per message (src/remote/tuning.ts).
+      // The same bytes with fewer system calls and allocations per message (libp2p-tuning.ts).
       transports: [coalescedTcp(tcp())],
       connectionEncrypters: [quietNoise(noise())],
       streamMuxers: [yamux()],

@@ -1,4 +1,4 @@
-// The libp2p stack's tuning (src/remote/tuning.ts) over real libp2p on loopback: the bytes arrive
+// The libp2p stack's tuning (src/loader/libp2p-tuning.ts) over real libp2p on loopback: the bytes arrive
 // as sent, small and large, and a round trip of one small message takes one write system call on
 // each side instead of eight socket writes; noise's length reader waits for more without throwing.
 import { Socket } from 'node:net'
@@ -7,7 +7,7 @@ import type { Libp2p } from 'libp2p'
 import type { Stream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { startDialNode } from '../../src/remote/node.ts'
-import { quietDecoder } from '../../src/remote/tuning.ts'
+import { quietDecoder } from '../../src/loader/libp2p-tuning.ts'
 import { scratchHome, type TempHome } from '../helpers.ts'
 
 const ECHO = '/wasmos/test-echo/1.0.0'
