@@ -437,20 +437,29 @@ export class Compiler extends Emitter {
     return true
   }
 
-  // A 3-address i32.add of slots sa and sb into dst right after `s = a + b` (begin() just ran),
-  // one of sa, sb being s: both become one OP_ADD3 (the caller emits dst). s must be dst or the
-  // operand slot just above it (dead after this add), and the other operand not s, which the
-  // first add wrote before the second read it.
-  add3 (sa: i32, sb: i32, dst: i32): bool {
+  // The 3-address i32.add of slots sa and sb into dst (begin() just ran) that follows the
+  // 3-address instruction `op` writing slot s, the last one emitted: returns the add's other
+  // operand, or -1 when the two cannot be one instruction. s must be dst or the operand slot just
+  // above it (dead after this add), one of sa, sb must be s and the other not s, which the first
+  // instruction wrote before the add read it.
+  priorSum (op: i32, sa: i32, sb: i32, dst: i32): i32 {
     const code = this.code
     const l = this.last2
-    if (l < 0 || l < this.barrier || code.length != l + 4 || code[l] != FUSE_LLS + 10) return false
+    if (l < 0 || l < this.barrier || code.length != l + 4 || code[l] != op) return -1
     const s = code[l + 3]
-    if (s != dst && !(s == dst + 1 && s >= this.numLocals)) return false
-    let c = -1
-    if (sa == s && sb != s) c = sb
-    else if (sb == s && sa != s) c = sa
+    if (s != dst && !(s == dst + 1 && s >= this.numLocals)) return -1
+    if (sa == s && sb != s) return sb
+    if (sb == s && sa != s) return sa
+    return -1
+  }
+
+  // The add after `s = a + b` (priorSum): both become one OP_ADD3, y = a + b + c (the caller
+  // emits dst).
+  add3 (sa: i32, sb: i32, dst: i32): bool {
+    const c = this.priorSum(FUSE_LLS + 10, sa, sb, dst)
     if (c < 0) return false
+    const code = this.code
+    const l = this.last2
     code[l] = OP_ADD3
     code[l + 3] = c
     // right after a 3-address ch: both run by the first (OP_CHX3_ADD3)
@@ -461,22 +470,13 @@ export class Compiler extends Emitter {
     return true
   }
 
-  // A 3-address i32.add of slots sa and sb into dst right after `s = a * c` (begin() just ran),
-  // one of sa, sb being s, which is dead after it (dst or the slot just above): one OP_MULADD3
-  // (the caller emits dst). The other operand is not s, so the product's write changed nothing
-  // the add reads.
+  // The add after `s = a * c` (priorSum): one OP_MULADD3 (the caller emits dst).
   mulAdd3 (sa: i32, sb: i32, dst: i32): bool {
-    const code = this.code
-    const l = this.last2
-    if (l < 0 || l < this.barrier || code.length != l + 4 || code[l] != FUSE_LCS + 12) return false
-    const s = code[l + 3]
-    if (s != dst && !(s == dst + 1 && s >= this.numLocals)) return false
-    let c = -1
-    if (sa == s && sb != s) c = sb
-    else if (sb == s && sa != s) c = sa
+    const c = this.priorSum(FUSE_LCS + 12, sa, sb, dst)
     if (c < 0) return false
-    code[l] = OP_MULADD3
-    code[l + 3] = c
+    const l = this.last2
+    this.code[l] = OP_MULADD3
+    this.code[l + 3] = c
     this.last = l
     this.last2 = -1
     return true
