@@ -10,8 +10,9 @@
 // byte put or got at buf[pos++] (OP_PUTB, OP_GETB), W[t] (OP_SHL_LDGLR) and calls (OP_CALL_FAST).
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { Interp, ST_DONE } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start, rand, v8Exports, result32, runSliced } from './wat.ts'
+import { Interp, ST_TRAP } from '../spec/interp.ts'
+import { wat, instantiate, funcAddr, start } from './wat.ts'
+import { agreeWithV8, trapsLikeV8, fuelCounter, sameGetter } from './fused-harness.ts'
 
 const MODULE = String.raw`(module
   (memory 1)
@@ -277,7 +278,6 @@ const MODULE = String.raw`(module
 )`
 
 const bytes = wat(MODULE)
-const fresh = (): Record<string, (...a: number[]) => number> => v8Exports(bytes)
 
 // arguments: in bounds for the memory accesses (around the data at 900), random otherwise
 function args (name: string, n: number, r: () => number): number[] {
@@ -301,94 +301,36 @@ function args (name: string, n: number, r: () => number): number[] {
 const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb', 'wt', 'zl']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
-  const r = rand(4242)
-  const v8 = fresh()
-  const whole = new Interp()
-  const wi = instantiate(whole, bytes)
-  for (const name of CASES) {
-    for (let n = 0; n < 40; n++) {
-      const a = args(name, n, r)
-      const want = BigInt(v8[name](...a) >>> 0)
-      const big = a.map((x) => BigInt(x >>> 0))
-      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
-      assert.equal(result32(whole), want, `${name}(${a}) whole`)
-      // (the stores depend on what earlier calls stored: sliced below, in a run of their own)
-      if (name === 'stllc') continue
-      assert.equal(runSliced(bytes, name, big, 1 + n % 4), want, `${name}(${a}) in slices of ${1 + n % 4}`)
-    }
-  }
-  // stores, in slices, against a fresh V8 instance
-  const v = fresh()
-  const i = new Interp()
-  const iid = instantiate(i, bytes)
-  for (let n = 0; n < 40; n++) {
-    const a = [2000 + n * 13, n % 11]
-    assert.equal(start(i, funcAddr(i, iid, 'stllc'), a.map((x) => BigInt(x)), BigInt(1 + n % 4)), ST_DONE)
-    assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(v.stllc(...a) >>> 0), `stllc(${a}) in slices`)
-  }
+  // (the stores depend on what earlier calls stored: sliced below, in instances of their own)
+  agreeWithV8(bytes, CASES, args, { seed: 4242, runs: 40, instances: 'shared', notSliced: ['stllc'] })
+  agreeWithV8(bytes, ['stllc'], (_, n) => [2000 + n * 13, n % 11], { seed: 1, runs: 40, instances: 'fresh' })
 })
 
 test('the fused loads and stores trap out of bounds like V8', () => {
-  const cases: [string, number[]][] = [
+  trapsLikeV8(bytes, [
     ['ldlc', [0]], ['ldlc', [19]], ['ldlc', [4]], ['ldlc', [65536 + 3]], ['ldlc', [65536 - 10]], ['ldlc', [65536 - 11]], ['ldlc', [-8]],
     ['ldll', [65536 - 4, 0]], ['ldll', [65536 - 7, 0]], ['ldll', [65536 - 8, 1]], ['ldll', [-1, 1]], ['ldll', [0x7fffffff, 0x7fffffff]],
     ['stllc', [65536 - 8, 0]], ['stllc', [65536 - 9, 0]], ['stllc', [65536, 0]], ['stllc', [-5, 1]], ['stllc', [-6, 1]],
-  ]
-  for (const [name, a] of cases) {
-    let want: number | 'trap'
-    try { want = fresh()[name](...a) >>> 0 } catch { want = 'trap' }
-    const i = new Interp()
-    const iid = instantiate(i, bytes)
-    const st = start(i, funcAddr(i, iid, name), a.map((x) => BigInt(x >>> 0)))
-    if (want === 'trap') {
-      assert.notEqual(st, ST_DONE, `${name}(${a}) traps`)
-      assert.match(i.trapReason(), /out of bounds memory access/)
-    } else {
-      assert.equal(st, ST_DONE, `${name}(${a})`)
-      assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `${name}(${a})`)
-    }
-  }
+  ], [1n << 40n])
 })
 
 test('a byte put or got at buf[pos++], or W[t] read, out of bounds: the first part runs, the access traps like V8', () => {
-  for (const [name, a] of [['putb', [65532, 7]], ['putb', [65533, 7]], ['putb', [65540, 7]], ['putb', [-3, 7]], ['putb', [-4, 7]],
+  trapsLikeV8(bytes, [['putb', [65532, 7]], ['putb', [65533, 7]], ['putb', [65540, 7]], ['putb', [-3, 7]], ['putb', [-4, 7]],
     ['getb', [65530]], ['getb', [65531]], ['getb', [-5]], ['getb', [-6]], ['getb', [0x7fffffff]],
-    ['wt', [65532, 0]], ['wt', [65531, 0]], ['wt', [65528, 1]], ['wt', [65529, 1]], ['wt', [-4, 1]], ['wt', [-8, 1]], ['wt', [0, 0x40000000]]] as [string, number[]][]) {
-    const v = fresh()
-    let want: number | 'trap'
-    try { want = v[name](...a) >>> 0 } catch { want = 'trap' }
-    const i = new Interp()
-    const iid = instantiate(i, bytes)
-    const st = start(i, funcAddr(i, iid, name), a.map((x) => BigInt(x >>> 0)), 1n)
-    if (want === 'trap') {
-      assert.notEqual(st, ST_DONE, `${name}(${a}) traps`)
-      assert.match(i.trapReason(), /out of bounds memory access/)
-    } else {
-      assert.equal(st, ST_DONE, `${name}(${a})`)
-      assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `${name}(${a})`)
-    }
-    assert.equal(start(i, funcAddr(i, iid, 'pos'), []), ST_DONE)
-    assert.equal(Number(i.x.result(0)), v.pos(), `${name}(${a}): pos`)
-  }
+    ['wt', [65532, 0]], ['wt', [65531, 0]], ['wt', [65528, 1]], ['wt', [65529, 1]], ['wt', [-4, 1]], ['wt', [-8, 1]], ['wt', [0, 0x40000000]]], [1n], sameGetter('pos'))
 })
 
 test('unbounded recursion exhausts the call stack, also in slices', () => {
   for (const fuel of [1n << 40n, 1n, 3n]) {
     const i = new Interp()
     const iid = instantiate(i, bytes)
-    assert.equal(start(i, funcAddr(i, iid, 'deep'), [0n], fuel), 3, 'a trap')
+    assert.equal(start(i, funcAddr(i, iid, 'deep'), [0n], fuel), ST_TRAP, 'a trap')
     assert.match(i.trapReason(), /call stack exhausted/)
   }
 })
 
 test('each fusion costs one internal instruction', () => {
-  const i = new Interp()
-  const iid = instantiate(i, bytes)
-  const fuel = (name: string, a: bigint[]): bigint => {
-    const before = i.x.fuel_used()
-    assert.equal(start(i, funcAddr(i, iid, name), a), ST_DONE, name)
-    return i.x.fuel_used() - before
-  }
+  const fuel = fuelCounter(bytes)
   // the and and set of pos, two bumps (four unfused), two buffer reads, two shifts each or'ed
   // (OP_SHLOR, four unfused), the read of pos and the return
   assert.equal(fuel('bump', [3n]), 10n, 'bump')

@@ -7,8 +7,8 @@
 // the first part runs and the access traps like V8; each saves the internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { Interp, ST_DONE } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start, rand, v8Exports } from './wat.ts'
+import { wat } from './wat.ts'
+import { agreeWithV8, trapsLikeV8, fuelCounter, sameGetter } from './fused-harness.ts'
 
 const MODULE = String.raw`(module
   (memory 1)
@@ -126,7 +126,6 @@ const MODULE = String.raw`(module
 )`
 
 const bytes = wat(MODULE)
-const fresh = (): Record<string, (...a: number[]) => number> => v8Exports(bytes)
 
 // arguments: in bounds for the memory accesses (around the data at 900), random otherwise
 function args (name: string, n: number, r: () => number): number[] {
@@ -140,67 +139,20 @@ function args (name: string, n: number, r: () => number): number[] {
 
 const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6', 'sigadd', 'sigadd3', 't1', 't1b', 'sched']
 
-function result (i: Interp): number {
-  return Number(BigInt.asUintN(32, i.x.result(0)))
-}
-
 test('the fused instructions agree with V8, whole and in slices', () => {
-  const r = rand(777)
-  for (const name of CASES) {
-    for (let n = 0; n < 40; n++) {
-      const a = args(name, n, r)
-      const v = fresh()
-      const want = v[name](...a) >>> 0
-      const big = a.map((x) => BigInt(x >>> 0))
-      const whole = new Interp()
-      const wi = instantiate(whole, bytes)
-      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
-      assert.equal(result(whole), want, `${name}(${a}) whole`)
-      const sliced = new Interp()
-      const si = instantiate(sliced, bytes)
-      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
-      assert.equal(result(sliced), want, `${name}(${a}) in slices of ${1 + n % 4}`)
-      assert.equal(start(sliced, funcAddr(sliced, si, 'pos'), []), ST_DONE)
-      assert.equal(result(sliced), v.pos(), `${name}(${a}): pos`)
-    }
-  }
+  agreeWithV8(bytes, CASES, args, { seed: 777, runs: 40, instances: 'fresh', after: sameGetter('pos') })
 })
 
 test('out of bounds the first part runs and the access traps like V8', () => {
-  const cases: [string, number[]][] = [
+  trapsLikeV8(bytes, [
     ['getbr', [65530, 0, 6]], ['getbr', [65530, 0, 7]], ['getbr', [-3, 0, 2]], ['getbr', [-3, 0, 4]], ['getbr', [0x7fffffff, 1, 1]],
     ['digits', [65530, 1234]], ['digits', [65531, 1234]], ['digits', [65532, 1234]], ['digits', [65534, 1234]], ['digits', [-2, 5]], ['digits', [-7, 5]],
     ['alj', [65528, 8, 5]], ['alj', [65528, 9, 5]], ['alj', [65520, 13, 5]], ['alj', [8, -4, 3]], ['alj', [8, -5, 3]], ['alj', [8, -9, 3]],
-  ]
-  for (const [name, a] of cases) {
-    for (const fuel of [1n << 40n, 1n, 3n]) {
-      const v = fresh()
-      let want: number | 'trap'
-      try { want = v[name](...a) >>> 0 } catch { want = 'trap' }
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      const st = start(i, funcAddr(i, iid, name), a.map((x) => BigInt(x >>> 0)), fuel)
-      if (want === 'trap') {
-        assert.notEqual(st, ST_DONE, `${name}(${a}) traps`)
-        assert.match(i.trapReason(), /out of bounds memory access/)
-      } else {
-        assert.equal(st, ST_DONE, `${name}(${a})`)
-        assert.equal(result(i), want, `${name}(${a})`)
-      }
-      assert.equal(start(i, funcAddr(i, iid, 'pos'), []), ST_DONE)
-      assert.equal(result(i), v.pos(), `${name}(${a}): pos`)
-    }
-  }
+  ], [1n << 40n, 1n, 3n], sameGetter('pos'))
 })
 
 test('each fusion saves the instructions it runs', () => {
-  const i = new Interp()
-  const iid = instantiate(i, bytes)
-  const fuel = (name: string, a: bigint[]): bigint => {
-    const before = i.x.fuel_used()
-    assert.equal(start(i, funcAddr(i, iid, name), a), ST_DONE, name)
-    return i.x.fuel_used() - before
-  }
+  const fuel = fuelCounter(bytes)
   // an iteration of the name loop: the bump and read (OP_GETBR, two unfused), the multiply and
   // add (OP_MULADD3, two unfused), the step and test
   assert.equal(fuel('getbr', [900n, 0n, 9n]) - fuel('getbr', [900n, 0n, 8n]), 3n, 'getbr')

@@ -12,8 +12,9 @@
 // internal instructions it runs.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { Interp, ST_DONE, ST_TRAP } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start, rand, v8Exports, result32 } from './wat.ts'
+import { Interp, ST_TRAP } from '../spec/interp.ts'
+import { wat, instantiate, funcAddr, start, v8Exports } from './wat.ts'
+import { agreeWithV8, trapsLikeV8, fuelCounter, sameBytes } from './fused-harness.ts'
 
 const MODULE = String.raw`(module
   (memory 1)
@@ -198,99 +199,24 @@ function args (name: string, n: number, r: () => number): number[] {
 const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided', 'divs', 'hash', 'be32']
 
 test('the fused instructions agree with V8, whole and in slices', () => {
-  const r = rand(4242)
-  const v = v8Exports(bytes)
-  for (const name of CASES) {
-    for (let n = 0; n < 32; n++) {
-      const a = args(name, n, r)
-      const want = BigInt(v[name](...a) >>> 0)
-      const big = a.map((x) => BigInt(x >>> 0))
-      const whole = new Interp()
-      const wi = instantiate(whole, bytes)
-      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
-      assert.equal(result32(whole), want, `${name}(${a}) whole`)
-      const sliced = new Interp()
-      const si = instantiate(sliced, bytes)
-      assert.equal(start(sliced, funcAddr(sliced, si, name), big, BigInt(1 + n % 4)), ST_DONE, `${name} sliced`)
-      assert.equal(result32(sliced), want, `${name}(${a}) in slices of ${1 + n % 4}`)
-    }
-  }
+  agreeWithV8(bytes, CASES, args, { seed: 4242, runs: 32, instances: 'shared' })
 })
 
 test('a read out of bounds traps like V8, whole and in slices', () => {
-  const cases: number[][] = [[65535, 0], [65534, 1], [65531, 0], [65532, 0], [65530, 1], [-1, 0], [0, -3], [65535, 1]]
-  const v = v8Exports(bytes)
-  for (const a of cases) {
-    for (const fuel of [1n << 40n, 1n, 3n]) {
-      let want: number | 'trap'
-      try { want = v.ldllj(...a) >>> 0 } catch { want = 'trap' }
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      const st = start(i, funcAddr(i, iid, 'ldllj'), a.map((x) => BigInt(x >>> 0)), fuel)
-      if (want === 'trap') {
-        assert.equal(st, ST_TRAP, `ldllj(${a}) traps`)
-        assert.match(i.trapReason(), /out of bounds memory access/)
-      } else {
-        assert.equal(st, ST_DONE, `ldllj(${a})`)
-        assert.equal(result32(i), BigInt(want), `ldllj(${a})`)
-      }
-    }
-  }
+  const cases: [string, number[]][] = [[65535, 0], [65534, 1], [65531, 0], [65532, 0], [65530, 1], [-1, 0], [0, -3], [65535, 1]].map((a) => ['ldllj', a])
+  trapsLikeV8(bytes, cases, [1n << 40n, 1n, 3n])
 })
 
 test('a strided store out of bounds traps like V8 after the bytes before it, whole and in slices', () => {
-  for (const [p, n, st, step] of [[65530, 20, 0, 1], [65533, 9, 1, 2], [-2, 5, 0, 1], [65520, 40, 3, 7]]) {
-    for (const fuel of [1n << 40n, 1n, 2n]) {
-      const v = v8Exports(bytes)
-      let trapped = false
-      try { v.strided(p, n, st, step) } catch { trapped = true }
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      const got = start(i, funcAddr(i, iid, 'strided'), [p, n, st, step].map((x) => BigInt(x >>> 0)), fuel)
-      assert.equal(got === ST_TRAP, trapped, `strided(${p}, ${n}, ${st}, ${step}) traps as in V8`)
-      for (let a = 65516; a < 65536; a++) {
-        assert.equal(start(i, funcAddr(i, iid, 'peek'), [BigInt(a)]), ST_DONE)
-        assert.equal(Number(result32(i)), v.peek(a), `strided(${p}): byte ${a}`)
-      }
-    }
-  }
+  trapsLikeV8(bytes, [[65530, 20, 0, 1], [65533, 9, 1, 2], [-2, 5, 0, 1], [65520, 40, 3, 7]].map((a) => ['strided', a]), [1n << 40n, 1n, 2n], sameBytes(65516, 65536))
 })
 
 test('a filled byte stored out of bounds traps like V8 after the bytes before it, whole and in slices', () => {
-  for (const [p, n] of [[65530, 10], [65535, 2], [65536, 1], [-1, 3]]) {
-    for (const fuel of [1n << 40n, 1n, 2n, 3n]) {
-      const v = v8Exports(bytes)
-      let trapped = false
-      try { v.fill(p, n) } catch { trapped = true }
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      const st = start(i, funcAddr(i, iid, 'fill'), [BigInt(p >>> 0), BigInt(n)], fuel)
-      assert.equal(st === ST_TRAP, trapped, `fill(${p}, ${n}) traps as in V8`)
-      for (let a = 65526; a < 65536; a++) {
-        assert.equal(start(i, funcAddr(i, iid, 'peek'), [BigInt(a)]), ST_DONE)
-        assert.equal(Number(result32(i)), v.peek(a), `fill(${p}, ${n}): byte ${a}`)
-      }
-    }
-  }
+  trapsLikeV8(bytes, [[65530, 10], [65535, 2], [65536, 1], [-1, 3]].map((a) => ['fill', a]), [1n << 40n, 1n, 2n, 3n], sameBytes(65526, 65536))
 })
 
 test('a byte stored out of bounds traps like V8 after the bytes before it, whole and in slices', () => {
-  for (const p of [65532, 65533, 65534, 65535, -1]) {
-    for (const fuel of [1n << 40n, 1n, 2n]) {
-      const v = v8Exports(bytes)
-      let trapped = false
-      try { v.puts(p, 0x12345678) } catch { trapped = true }
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      const st = start(i, funcAddr(i, iid, 'puts'), [BigInt(p >>> 0), 0x12345678n], fuel)
-      assert.equal(st === ST_TRAP, trapped, `puts(${p}) traps as in V8`)
-      if (trapped) assert.match(i.trapReason(), /out of bounds memory access/)
-      for (let a = 65528; a < 65536; a++) {
-        assert.equal(start(i, funcAddr(i, iid, 'peek'), [BigInt(a)]), ST_DONE)
-        assert.equal(Number(result32(i)), v.peek(a), `puts(${p}): byte ${a}`)
-      }
-    }
-  }
+  trapsLikeV8(bytes, [65532, 65533, 65534, 65535, -1].map((p) => ['puts', [p, 0x12345678]]), [1n << 40n, 1n, 2n], sameBytes(65528, 65536))
 })
 
 test('INT_MIN / -1 still traps like V8', () => {
@@ -313,13 +239,7 @@ test('a call with its argument pushed traps at the depth and stack limits, also 
 })
 
 test('each fusion saves the instructions it runs', () => {
-  const i = new Interp()
-  const iid = instantiate(i, bytes)
-  const fuel = (name: string, a: bigint[]): bigint => {
-    const before = i.x.fuel_used()
-    assert.equal(start(i, funcAddr(i, iid, name), a), ST_DONE, name)
-    return i.x.fuel_used() - before
-  }
+  const fuel = fuelCounter(bytes)
   // fib, less the wrapper's two instructions (the call with its argument, OP_CALL_AC, and the
   // return): a leaf is one instruction (OP_RETL_LTC), any other call four (the compare, two calls
   // with their argument and the add-and-return)

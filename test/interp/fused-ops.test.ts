@@ -4,8 +4,8 @@
 // a byte buffer's reads and writes (OP_LDGL, OP_STGL), run whole and in slices of 1 to 4.
 import { test } from 'vitest'
 import assert from 'node:assert/strict'
-import { Interp, ST_DONE } from '../spec/interp.ts'
-import { wat, instantiate, funcAddr, start, rand, v8Exports, result32, runSliced } from './wat.ts'
+import { wat, v8Exports } from './wat.ts'
+import { agreeWithV8, trapsLikeV8, fuelCounter } from './fused-harness.ts'
 
 // bytes 960..1215, all different, where idx reads
 const DATA = Array.from({ length: 256 }, (_, k) => '\\' + ((k * 37 + 11) & 255).toString(16).padStart(2, '0')).join('')
@@ -166,103 +166,51 @@ const MODULE = String.raw`(module
 )`
 
 const bytes = wat(MODULE)
-// one instance, its memory and globals shared by the calls like the interpreter's whole run
-const fresh = (): Record<string, (...a: number[]) => number> => v8Exports(bytes)
-const v8 = fresh()
 
-// (kw reads the data before bufrw writes over it in the shared V8 instance)
-const CASES: [string, number][] = [['ch', 3], ['chk', 3], ['maj', 3], ['maj6', 3], ['fib', 1], ['two', 1], ['early', 1], ['idx', 1], ['sched', 1], ['rot', 3], ['kw', 1], ['bufrw', 1], ['sig3', 3], ['sigb', 3]]
+function args (name: string, n: number, r: () => number): number[] {
+  if (name === 'fib') return [n % 16]
+  if (name === 'early' || name === 'two') return [n < 20 ? n * 7 : r() | 0]
+  // idx reads below the global base too (i - 7 < 0), from 1000 - 28 to 1000 + 4 * 39 + 2
+  if (name === 'idx' || name === 'sched') return [n]
+  if (name === 'kw') return [n * 3 + 1]
+  return Array.from({ length: ['ch', 'chk', 'maj', 'maj6', 'rot', 'sig3', 'sigb'].includes(name) ? 3 : 1 }, () => r() | 0)
+}
+
+// (kw reads the data before bufrw writes over it in the shared instances)
+const CASES = ['ch', 'chk', 'maj', 'maj6', 'fib', 'two', 'early', 'idx', 'sched', 'rot', 'kw', 'bufrw', 'sig3', 'sigb']
 
 test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
-  const r = rand(12345)
-  const whole = new Interp()
-  const wi = instantiate(whole, bytes)
-  for (const [name, arity] of CASES) {
-    for (let n = 0; n < 40; n++) {
-      let args = Array.from({ length: arity }, () => r() | 0)
-      if (name === 'fib') args = [n % 16]
-      if (name === 'early' || name === 'two') args = [n < 20 ? n * 7 : r() | 0]
-      // idx reads below the global base too (i - 7 < 0), from 1000 - 28 to 1000 + 4 * 39 + 2
-      if (name === 'idx' || name === 'sched') args = [n]
-      if (name === 'kw') args = [n * 3 + 1]
-      const want = BigInt(v8[name](...args) >>> 0)
-      const big = args.map((a) => BigInt(a >>> 0))
-      assert.equal(start(whole, funcAddr(whole, wi, name), big), ST_DONE, `${name} whole`)
-      assert.equal(result32(whole), want, `${name}(${args}) whole`)
-      assert.equal(runSliced(bytes, name, big, 1 + n % 4), want, `${name}(${args}) in slices of ${1 + n % 4}`)
-    }
-  }
+  agreeWithV8(bytes, CASES, args, { seed: 12345, runs: 40, instances: 'shared' })
 })
 
 test('ch, maj and sigma are fused: one internal instruction each', () => {
-  const i = new Interp()
-  const iid = instantiate(i, bytes)
-  for (const name of ['ch', 'chk', 'maj']) {
-    const before = i.x.fuel_used()
-    assert.equal(start(i, funcAddr(i, iid, name), [1n, 2n, 3n]), ST_DONE)
-    // nine or eleven wasm instructions, four or five internal ones unfused
-    assert.equal(i.x.fuel_used() - before, 2n, `${name}: fuel`)
-  }
+  const fuel = fuelCounter(bytes)
+  // nine or eleven wasm instructions, four or five internal ones unfused
+  for (const name of ['ch', 'chk', 'maj']) assert.equal(fuel(name, [1n, 2n, 3n]), 2n, `${name}: fuel`)
   // a sigma under a pending local: two internal instructions, the sigma and the add (one
   // OP_SIGMA3_ADD) and the return of the sum's slot (seven with the sigma unfused)
-  const before = i.x.fuel_used()
-  assert.equal(start(i, funcAddr(i, iid, 'sigb'), [1n, 2n, 3n]), ST_DONE)
-  assert.equal(i.x.fuel_used() - before, 2n, 'sigb: fuel')
+  assert.equal(fuel('sigb', [1n, 2n, 3n]), 2n, 'sigb: fuel')
 })
 
 test('an indexed read out of bounds traps like V8', () => {
-  const v8 = fresh()
-  const i = new Interp()
-  const iid = instantiate(i, bytes)
   // idx sets the base to 1000 in both
-  assert.notEqual(v8.idx(10), 0, 'idx reads the data, not zeros')
-  assert.equal(start(i, funcAddr(i, iid, 'idx'), [10n]), ST_DONE)
-  assert.throws(() => v8.idxoob(16 + 65536 / 4), /out of bounds/)
-  assert.notEqual(start(i, funcAddr(i, iid, 'idxoob'), [BigInt(16 + 65536 / 4)]), ST_DONE)
-  assert.match(i.trapReason(), /out of bounds memory access/)
-  const before = i.x.fuel_used()
-  assert.equal(start(i, funcAddr(i, iid, 'idxoob'), [16n]), ST_DONE)
-  assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(v8.idxoob(16) >>> 0))
+  assert.notEqual(v8Exports(bytes).idx(10), 0, 'idx reads the data, not zeros')
+  trapsLikeV8(bytes, [['idx', [10]], ['idxoob', [16 + 65536 / 4]], ['idxoob', [16]]], [1n << 40n, 1n])
+  const fuel = fuelCounter(bytes)
   // eight wasm instructions, four internal ones unfused: one, plus the return
-  assert.equal(i.x.fuel_used() - before, 2n, 'idxoob: fuel')
+  assert.equal(fuel('idxoob', [16n]), 2n, 'idxoob: fuel')
   // sched: eight internal instructions, the two indexed reads into locals and the sigma one
   // each (five, five and five unfused)
-  const b2 = i.x.fuel_used()
-  assert.equal(start(i, funcAddr(i, iid, 'sched'), [30n]), ST_DONE)
-  assert.equal(i.x.fuel_used() - b2, 8n, 'sched: fuel')
+  assert.equal(fuel('sched', [30n]), 8n, 'sched: fuel')
 })
 
 test('a buffer read or write out of bounds traps like V8, and in bounds does not', () => {
+  const cases: [string, number[]][] = []
   for (const name of ['kwoob', 'kwoob8']) {
-    for (const base of [65536 - 12, 65536 - 11, 65536 - 9, 65536 - 8, 65536 - 7, 0x7fffffff, -8]) {
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      let want: number | 'trap'
-      try { want = fresh()[name](base) >>> 0 } catch { want = 'trap' }
-      const st = start(i, funcAddr(i, iid, name), [BigInt(base >>> 0)])
-      if (want === 'trap') {
-        assert.notEqual(st, ST_DONE, `${name}(${base}) traps`)
-        assert.match(i.trapReason(), /out of bounds memory access/)
-      } else {
-        assert.equal(st, ST_DONE, `${name}(${base})`)
-        assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `${name}(${base})`)
-      }
-    }
+    for (const base of [65536 - 12, 65536 - 11, 65536 - 9, 65536 - 8, 65536 - 7, 0x7fffffff, -8]) cases.push([name, [base]])
   }
   for (const write of [0, 1]) {
-    for (const base of [65536 - 4, 65536 - 1, 65536, 0x7fffffff, -1]) {
-      const i = new Interp()
-      const iid = instantiate(i, bytes)
-      let want: number | 'trap'
-      try { want = fresh().bufoob(base, write) >>> 0 } catch { want = 'trap' }
-      const st = start(i, funcAddr(i, iid, 'bufoob'), [BigInt(base >>> 0), BigInt(write)])
-      if (want === 'trap') {
-        assert.notEqual(st, ST_DONE, `bufoob(${base}, ${write}) traps`)
-        assert.match(i.trapReason(), /out of bounds memory access/)
-      } else {
-        assert.equal(st, ST_DONE, `bufoob(${base}, ${write})`)
-        assert.equal(BigInt.asUintN(32, i.x.result(0)), BigInt(want), `bufoob(${base}, ${write})`)
-      }
-    }
+    for (const base of [65536 - 4, 65536 - 1, 65536, 0x7fffffff, -1]) cases.push(['bufoob', [base, write]])
   }
+  trapsLikeV8(bytes, cases, [1n << 40n])
 })
