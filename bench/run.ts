@@ -1,22 +1,27 @@
 // `npm run bench`: every benchmark in bench/ in one run, each printing its table; with --json one
-// JSON document on stdout, an object keyed by bench name; with --quick small sizes and few runs
-// (what CI runs, so a broken bench fails CI). Names given select benches: `npm run bench -- fuel`.
+// JSON document on stdout, an object keyed by bench name, plus `meta` (the run's date, Node,
+// cores, load average at its start and end); with --quick small sizes and few runs (what CI runs,
+// so a broken bench fails CI). Names given select benches: `npm run bench -- fuel`.
 // A bench is any bench/*.ts that is not a helper below; each takes --json and --quick.
 // `--markdown FILE` prints, from a saved --json document, every target as one Markdown table;
-// with `--readme README.md` it writes that table into the README instead, between the lines
-// <!-- bench:summary:begin --> and <!-- bench:summary:end --> (the performance summary), leaving
-// the README as it was when the document or the markers are unusable.
+// with `--readme README.md` it writes into the README instead, from that one run: the summary
+// (the run's caption and every target) between <!-- bench:summary:begin --> and
+// <!-- bench:summary:end -->, and each bench's figures between <!-- bench:detail:NAME:begin -->
+// and <!-- bench:detail:NAME:end -->. An unusable document or a marker missing, repeated or
+// without its bench leaves the README as it was; the new text replaces it in one rename.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BenchError, markdownTargets, parseBenchDoc, replaceSummary, runnerTargets, type TargetResult } from './report.ts'
+import { generateReadme, META_KEY, type RunMeta } from './markdown.ts'
+import { BenchError, markdownTargets, parseBenchDoc, runnerTargets, type BenchEntry, type TargetResult } from './report.ts'
 
 // In this order; then any other bench file, by name.
 const KNOWN = ['kernel', 'fuel', 'loader', 'gateway', 'interp', 'net', 'bare-metal', 'wasi', 'scale', 'remote']
 // Modules of bench/ that are not benches: shared code, and interp-count (a tool that counts
 // instructions under valgrind to compare two versions of the interpreter, not a timing).
-const HELPERS = new Set(['run', 'report', 'modules', 'servers', 'fuel-fixtures', 'interp-native', 'interp-count'])
+const HELPERS = new Set(['run', 'report', 'markdown', 'modules', 'servers', 'fuel-fixtures', 'interp-native', 'interp-count'])
 
 const { values, positionals } = parseArgs({
   options: {
@@ -41,30 +46,40 @@ if (values.markdown !== undefined) {
       return fail(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
     }
   }
-  let markdown: string
+  let doc: Record<string, BenchEntry>
   try {
-    markdown = markdownTargets(parseBenchDoc(read(values.markdown)))
+    doc = parseBenchDoc(read(values.markdown))
   } catch (err) {
     if (!(err instanceof BenchError)) throw err
     fail(`${values.markdown}: not a bench JSON document: ${err.message}`)
   }
   if (values.readme === undefined) {
-    process.stdout.write(markdown)
+    const { [META_KEY]: _meta, ...benches } = doc
+    process.stdout.write(markdownTargets(benches))
     process.exit(0)
   }
-  let text: string
+  let generated: ReturnType<typeof generateReadme>
   try {
-    text = replaceSummary(read(values.readme), markdown)
+    generated = generateReadme(read(values.readme), doc)
   } catch (err) {
     if (!(err instanceof BenchError)) throw err
     fail(`${values.readme}: ${err.message}`)
   }
-  writeFileSync(values.readme, text)
-  console.error(`${values.readme}: performance summary written from ${values.markdown} (${markdown.split('\n').length - 3} rows)`)
+  // Written beside it and renamed over it: a reader (or a crash) sees the old README or the new one.
+  const temp = `${values.readme}.${process.pid}.tmp`
+  try {
+    writeFileSync(temp, generated.text)
+    renameSync(temp, values.readme)
+  } catch (err) {
+    rmSync(temp, { force: true })
+    fail(`${values.readme}: ${(err as Error).message}`)
+  }
+  console.error(`${values.readme}: performance summary (${generated.targets} targets) and ${generated.benches.length} benches' figures written from ${values.markdown}`)
   process.exit(0)
 }
 const dir = import.meta.dirname
 const found = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts')).filter((n) => !HELPERS.has(n))
+if (found.includes(META_KEY)) fail(`bench/${META_KEY}.ts: "${META_KEY}" is the run's own record in --json, not a name a bench can take`)
 const benches = [...KNOWN.filter((n) => found.includes(n)), ...found.filter((n) => !KNOWN.includes(n)).sort()]
 for (const name of positionals) {
   if (!benches.includes(name)) {
@@ -74,6 +89,14 @@ for (const name of positionals) {
 }
 const selected = positionals.length > 0 ? benches.filter((n) => positionals.includes(n)) : benches
 
+const meta: RunMeta = {
+  date: new Date().toISOString(),
+  node: process.versions.node,
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model,
+  quick: values.quick,
+  loadAverage: { start: loadavg().map((x) => Math.round(x * 100) / 100) },
+}
 const results: Record<string, unknown> = {}
 const failed: string[] = []
 const started = performance.now()
@@ -115,7 +138,11 @@ for (const name of selected) {
     results[name] = { bench: name, error: `unusable --json output: ${(err as Error).message}`, wallMs }
   }
 }
-if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
+if (values.json) {
+  meta.loadAverage!.end = loadavg().map((x) => Math.round(x * 100) / 100)
+  meta.wallMs = Math.round(performance.now() - started)
+  process.stdout.write(`${JSON.stringify({ [META_KEY]: meta, ...results }, null, 2)}\n`)
+}
 console.error(`benches: ${selected.length - failed.length} ran, ${failed.length} failed${failed.length > 0 ? ` (${failed.join(', ')})` : ''}` +
   ` in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 process.exit(failed.length > 0 ? 1 : 0)

@@ -1,13 +1,15 @@
-// The README's performance summary, generated: `node bench/run.ts --markdown bench.json --readme
-// README.md` writes every target of a saved bench run between the summary markers and nothing
-// else; a bad document or missing markers is a one-line error and the README stays as it was.
-// Also the target lines the runner adds (the interpreter against V8, bare-metal ping-pong).
+// The README's performance section, generated: `node bench/run.ts --markdown bench.json --readme
+// README.md` writes, from one saved bench run, the run's caption and every target between the
+// summary markers and each bench's figures between its detail markers, and nothing else; a bad
+// document or a missing, repeated or orphaned marker is a one-line error and the README stays as
+// it was. Also the target lines the runner adds (the interpreter against V8, bare-metal ping-pong).
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { BARE_PINGPONG_BASELINE, BenchError, markdownTargets, parseBenchDoc, replaceSummary, runnerTargets, SUMMARY_BEGIN, SUMMARY_END, target } from '../../bench/report.ts'
+import { detailBegin, detailEnd, detailMarkdown, generateReadme, label, runCaption, splitRun } from '../../bench/markdown.ts'
 import { NODE, ROOT } from '../helpers.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'wasmos-bench-readme-'))
@@ -24,6 +26,9 @@ const doc = {
 }
 
 const README = `# wasmos\n\nintro\n\n### Every target in one run\n\n${SUMMARY_BEGIN}\n| old | table |\n|---|---|\n${SUMMARY_END}\n\nafter\n`
+/** The same with a detail block per bench of `doc`, each holding a stale table. */
+const block = (name: string): string => `### ${name}\n\nprose about ${name}\n\n${detailBegin(name)}\n| stale ${name} |\n|---|\n${detailEnd(name)}\n\nmore prose\n\n`
+const FULL = `${README}\n${Object.keys(doc).map(block).join('')}## Layout\n`
 
 describe('parseBenchDoc', () => {
   test('takes a saved run and refuses what is not one, saying what is wrong', () => {
@@ -93,19 +98,37 @@ describe('node bench/run.ts --markdown <json> --readme <file>', () => {
   const runner = (...args: string[]): { status: number | null, stdout: string, stderr: string } =>
     spawnSync(NODE, [join(ROOT, 'bench', 'run.ts'), ...args], { cwd: work, encoding: 'utf8' })
 
-  test('writes the table between the markers', () => {
+  test('writes the summary and every detail block between their markers, nothing else', () => {
     const json = join(work, 'good.json')
     const readme = join(work, 'README-good.md')
     writeFileSync(json, JSON.stringify(doc))
-    writeFileSync(readme, README)
+    writeFileSync(readme, FULL)
     const r = runner('--markdown', json, '--readme', readme)
     expect(r.status, r.stderr).toBe(0)
-    expect(readFileSync(readme, 'utf8')).toBe(replaceSummary(README, markdownTargets(doc)))
+    expect(r.stderr).toMatch(/performance summary \(2 targets\) and 3 benches' figures written/)
+    const out = readFileSync(readme, 'utf8')
+    expect(out).toBe(generateReadme(FULL, doc).text)
+    expect(out).toContain(`${SUMMARY_BEGIN}\n${runCaption(null, doc)}\n\n${markdownTargets(doc)}${SUMMARY_END}`)
+    expect(out).toContain(`${detailBegin('kernel')}\n${detailMarkdown('kernel', doc.kernel)}${detailEnd('kernel')}`)
+    expect(out).not.toMatch(/old \| table|stale/)
+    // Outside the markers, the README is as it was.
+    expect(stripGenerated(out)).toBe(stripGenerated(FULL))
+    expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
 
   test('a bad document, a missing file or a README without markers: one line, README untouched', () => {
     const readme = join(work, 'README-bad.md')
-    writeFileSync(readme, README)
+    writeFileSync(readme, FULL)
+    const onlySummary = join(work, 'README-summary.md')
+    writeFileSync(onlySummary, README)
+    const orphan = join(work, 'README-orphan.md')
+    writeFileSync(orphan, `${FULL}${block('fuel')}`)
+    const twice = join(work, 'README-twice.md')
+    writeFileSync(twice, `${FULL}${block('kernel')}`)
+    const swapped = join(work, 'README-swapped.md')
+    writeFileSync(swapped, FULL.replace(detailBegin('net'), 'X').replace(detailEnd('net'), detailBegin('net')).replace('X', detailEnd('net')))
+    const badMeta = join(work, 'bad-meta.json')
+    writeFileSync(badMeta, JSON.stringify({ meta: 'yesterday', ...doc }))
     const broken = join(work, 'broken.json')
     writeFileSync(broken, '{"loader": {"targets": [')
     const noMarkers = join(work, 'README-plain.md')
@@ -116,6 +139,11 @@ describe('node bench/run.ts --markdown <json> --readme <file>', () => {
       [['--markdown', broken, '--readme', readme], /^wasmos: .*broken\.json: not a bench JSON document: not JSON/, readme],
       [['--markdown', join(work, 'missing.json'), '--readme', readme], /^wasmos: .*missing\.json: no such file/, readme],
       [['--markdown', good, '--readme', noMarkers], /^wasmos: .*README-plain\.md: no <!-- bench:summary:begin --> line/, noMarkers],
+      [['--markdown', good, '--readme', onlySummary], /^wasmos: .*README-summary\.md: no <!-- bench:detail:loader:begin --> line/, onlySummary],
+      [['--markdown', good, '--readme', orphan], /^wasmos: .*README-orphan\.md: a detail block for fuel, a bench the saved run does not have/, orphan],
+      [['--markdown', good, '--readme', twice], /^wasmos: .*README-twice\.md: more than one <!-- bench:detail:kernel:begin --> line/, twice],
+      [['--markdown', good, '--readme', swapped], /^wasmos: .*README-swapped\.md: <!-- bench:detail:net:end --> comes before/, swapped],
+      [['--markdown', badMeta, '--readme', readme], /^wasmos: .*bad-meta\.json: not a bench JSON document: meta: not an object/, readme],
       [['--readme', readme], /^wasmos: --readme needs --markdown/, readme]
     ]
     for (const [args, why, file] of cases) {
@@ -126,5 +154,76 @@ describe('node bench/run.ts --markdown <json> --readme <file>', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
       expect(readFileSync(file, 'utf8')).toBe(before)
     }
+    expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  test("the project's README takes a whole saved run, and a second generation changes nothing", () => {
+    const readme = join(work, 'README-project.md')
+    const original = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    writeFileSync(readme, original)
+    const json = join(work, 'run-with-meta.json')
+    writeFileSync(json, JSON.stringify({ meta: META, ...saved }))
+    const r = runner('--markdown', json, '--readme', readme)
+    expect(r.status, r.stderr).toBe(0)
+    const once = readFileSync(readme, 'utf8')
+    expect(stripGenerated(once)).toBe(stripGenerated(original))
+    for (const name of Object.keys(saved)) expect(once).toContain(`${detailBegin(name)}\n${detailMarkdown(name, saved[name])}${detailEnd(name)}`)
+    expect(once).toContain('Run of 2026-12-03 20:08 UTC: Node 24.21.0, 2 cores (Test CPU), load average (1, 5, 15 min) 1.10 / 0.90 / 0.80 at the start, 1.40 / 1.00 / 0.85 at the end, 10 benches in 114 s.')
+    expect(runner('--markdown', json, '--readme', readme).status).toBe(0)
+    expect(readFileSync(readme, 'utf8')).toBe(once)
+  })
+})
+
+/** A README with every generated block emptied: what a human wrote. */
+function stripGenerated (text: string): string {
+  return text.replace(/(<!-- bench:(?:summary|detail:[^ ]+):begin -->)[^]*?(<!-- bench:(?:summary|detail:[^ ]+):end -->)/g, '$1$2')
+}
+
+/** A whole saved run (`npm run bench -- --json`, every bench), from before runs recorded `meta`. */
+const saved = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'bench-run.json'), 'utf8')) as Record<string, Record<string, unknown>>
+const META = { date: '2026-12-03T20:08:41.123Z', node: '24.21.0', cores: 2, cpu: 'Test CPU', quick: false, loadAverage: { start: [1.1, 0.9, 0.8], end: [1.4, 1, 0.85] }, wallMs: 113_640 }
+
+describe('the generated parts', () => {
+  test('a JSON key in words, a unit in brackets', () => {
+    expect(label('spawnMainCpuUs')).toBe('spawn main CPU (µs)')
+    expect(label('rttP99Us')).toBe('round trip p99 (µs)')
+    expect(label('module_bytes')).toBe('module (bytes)')
+    expect(label('slowdownPct')).toBe('slowdown (%)')
+    expect(label('rssKiBPerProcess')).toBe('RSS per process (KiB)')
+    expect(label('firstOutputMs')).toBe('first output (ms)')
+  })
+
+  test('the caption: date, Node, cores and load average when recorded, else says it has none', () => {
+    const { meta, benches } = splitRun({ meta: META, ...saved })
+    expect(meta).toEqual(META)
+    expect(Object.keys(benches)).toEqual(Object.keys(saved))
+    expect(runCaption(null, saved)).toBe('Saved run (it records no date or load average): Node 24.21.0, 10 benches in 111 s.')
+    expect(runCaption({ ...META, quick: true }, saved)).toMatch(/Run with `--quick`: small sizes, few runs, rough figures\.$/)
+  })
+
+  test("each bench's figures from the shape it saves", () => {
+    // rows of { name, value, unit }: the value with its unit
+    expect(detailMarkdown('kernel', saved.kernel)).toContain('| call round trip, wasm ↔ wasm (median) | 2.538 µs |')
+    // a list under its own key, headed by it; integers (a checksum) as they are
+    const interp = detailMarkdown('interp', saved.interp)
+    expect(interp).toContain('kernels:\n\n| name | n | result | V8 (ms) | interpreter on V8 (ms) | interpreter on V8 × V8 | interpreter native (ms) | interpreter native × V8 |')
+    expect(interp).toContain('| msgpack | 50000 | 2736730640 | 7.244 | 71.22 | 9.831 | 48.27 | 6.664 |')
+    expect(interp).toMatch(/^native compiler: gcc; native rewrite: both; results agree: true\./)
+    // nested objects, no rows: one table of measures
+    const bare = detailMarkdown('bare-metal', saved['bare-metal'])
+    expect(bare).toContain('| first output (ms) | median 754, min 712, max 781 |')
+    expect(bare).toContain('| first text · UEFI · serial (ms) | median 5256, min 5256, max 5256 |')
+    expect(detailMarkdown('remote', saved.remote)).toContain('| remote call, direct link (tcp+noise, another process) | 155.5 | 385 | 396000 |')
+    expect(detailMarkdown('scale', saved.scale)).toMatch(/^setup: levels 10 \/ 100 \/ 1000 \/ 10000, batches 1000, batch 200; base: /)
+    // flat figures only; a path inside the repository relative to it; a pipe escaped
+    const wasi = detailMarkdown('wasi', { cli: join(ROOT, 'bin', 'wasmos.mjs'), note: 'a | b', ms: 1.23456 })
+    expect(wasi.split('\n').slice(0, 5)).toEqual(['| measure | value |', '|---|---|', '| cli | bin/wasmos.mjs |', '| note | a \\| b |', '| ms | 1.235 |'])
+    expect(detailMarkdown('net', { bench: 'net', error: 'wrk is not installed' })).toBe('The bench failed in this run: wrk is not installed.\n')
+    expect(detailMarkdown('x', { bench: 'x', targets: [], wallMs: 5 })).toBe('This bench records no figures besides its targets (in the summary).\n')
+  })
+
+  test('generateReadme refuses a block of a bench not in the run, before anything is replaced', () => {
+    expect(() => generateReadme(`${FULL}${block('fuel')}`, doc)).toThrow(/a detail block for fuel/)
+    expect(() => generateReadme(README, doc)).toThrow(/no <!-- bench:detail:loader:begin --> line/)
   })
 })

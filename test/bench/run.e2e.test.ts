@@ -1,5 +1,6 @@
 // npm run bench's runner: --json gives one JSON document keyed by bench name, every target with
-// its value, comparison and verdict; unknown names and missing tools fail in one line.
+// its value, comparison and verdict, and the run's own record under `meta` (date, Node, cores,
+// load average); unknown names and missing tools fail in one line.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
@@ -10,8 +11,17 @@ interface Target { measure: string, value: number, unit: string, comparison: { m
 test('bench/run.ts --quick --json fuel loader: one JSON object, each bench with its targets', () => {
   const r = spawnSync(NODE, [join(ROOT, 'bench', 'run.ts'), '--quick', '--json', 'fuel', 'loader'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 })
   expect(r.status, r.stderr).toBe(0)
-  const doc = JSON.parse(r.stdout) as Record<string, { bench: string, quick: boolean, wallMs: number, targets: Target[], rows: unknown[] }>
+  const { meta, ...doc } = JSON.parse(r.stdout) as Record<string, { bench: string, quick: boolean, wallMs: number, targets: Target[], rows: unknown[] }> & {
+    meta: { date: string, node: string, cores: number, quick: boolean, wallMs: number, loadAverage: { start: number[], end: number[] } }
+  }
   expect(Object.keys(doc)).toEqual(['fuel', 'loader'])
+  expect(Date.now() - Date.parse(meta.date)).toBeGreaterThan(0)
+  expect(Date.now() - Date.parse(meta.date)).toBeLessThan(170_000)
+  expect(meta.quick).toBe(true)
+  expect(meta.node).toMatch(/^\d+\.\d+\.\d+$/)
+  expect(meta.cores).toBeGreaterThan(0)
+  expect(meta.wallMs).toBeGreaterThanOrEqual(doc.fuel.wallMs + doc.loader.wallMs)
+  for (const l of [meta.loadAverage.start, meta.loadAverage.end]) expect(l).toHaveLength(3)
   for (const [name, b] of Object.entries(doc)) {
     expect(b.bench).toBe(name)
     expect(b.quick).toBe(true)
