@@ -79,9 +79,25 @@ const KEY_LABELS: Record<string, string> = {
   interpOnV8Slowdown: 'interpreter on V8 × V8',
   rssKiBPerProcess: 'RSS per process (KiB)',
 }
-/** Columns whose unit the JSON leaves out, by bench and column path. */
+/** Names a bench's keys need beyond their words (a unit the JSON leaves out), by key or dotted path. */
 const BENCH_LABELS: Record<string, Record<string, string>> = {
+  kernel: { name: 'measure' },
   remote: { 'rtt.median': 'round trip, median (µs)', 'rtt.p99': 'round trip, p99 (µs)', oneWay: 'one-way messages/s' },
+  'bare-metal': {
+    firstOutputMs: 'QEMU start to the first serial byte (ms)',
+    greetingMs: 'QEMU start to hello\'s greeting (ms)',
+    firstText: 'power-on to the first text',
+    screenMs: 'on the screen (ms)',
+    serialMs: 'on serial (ms)',
+    bareMetal: 'bare metal (interpreted, QEMU TCG)',
+    node: 'Node (V8, JSPI)',
+  },
+}
+
+/** A key path of `bench` in words, its segments joined by `sep`. */
+function pathLabel (bench: string, path: string[], sep: string): string {
+  const own = BENCH_LABELS[bench] ?? {}
+  return own[path.join('.')] ?? path.map((k) => own[k] ?? label(k)).join(sep)
 }
 /** Words of a key spelled as they are elsewhere in the README. */
 const WORDS: Record<string, string> = { v8: 'V8', rtt: 'round trip', gc: 'GC', gcs: 'GCs', rss: 'RSS', cpu: 'CPU', wasi: 'WASI', us: 'µs', pct: '%', kib: 'KiB', ms: 'ms', interp: 'interpreter', uefi: 'UEFI', bios: 'BIOS' }
@@ -135,7 +151,7 @@ function rowCells (row: Record<string, unknown>, prefix = ''): Array<[string, un
 function rowsTable (bench: string, rows: Array<Record<string, unknown>>): string {
   const cells = rows.map((r) => new Map(rowCells(r)))
   const keys = [...new Set(cells.flatMap((m) => [...m.keys()]))]
-  const head = keys.map((k) => BENCH_LABELS[bench]?.[k] ?? k.split('.').map(label).join(' '))
+  const head = keys.map((k) => pathLabel(bench, k.split('.'), ' '))
   return markdownTable(head, cells.map((m) => keys.map((k) => cell(m.get(k)))))
 }
 
@@ -162,11 +178,11 @@ export function detailMarkdown (name: string, entry: Record<string, unknown>): s
   if (tables.length === 0) {
     if (rest.length === 0) return 'This bench records no figures besides its targets (in the summary).\n'
     const rows = rest.flatMap(([k, v]) => leaves(v, [k]))
-    out.push(markdownTable(['measure', 'value'], rows.map(([path, v]) => [path.map(label).join(' · '), cell(v)])))
+    out.push(markdownTable(['measure', 'value'], rows.map(([path, v]) => [pathLabel(name, path, ' · '), cell(v)])))
   } else {
-    if (rest.length > 0) out.push(`${rest.map(([k, v]) => `${label(k)}: ${cell(v)}`).join('; ')}.`)
+    if (rest.length > 0) out.push(`${rest.map(([k, v]) => `${pathLabel(name, [k], '')}: ${cell(v)}`).join('; ')}.`)
     for (const [k, rows] of tables) {
-      if (k !== 'rows') out.push(`${label(k)}:`)
+      if (k !== 'rows') out.push(`${pathLabel(name, [k], '')}:`)
       out.push(rowsTable(name, rows))
     }
   }

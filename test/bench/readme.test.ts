@@ -211,8 +211,9 @@ describe('the generated parts', () => {
     expect(interp).toMatch(/^native compiler: gcc; native rewrite: both; results agree: true\./)
     // nested objects, no rows: one table of measures
     const bare = detailMarkdown('bare-metal', saved['bare-metal'])
-    expect(bare).toContain('| first output (ms) | median 754, min 712, max 781 |')
-    expect(bare).toContain('| first text · UEFI · serial (ms) | median 5256, min 5256, max 5256 |')
+    expect(bare).toContain('| QEMU start to the first serial byte (ms) | median 754, min 712, max 781 |')
+    expect(bare).toContain('| power-on to the first text · UEFI · on serial (ms) | median 5256, min 5256, max 5256 |')
+    expect(bare).toContain('| ping-pong · Node (V8, JSPI) | round trips 200000, ms 503, per second 397661 |')
     expect(detailMarkdown('remote', saved.remote)).toContain('| remote call, direct link (tcp+noise, another process) | 155.5 | 385 | 396000 |')
     expect(detailMarkdown('scale', saved.scale)).toMatch(/^setup: levels 10 \/ 100 \/ 1000 \/ 10000, batches 1000, batch 200; base: /)
     // flat figures only; a path inside the repository relative to it; a pipe escaped

@@ -1,9 +1,14 @@
 // npm run bench's runner: --json gives one JSON document keyed by bench name, every target with
 // its value, comparison and verdict, and the run's own record under `meta` (date, Node, cores,
-// load average); unknown names and missing tools fail in one line.
+// load average), which `--markdown … --readme` turns into the README's generated blocks; unknown
+// names and missing tools fail in one line.
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
+import { detailBegin, detailEnd } from '../../bench/markdown.ts'
+import { SUMMARY_BEGIN, SUMMARY_END } from '../../bench/report.ts'
 import { NODE, ROOT } from '../helpers.ts'
 
 interface Target { measure: string, value: number, unit: string, comparison: { measure: string, value: number, unit: string } | null, checked: number, target: string, met: boolean }
@@ -42,6 +47,24 @@ test('bench/run.ts --quick --json fuel loader: one JSON object, each bench with 
   expect(exec.comparison?.measure).toBe('node -e 0')
   expect(Math.abs(exec.checked - exec.value / exec.comparison!.value)).toBeLessThan(0.01 * exec.checked)
   expect(exec.met).toBe(exec.checked <= 1.5)
+
+  // The same document, saved, generates a README's blocks: caption with the run's date, every
+  // target, each bench's figures.
+  const work = mkdtempSync(join(tmpdir(), 'wasmos-bench-run-'))
+  try {
+    const readme = join(work, 'README.md')
+    writeFileSync(join(work, 'bench.json'), r.stdout)
+    writeFileSync(readme, ['# x', SUMMARY_BEGIN, SUMMARY_END, ...['fuel', 'loader'].flatMap((n) => [`## ${n}`, detailBegin(n), detailEnd(n)]), ''].join('\n'))
+    const g = spawnSync(NODE, [join(ROOT, 'bench', 'run.ts'), '--markdown', join(work, 'bench.json'), '--readme', readme], { encoding: 'utf8' })
+    expect(g.status, g.stderr).toBe(0)
+    const text = readFileSync(readme, 'utf8')
+    expect(text).toContain(`${SUMMARY_BEGIN}\nRun of ${meta.date.slice(0, 10)} `)
+    expect(text).toMatch(/load average \(1, 5, 15 min\) [\d.]+ \/ [\d.]+ \/ [\d.]+ at the start, [\d.]+ \/ [\d.]+ \/ [\d.]+ at the end, 2 benches in \d+ s\. Run with `--quick`/)
+    expect(text).toContain('| fuel | fib(')
+    expect(text).toMatch(new RegExp(`${detailBegin('loader')}\\nruns: \\d+\\.\\n\\n\\| measure \\| ms \\| note \\|\\n\\|---\\|---\\|---\\|\\n\\| node -e 0 \\| `))
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
 })
 
 test('an unknown bench name is refused in one line', () => {
