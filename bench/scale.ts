@@ -12,8 +12,13 @@
 // last answer) or to the last idle process's first `wait`, whichever is later: a spawn is over once
 // the child waits. The same level spawned by the bench with `host.spawn` directly (`--via host`,
 // a few round-trip batches only) gives the "host.spawn" columns: what the interface adds is the
-// difference. The control socket is off (--no-control): it opens on a timer, a one-time cost.
-// Each level runs in a process of its own (`--level n [--via process|host]`), so memory freed by
+// difference. The engine's floor (`--via engine`) is the same compiled module (the host's, after
+// the fuel rewrite) instantiated by the bench with imports that do nothing, its `wait` a
+// `WebAssembly.Suspending` that never resolves, its `_start` run under `WebAssembly.promising` until
+// it suspends, n kept alive: V8's own cost of the same processes (instance, memory, coroutine stack,
+// their collections), with no host. The control socket is off (--no-control): it opens on a timer,
+// a one-time cost.
+// Each level runs in a process of its own (`--level n [--via process|host|engine]`), so memory freed by
 // one does not flatter the next. The run is a real `wasmos run` (the CLI's own options, features
 // and limits).
 // Run: node bench/scale.ts [--json] [--quick]   (needs npm run build -- programs)
@@ -31,6 +36,9 @@ import { addFeatureOptions, applyFeatures } from '../src/cli/features/index.ts'
 import { addRunOptions, runSettings } from '../src/cli/options.ts'
 import type { RunFlags } from '../src/cli/options.ts'
 import type { LoadOptions, Program } from '../src/kernel/node/program.ts'
+import { START_EXPORT } from '../src/kernel/node/bounds.ts'
+import { noteAlive } from '../src/kernel/node/memories.ts'
+import { REFUEL_MODULE } from '../src/kernel/node/limits/rewrite/index.ts'
 
 const flags = benchFlags({ level: '', via: 'process' })
 const root = join(import.meta.dirname, '..')
@@ -44,6 +52,9 @@ const LEVELS = flags.quick ? [10, 100, 1000] : [10, 100, 1000, 10_000]
 const BATCHES = flags.quick ? 40 : 1000
 const RAW_INSTANCES = flags.quick ? 200 : 2000
 const BATCH = 200
+
+/** Who spawns: a program through `process`, the bench with `host.spawn`, or the bench with V8 alone (the engine's floor). */
+type Via = 'process' | 'host' | 'engine'
 
 /** What one level measures (in its own process). */
 interface Level {
@@ -81,6 +92,37 @@ function rawInstanceUs (module: WebAssembly.Module): number {
   return (performance.now() - t0) * 1000 / keep.length
 }
 
+/** Never resolves: the `wait` of the engine's floor, as a blocked process's is. */
+const never = new Promise<number>(() => {})
+
+/**
+ * The engine's floor for `n` processes of `module`: each instantiated with imports that do nothing
+ * (the fuel rewrite's refuel gives a budget, `wait` suspends for good), its start function and
+ * `_start` run under `promising` until `_start` suspends, all kept alive, bracketed as a level.
+ */
+function engineLevel (module: WebAssembly.Module, n: number, bracket: Bracket): void {
+  const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {}
+  for (const i of WebAssembly.Module.imports(module)) {
+    if (i.kind !== 'function') throw new BenchError('bad-module', `idle imports a ${i.kind}`)
+    imports[i.module] ??= {}
+    imports[i.module][i.name] = i.module === REFUEL_MODULE
+      ? () => 1_000_000
+      : i.name === 'wait' ? new WebAssembly.Suspending(() => never) as unknown as WebAssembly.ImportValue : () => 0
+  }
+  const keep: Array<Promise<unknown>> = []
+  const one = (): void => {
+    // The host's V8 settings once as many processes are alive (memories.ts), as a spawn has them.
+    noteAlive(keep.length)
+    const e = new WebAssembly.Instance(module, imports).exports
+    const init = e[START_EXPORT]
+    if (typeof init === 'function') (init as () => void)()
+    keep.push(WebAssembly.promising(e._start as () => void)())
+  }
+  one()
+  bracket.begin()
+  for (let i = 1; i < n; i++) one()
+}
+
 /**
  * Brackets the spawns of a level: `begin` after a full GC (resident memory then) just before the
  * second spawn, `end` after the last (wall, CPU, then resident memory after a full GC), `gcs` once
@@ -104,6 +146,7 @@ class Bracket {
   }
 
   begin (): void {
+    if (process.env.SCALE_HEAPPROF !== undefined) { const { Session } = process.getBuiltinModule('node:inspector'); const ss = new Session(); ss.connect(); (globalThis as Record<string, unknown>).__ss = ss; ss.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }) } // TEMP
     this.#gc()
     this.#rss0 = process.memoryUsage().rss
     this.#observer.observe({ entryTypes: ['gc'] })
@@ -116,6 +159,7 @@ class Bracket {
     const cpu = process.cpuUsage(this.#cpu0)
     const main = process.threadCpuUsage(this.#main0)
     this.#t1 = performance.now()
+    if (process.env.SCALE_HEAPPROF !== undefined) { const ss = (globalThis as Record<string, unknown>).__ss as import('node:inspector').Session; ss.post('HeapProfiler.stopSampling', (_e, r) => { process.getBuiltinModule('node:fs').writeFileSync(process.env.SCALE_HEAPPROF as string, JSON.stringify(r.profile)) }) } // TEMP
     this.#gc()
     const rss1 = process.memoryUsage().rss
     return {
@@ -144,7 +188,7 @@ class Bracket {
  * it goes on. 'host': the bench calls `host.spawn` itself once the handlers run, before the main
  * program (bench-client) starts: what the interface adds is the difference.
  */
-async function level (n: number, via: 'process' | 'host'): Promise<Level> {
+async function level (n: number, via: Via): Promise<Level> {
   let out = ''
   let spawned: ReturnType<Bracket['end']> | null = null
   let alive = 0
@@ -175,7 +219,7 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
       done()
     }
   })
-  // The host path measures no round trip worth keeping: a few batches only.
+  // The host path measures no round trip worth keeping: a few batches only; the engine's none.
   const batches = via === 'process' ? BATCHES : 20
   let idle: Program | null = null
   const cmd = new Command('scale').argument('<file>').argument('[args...]').passThroughOptions().exitOverride()
@@ -188,6 +232,14 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
     // Compiled before the run, as a module spawned again and again is.
     const program = idle = await source.load(build('idle'), opts.load)
     if (program === null) throw new BenchError('not-built', 'programs/build/idle.wasm did not load')
+    if (via === 'engine') {
+      if (n > 0) {
+        engineLevel(program.module, n, bracket)
+        spawned = bracket.end()
+        alive = n
+      }
+      return
+    }
     const monitor = opts.monitor
     if (monitor === undefined) throw new BenchError('no-monitor', 'the run has no monitor to tell when a process blocks')
     const blocked = monitor.blocked.bind(monitor)
@@ -224,6 +276,11 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
     // The control socket opens on a timer a little after the start: a one-time cost of the run
     // that would land in the spawns of some levels and not others.
     '--no-control', ...main], { from: 'user' })
+  if (via === 'engine') {
+    if (spawned === null) throw new BenchError('no-samples', 'the engine level made no instances')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return { processes: n, ...(spawned as ReturnType<Bracket['end']>), ...bracket.gcs(), bareInstanceUs: 0, alive, rttUs: 0, rttP99Us: 0 }
+  }
   const rtts = out.trim().split(' ').map(Number).slice(batches / 10)
   if (rtts.length === 0 || rtts.some((x) => !Number.isFinite(x))) throw new BenchError('client-failed', `bench-client printed ${JSON.stringify(out)}`)
   const rtt = { rttUs: quantile(rtts, 0.5) / 1000, rttP99Us: quantile(rtts, 0.99) / 1000 }
@@ -240,13 +297,13 @@ async function level (n: number, via: 'process' | 'host'): Promise<Level> {
 if (flags.level !== '') {
   const n = Number(flags.level)
   if (!Number.isInteger(n) || n < 0) throw new BenchError('bad-option', `--level must be a whole number, got ${flags.level}`)
-  if (flags.via !== 'process' && flags.via !== 'host') throw new BenchError('bad-option', `--via must be process or host, got ${flags.via}`)
+  if (flags.via !== 'process' && flags.via !== 'host' && flags.via !== 'engine') throw new BenchError('bad-option', `--via must be process, host or engine, got ${flags.via}`)
   process.stdout.write(`${JSON.stringify(await level(n, flags.via))}\n`)
   process.exit(0)
 }
 
 /** Runs one level in a process of its own. */
-function levelProcess (n: number, via: 'process' | 'host' = 'process'): Level {
+function levelProcess (n: number, via: Via = 'process'): Level {
   const r = spawnSync(process.execPath, [import.meta.filename, '--level', String(n), '--via', via], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024, timeout: 20 * 60_000
   })
@@ -259,14 +316,17 @@ const base = levelProcess(0)
 const levels = LEVELS.map((n) => levelProcess(n))
 // The same spawns by the host directly, for what the interface adds to each.
 const direct = LEVELS.map((n) => levelProcess(n, 'host'))
+// V8's own cost of the same processes, for what the host adds to each.
+const engine = LEVELS.map((n) => levelProcess(n, 'engine'))
 const top = levels[levels.length - 1]
+const engineTop = engine[engine.length - 1]
 const us = (x: number): Measure => ({ value: x, unit: 'µs' })
 interface Measure { value: number, unit: string }
 
 const targets = [
   target(`idle processes running at once (of ${top.processes})`, { value: top.alive, unit: '' }, '>=', 10_000, '≥ 10 000'),
   target(`time per spawn of a compiled module through \`process\` (${top.processes} processes)`, us(top.spawnUs), '<=', 50, '≤ 50 µs',
-    { measure: 'a bare WebAssembly.Instance of it', value: base.bareInstanceUs, unit: 'µs' }),
+    { measure: `the engine's floor: the same module instantiated and run to its first wait by V8 alone, no host (${engineTop.processes} processes)`, value: engineTop.spawnUs, unit: 'µs' }),
   target(`resident memory per idle process (${top.processes} processes)`, { value: top.rssKiBPerProcess, unit: 'KiB' }, '<=', 256, '≤ 256 KiB'),
   target(`call round trip with ${top.processes} idle processes (median)`, us(top.rttUs), '<=', 1.2, '≤ 1.2× with none',
     { measure: 'round trip with only the client and server', value: base.rttUs, unit: 'µs', relative: true })
@@ -280,6 +340,11 @@ const rows = levels.map((l, i) => ({
   hostSpawnUs: round(direct[i].spawnUs),
   hostSpawnCpuUs: round(direct[i].spawnCpuUs),
   hostSpawnMainCpuUs: round(direct[i].spawnMainCpuUs),
+  engineSpawnUs: round(engine[i].spawnUs),
+  engineSpawnCpuUs: round(engine[i].spawnCpuUs),
+  engineSpawnMainCpuUs: round(engine[i].spawnMainCpuUs),
+  engineGcUs: round(engine[i].spawnGcUs),
+  engineRssKiBPerProcess: round(engine[i].rssKiBPerProcess),
   spawnGcUs: round(l.spawnGcUs),
   fullGcs: l.fullGcs,
   rssKiBPerProcess: round(l.rssKiBPerProcess),
@@ -291,8 +356,9 @@ const rows = levels.map((l, i) => ({
 report(flags, { bench: 'scale', setup: { levels: LEVELS, batches: BATCHES, batch: BATCH }, base: { rttUs: round(base.rttUs), rttP99Us: round(base.rttP99Us), bareInstanceUs: round(base.bareInstanceUs) }, rows, targets }, () => [
   `processes on Node ${process.versions.node}${flags.quick ? ' (quick)' : ''}: idle processes spawned through \`process\` by programs/spawner, then the pingpong round trip beside them`,
   `  round trip with only the client and server: median ${base.rttUs.toFixed(2)} µs, p99 ${base.rttP99Us.toFixed(2)} µs`,
-  `  a bare WebAssembly.Instance of the idle module (no host): ${base.bareInstanceUs.toFixed(1)} µs`,
-  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'host.spawn µs', 'its CPU µs', 'GC µs each', 'full GCs', 'KiB resident each', 'round trip µs', 'p99 µs', '× with none'],
-    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.hostSpawnUs), String(r.hostSpawnCpuUs), String(r.spawnGcUs), String(r.fullGcs), String(r.rssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
+  `  a bare WebAssembly.Instance of the idle module (no host, no memory kept, no coroutine): ${base.bareInstanceUs.toFixed(1)} µs`,
+  '  engine: the same module, instantiated and run under promising to its first wait by V8 alone (no host), as many kept alive',
+  table(['idle processes', 'running', 'spawn µs each', 'CPU µs each', 'host.spawn µs', 'its CPU µs', 'engine µs', 'its CPU µs', 'GC µs each', 'engine GC µs', 'full GCs', 'KiB resident each', 'engine KiB', 'round trip µs', 'p99 µs', '× with none'],
+    rows.map((r) => [String(r.processes), String(r.alive), String(r.spawnUs), String(r.spawnCpuUs), String(r.hostSpawnUs), String(r.hostSpawnCpuUs), String(r.engineSpawnUs), String(r.engineSpawnCpuUs), String(r.spawnGcUs), String(r.engineGcUs), String(r.fullGcs), String(r.rssKiBPerProcess), String(r.engineRssKiBPerProcess), String(r.rttUs), String(r.rttP99Us), String(r.rttRatio)]))
     .split('\n').map((l) => `  ${l}`).join('\n')
 ].join('\n'))
