@@ -146,7 +146,6 @@ class Bracket {
   }
 
   begin (): void {
-    if (process.env.SCALE_HEAPPROF !== undefined) { const { Session } = process.getBuiltinModule('node:inspector'); const ss = new Session(); ss.connect(); (globalThis as Record<string, unknown>).__ss = ss; ss.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }) } // TEMP
     this.#gc()
     this.#rss0 = process.memoryUsage().rss
     this.#observer.observe({ entryTypes: ['gc'] })
@@ -159,7 +158,6 @@ class Bracket {
     const cpu = process.cpuUsage(this.#cpu0)
     const main = process.threadCpuUsage(this.#main0)
     this.#t1 = performance.now()
-    if (process.env.SCALE_HEAPPROF !== undefined) { const ss = (globalThis as Record<string, unknown>).__ss as import('node:inspector').Session; ss.post('HeapProfiler.stopSampling', (_e, r) => { process.getBuiltinModule('node:fs').writeFileSync(process.env.SCALE_HEAPPROF as string, JSON.stringify(r.profile)) }) } // TEMP
     this.#gc()
     const rss1 = process.memoryUsage().rss
     return {
