@@ -127,6 +127,7 @@ export class BodyCompiler extends Compiler {
       // control, calls, globals and memory accesses handle the pending operands themselves;
       // everything else works on the run-time stack
       const own = op <= 0x05 || op == 0x0b || op == 0x0c || op == 0x0d || op == 0x0f || op == 0x10 || op == 0x11 || op == 0x23 || op == 0x24 || (op >= 0x28 && op <= 0x3e)
+      if (op == 0x1b && this.select3()) continue
       if (!own) this.flush()
       if (op == 0x00 || (!own && op != 0x21)) this.begin()
       this.keepRsp = false
@@ -641,7 +642,8 @@ export class BodyCompiler extends Compiler {
       // just after `a = pos; pos += c`: both run by the first (OP_GETB)
       if (op == 0x2d && q >= 0 && q >= this.barrier && q + 4 == l0 && (code[q] == OP_GGET_ADD || code[q] == OP_GGET_GADDL) && code[q + 2] == a) code[q] = OP_GETB
       this.last = l0
-      this.last2 = -1
+      // an OP_GETB stays known (retargetPush makes it an OP_GETBR when a local takes the byte)
+      this.last2 = q >= 0 && q + 4 == l0 && code[q] == OP_GETB ? q : -1
       this.forgetOlder()
       this.pop()
       this.push(t)

@@ -6,6 +6,7 @@ import {
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
   OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC, OP_MULADD3,
+  OP_ALJ_CPY, OP_AJ_GETMA, OP_SELCC, OP_PUTB, OP_STGL, OP_GETB, OP_GETBR, OP_LDGL, OP_LDGLR,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -482,6 +483,25 @@ export class Compiler extends Emitter {
     return true
   }
 
+  // `select` of two i32 constants by an i32 slot, into the first constant's slot (3-address,
+  // OP_SELCC); false when it does not apply (nothing emitted).
+  select3 (): bool {
+    const c = this.ctrls[this.ctrls.length - 1]
+    const n = this.vals.length
+    if (c.unreachable || n - c.height < 3) return false
+    if (this.vals[n - 1] != T_I32 || this.vals[n - 2] != T_I32 || this.vals[n - 3] != T_I32) return false
+    if (this.vk[n - 3] != V_CONST || this.vk[n - 2] != V_CONST || this.vk[n - 1] == V_CONST) return false
+    const s = this.slotOf(n - 1)
+    const c1 = <i32>this.vx[n - 3]; const c2 = <i32>this.vx[n - 2]
+    const dst = this.numLocals + n - 3
+    this.begin()
+    this.emit(OP_SELCC); this.emit(s); this.emit(c1); this.emit(c2); this.emit(dst)
+    this.lastDst = this.code.length - 1
+    this.pop(); this.pop(); this.pop()
+    this.push(T_I32)
+    return true
+  }
+
   // At an i32.add of the two top values of the run-time stack (begin() just ran): `global.get g;
   // local.get a; i32.const s; i32.shl` pushed before it become one OP_GIDX, a pushed sigma
   // becomes one OP_SIGMA_ADD. False (nothing changed) otherwise.
@@ -674,13 +694,22 @@ export class Compiler extends Emitter {
     const q = this.last2 // (the br began an instruction: this.last is code.length)
     // the step just before (x = x + c) with the read and the compare: run by the first (OP_ALJ)
     if (h == 5 && code[l0] == OP_LDLC && inv == FUSE_JLL_T + 2 && q >= 0 && q >= this.barrier && q + 4 == code.length && this.last == code.length &&
-      code[q] == FUSE_LCS + 10 && code[q + 3] == code[p + 1]) code[q] = OP_ALJ
+      code[q] == FUSE_LCS + 10 && code[q + 3] == code[p + 1]) {
+      code[q] = OP_ALJ
+      // a body of a byte read into a local and put at buf[pos++]: run with the step (OP_ALJ_CPY)
+      const b = p + len
+      if (q == b + 14 && code[b] == OP_LDLLR + 1 && code[b + 5] == OP_PUTB && code[b + 9] == OP_STGL + 1) code[q] = OP_ALJ_CPY
+    }
     for (let k = 0; k < h; k++) code.push(code[l0 + k])
     code.push(inv)
     for (let k = 1; k < len - 1; k++) code.push(code[p + k])
     if (len == 4 && h == 0) {
       this.fuseAddJump(this.last)
       this.storeAddJump(p + len, this.last)
+      // a body of a byte got at buf[pos++] and a multiply-add: run with the step (OP_AJ_GETMA)
+      const q2 = this.last
+      const b = p + len
+      if (q2 == b + 14 && code.length == q2 + 5 && code[q2] == OP_AJ && code[b] == OP_GETBR && code[b + 4] == OP_LDGLR + 1 && code[b + 9] == OP_MULADD3) code[q2] = OP_AJ_GETMA
     }
     code.push(p + len)
     code.push(OP_JMP)
@@ -768,7 +797,12 @@ export class Compiler extends Emitter {
     else if ((p == FUSE_EXT || p == FUSE_EXT + 1) && code.length == l + 2) code[l] = OP_EXT_S + p - FUSE_EXT
     else if (p == OP_LDIDX && code.length == l + 6) code[l] = OP_LDIDXR
     else if ((p == OP_LDLL || p == OP_LDLL + 1) && code.length == l + 4) code[l] = OP_LDLLR + p - OP_LDLL
-    else return false
+    else if ((p == OP_LDGL || p == OP_LDGL + 1) && code.length == l + 4) {
+      code[l] = OP_LDGLR + p - OP_LDGL
+      // the byte read at `a = pos; pos += c` (OP_GETB): both run by the first, into the slot (OP_GETBR)
+      const q = this.last2
+      if (p == OP_LDGL + 1 && q >= 0 && q >= this.barrier && q + 4 == l && code[q] == OP_GETB) code[q] = OP_GETBR
+    } else return false
     code.push(x)
     return true
   }

@@ -218,7 +218,18 @@ export const OP_SHLOR: i32 = 0x2b8
 // i32.store8, it runs all three when the store is in bounds (and they still follow, checked at
 // run time); else they run on their own                 : -, then the three instructions
 export const OP_STLMA: i32 = 0x2b9
-export const OP_MAX: i32 = 0x2ba
+// Seventh pass. A rotated loop's step and test whose body is known, run with the next iteration's
+// body in one instruction (the body stays, run on its own for the first iteration and whenever a
+// part of it would trap): the jump goes back to this instruction, not to the body.
+// OP_ALJ whose loop body (its target) is OP_LDLLR + 1 then OP_PUTB (with its OP_STGL + 1):
+// putStr's byte copy, `put(s[i])`                                          : as OP_ALJ
+export const OP_ALJ_CPY: i32 = 0x2ba
+// OP_AJ whose loop body is OP_GETBR (with its OP_LDGLR + 1) then OP_MULADD3: msgpack's name
+// loop, `sum = sum * 31 + get()`                                          : as OP_AJ
+export const OP_AJ_GETMA: i32 = 0x2bb
+// slot dst = slot s != 0 ? c1 : c2 (i32 `select` of two constants)      : s c1 c2 dst
+export const OP_SELCC: i32 = 0x2bc
+export const OP_MAX: i32 = 0x2bd
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
