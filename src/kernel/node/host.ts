@@ -238,17 +238,38 @@ export class NodeHost implements HostServices {
     return proc
   }
 
-  /** Runs a process's start function and `_start` (until they first suspend, then as they resume), and ends it. */
-  async #run (proc: Proc, instance: WebAssembly.Instance, enter: Enter): Promise<void> {
-    // The start function (moved to an export before compiling, see bounds.ts) runs here, under
+  /**
+   * Runs a process's start function and `_start` (until they first suspend, then as they resume),
+   * and ends it. Not an async function: most programs have no start function, and for them a
+   * spawn then keeps two closures on `_start`'s promise instead of an async function's state.
+   */
+  #run (proc: Proc, instance: WebAssembly.Instance, enter: Enter): void {
+    // The start function (moved to an export before compiling, see bounds.ts) runs under
     // `promising`, so that it can be preempted like any other code.
     const init = instance.exports[START_EXPORT]
+    let done: Promise<void>
     try {
-      if (typeof init === 'function') await enter(proc, WebAssembly.promising(init as () => void))
-      if (!proc.ended) await enter(proc, WebAssembly.promising(instance.exports._start as () => void))
-      if (!proc.ended) this.#end(proc, 0, null)
+      done = typeof init === 'function'
+        ? enter(proc, WebAssembly.promising(init as () => void)).then(() => this.#start(proc, instance, enter))
+        : enter(proc, WebAssembly.promising(instance.exports._start as () => void))
     } catch (err) {
-      if (!proc.ended) {
+      this.#ran(proc, err, true)
+      return
+    }
+    done.then(() => this.#ran(proc, null, false), (err: unknown) => this.#ran(proc, err, true))
+  }
+
+  /** `_start` once the start function returned, unless the process ended meanwhile. */
+  #start (proc: Proc, instance: WebAssembly.Instance, enter: Enter): Promise<void> | undefined {
+    if (proc.ended) return
+    return enter(proc, WebAssembly.promising(instance.exports._start as () => void))
+  }
+
+  /** `_start` returned (`failed` false) or threw `err`: ends the process unless it already ended. */
+  #ran (proc: Proc, err: unknown, failed: boolean): void {
+    if (!proc.ended) {
+      if (!failed) this.#end(proc, 0, null)
+      else {
         const exit = exitOf(err)
         if (exit !== null) this.#end(proc, exit, null)
         else if (err instanceof ProcessKilled) this.#end(proc, err.status, err)

@@ -89,11 +89,21 @@ export function scopeFlag (name: string, s: Scope): string {
   return `--allow ${name}=${exact(s)}`
 }
 
+/** Whether any of the patterns matches the scope (none given: no). */
+function anyMatch (patterns: readonly Pattern[] | undefined, scope: Scope): boolean {
+  if (patterns === undefined) return false
+  for (let i = 0; i < patterns.length; i++) if (matches(patterns[i], scope)) return true
+  return false
+}
+
 export class FlagPolicy implements GrantPolicy {
   readonly #flags: GrantSet
   /** Sets applied to every program (`-P`), and sets applied to the programs they name (wasmos.json). */
   readonly #global: GrantSet[] = []
   readonly #named = new Map<string, GrantSet>()
+  /** What `setsFor` returns: without a set of the program's own, and with each such set. */
+  #common: GrantSet[] | null = null
+  readonly #withOwn = new Map<GrantSet, GrantSet[]>()
   readonly #allowAll: boolean
   readonly #defaults: Set<string>
   readonly #known: Map<string, KnownInterface>
@@ -121,6 +131,8 @@ export class FlagPolicy implements GrantPolicy {
   /** Applies a permission set to every program (`-P`). */
   useSet (set: GrantSet): void {
     this.#global.push(set)
+    this.#common = null
+    this.#withOwn.clear()
   }
 
   /** Applies a permission set to the programs of this name or CID (wasmos.json). */
@@ -128,10 +140,17 @@ export class FlagPolicy implements GrantPolicy {
     this.#named.set(program, set)
   }
 
-  /** The sets that apply to a program: the flags, `-P` sets, the set naming it by CID or else by name. */
-  setsFor (program: Program): GrantSet[] {
+  /**
+   * The sets that apply to a program: the flags, `-P` sets, the set naming it by CID or else by
+   * name. The arrays are kept (every spawn checks its parent's grant and its own): callers only read them.
+   */
+  setsFor (program: Program): readonly GrantSet[] {
     const own = this.#named.get(program.cid) ?? this.#named.get(program.name)
-    return own === undefined ? [this.#flags, ...this.#global] : [this.#flags, ...this.#global, own]
+    const common = this.#common ??= [this.#flags, ...this.#global]
+    if (own === undefined) return common
+    let sets = this.#withOwn.get(own)
+    if (sets === undefined) this.#withOwn.set(own, sets = [...common, own])
+    return sets
   }
 
   describe (key: string): string {
@@ -177,40 +196,49 @@ export class FlagPolicy implements GrantPolicy {
 
   /** The scoped decision known without asking (flags, sets, remembered), or null. */
   knownScope (program: Program, key: string, scope: Scope): boolean | null {
+    // Loops rather than `some` with closures: every spawn comes here twice (its parent's grant
+    // and its own), and the closures would be made each time.
     const sets = this.setsFor(program)
-    if (sets.some((s) => s.deny.has(key) || (s.denyScoped.get(key) ?? []).some((p) => matches(p, scope)))) return false
+    for (let i = 0; i < sets.length; i++) if (sets[i].deny.has(key) || anyMatch(sets[i].denyScoped.get(key), scope)) return false
     if (this.#allowAll) return true
-    if (sets.some((s) => s.allow.has(key) || (s.allowScoped.get(key) ?? []).some((p) => matches(p, scope)))) return true
+    for (let i = 0; i < sets.length; i++) if (sets[i].allow.has(key) || anyMatch(sets[i].allowScoped.get(key), scope)) return true
     const stored = this.storedScope?.(program, key, scope) ?? null
     if (stored !== null) return stored
     // Starting programs is allowed unless some pattern restricts it (a child holds at most its
     // parent's grants anyway).
-    if (scope.iface === 'process' && !sets.some((s) => s.allowScoped.has(key))) return true
+    if (scope.iface === 'process') {
+      for (let i = 0; i < sets.length; i++) if (sets[i].allowScoped.has(key)) return null
+      return true
+    }
     return null
   }
 
   allowedScope (req: ScopeRequest): boolean | Promise<boolean> {
-    const name = this.#flagName(req.key)
-    const what = `use ${name} to ${describeScope(req.scope)}`
     // A child never holds more than the programs that started it: each must hold the scope
     // without asking (an answer given to it at the prompt counts).
     const quiet = req.ask === false
     for (const a of req.ancestors) {
       if (this.knownScope(a, req.key, req.scope) !== true) {
         if (quiet) return false
-        this.#warnOnce(`${req.pid} p ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: the program that started it (${sanitize(a.name)}) does not hold that grant`)
+        this.#warnOnce(`${req.pid} p ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${this.#what(req)}: the program that started it (${sanitize(a.name)}) does not hold that grant`)
         return false
       }
     }
     const known = this.knownScope(req.program, req.key, req.scope)
     if (known !== null) {
-      if (!known && !quiet) this.#logger.debug(`${sanitize(req.program.name)} was refused: ${what}`)
+      if (!known && !quiet) this.#logger.debug(`${sanitize(req.program.name)} was refused: ${this.#what(req)}`)
       return known
     }
     if (quiet) return false
     if (this.askScope !== null) return this.askScope(req)
-    this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${what}: ${this.noAsk}; allow it with ${allowFlag('send', name)}, or only this with ${scopeFlag(name, req.scope)}`)
+    const name = this.#flagName(req.key)
+    this.#warnOnce(`${req.pid} ${req.key} ${exact(req.scope)}`, `${sanitize(req.program.name)} may not ${this.#what(req)}: ${this.noAsk}; allow it with ${allowFlag('send', name)}, or only this with ${scopeFlag(name, req.scope)}`)
     return false
+  }
+
+  /** What the request would do, for a warning: made only when one is written. */
+  #what (req: ScopeRequest): string {
+    return `use ${this.#flagName(req.key)} to ${describeScope(req.scope)}`
   }
 
   /** Why nobody is asked (set by the prompt feature). */

@@ -85,12 +85,12 @@ export class FuelScheduler {
   }
 
   /** Registers a new program as runnable (at the back of the queue). */
-  add (pid: number, opts: { cpuLimitMs?: number } = {}): void {
+  add (pid: number, opts?: { cpuLimitMs?: number }): void {
     if (this.programs.has(pid)) throw new SchedulerError('duplicate-pid', `pid ${pid} is already scheduled`)
     this.programs.set(pid, {
       stats: { pid, cpuMs: 0, slices: 0, peakMemoryBytes: 0, sent: 0, received: 0 },
       budget: this.opts.sliceFuel,
-      cpuLimitMs: opts.cpuLimitMs ?? this.opts.cpuLimitMs,
+      cpuLimitMs: opts?.cpuLimitMs ?? this.opts.cpuLimitMs,
       state: 'runnable',
     })
     this.queue.add(pid)
