@@ -14,6 +14,7 @@ import {
 import type { Frame } from './frames.ts'
 import { streamLink } from './link.ts'
 import type { Link } from './link.ts'
+import type { PollStats } from './poll.ts'
 import { nodeKey } from './node.ts'
 
 /** Calls one run may have waiting on one peer; past it a call is answered QUEUE_FULL at once. */
@@ -74,6 +75,11 @@ export class RemotePeer {
 
   #via: 'direct' | 'stream' = 'stream'
 
+  /** What polling for answers did on the current link (poll.ts); null on a link that does not poll. */
+  get pollStats (): PollStats | null {
+    return this.#link?.pollStats ?? null
+  }
+
   /** Forwards one message of interface `digest`. */
   send (msg: NativeMessage, digest: Uint8Array, ifaceName: string): void {
     const host = this.#host
@@ -99,7 +105,10 @@ export class RemotePeer {
     const lone = msg.expectsAnswer && this.#outstanding.size === 0
     if (msg.expectsAnswer) this.#outstanding.set(msg.id, { id: msg.id })
     this.#write({ kind: FRAME_MSG, id: msg.expectsAnswer ? msg.id : 0, pid: msg.emitter, flags: msg.expectsAnswer ? 1 : 0, digest, payload: msg.payload })
-    if (lone) this.#writer?.flush()
+    if (lone && this.#writer !== null) {
+      this.#writer.flush()
+      this.#link?.expectReply?.()
+    }
   }
 
   /** A process ended: tell the peer, if that process ever sent it something on this stream. */
@@ -171,6 +180,8 @@ export class RemotePeer {
         return
       }
       for (const f of frames) this.#receive(f)
+      // More answers to come: keep reading for them.
+      if (this.#outstanding.size > 0 && this.#link === opened) opened.expectReply?.()
     }, () => {
       if (this.#link !== opened) return
       this.#link = null

@@ -18,6 +18,8 @@ import type { Server, Socket } from 'node:net'
 import type { ConnectionEncrypter, PeerId, PrivateKey } from '@libp2p/interface'
 import { encodeFrame, FRAME_DIRECT, FrameReader } from './frames.ts'
 import type { Link } from './link.ts'
+import { BusyPoll } from './poll.ts'
+import type { PollStats } from './poll.ts'
 
 /** The libp2p protocol on which a serving peer tells the port of its direct link. */
 export const DIRECT_PROTOCOL = '/wasmos/interface-direct/1.0.0'
@@ -54,6 +56,7 @@ export class DirectLink implements Link {
   #onData: (bytes: Uint8Array) => void = () => {}
   #onEnd: () => void = () => {}
   #ended = false
+  readonly #poll = new BusyPoll()
 
   constructor (socket: Socket, cipher: Cipher) {
     this.#socket = socket
@@ -89,6 +92,15 @@ export class DirectLink implements Link {
     this.#socket.write(Buffer.concat(parts))
   }
 
+  expectReply (): void {
+    if (!this.#ended) this.#poll.expect()
+  }
+
+  /** What polling for replies brought (poll.ts). */
+  get pollStats (): PollStats {
+    return this.#poll.stats
+  }
+
   abort (err: Error): void {
     this.#socket.destroy(err)
     this.#end()
@@ -112,6 +124,7 @@ export class DirectLink implements Link {
   }
 
   #read (chunk: Buffer): void {
+    this.#poll.arrived()
     const buf = this.#partial === null ? chunk : Buffer.concat([this.#partial, chunk])
     this.#partial = null
     let pos = 0
@@ -140,6 +153,7 @@ export class DirectLink implements Link {
     if (this.#ended) return
     this.#ended = true
     this.#partial = null
+    this.#poll.stop()
     this.#onEnd()
   }
 }

@@ -2,6 +2,7 @@
 // stream (streamLink) or a direct link (direct.ts). Both carry bytes in order to one authenticated
 // peer and say once when no more will come.
 import type { Stream } from '@libp2p/interface'
+import type { PollStats } from './poll.ts'
 
 export interface Link {
   /** Writes bytes (dropped once the link is closing or closed). */
@@ -15,6 +16,13 @@ export interface Link {
    * or the other side closed its writing). A later call replaces both.
    */
   listen (onData: (bytes: Uint8Array) => void, onEnd: () => void): void
+  /**
+   * A reply should follow what was just sent: keep reading for a short while rather than sleep
+   * (poll.ts). Optional: a link without it waits for its bytes as usual.
+   */
+  expectReply? (): void
+  /** What polling for replies did, on a link that polls. */
+  readonly pollStats?: PollStats
   /** Closes at once, both ways, dropping what is unsent. */
   abort (err: Error): void
   /** Closes after what is unsent is written (aborts after a second). */

@@ -215,7 +215,11 @@ export async function exportInterfaces (opts: ExportOptions, policy: CallerPolic
       }
       // The last call answered: nothing to coalesce with, so no reason to wait for a microtask
       // (which would run only after whatever else is queued).
-      if (cs.load.outstanding === 0) cs.flush()
+      if (cs.load.outstanding === 0) {
+        cs.flush()
+        // A caller in a loop sends its next call as soon as it has this answer.
+        cs.link.expectReply?.()
+      }
       proc.wake = wake
       kernel.block(local, NO_IDS)
     }

@@ -6,69 +6,50 @@
 import { connect, createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { NodeHost } from '../../src/kernel/node/host.ts'
-import { createLogger } from '../../src/kernel/node/logger.ts'
-import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
 import { DIRECT_PROTOCOL, dialDirect } from '../../src/remote/direct.ts'
 import { encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_MSG, FrameReader } from '../../src/remote/frames.ts'
 import type { Frame } from '../../src/remote/frames.ts'
-import { homeKey, startDialNode } from '../../src/remote/node.ts'
-import { CallerPolicy, exportInterfaces } from '../../src/remote/server.ts'
-import type { Exported } from '../../src/remote/server.ts'
+import { homeKey } from '../../src/remote/node.ts'
 import { scratchHome, type TempHome } from '../helpers.ts'
-
-const KEY = 'ab'.repeat(32)
-const DIGEST = Uint8Array.from(Buffer.from(KEY, 'hex'))
-const allowAll = { decide: () => true, known: () => true }
+import { caller, callerNode, DIGEST, KEY, servingPeer } from './peers.ts'
+import type { ServingPeer } from './peers.ts'
 
 describe('the direct link', () => {
   let homes: TempHome[]
-  let serverNode: Libp2p
-  let callerNode: Libp2p
-  let server: NodeHost
-  let exported: Exported
+  let serving: ServingPeer
+  let calling: Awaited<ReturnType<typeof callerNode>>
   let callerKey: PrivateKey
   let strangerKey: PrivateKey
   const callers: string[] = []
 
   beforeAll(async () => {
-    homes = [scratchHome('direct-server'), scratchHome('direct-caller'), scratchHome('direct-stranger')]
-    callerKey = await homeKey(homes[1].path)
-    strangerKey = await homeKey(homes[2].path)
-    serverNode = await startDialNode({ home: homes[0].path, listen: ['/ip4/127.0.0.1/tcp/0'] })
-    callerNode = await startDialNode({ home: homes[1].path })
-    const policy = new CallerPolicy(allowAll)
-    server = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy })
-    server.addNative({ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) server.answer(msg.id, 0, Buffer.from('ok')) } })
-    exported = await exportInterfaces({
-      host: server,
-      libp2p: serverNode,
-      exports: new Map([[KEY, 'test']]),
+    calling = await callerNode('direct-caller')
+    homes = [scratchHome('direct-stranger')]
+    callerKey = await homeKey(calling.home.path)
+    strangerKey = await homeKey(homes[0].path)
+    serving = await servingPeer({
+      label: 'direct-server',
+      handlers: (server) => [{ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) server.answer(msg.id, 0, Buffer.from('ok')) } }],
       grants: {
         known: (c) => { callers.push(c.peer); return c.peer === peerIdFromPrivateKey(callerKey).toString() },
         decide: (_c, refuse) => { refuse('not you'); return false }
       }
-    }, policy)
+    })
   })
 
   afterAll(async () => {
-    await exported?.stop()
-    await server?.close()
-    await callerNode?.stop()
-    await serverNode?.stop()
+    await serving?.close()
+    await calling?.close()
     for (const h of homes ?? []) await h.dispose()
   })
 
-  const serverPeer = (): ReturnType<typeof peerIdFromPrivateKey> => serverNode.peerId as ReturnType<typeof peerIdFromPrivateKey>
+  const serverPeer = (): ReturnType<typeof peerIdFromPrivateKey> => serving.node.peerId as ReturnType<typeof peerIdFromPrivateKey>
 
   test('the serving peer offers one, and a call goes over it', async () => {
-    expect(exported.directPort).toBeGreaterThan(0)
-    const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: allowAll })
-    const peer = new RemotePeer({ addr: serverNode.getMultiaddrs()[0].toString(), node: async () => callerNode, host, maxMessageSize: 1 << 20 })
-    host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+    expect(serving.exported.directPort).toBeGreaterThan(0)
+    const { host, peer } = caller(calling.node, serving.addr)
     const a = await host.call(KEY, DIGEST, Buffer.from('x'))
     expect(a.status).toBe(0)
     expect(Buffer.from(a.payload).toString()).toBe('ok')
@@ -80,11 +61,11 @@ describe('the direct link', () => {
 
   test('the caller checks who answers: another peer id is refused', async () => {
     const signal = AbortSignal.timeout(5000)
-    await expect(dialDirect('127.0.0.1', exported.directPort!, callerKey, peerIdFromPrivateKey(strangerKey), signal)).rejects.toThrow()
+    await expect(dialDirect('127.0.0.1', serving.exported.directPort!, callerKey, peerIdFromPrivateKey(strangerKey), signal)).rejects.toThrow()
   })
 
   test('a stranger gets a link, and its calls are refused by the grants', async () => {
-    const { link, frames } = await open(exported.directPort!, strangerKey)
+    const { link, frames } = await open(serving.exported.directPort!, strangerKey)
     link.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'stranger' }))
     link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
     await expect.poll(() => frames.find((f) => f.kind === FRAME_ANSWER)).toMatchObject({ id: 1, status: 1 })
@@ -94,7 +75,7 @@ describe('the direct link', () => {
 
   test('a message altered on the wire ends the link; so does one replayed', async () => {
     for (const attack of ['alter', 'replay'] as const) {
-      const proxy = await tamperingProxy(exported.directPort!)
+      const proxy = await tamperingProxy(serving.exported.directPort!)
       const { link, frames, ended } = await open(proxy.port, callerKey)
       link.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'caller' }))
       link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
@@ -108,12 +89,12 @@ describe('the direct link', () => {
   })
 
   test('bytes that are not a handshake are dropped, and the port keeps serving', async () => {
-    const socket = connect({ host: '127.0.0.1', port: exported.directPort! })
+    const socket = connect({ host: '127.0.0.1', port: serving.exported.directPort! })
     socket.on('error', () => {})
     await new Promise((resolve) => socket.once('connect', resolve))
     socket.write(Uint8Array.of(0, 4, 1, 2, 3, 4))
     await new Promise((resolve) => socket.once('close', resolve))
-    const { link, frames } = await open(exported.directPort!, callerKey)
+    const { link, frames } = await open(serving.exported.directPort!, callerKey)
     link.send(encodeFrame({ kind: FRAME_CALLER, pid: 1, cid: '', name: 'caller' }))
     link.send(encodeFrame({ kind: FRAME_MSG, id: 1, pid: 1, flags: 1, digest: DIGEST, payload: Buffer.from('x') }))
     await expect.poll(() => frames.find((f) => f.kind === FRAME_ANSWER)).toMatchObject({ id: 1, status: 0 })
@@ -122,56 +103,46 @@ describe('the direct link', () => {
 
   test('a peer may hold 8 direct links at once; the 9th is closed before it is ready', async () => {
     const links = []
-    for (let i = 0; i < 8; i++) links.push((await open(exported.directPort!, strangerKey)).link)
-    await expect(dialDirect('127.0.0.1', exported.directPort!, strangerKey, serverPeer(), AbortSignal.timeout(5000))).rejects.toThrow(/before it was ready/)
+    for (let i = 0; i < 8; i++) links.push((await open(serving.exported.directPort!, strangerKey)).link)
+    await expect(dialDirect('127.0.0.1', serving.exported.directPort!, strangerKey, serverPeer(), AbortSignal.timeout(5000))).rejects.toThrow(/before it was ready/)
     await links[0].close()
-    await expect.poll(async () => await dialDirect('127.0.0.1', exported.directPort!, strangerKey, serverPeer(), AbortSignal.timeout(5000)).then((l) => { links.push(l); return true }, () => false)).toBe(true)
+    await expect.poll(async () => await dialDirect('127.0.0.1', serving.exported.directPort!, strangerKey, serverPeer(), AbortSignal.timeout(5000)).then((l) => { links.push(l); return true }, () => false)).toBe(true)
     for (const l of links) await l.close()
   })
 
+  /** A serving peer that offers no direct link of its own, answering 'plain'. */
+  const plainPeer = async (label: string): Promise<ServingPeer> => await servingPeer({
+    label,
+    direct: false,
+    handlers: (plain) => [{ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) plain.answer(msg.id, 0, Buffer.from('plain')) } }]
+  })
+
   test('a peer that offers no direct link is called over a libp2p stream', async () => {
-    const home = scratchHome('direct-none')
-    const node = await startDialNode({ home: home.path, listen: ['/ip4/127.0.0.1/tcp/0'] })
-    const policy = new CallerPolicy(allowAll)
-    const plain = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy })
-    plain.addNative({ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) plain.answer(msg.id, 0, Buffer.from('plain')) } })
-    const ex = await exportInterfaces({ host: plain, libp2p: node, exports: new Map([[KEY, 'test']]), grants: allowAll, direct: false }, policy)
+    const plain = await plainPeer('direct-none')
     try {
-      expect(ex.directPort).toBeNull()
-      const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: allowAll })
-      const peer = new RemotePeer({ addr: node.getMultiaddrs()[0].toString(), node: async () => callerNode, host, maxMessageSize: 1 << 20 })
-      host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+      expect(plain.exported.directPort).toBeNull()
+      const { host, peer } = caller(calling.node, plain.addr)
       const a = await host.call(KEY, DIGEST, Buffer.from('x'))
       expect(Buffer.from(a.payload).toString()).toBe('plain')
       expect(peer.via).toBe('stream')
       await host.close()
     } finally {
-      await ex.stop()
       await plain.close()
-      await node.stop()
-      await home.dispose()
     }
   })
 
   test('an offered port that never finishes a handshake leaves time for a stream', async () => {
-    const home = scratchHome('direct-silent')
-    const node = await startDialNode({ home: home.path, listen: ['/ip4/127.0.0.1/tcp/0'] })
-    const policy = new CallerPolicy(allowAll)
-    const plain = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy })
-    plain.addNative({ key: KEY, name: 'test', handle (msg) { if (msg.expectsAnswer) plain.answer(msg.id, 0, Buffer.from('plain')) } })
-    const ex = await exportInterfaces({ host: plain, libp2p: node, exports: new Map([[KEY, 'test']]), grants: allowAll, direct: false }, policy)
+    const plain = await plainPeer('direct-silent')
     // A port that takes the connection and says nothing, offered as the direct link.
     const held = new Set<Socket>()
     const silent = createServer((s) => { held.add(s) })
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    await node.handle(DIRECT_PROTOCOL, (stream) => {
+    await plain.node.handle(DIRECT_PROTOCOL, (stream) => {
       stream.send(encodeFrame({ kind: FRAME_DIRECT, port: (silent.address() as { port: number }).port }))
       stream.close().catch(() => {})
     })
     try {
-      const host = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: allowAll })
-      const peer = new RemotePeer({ addr: node.getMultiaddrs()[0].toString(), node: async () => callerNode, host, maxMessageSize: 1 << 20, dialTimeoutMs: 4000 })
-      host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
+      const { host, peer } = caller(calling.node, plain.addr, { dialTimeoutMs: 4000 })
       const t = performance.now()
       const a = await host.call(KEY, DIGEST, Buffer.from('x'))
       expect(a.status).toBe(0)
@@ -181,10 +152,7 @@ describe('the direct link', () => {
     } finally {
       for (const s of held) s.destroy()
       await new Promise<void>((resolve) => silent.close(() => resolve()))
-      await ex.stop()
       await plain.close()
-      await node.stop()
-      await home.dispose()
     }
   })
 

@@ -5,27 +5,23 @@
 // direct link (direct.ts) and over a libp2p stream.
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Libp2p } from 'libp2p'
 import type { Stream } from '@libp2p/interface'
 import { DENIED, NO_HANDLER, QUEUE_FULL, TOO_LARGE, UNREACHABLE } from '../../src/kernel/core/codes.ts'
 import { NodeHost } from '../../src/kernel/node/host.ts'
 import { createLogger } from '../../src/kernel/node/logger.ts'
 import type { NativeMessage } from '../../src/kernel/node/native.ts'
-import { RemotePeer, remoteHandler } from '../../src/remote/client.ts'
+import type { RemotePeer } from '../../src/remote/client.ts'
 import {
   decodeFrame, encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_ENDED, FRAME_MSG, FRAME_NOTICE, FrameError, FrameReader, PROTOCOL
 } from '../../src/remote/frames.ts'
 import type { Frame } from '../../src/remote/frames.ts'
-import { homePeerId, startDialNode } from '../../src/remote/node.ts'
-import { CallerPolicy, exportInterfaces } from '../../src/remote/server.ts'
-import type { Exported } from '../../src/remote/server.ts'
-import { scratchHome, type TempHome } from '../helpers.ts'
+import { homePeerId } from '../../src/remote/node.ts'
+import { scratchHome } from '../helpers.ts'
+import { caller as callerOf, callerNode, DIGEST, KEY, servingPeer } from './peers.ts'
+import type { ServingPeer } from './peers.ts'
 
-const KEY = 'ab'.repeat(32)
 const OTHER = 'cd'.repeat(32)
-const DIGEST = Uint8Array.from(Buffer.from(KEY, 'hex'))
 const OTHER_DIGEST = Uint8Array.from(Buffer.from(OTHER, 'hex'))
-const allowAll = { decide: () => true, known: () => true }
 
 describe('frames', () => {
   const frames: Frame[] = [
@@ -80,12 +76,9 @@ describe('frames', () => {
 })
 
 describe.each([['the direct link', true], ['a libp2p stream', false]])('a caller and a serving host over loopback, on %s', (_, direct) => {
-  let serverHome: TempHome
-  let callerHome: TempHome
-  let serverNode: Libp2p
-  let callerNode: Libp2p
+  let serving: ServingPeer
+  let calling: Awaited<ReturnType<typeof callerNode>>
   let server: NodeHost
-  let exported: Exported
   let addr: string
   let allowed = true
   const seen: NativeMessage[] = []
@@ -93,57 +86,51 @@ describe.each([['the direct link', true], ['a libp2p stream', false]])('a caller
   const held: number[] = []
 
   beforeAll(async () => {
-    serverHome = scratchHome('link-server')
-    callerHome = scratchHome('link-caller')
-    const callerId = await homePeerId(callerHome.path)
-    serverNode = await startDialNode({ home: serverHome.path, listen: ['/ip4/127.0.0.1/tcp/0'] })
-    callerNode = await startDialNode({ home: callerHome.path })
-    addr = serverNode.getMultiaddrs()[0].toString()
-    const policy = new CallerPolicy(allowAll)
-    server = new NodeHost({ logger: createLogger({ level: 'silent' }), grants: policy, maxMessageSize: 1000 })
-    // The handler answers with the emitter's pid, holds messages that start with 'h', and
-    // answers 'big' with more than the caller accepts.
-    server.addNative({
-      key: KEY,
-      name: 'test',
-      handle (msg) {
-        seen.push(msg)
-        if (!msg.expectsAnswer) return
-        if (msg.payload[0] === 0x68) { held.push(msg.id); return }
-        const big = Buffer.from(msg.payload).toString() === 'big'
-        server.answer(msg.id, 0, big ? new Uint8Array(900) : Buffer.from(String(msg.emitter)))
-      },
-      processEnded (pid) { ended.push(pid) }
-    })
-    exported = await exportInterfaces({
-      host: server,
-      libp2p: serverNode,
-      exports: new Map([[KEY, 'test']]),
+    calling = await callerNode('link-caller')
+    const callerId = await homePeerId(calling.home.path)
+    serving = await servingPeer({
+      label: 'link-server',
+      maxMessageSize: 1000,
       maxPeerOutstanding: 3,
+      exports: new Map([[KEY, 'test']]),
+      // The handler answers with the emitter's pid, holds messages that start with 'h', and
+      // answers 'big' with more than the caller accepts.
+      handlers: (host) => [{
+        key: KEY,
+        name: 'test',
+        handle (msg) {
+          seen.push(msg)
+          if (!msg.expectsAnswer) return
+          if (msg.payload[0] === 0x68) { held.push(msg.id); return }
+          const big = Buffer.from(msg.payload).toString() === 'big'
+          host.answer(msg.id, 0, big ? new Uint8Array(900) : Buffer.from(String(msg.emitter)))
+        },
+        processEnded (pid) { ended.push(pid) }
+      }],
       grants: {
         known: (c) => c.peer === callerId && allowed ? true : null,
         decide: (c, refuse) => { refuse(`peer ${c.peer} may not use test`); return false }
       }
-    }, policy)
+    })
+    server = serving.host
+    addr = serving.addr
   })
 
   afterAll(async () => {
-    await exported?.stop()
-    await server?.close()
-    await callerNode?.stop()
-    await serverNode?.stop()
-    await serverHome?.dispose()
-    await callerHome?.dispose()
+    await serving?.close()
+    await calling?.close()
   })
 
   function caller (opts: { maxMessageSize?: number, maxOutstanding?: number, log?: string[] } = {}): { host: NodeHost, peer: RemotePeer } {
     const log = opts.log ?? []
     const destination = new Writable({ write (chunk: Buffer, _enc, done) { log.push(chunk.toString()); done() } })
-    const host = new NodeHost({ logger: createLogger({ level: 'warn', destination }), grants: allowAll })
-    const peer = new RemotePeer({ addr: `${addr}`, node: async () => callerNode, host, maxMessageSize: opts.maxMessageSize ?? 1 << 20, maxOutstanding: opts.maxOutstanding, direct })
-    host.addNative(remoteHandler({ key: KEY, name: 'test' }, peer))
-    host.addNative(remoteHandler({ key: OTHER, name: 'other' }, peer))
-    return { host, peer }
+    return callerOf(calling.node, addr, {
+      logger: createLogger({ level: 'warn', destination }),
+      maxMessageSize: opts.maxMessageSize ?? 1 << 20,
+      maxOutstanding: opts.maxOutstanding,
+      direct,
+      interfaces: new Map([[KEY, 'test'], [OTHER, 'other']])
+    })
   }
 
   test('the handler sees a stand-in process, which ends on ENDED and on a dropped stream', async () => {
@@ -204,7 +191,7 @@ describe.each([['the direct link', true], ['a libp2p stream', false]])('a caller
     const { multiaddr } = await import('@multiformats/multiaddr')
     const answers: Array<{ id: number, status: number }> = []
     const open = async (): Promise<Stream> => {
-      const s = await callerNode.dialProtocol(multiaddr(addr), PROTOCOL)
+      const s = await calling.node.dialProtocol(multiaddr(addr), PROTOCOL)
       const reader = new FrameReader(1 << 20)
       s.addEventListener('message', (evt) => {
         for (const f of reader.push(evt.data instanceof Uint8Array ? evt.data : evt.data.subarray())) {
@@ -234,12 +221,11 @@ describe.each([['the direct link', true], ['a libp2p stream', false]])('a caller
   test('a peer that cannot be reached fails the call with 10, quickly', async () => {
     const log: string[] = []
     const destination = new Writable({ write (chunk: Buffer, _enc, done) { log.push(chunk.toString()); done() } })
-    const host = new NodeHost({ logger: createLogger({ level: 'warn', destination }), grants: allowAll })
     // A peer id nobody runs (libp2p would reuse a connection to a peer it knows, whatever the port).
     const stranger = scratchHome('link-nobody')
     const nobody = `/ip4/127.0.0.1/tcp/1/p2p/${await homePeerId(stranger.path)}`
     await stranger.dispose()
-    host.addNative(remoteHandler({ key: KEY, name: 'test' }, new RemotePeer({ addr: nobody, node: async () => callerNode, host, maxMessageSize: 1000, dialTimeoutMs: 3000 })))
+    const { host } = callerOf(calling.node, nobody, { logger: createLogger({ level: 'warn', destination }), maxMessageSize: 1000, dialTimeoutMs: 3000 })
     const t = performance.now()
     expect((await host.call(KEY, DIGEST, Buffer.from('x'))).status).toBe(UNREACHABLE)
     expect(performance.now() - t).toBeLessThan(3500)

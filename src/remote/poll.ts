@@ -1,0 +1,132 @@
+// Busy polling for a reply expected soon: after a link writes a call (or an answer, when the next
+// call of a loop is likely to follow), the event loop keeps polling its sockets without sleeping
+// for a short window, so the reply is read by a process that is already running. A process that
+// sleeps is woken by the kernel, and on a virtual machine whose idle CPUs halt, waking a process on
+// the other CPU costs tens of µs, twice per round trip (src/remote/README.md, "Quiet machines").
+// Polling pays only when the peer runs on another CPU: when both share one, the poller holds the
+// CPU the peer needs and the reply comes later, not sooner. So each link measures both: how long
+// replies take when it polls and when it sleeps (the median of the last SAMPLES waits of each, now
+// and then one made the other way), and polls only while polling is clearly the faster.
+
+/** How long one window polls, in ms. */
+export const POLL_WINDOW_MS = 0.1
+/** One wait in this many sleeps while polling is the faster way, to keep measuring sleeping. */
+export const PROBE_SLEEP_EVERY = 16
+/**
+ * One wait in this many polls while sleeping is the faster: a poll that loses costs more (the CPU
+ * it holds is the peer's, or another process's, and the scheduler then favours ours less).
+ */
+export const PROBE_POLL_EVERY = 32
+/** Polling is chosen when its replies come in at most this share of the time sleeping's do. */
+const MARGIN = 0.8
+/** Waits remembered of each way: a median of a few ignores a wait another process lengthened. */
+const SAMPLES = 8
+/** A wait counts at most this long (ms): past it, neither way made the reply come sooner. */
+const CAP_MS = 2 * POLL_WINDOW_MS
+
+const active = new Set<BusyPoll>()
+let looping = false
+
+/** One turn of the loop per event-loop turn while a window is open: a pending immediate makes the next poll not wait. */
+function turn (): void {
+  const now = performance.now()
+  for (const p of active) if (p.deadline <= now) active.delete(p)
+  if (active.size > 0) setImmediate(turn)
+  else looping = false
+}
+
+/** The last SAMPLES waits of one way, and their median. */
+class Waits {
+  readonly #ms = new Float64Array(SAMPLES)
+  #next = 0
+  count = 0
+  median = -1
+
+  add (ms: number): void {
+    this.#ms[this.#next] = ms
+    this.#next = (this.#next + 1) % SAMPLES
+    this.count++
+    const n = Math.min(this.count, SAMPLES)
+    const sorted = this.#ms.slice(0, n).sort()
+    this.median = n % 2 === 1 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2
+  }
+}
+
+/** What polling did on one link. */
+export interface PollStats {
+  /** Waits made polling, and sleeping. */
+  polled: number
+  slept: number
+  /** Medians of the last waits for a reply, in ms (capped), polling and sleeping; -1 before the first. */
+  polledMs: number
+  sleptMs: number
+}
+
+/** The polling of one link: `expect` after a write that a reply should follow, `arrived` at each read. */
+export class BusyPoll {
+  deadline = 0
+  readonly #windowMs: number
+  /** When the wait being measured began (-1: none), and whether it polls. */
+  #since = -1
+  #polling = false
+  /** True while a window is open. */
+  get polling (): boolean {
+    return active.has(this)
+  }
+
+  #waits = 0
+  readonly #polled = new Waits()
+  readonly #slept = new Waits()
+  readonly #now: () => number
+
+  /** `windowMs` 0 turns polling off; `now` is the clock waits are measured with (ms). */
+  constructor (windowMs = POLL_WINDOW_MS, now: () => number = () => performance.now()) {
+    this.#windowMs = windowMs
+    this.#now = now
+  }
+
+  get stats (): PollStats {
+    return { polled: this.#polled.count, slept: this.#slept.count, polledMs: this.#polled.median, sleptMs: this.#slept.median }
+  }
+
+  /** A reply should follow soon: poll for it when polling has been the faster way. */
+  expect (): void {
+    if (this.#windowMs <= 0 || this.#since >= 0) return
+    const polled = this.#polled
+    const slept = this.#slept
+    const n = ++this.#waits
+    let poll: boolean
+    // Until both ways are measured, alternate; then the faster, and now and then the other.
+    if (polled.count < SAMPLES || slept.count < SAMPLES) poll = polled.count <= slept.count
+    else if (polled.median < slept.median * MARGIN) poll = n % PROBE_SLEEP_EVERY !== 0
+    else poll = n % PROBE_POLL_EVERY === 0
+    this.#since = this.#now()
+    this.#polling = poll
+    if (!poll) return
+    this.deadline = performance.now() + this.#windowMs
+    active.add(this)
+    if (!looping) {
+      looping = true
+      setImmediate(turn)
+    }
+  }
+
+  /** Bytes arrived: the wait is over. */
+  arrived (): void {
+    if (this.#since < 0) return
+    const ms = Math.min(CAP_MS, this.#now() - this.#since)
+    this.#since = -1
+    if (this.#polling) {
+      active.delete(this)
+      this.#polled.add(ms)
+    } else {
+      this.#slept.add(ms)
+    }
+  }
+
+  /** The link ended: no window stays open for it. */
+  stop (): void {
+    active.delete(this)
+    this.#since = -1
+  }
+}
