@@ -12,6 +12,12 @@ import type { Socket } from 'node:net'
 
 type Factory<C, T> = (components: C) => T
 
+/**
+ * Connections each tuning reached, and those it could not (the internal it relies on missing: a
+ * libp2p upgrade changed it). The tests check the second counts stay 0 on real connections.
+ */
+export const tuned = { coalesced: 0, uncoalesced: 0, quiet: 0, unquiet: 0 }
+
 /** What @libp2p/tcp's connection has past the interface: its socket and the method that writes to it. */
 interface SocketConnection {
   socket?: Socket
@@ -40,15 +46,17 @@ export function coalesceWrites (maConn: MultiaddrConnection): boolean {
   return true
 }
 
+const count = (coalesced: boolean): void => { if (coalesced) tuned.coalesced++; else tuned.uncoalesced++ }
+
 /** The same upgrader, coalescing the writes of every connection it upgrades. */
 function coalescing (upgrader: Upgrader): Upgrader {
   return {
     upgradeOutbound: async (maConn: MultiaddrConnection, opts: Parameters<Upgrader['upgradeOutbound']>[1]) => {
-      coalesceWrites(maConn)
+      count(coalesceWrites(maConn))
       return await upgrader.upgradeOutbound(maConn, opts)
     },
     upgradeInbound: async (maConn: MultiaddrConnection, opts: Parameters<Upgrader['upgradeInbound']>[1]) => {
-      coalesceWrites(maConn)
+      count(coalesceWrites(maConn))
       await upgrader.upgradeInbound(maConn, opts)
     },
     createInboundAbortSignal: (signal) => upgrader.createInboundAbortSignal(signal),
@@ -96,12 +104,14 @@ export function quietNoise<C> (factory: Factory<C, ConnectionEncrypter>): Factor
     const secureOutbound = n.secureOutbound.bind(n)
     n.secureInbound = async (connection, options) => {
       const r = await secureInbound(connection, options)
-      quietDecoder(r.connection)
+      if (quietDecoder(r.connection)) tuned.quiet++
+      else tuned.unquiet++
       return r
     }
     n.secureOutbound = async (connection, options) => {
       const r = await secureOutbound(connection, options)
-      quietDecoder(r.connection)
+      if (quietDecoder(r.connection)) tuned.quiet++
+      else tuned.unquiet++
       return r
     }
     return n

@@ -42,7 +42,7 @@ export class DirectError extends Error {
 }
 
 /** A noise session's transport cipher: each call seals or opens the next message, nonces counted inside. */
-interface Cipher {
+export interface Cipher {
   encrypt (plaintext: Uint8Array): Uint8Array
   decrypt (ciphertext: Uint8Array, dst?: Uint8Array): Uint8Array
 }
@@ -225,6 +225,16 @@ async function makeNoise (key: PrivateKey): Promise<Noise> {
   return { encrypter, conn: (socket, inbound) => new SocketConnection(socket, inbound) }
 }
 
+/**
+ * The transport cipher of a connection noise secured: its `handshake` (@chainsafe/libp2p-noise's
+ * encrypted connection keeps it there, past the interface); null when it is not there or not one.
+ */
+export function sessionCipher (connection: unknown): Cipher | null {
+  const cipher = (connection as { handshake?: Partial<Cipher> } | null)?.handshake
+  if (typeof cipher?.encrypt !== 'function' || typeof cipher.decrypt !== 'function') return null
+  return cipher as Cipher
+}
+
 const noises = new WeakMap<PrivateKey, Promise<Noise>>()
 
 /** Secures `socket` with noise; the other side's peer id and the link. `expected`: the peer the caller dialled. */
@@ -242,14 +252,14 @@ async function secure (socket: Socket, key: PrivateKey, expected: PeerId | null,
     : await encrypter.secureOutbound(c as never, options)
   // noise checks the key of a peer id that holds one (Ed25519); this checks every kind.
   if (expected !== null && !secured.remotePeer.equals(expected)) throw new DirectError('ERR_WRONG_PEER', `the peer answering is ${secured.remotePeer.toString()}, not ${expected.toString()}`)
-  const cipher = (secured.connection as unknown as { handshake?: Partial<Cipher> }).handshake
-  if (typeof cipher?.encrypt !== 'function' || typeof cipher.decrypt !== 'function') throw new DirectError('ERR_DIRECT_UNSUPPORTED', 'this noise keeps its session cipher to itself')
+  const cipher = sessionCipher(secured.connection)
+  if (cipher === null) throw new DirectError('ERR_DIRECT_UNSUPPORTED', 'this noise keeps its session cipher to itself')
   // The caller writes nothing before the ready frame, which the serving side sends once it reads
   // the socket itself: any byte already given to noise's stream is a broken protocol.
   const left = secured.connection as unknown as { readBufferLength?: number, decoder?: { buffer?: { byteLength?: number } } }
   const unread = c.detach() + (left.readBufferLength ?? 0) + (left.decoder?.buffer?.byteLength ?? 0)
   if (unread > 0) throw new DirectError('ERR_BAD_MESSAGE', 'bytes arrived before the link was ready')
-  return { peer: secured.remotePeer, link: new DirectLink(socket, cipher as Cipher) }
+  return { peer: secured.remotePeer, link: new DirectLink(socket, cipher) }
 }
 
 export interface DirectServerOptions {

@@ -8,7 +8,7 @@ import type { Server, Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { DIRECT_PROTOCOL, dialDirect } from '../../src/remote/direct.ts'
+import { DIRECT_PROTOCOL, dialDirect, sessionCipher } from '../../src/remote/direct.ts'
 import { encodeFrame, FRAME_ANSWER, FRAME_CALLER, FRAME_DIRECT, FRAME_MSG, FrameReader } from '../../src/remote/frames.ts'
 import type { Frame } from '../../src/remote/frames.ts'
 import { homeKey } from '../../src/remote/node.ts'
@@ -57,6 +57,12 @@ describe('the direct link', () => {
     // The grant was asked about the peer noise authenticated.
     expect(callers.at(-1)).toBe(peerIdFromPrivateKey(callerKey).toString())
     await host.close()
+  })
+
+  test('a connection whose noise keeps no session cipher where libp2p-noise keeps it has none (the link is not offered)', () => {
+    expect(sessionCipher({})).toBeNull()
+    expect(sessionCipher(null)).toBeNull()
+    expect(sessionCipher({ handshake: { encrypt: () => new Uint8Array(0) } })).toBeNull()
   })
 
   test('the caller checks who answers: another peer id is refused', async () => {

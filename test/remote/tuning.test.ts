@@ -7,7 +7,7 @@ import type { Libp2p } from 'libp2p'
 import type { Stream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { startDialNode } from '../../src/remote/node.ts'
-import { quietDecoder } from '../../src/loader/libp2p-tuning.ts'
+import { coalesceWrites, quietDecoder, tuned } from '../../src/loader/libp2p-tuning.ts'
 import { scratchHome, type TempHome } from '../helpers.ts'
 
 const ECHO = '/wasmos/test-echo/1.0.0'
@@ -18,6 +18,8 @@ describe('coalesced writes over a real libp2p connection', () => {
   let b: Libp2p
   let stream: Stream
   let got: Uint8Array[] = []
+
+  const before = { ...tuned }
 
   beforeAll(async () => {
     homes = [scratchHome('tuning-a'), scratchHome('tuning-b')]
@@ -41,6 +43,13 @@ describe('coalesced writes over a real libp2p connection', () => {
     await expect.poll(() => got.reduce((n, c) => n + c.length, 0), { timeout: 5000, interval: 1 }).toBe(bytes.length)
     return Buffer.concat(got)
   }
+
+  test('both tunings reached both ends of the connection (the internals they rely on are there)', () => {
+    expect(tuned.coalesced - before.coalesced).toBe(2)
+    expect(tuned.quiet - before.quiet).toBe(2)
+    expect(tuned.uncoalesced - before.uncoalesced).toBe(0)
+    expect(tuned.unquiet - before.unquiet).toBe(0)
+  })
 
   test('small and large messages come back whole', async () => {
     for (const size of [1, 60, 1500, 70_000, 1 << 20]) {
@@ -78,6 +87,13 @@ describe('coalesced writes over a real libp2p connection', () => {
     expect(writes).toBe(50 * 8)
     expect(calls).toBeLessThanOrEqual(50 * 3)
   })
+})
+
+test('a connection without a socket and its write method is left as it is', () => {
+  expect(coalesceWrites({} as never)).toBe(false)
+  const socket = new Socket()
+  expect(coalesceWrites({ socket } as never)).toBe(false)
+  socket.destroy()
 })
 
 describe('noise\'s length reader', () => {
