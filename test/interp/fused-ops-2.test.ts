@@ -300,7 +300,7 @@ function args (name: string, n: number, r: () => number): number[] {
 
 const CASES = ['bump', 'round', 'chslots', 'ret', 'retbr', 'ifret', 'ldlc', 'ldll', 'stllc', 'copy3', 'loops', 'count', 'count64', 'sched2', 'gaddl', 'retadd', 'fib', 'adds', 'lenloop', 't2', 'rot3', 'putb', 'wt', 'zl']
 
-test('the fused instructions agree with V8, whole and in slices', () => {
+test('the fused instructions agree with V8, whole and in slices', { timeout: 180_000 }, () => {
   // (the stores depend on what earlier calls stored: sliced below, in instances of their own)
   agreeWithV8(bytes, CASES, args, { seed: 4242, runs: 40, instances: 'shared', notSliced: ['stllc'] })
   agreeWithV8(bytes, ['stllc'], (_, n) => [2000 + n * 13, n % 11], { seed: 1, runs: 40, instances: 'fresh' })

@@ -139,7 +139,7 @@ function args (name: string, n: number, r: () => number): number[] {
 
 const CASES = ['getbr', 'digits', 'alj', 't2', 'rot6', 'sigadd', 'sigadd3', 't1', 't1b', 'sched']
 
-test('the fused instructions agree with V8, whole and in slices', () => {
+test('the fused instructions agree with V8, whole and in slices', { timeout: 180_000 }, () => {
   agreeWithV8(bytes, CASES, args, { seed: 777, runs: 40, instances: 'fresh', after: sameGetter('pos') })
 })
 

@@ -198,7 +198,7 @@ function args (name: string, n: number, r: () => number): number[] {
 
 const CASES = ['callac', 'callf32', 'calli64', 'fib', 'up', 'downto', 'ldllj', 'zeros', 'bswap', 'rotor', 'fill', 'puts', 'strided', 'divs', 'hash', 'be32']
 
-test('the fused instructions agree with V8, whole and in slices', () => {
+test('the fused instructions agree with V8, whole and in slices', { timeout: 180_000 }, () => {
   agreeWithV8(bytes, CASES, args, { seed: 4242, runs: 32, instances: 'shared' })
 })
 

@@ -3,7 +3,9 @@
 // copy to buf[pos++]; OP_AJ_GETMA: the name loop's sum = sum * 31 + buf[pos++]), a select of two
 // constants (OP_SELCC), a byte got at buf[pos++] into a local (OP_GETB made OP_GETBR by the
 // local.tee) and or'ed shifted into the value below (OP_GETB with the OP_SHLOR after it), a byte
-// of local >>> c or a constant put at buf[pos++] (OP_GGET_GADDL with the store after it); out of
+// of local >>> c or a constant put at buf[pos++] (OP_GGET_GADDL with the store after it), a byte
+// read at the sum of two globals (OP_GG_LD8, also into a local), the stack's top plus or xor a
+// local to a local (OP_SLSET), and a rotated loop without its exit jump to the next instruction; out of
 // bounds each traps like V8 after the same bytes and the same pos, and each saves the internal
 // instructions it runs. The functions are msgpack's (bench/interp-kernels/msgpack.ts as asc -O3
 // compiles it), with buf and pos set by the caller.
@@ -108,6 +110,29 @@ const MODULE = String.raw`(module
     local.get 2 global.set $pos
     local.get 0 call $putInt
     global.get $pos)
+  ;; the decoder's fields: a byte read at buf + pos into a local (OP_GG_LD8 with the local.set), pos
+  ;; bumped by a length read, then a value got and added or xor'ed into the sum (OP_SLSET); at the
+  ;; end a byte read at buf + pos pushed (OP_GG_LD8 alone)
+  (func (export "fields") (param i32 i32 i32) (result i32) (local i32 i32 i32 i32)
+    local.get 0 global.set $buf
+    local.get 1 global.set $pos
+    loop
+      local.get 4 local.get 2 i32.lt_s
+      if
+        global.get $pos local.tee 5 i32.const 1 i32.add global.set $pos
+        global.get $buf global.get $pos i32.add i32.load8_u local.set 6
+        global.get $pos local.get 5 global.get $buf i32.add i32.load8_u i32.const 3 i32.and i32.add global.set $pos
+        local.get 6 i32.const 1 i32.and
+        if
+          call $getInt local.get 3 i32.add local.set 3
+        else
+          call $getInt local.get 3 i32.xor local.set 3
+        end
+        local.get 4 i32.const 1 i32.add local.set 4
+        br 1
+      end
+    end
+    global.get $buf global.get $pos i32.add i32.load8_u local.get 3 i32.add)
   ;; select of two constants by a compare, by a local, and by a value computed into a slot
   (func (export "sel") (param i32 i32) (result i32)
     i32.const 4 i32.const 0 local.get 0 i32.const 0 i32.ge_s select
@@ -123,11 +148,12 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'puts') return [900 + n % 20, n % 3 === 0 ? -1 : r() % 10000, n % 13, 2000 + n * 17, n % 5]
   if (name === 'name') return [880 + n % 30, n % 7, n % 11, r() | 0]
   if (name === 'getint') return [880 + n * 5, n % 3, [5, 0x90, 0xce, 0xce, 0xf0, 0x7f][n % 6]]
+  if (name === 'fields') return [880 + n * 3, n % 4, n % 9]
   if (name === 'putint') return [[r() | 0, n - 20, -(n * 1000), 0x7f, -32, -33, 128][n % 7], 3000 + n * 11, n % 4]
   return [r() | 0, n % 2 === 0 ? 0 : r() | 0]
 }
 
-const CASES = ['puts', 'name', 'getint', 'putint', 'sel']
+const CASES = ['puts', 'name', 'getint', 'putint', 'sel', 'fields']
 
 // pos and the bytes at the end of the memory, where the out-of-bounds cases write
 const same = (from: number, to: number): After => {
@@ -136,7 +162,7 @@ const same = (from: number, to: number): After => {
   return (i, iid, v, label) => { p(i, iid, v, label); b(i, iid, v, label) }
 }
 
-test('the fused instructions agree with V8, whole and in slices', () => {
+test('the fused instructions agree with V8, whole and in slices', { timeout: 180_000 }, () => {
   agreeWithV8(bytes, CASES, args, { seed: 99, runs: 36, instances: 'fresh', after: same(3000, 3060) })
 })
 
@@ -148,6 +174,7 @@ test('out of bounds the bytes before it are written and the access traps like V8
     ['puts', [900, -1, 8, 65536, 0]], ['puts', [900, -1, 8, -3, 0]],
     ['name', [65530, 0, 10, 5]], ['name', [65535, 0, 3, 5]], ['name', [65535, 1, 1, 5]], ['name', [-2, 0, 4, 1]],
     ['getint', [65534, 0, 0xce]], ['getint', [65532, 0, 0xce]], ['getint', [65530, 1, 0xce]], ['getint', [65535, 0, 0xce]], ['getint', [65535, 0, 0x05]],
+    ['fields', [65530, 0, 9]], ['fields', [65533, 0, 2]], ['fields', [65535, 0, 1]], ['fields', [65534, 1, 1]], ['fields', [65535, 1, 0]], ['fields', [-1, 0, 0]],
     ['putint', [-12345678, 65533, 0]], ['putint', [12345678, 65530, 2]], ['putint', [300, 65535, 0]], ['putint', [5, 65535, 0]], ['putint', [5, 65535, 1]],
   ], [1n << 40n, 1n, 2n, 3n], same(65520, 65536))
 })
@@ -173,6 +200,18 @@ test('each fusion saves the instructions it runs', () => {
   // a large value: four more tests and jumps, the marker's put and the three shifted bytes
   // (OP_GGET_GADDL with the store after it: two each unfused) and a jump
   assert.equal(fuel('putint', [0x12345678n, 3000n, 0n]) - fuel('putint', [5n, 3000n, 0n]), 10n, 'putint: large')
+  // a byte and the loop's exit: the read, the put and the step and test (OP_ALJ_CPY) that falls
+  // through to the end (the rotated loop's jump to the next instruction is gone)
+  assert.equal(fuel('puts', [900n, 0xffffffffn, 1n, 2000n, 0n]) - fuel('puts', [900n, 0xffffffffn, 0n, 2000n, 0n]), 3n, 'puts: one byte')
+  // no fields: buf, pos, the loop's test, the byte at buf + pos pushed (OP_GG_LD8: three
+  // unfused), the add and the return
+  assert.equal(fuel('fields', [900n, 0n, 0n]), 6n, 'fields: none')
+  // a field holding a small value (at 940: bytes 900 and 896 were written above): pos bumped,
+  // the byte at buf + pos to a local (OP_GG_LD8 with the local.set: four unfused), pos read, the
+  // length read, masked and added, pos set, the test and jump, the call and its three (the get
+  // into the local, the compare-and-jump, the return), the value xor'ed into the sum (OP_SLSET:
+  // two unfused) and the loop's step and test
+  assert.equal(fuel('fields', [940n, 0n, 1n]) - fuel('fields', [940n, 0n, 0n]), 15n, 'fields: one')
   // three selects (OP_SELCC), the compare, the and, two adds, the multiply and the return
   assert.equal(fuel('sel', [1n, 2n]), 9n, 'sel')
 })

@@ -179,7 +179,7 @@ function args (name: string, n: number, r: () => number): number[] {
 // (kw reads the data before bufrw writes over it in the shared instances)
 const CASES = ['ch', 'chk', 'maj', 'maj6', 'fib', 'two', 'early', 'idx', 'sched', 'rot', 'kw', 'bufrw', 'sig3', 'sigb']
 
-test('fused ch/maj, calls and returns agree with V8, whole and in slices', () => {
+test('fused ch/maj, calls and returns agree with V8, whole and in slices', { timeout: 180_000 }, () => {
   agreeWithV8(bytes, CASES, args, { seed: 12345, runs: 40, instances: 'shared' })
 })
 

@@ -3,7 +3,7 @@
 import { Func, T_ANY, T_F32, T_F64, T_FUNCREF, T_I32, T_I64 } from './module'
 import {
   FC_BASE, FUSE_JLC_F, FUSE64_LL, FUSE64_LLS, FUSE_EXT, FUSE_LC, FUSE_LCS, FUSE_LDSS, FUSE_LL, FUSE_LLS, FUSE_LOAD, FUSE_SC,
-  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC, OP_SHRST8, OP_MADST8, OP_MULADD, OP_STLMA,
+  FUSE_STC, FUSE_STL, OP_BR, OP_BR_IF, OP_BR_TABLE, OP_COPY, OP_GGET, OP_GSET, OP_GSET_ADD, OP_GGET_ADD, OP_JMP, OP_RETL, OP_LDLC, OP_LDLL, OP_STLLC, OP_GIDX, OP_GADDL, OP_RET_ADD, OP_PUTB, OP_GETB, OP_SHL_LDGLR, OP_CALL_FAST, OP_GETBR, OP_GGET_GADDL, OP_CALL_AC, OP_RETL_LTC, OP_SHRST8, OP_MADST8, OP_MULADD, OP_STLMA, OP_GG_LD8,
   OP_CALL_IN, OP_JMP_IF, OP_JMP_IFZ, OP_LDGL, OP_LDGLR, OP_LDIDX, OP_LDR, OP_STGL, OP_SELECT, OP_STR, OP_STRC,
 } from './opcodes'
 import { Compiler } from './compile'
@@ -199,6 +199,14 @@ export class BodyCompiler extends Compiler {
             // `if` without `else`: the missing branch passes the parameters through
             if (c.params.length != c.results.length) { this.fail('type mismatch'); return }
             for (let i = 0; i < c.params.length; i++) if (c.params[i] != c.results[i]) { this.fail('type mismatch'); return }
+            // a rotated loop's exit jump (Compiler.rotateLoop) just before: it would land on the
+            // next instruction, so it goes (the loop's test falls through to the end instead)
+            const e = this.code.length
+            const k = c.ifAlso.length - 1
+            if (k >= 0 && c.ifAlso[k] == e - 1 && e - 2 >= this.barrier && this.code[e - 2] == OP_JMP) {
+              this.code.length = e - 2
+              c.ifAlso.pop()
+            }
             this.code[c.ifFix] = this.code.length
             for (let i = 0; i < c.ifAlso.length; i++) this.code[c.ifAlso[i]] = this.code.length
           }
@@ -705,6 +713,9 @@ export class BodyCompiler extends Compiler {
       }
       this.code[l0] = FUSE_LDSS + op - 0x28
       this.emit(<i32>off)
+      // a byte read at the sum of two globals just pushed: run by the first (OP_GG_LD8)
+      const g1 = this.last3; const g2 = this.last2
+      if (op == 0x2d && g1 >= 0 && g1 >= this.barrier && g1 + 2 == g2 && g2 + 2 == l0 && this.code[g1] == 0x23 && this.code[g2] == 0x23) this.code[g1] = OP_GG_LD8
       this.pop()
       this.push(t)
       this.keepRsp = true

@@ -6,7 +6,7 @@ import {
   FUSE_EXT, FUSE_JLC_F, FUSE_JLC_T, FUSE_JLL_F, FUSE_JLL_T, FUSE_LC, FUSE_LCS, FUSE_LL, FUSE_LLS, FUSE_LOAD,
   FUSE_SC, FUSE_SL, OP_BR, OP_BR_IF, OP_COPY, OP_EQZ, OP_EQZ64, OP_EXT_S, OP_EXT_U, OP_GGET, OP_JMP,
   OP_JMP_IF, OP_JMP_IFZ, OP_JNZ, OP_JZ, OP_LDR, OP_SETC, OP_SETC64, OP_SETSP, OP_SIGMA_R, OP_SIGMA_S, OP_CHX, OP_MAJX, OP_LDIDX, OP_LDIDXR, OP_COPY2, OP_SIGMA3_R, OP_SIGMA3_S, OP_CHX3, OP_COPY3, OP_LDLL, OP_LDLLR, OP_AJ, OP_AJ64, OP_GIDX, OP_SIGMA_ADD, OP_GADDL, OP_ADD_SET, OP_ADD3, OP_LDLC, OP_MAJX_SET, OP_COPY3_ADD, OP_GGET_ADD, OP_GGET_GADDL, OP_ALJ, OP_SIGMA_MAJ, OP_COPY3_ADD2, OP_SIGMA3_ADD, OP_CHX3_ADD3, OP_SIGMAS_ADD2, OP_LDLLJ, OP_STLLC, OP_STAJ64, OP_DIVLC, OP_DIVSC, OP_MULADD3,
-  OP_ALJ_CPY, OP_AJ_GETMA, OP_SELCC, OP_PUTB, OP_STGL, OP_GETB, OP_GETBR, OP_LDGL, OP_LDGLR,
+  OP_ALJ_CPY, OP_AJ_GETMA, OP_SELCC, OP_SLSET, OP_PUTB, OP_STGL, OP_GETB, OP_GETBR, OP_LDGL, OP_LDGLR,
   binopIndex, binopIndex64, mirrorIndex,
 } from './opcodes'
 import { Ctrl, V_CONST, V_LOCAL, V_TEMP } from './validate'
@@ -887,6 +887,12 @@ export class Compiler extends Emitter {
         code.push(<i32>x)
       }
       this.lastPush = false
+      this.rsp--
+    } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && code.length == this.last + 2 &&
+      (code[this.last] == FUSE_SL + 10 || code[this.last] == FUSE_SL + 15)) {
+      // the stack's top plus or xor a local, to a local: popped, one OP_SLSET
+      code[this.last] = OP_SLSET + (code[this.last] == FUSE_SL + 15 ? 1 : 0)
+      code.push(<i32>x)
       this.rsp--
     } else if (k == V_TEMP && !refs && this.rsp == slot + 1 && this.last >= this.barrier && this.last >= 0 && this.retargetPush(code, <i32>x)) {
       this.rsp--

@@ -229,7 +229,15 @@ export const OP_ALJ_CPY: i32 = 0x2ba
 export const OP_AJ_GETMA: i32 = 0x2bb
 // slot dst = slot s != 0 ? c1 : c2 (i32 `select` of two constants)      : s c1 c2 dst
 export const OP_SELCC: i32 = 0x2bc
-export const OP_MAX: i32 = 0x2bd
+// `global.get g1` pushed, that also runs the `global.get g2` and FUSE_LDSS + 5 after it (a byte
+// read at g1 + g2: msgpack's buf[pos]) when they still follow and the read is in bounds, and the
+// `local.set x` after those if one follows (checked at run time); else it pushes g1 alone
+//                                                      : g1, then 0x23 g2, FUSE_LDSS + 5 offset
+export const OP_GG_LD8: i32 = 0x2bd
+// the stack's top popped, plus (+1: xor) local b, to local x (FUSE_SL + 10 / + 15 and the
+// local.set after it)                                                   : b x
+export const OP_SLSET: i32 = 0x2be
+export const OP_MAX: i32 = 0x2c0
 
 // For `c op x` written as `x op' c`: the mirrored binop index, or -1 (not commutative).
 export function mirrorIndex (k: i32): i32 {
