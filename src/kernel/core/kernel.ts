@@ -66,6 +66,8 @@ export class Kernel {
   held: Array<Message> = new Array<Message>()
   heldRegistrations: Array<HeldRegistration> = new Array<HeldRegistration>()
   actions: Array<Action> = new Array<Action>()
+  /** The array `takeActions` handed out last, emptied and reused at its next call. */
+  private spareActions: Array<Action> = new Array<Action>()
   nextPid: f64 = 1
   nextId: f64 = 1
   /** The id given to the last message `send` accepted. */
@@ -79,6 +81,10 @@ export class Kernel {
 
   constructor (config: KernelConfig) {
     this.config = config
+    // A call adds its message here and its answer removes it: with the map otherwise empty, V8
+    // shrinks its table at each removal and grows it again at the next call (a new table each
+    // time). This entry, whose id no message has and which nobody handles, keeps it from emptying.
+    this.messages.set(-1, new Message())
   }
 
   // ---- processes
@@ -114,7 +120,7 @@ export class Kernel {
     const ids = p.receivedIds
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]
-      if (!p.received.has(id) || !this.messages.has(id)) continue
+      if (!this.isReceivedBy(id, pid)) continue
       const m = this.messages.get(id)!
       this.messages.delete(id)
       this.answerTo(m.emitter, m.id, NO_HANDLER, null)
@@ -259,10 +265,10 @@ export class Kernel {
     const ids = p.receivedIds
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]
-      if (!p.received.has(id) || !this.messages.has(id)) continue
+      if (!this.isReceivedBy(id, pid)) continue
       const m = this.messages.get(id)!
       if (m.iface != iface) continue
-      p.received.delete(id)
+      p.receivedLive -= 1
       this.messages.delete(id)
       this.answerTo(m.emitter, m.id, NO_HANDLER, null)
     }
@@ -332,7 +338,7 @@ export class Kernel {
     if (m.handler != pid) return UNKNOWN_MESSAGE
     if (payload != null && payload.length > this.config.maxMessageSize) return TOO_LARGE
     this.messages.delete(id)
-    if (pid != KERNEL_PID && this.processes.has(pid)) this.processes.get(pid)!.received.delete(id)
+    if (pid != KERNEL_PID && this.processes.has(pid)) this.processes.get(pid)!.receivedLive -= 1
     this.answerTo(m.emitter, id, status, payload)
     return OK
   }
@@ -373,11 +379,19 @@ export class Kernel {
     if (this.processes.has(pid)) this.processes.get(pid)!.blocked = false
   }
 
-  /** Takes the actions accumulated since the last call. */
+  /**
+   * Takes the actions accumulated since the last call. The array returned is the kernel's: it is
+   * emptied and reused at the next call (two arrays take turns, so that a host draining the
+   * actions after every syscall makes none), so a caller reads it before calling again.
+   */
   takeActions (): Array<Action> {
     const a = this.actions
     if (a.length == 0) return a
-    this.actions = new Array<Action>()
+    const next = this.spareActions
+    // `pop` keeps the array's storage, where setting its length to 0 would drop it.
+    while (next.length > 0) next.pop()
+    this.actions = next
+    this.spareActions = a
     return a
   }
 
@@ -514,7 +528,7 @@ export class Kernel {
     m.handler = h
     if (expects) {
       this.messages.set(m.id, m)
-      p.noteReceived(m.id)
+      this.noteReceived(p, m.id)
     }
     if (m.emitter != KERNEL_PID && this.processes.has(m.emitter)) {
       this.processes.get(m.emitter)!.noteMessaged(h)
@@ -531,6 +545,24 @@ export class Kernel {
     p.receivedCount += 1
     this.enqueue(p, n)
     return OK
+  }
+
+  /** Whether message `id` was delivered to process `pid` and waits for its answer. */
+  private isReceivedBy (id: f64, pid: f64): bool {
+    return this.messages.has(id) && this.messages.get(id)!.handler == pid
+  }
+
+  /** Notes a message delivered to `p` that expects its answer; drops answered ids once they are most of the list. */
+  private noteReceived (p: Process, id: f64): void {
+    p.noteReceived(id)
+    const ids = p.receivedIds
+    if (ids.length > 64 && ids.length > 2 * p.receivedLive) {
+      const keep = new Array<f64>()
+      for (let i = 0; i < ids.length; i++) {
+        if (this.isReceivedBy(ids[i], p.pid)) keep.push(ids[i])
+      }
+      p.receivedIds = keep
+    }
   }
 
   /** Gives a failure answer to a message that expects one. */

@@ -50,11 +50,12 @@ export class Process {
   /** Digests of the interfaces it handles, by key. */
   digests: Map<string, Uint8Array> = NO_DIGESTS
   /**
-   * Messages delivered to it that expect an answer from it. `receivedIds` keeps them in order for
-   * iteration (maps iterate differently in asc and JS); answered ids are dropped from it lazily.
+   * Ids of the messages delivered to it that expect an answer from it, in order; answered ids are
+   * dropped lazily (the kernel's `messages` says which are still unanswered: their handler is this
+   * process). `receivedLive` counts those not answered yet.
    */
-  received: Map<f64, bool> = NO_PIDS
   receivedIds: Array<f64> = NO_IDS
+  receivedLive: i32 = 0
   /** Pids of the handlers it has sent a message to (notified when it ends). */
   messaged: Map<f64, bool> = NO_PIDS
   messagedList: Array<f64> = NO_IDS
@@ -105,20 +106,11 @@ export class Process {
     this.waitingOn.push(iface)
   }
 
+  /** Notes a message delivered to it that expects an answer (Kernel.noteReceived compacts the list). */
   noteReceived (id: f64): void {
-    if (this.received == NO_PIDS) {
-      this.received = new Map<f64, bool>()
-      this.receivedIds = new Array<f64>()
-    }
-    this.received.set(id, true)
+    if (this.receivedIds == NO_IDS) this.receivedIds = new Array<f64>()
     this.receivedIds.push(id)
-    if (this.receivedIds.length > 64 && this.receivedIds.length > 2 * this.received.size) {
-      const keep = new Array<f64>()
-      for (let i = 0; i < this.receivedIds.length; i++) {
-        if (this.received.has(this.receivedIds[i])) keep.push(this.receivedIds[i])
-      }
-      this.receivedIds = keep
-    }
+    this.receivedLive += 1
   }
 
   noteMessaged (pid: f64): void {
@@ -187,7 +179,10 @@ export class Process {
         this.queue = q.slice(this.head)
         this.head = 0
       } else if (this.head == q.length) {
-        this.queue = NO_NOTIFICATIONS
+        // Emptied: the array (and its storage) is kept for the next notification rather than a
+        // new one made for each (a call's answer, a handler's message). `pop` keeps the storage
+        // where setting the length to 0 would drop it.
+        while (q.length > 0) q.pop()
         this.head = 0
       }
     } else {

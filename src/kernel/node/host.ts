@@ -108,6 +108,20 @@ const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
+/**
+ * V8 keeps the bytes of a typed array of at most this many bytes inside the object itself (no
+ * ArrayBuffer of its own, nothing allocated outside the heap): most messages and answers are that small.
+ */
+const SMALL_COPY = 64
+
+/** A copy of `len` bytes of a program's memory at `ptr` (checked in bounds), for the kernel to keep. */
+function copyOut (u8: Uint8Array, ptr: number, len: number): Uint8Array {
+  if (len > SMALL_COPY) return u8.slice(ptr, ptr + len)
+  const out = new Uint8Array(len)
+  for (let i = 0; i < len; i++) out[i] = u8[ptr + i]
+  return out
+}
+
 function hexOf (bytes: Uint8Array): string {
   let s = ''
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]]
@@ -629,7 +643,7 @@ export class NodeHost implements HostServices {
     const pid = proc.pid
     const iface = this.#keyAt(proc, ifacePtr)
     if (proc.settled?.has(iface.key) !== true) this.#settle(proc, iface.key, GRANT_SEND)
-    const payload = proc.u8.slice(bufPtr, bufPtr + bufLen)
+    const payload = copyOut(proc.u8, bufPtr, bufLen)
     const code = kernel.send(pid, iface.key, iface.bytes, payload, flags)
     this.#observer?.sent(pid, iface.key, code === OK ? kernel.lastId : 0, payload, flags, code)
     if (code === OK && expects) {
@@ -648,7 +662,7 @@ export class NodeHost implements HostServices {
     if (!proc.inBounds(bufPtr, bufLen)) return this.#refused(proc, BAD_POINTER)
     if (id <= 0n || id > MAX_ID) return this.#refused(proc, UNKNOWN_MESSAGE)
     const kernel = this.kernel
-    const code = kernel.answer(proc.pid, Number(id), status, proc.u8.slice(bufPtr, bufPtr + bufLen))
+    const code = kernel.answer(proc.pid, Number(id), status, copyOut(proc.u8, bufPtr, bufLen))
     this.#observer?.answered(proc.pid, Number(id), status, code)
     if (kernel.actions.length > 0) this.drain()
     return this.#charged(proc, SYSCALL_WORK + bufLen, code)
