@@ -78,6 +78,14 @@ export class Kernel {
   totalBytes: f64 = 0
   /** Interface key → the pid that alone may handle it for the whole run (`reserve`). */
   reserved: Map<string, f64> = new Map<string, f64>()
+  /**
+   * The last two processes looked up by `find` (a call and its answer go back and forth between
+   * two): each syscall looks its process up several times. Cleared for a pid when it exits.
+   */
+  private recentPid0: f64 = -1
+  private recent0: Process | null = null
+  private recentPid1: f64 = -1
+  private recent1: Process | null = null
 
   constructor (config: KernelConfig) {
     this.config = config
@@ -114,6 +122,7 @@ export class Kernel {
     if (!this.processes.has(pid)) return
     const p = this.processes.get(pid)!
     this.processes.delete(pid)
+    this.forget(pid)
     this.totalBytes -= p.queuedBytes
     for (let i = 0; i < p.handles.length; i++) this.handlers.delete(p.handles[i])
     p.handles = new Array<string>()
@@ -293,8 +302,8 @@ export class Kernel {
     m.payload = payload
     m.flags = flags
     if (pid != KERNEL_PID) {
-      if (!this.processes.has(pid)) return NO_HANDLER
-      const p = this.processes.get(pid)!
+      const p = this.find(pid)
+      if (p == null) return NO_HANDLER
       const state = p.sendGrants.has(iface) ? p.sendGrants.get(iface)! : GRANT_UNKNOWN
       if (state == GRANT_DENIED || state == GRANT_DENIED_REPORTED) {
         this.reportDenied(p, iface, GRANT_SEND)
@@ -338,7 +347,10 @@ export class Kernel {
     if (m.handler != pid) return UNKNOWN_MESSAGE
     if (payload != null && payload.length > this.config.maxMessageSize) return TOO_LARGE
     this.messages.delete(id)
-    if (pid != KERNEL_PID && this.processes.has(pid)) this.processes.get(pid)!.receivedLive -= 1
+    if (pid != KERNEL_PID) {
+      const p = this.find(pid)
+      if (p != null) p.receivedLive -= 1
+    }
     this.answerTo(m.emitter, id, status, payload)
     return OK
   }
@@ -349,8 +361,8 @@ export class Kernel {
    * the notification is taken and left in `taken` for the host to write out.
    */
   poll (pid: f64, ids: Array<f64>, cap: i32): i32 {
-    if (!this.processes.has(pid)) return 0
-    const p = this.processes.get(pid)!
+    const p = this.find(pid)
+    if (p == null) return 0
     const i = p.find(ids)
     if (i < 0) return 0
     const n = p.queue[i]
@@ -368,8 +380,8 @@ export class Kernel {
    * kernel keeps `ids` as the filter: the caller leaves it unchanged until the process wakes.
    */
   block (pid: f64, ids: Array<f64>): void {
-    if (!this.processes.has(pid)) return
-    const p = this.processes.get(pid)!
+    const p = this.find(pid)
+    if (p == null) return
     p.waitIds = ids.length == 0 ? NO_IDS : ids
     p.blocked = true
   }
@@ -521,7 +533,7 @@ export class Kernel {
       this.actions.push(a)
       return OK
     }
-    const p = this.processes.get(h)!
+    const p = this.find(h)!
     if (!accepted && p.pendingMessages >= this.config.queueLimit) return QUEUE_FULL
     if (p.queuedBytes + ((MESSAGE_HEADER + m.payloadLength() + ITEM_OVERHEAD) as f64) > this.config.maxQueueBytes) return QUEUE_FULL
     if (m.id == 0) m.id = this.newId()
@@ -530,8 +542,9 @@ export class Kernel {
       this.messages.set(m.id, m)
       this.noteReceived(p, m.id)
     }
-    if (m.emitter != KERNEL_PID && this.processes.has(m.emitter)) {
-      this.processes.get(m.emitter)!.noteMessaged(h)
+    if (m.emitter != KERNEL_PID) {
+      const e = this.find(m.emitter)
+      if (e != null) e.noteMessaged(h)
     }
     const n = new Notification()
     n.kind = KIND_MESSAGE
@@ -545,6 +558,25 @@ export class Kernel {
     p.receivedCount += 1
     this.enqueue(p, n)
     return OK
+  }
+
+  /** The process `pid`, or null once it exited (or never was). */
+  private find (pid: f64): Process | null {
+    if (pid == this.recentPid0) return this.recent0
+    if (pid == this.recentPid1) return this.recent1
+    if (!this.processes.has(pid)) return null
+    const p = this.processes.get(pid)!
+    this.recentPid1 = this.recentPid0
+    this.recent1 = this.recent0
+    this.recentPid0 = pid
+    this.recent0 = p
+    return p
+  }
+
+  /** Drops an exited process from `find`'s recent ones. */
+  private forget (pid: f64): void {
+    if (pid == this.recentPid0) { this.recentPid0 = -1; this.recent0 = null }
+    if (pid == this.recentPid1) { this.recentPid1 = -1; this.recent1 = null }
   }
 
   /** Whether message `id` was delivered to process `pid` and waits for its answer. */
@@ -582,13 +614,14 @@ export class Kernel {
       this.actions.push(a)
       return
     }
-    if (!this.processes.has(emitter)) return
+    const p = this.find(emitter)
+    if (p == null) return
     const n = new Notification()
     n.kind = KIND_ANSWER
     n.code = status
     n.id = id
     n.payload = payload
-    this.enqueue(this.processes.get(emitter)!, n)
+    this.enqueue(p, n)
   }
 
   private enqueue (p: Process, n: Notification): void {
