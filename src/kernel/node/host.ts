@@ -103,9 +103,6 @@ const ENDED = new ProcessKilled(KILLED_STATUS, 'the process ended')
 /** What most spawns hand: a default parameter would make an array at every call. */
 const NO_HANDLES: readonly string[] = []
 
-/** Message ids stay below 2^53 (DESIGN.md): larger ones name no message. */
-const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER)
-
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /**
@@ -660,10 +657,13 @@ export class NodeHost implements HostServices {
     this.#monitor?.running(proc)
     proc.views()
     if (!proc.inBounds(bufPtr, bufLen)) return this.#refused(proc, BAD_POINTER)
-    if (id <= 0n || id > MAX_ID) return this.#refused(proc, UNKNOWN_MESSAGE)
+    // Message ids stay below 2^53 (DESIGN.md): larger ones name no message. One conversion rather
+    // than BigInt comparisons: every id past 2^53 - 1 converts to a number past it.
+    const n = Number(id)
+    if (!(n > 0 && n <= Number.MAX_SAFE_INTEGER)) return this.#refused(proc, UNKNOWN_MESSAGE)
     const kernel = this.kernel
-    const code = kernel.answer(proc.pid, Number(id), status, copyOut(proc.u8, bufPtr, bufLen))
-    this.#observer?.answered(proc.pid, Number(id), status, code)
+    const code = kernel.answer(proc.pid, n, status, copyOut(proc.u8, bufPtr, bufLen))
+    this.#observer?.answered(proc.pid, n, status, code)
     if (kernel.actions.length > 0) this.drain()
     return this.#charged(proc, SYSCALL_WORK + bufLen, code)
   }
