@@ -328,8 +328,76 @@ function kernelAsEmitter (t: Check): void {
   t.ok(a.id == id && a.payload!.length == 3, 'answer comes as an action')
 }
 
+/**
+ * Many calls through one handler, every tenth left unanswered: the handler's list of received ids
+ * is compacted on the way, yet each unanswered call gets NO_HANDLER when the handler ends, and only
+ * those. Ids that name no message (the map's placeholder -1, 0) are refused. The notification's
+ * padding is written as zeros over whatever the buffer held.
+ */
+function manyCalls (t: Check): void {
+  const k = newKernel()
+  const s = k.spawn(KERNEL_PID)
+  const c = k.spawn(KERNEL_PID)
+  allowAll(k, s, 'a')
+  allowAll(k, c, 'a')
+  t.eq(k.register(s, 'a', null, 0), OK, 'register')
+  t.eq(k.answer(s, -1, 0, null), UNKNOWN_MESSAGE, 'id -1 by a process')
+  t.eq(k.answer(KERNEL_PID, -1, 0, null), UNKNOWN_MESSAGE, 'id -1 by the kernel')
+  t.eq(k.answer(s, 0, 0, null), UNKNOWN_MESSAGE, 'id 0')
+  const kept = new Array<f64>()
+  let answered = 0
+  for (let i = 0; i < 200; i++) {
+    if (k.send(c, 'a', null, bytes(4, i), SEND_ANSWER) != OK) t.eq(i, -1, 'send refused')
+    const id = k.lastId
+    const m = take(k, s, NO_IDS)
+    if (m == null || m.id != id) t.eq(i, -1, 'message not taken')
+    if (i % 10 == 0) {
+      kept.push(id)
+      continue
+    }
+    const ids = new Array<f64>()
+    ids.push(id)
+    if (k.answer(s, id, 0, null) == OK && take(k, c, ids) != null) answered++
+  }
+  t.eq(answered, 180, 'answered')
+  t.eq(k.poll(c, NO_IDS, 1000), 0, 'nothing else queued')
+  k.exit(s, 1)
+  let failed = 0
+  for (let i = 0; i < kept.length; i++) {
+    const ids = new Array<f64>()
+    ids.push(kept[i])
+    const a = take(k, c, ids)
+    if (a != null && a.code == NO_HANDLER) failed++
+  }
+  t.eq(failed, 20, 'the unanswered ones failed')
+  t.eq(k.poll(c, NO_IDS, 1000), 0, 'and nothing more')
+
+  const out = new Uint8Array(80)
+  const view = new DataView(out.buffer)
+  const n = new Notification()
+  n.kind = KIND_MESSAGE
+  n.id = 7
+  n.emitter = 2
+  n.payload = bytes(4, 1)
+  out.fill(255)
+  encodeNotification(n, view, out, 0)
+  let dirty = 0
+  for (let i = 1; i < 4; i++) dirty += out[i]
+  for (let i = 24; i < 56; i++) dirty += out[i]
+  for (let i = 60; i < 64; i++) dirty += out[i]
+  t.eq(dirty, 0, 'message padding and absent digest zeroed')
+  n.kind = KIND_ANSWER
+  out.fill(255)
+  encodeNotification(n, view, out, 0)
+  dirty = 0
+  for (let i = 1; i < 4; i++) dirty += out[i]
+  for (let i = 20; i < 24; i++) dirty += out[i]
+  t.eq(dirty, 0, 'answer padding zeroed')
+  t.eq(out[24], 1, 'answer payload')
+}
+
 export function scenarioCount (): i32 {
-  return 10
+  return 11
 }
 
 export function scenarioName (i: i32): string {
@@ -342,7 +410,8 @@ export function scenarioName (i: i32): string {
   if (i == 6) return 'handler ends or unregisters'
   if (i == 7) return 'emitter ends'
   if (i == 8) return 'blocking wait with ids'
-  return 'kernel as emitter'
+  if (i == 9) return 'kernel as emitter'
+  return 'many calls, some never answered'
 }
 
 let lastTrace: string = ''
@@ -359,7 +428,8 @@ export function runScenario (i: i32): string {
   else if (i == 6) handlerEnds(t)
   else if (i == 7) emitterEnds(t)
   else if (i == 8) blocking(t)
-  else kernelAsEmitter(t)
+  else if (i == 9) kernelAsEmitter(t)
+  else manyCalls(t)
   lastTrace = t.trace
   return t.errors
 }
