@@ -21,13 +21,24 @@ test('a level of 500 idle processes: all running during the round trip, memory a
   expect(level.rttP99Us).toBeGreaterThanOrEqual(level.rttUs)
 })
 
+test('the engine\'s floor of a level: the same module instantiated and run to its first wait by V8 alone, all kept', () => {
+  const level = JSON.parse(execFileSync(NODE, [BENCH, '--level', '500', '--via', 'engine'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })) as
+    { processes: number, alive: number, spawnUs: number, spawnCpuUs: number, rssKiBPerProcess: number }
+  expect(level.processes).toBe(500)
+  expect(level.alive).toBe(500)
+  expect(level.spawnUs).toBeGreaterThan(0)
+  expect(level.spawnCpuUs).toBeGreaterThan(0)
+  // Each instance keeps its memory and its suspended stack: some resident memory per process.
+  expect(level.rssKiBPerProcess).toBeGreaterThan(0)
+})
+
 test('bench/scale.ts --json --quick prints one JSON object with every level and the four targets', () => {
   const report = JSON.parse(execFileSync(NODE, [BENCH, '--json', '--quick'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 })) as {
     bench: string
     quick: boolean
     base: { rttUs: number, bareInstanceUs: number }
-    rows: Array<{ processes: number, alive: number, rttRatio: number }>
-    targets: Array<{ measure: string, met: boolean }>
+    rows: Array<{ processes: number, alive: number, rttRatio: number, engineSpawnUs: number }>
+    targets: Array<{ measure: string, met: boolean, comparison: { measure: string, value: number } | null }>
   }
   expect(report.bench).toBe('scale')
   expect(report.quick).toBe(true)
@@ -35,5 +46,10 @@ test('bench/scale.ts --json --quick prints one JSON object with every level and 
   expect(report.base.bareInstanceUs).toBeGreaterThan(0)
   expect(report.rows.map((r) => r.processes)).toEqual([10, 100, 1000])
   for (const r of report.rows) expect(r.alive).toBe(r.processes)
+  for (const r of report.rows) expect(r.engineSpawnUs).toBeGreaterThan(0)
   expect(report.targets).toHaveLength(4)
+  // The spawn target is compared with the engine's floor at the same count.
+  const spawn = report.targets.find((t) => t.measure.startsWith('time per spawn'))
+  expect(spawn?.comparison?.measure).toMatch(/^the engine's floor/)
+  expect(spawn?.comparison?.value).toBe(report.rows[report.rows.length - 1].engineSpawnUs)
 })
