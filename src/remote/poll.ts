@@ -6,7 +6,12 @@
 // Polling pays only when the peer runs on another CPU: when both share one, the poller holds the
 // CPU the peer needs and the reply comes later, not sooner. So each link measures both: how long
 // replies take when it polls and when it sleeps (the median of the last SAMPLES waits of each, now
-// and then one made the other way), and polls only while polling is clearly the faster.
+// and then one made the other way), and polls only while polling is clearly the faster. And it
+// polls only while every runnable task can have a CPU of its own: on a machine with more runnable
+// tasks than CPUs no CPU halts (so a wake-up is cheap), the poller takes time from the others, and
+// the scheduler then favours the poller less at its next wake-up, a cost no wait of its own shows.
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 
 /** How long one window polls, in ms. */
 export const POLL_WINDOW_MS = 0.1
@@ -21,8 +26,36 @@ export const PROBE_POLL_EVERY = 32
 const MARGIN = 0.8
 /** Waits remembered of each way: a median of a few ignores a wait another process lengthened. */
 const SAMPLES = 8
-/** A wait counts at most this long (ms): past it, neither way made the reply come sooner. */
-const CAP_MS = 2 * POLL_WINDOW_MS
+/** A wait counts at most this long (ms): a reply later than that came late whichever way it was waited for. */
+const CAP_MS = 1
+
+/** How often the machine's runnable tasks are counted, in ms. */
+const CROWD_CHECK_MS = 100
+
+/** Tasks runnable now (running or waiting for a CPU: /proc/loadavg's fourth field); null where the system does not say. */
+export function runnableTasks (): number | null {
+  try {
+    const m = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync('/proc/loadavg', 'latin1'))
+    return m === null ? null : Number(m[1])
+  } catch {
+    return null
+  }
+}
+
+let checkedAt = -Infinity
+let crowdedNow = false
+const cpus = availableParallelism()
+
+/** More runnable tasks than CPUs, counted at most every CROWD_CHECK_MS (false where they cannot be counted). */
+export function crowded (): boolean {
+  const now = performance.now()
+  if (now - checkedAt >= CROWD_CHECK_MS) {
+    checkedAt = now
+    const n = runnableTasks()
+    crowdedNow = n !== null && n > cpus
+  }
+  return crowdedNow
+}
 
 const active = new Set<BusyPoll>()
 let looping = false
@@ -54,9 +87,10 @@ class Waits {
 
 /** What polling did on one link. */
 export interface PollStats {
-  /** Waits made polling, and sleeping. */
+  /** Waits made polling, and sleeping; waits not measured (slept) while the machine was crowded. */
   polled: number
   slept: number
+  crowded: number
   /** Medians of the last waits for a reply, in ms (capped), polling and sleeping; -1 before the first. */
   polledMs: number
   sleptMs: number
@@ -75,23 +109,34 @@ export class BusyPoll {
   }
 
   #waits = 0
+  #crowdedWaits = 0
   readonly #polled = new Waits()
   readonly #slept = new Waits()
   readonly #now: () => number
 
-  /** `windowMs` 0 turns polling off; `now` is the clock waits are measured with (ms). */
-  constructor (windowMs = POLL_WINDOW_MS, now: () => number = () => performance.now()) {
-    this.#windowMs = windowMs
-    this.#now = now
+  readonly #crowded: () => boolean
+
+  /**
+   * `windowMs` 0 turns polling off; `now` is the clock waits are measured with (ms); `busy` says
+   * whether the machine has more runnable tasks than CPUs (then the link sleeps, measuring nothing).
+   */
+  constructor (opts: { windowMs?: number, now?: () => number, busy?: () => boolean } = {}) {
+    this.#windowMs = opts.windowMs ?? POLL_WINDOW_MS
+    this.#now = opts.now ?? (() => performance.now())
+    this.#crowded = opts.busy ?? crowded
   }
 
   get stats (): PollStats {
-    return { polled: this.#polled.count, slept: this.#slept.count, polledMs: this.#polled.median, sleptMs: this.#slept.median }
+    return { polled: this.#polled.count, slept: this.#slept.count, crowded: this.#crowdedWaits, polledMs: this.#polled.median, sleptMs: this.#slept.median }
   }
 
   /** A reply should follow soon: poll for it when polling has been the faster way. */
   expect (): void {
     if (this.#windowMs <= 0 || this.#since >= 0) return
+    if (this.#crowded()) {
+      this.#crowdedWaits++
+      return
+    }
     const polled = this.#polled
     const slept = this.#slept
     const n = ++this.#waits
