@@ -163,9 +163,10 @@ test('each fusion saves the instructions it runs', () => {
   // the sigma and the add (OP_SIGMA3_ADD), the return of the sum's slot
   assert.equal(fuel('sigadd', [1n, 2n, 3n]), 2n, 'sigadd')
   // the sigma and add, ch and three adds to the local (OP_CHX3_ADD3), the xor and the return
-  // (six unfused); without the last add, the same count
-  assert.equal(fuel('t1', [1n, 2n, 3n, 4n, 5n, 6n]), 4n, 't1')
-  assert.equal(fuel('t1b', [1n, 2n, 3n, 4n, 5n, 6n]), 4n, 't1b')
+  // (six unfused); without the last add, the same count; since the seventh pass the sigma's
+  // case runs the OP_CHX3_ADD3 after it too (sha256's round chain, exec.ts): three
+  assert.equal(fuel('t1', [1n, 2n, 3n, 4n, 5n, 6n]), 3n, 't1')
+  assert.equal(fuel('t1b', [1n, 2n, 3n, 4n, 5n, 6n]), 3n, 't1b')
   // sigma0 and maj added and stored (OP_SIGMA_MAJ) twice, the xor and the return
   assert.equal(fuel('t2', [1n, 2n, 3n]), 4n, 't2')
 })
