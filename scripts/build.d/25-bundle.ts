@@ -158,15 +158,76 @@ if (stale(outfile)) {
       // milliseconds at every start for no gain on our small messages. Use its plain-JS entry.
       name: 'msgpackr-js',
       setup (b) {
-        b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join(root, 'node_modules', 'msgpackr', 'index.js') }))
+        b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: join('node_modules', 'msgpackr', 'index.js'), namespace: 'wasmos-lazy-packr' }))
+        // Its packer (pack.js: the Packr class, and a default Packr with its extensions built at
+        // load) is evaluated only when first used; a run that only decodes messages (a program
+        // that logs, writes and exits) never packs. The unpacker is the real module.
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-lazy-packr' }, (args) => {
+          const dir = join(root, 'node_modules', 'msgpackr')
+          const index = readFileSync(join(root, args.path), 'utf8')
+          const exported = new Set([...index.matchAll(/export \{([^}]*)\} from '\.\/(pack|unpack|iterators)\.js'/g)].flatMap((m) => m[1].split(',').map((n) => `${m[2]}:${n.trim()}`)))
+          const constants = ['NEVER', 'ALWAYS', 'DECIMAL_ROUND', 'DECIMAL_FIT', 'REUSE_BUFFER_MODE', 'RESET_BUFFER_MODE', 'RESERVE_START_SPACE']
+          const lazyFns = ['addExtension', 'pack', 'encode']
+          const expected = ['pack:Packr', 'pack:Encoder', ...[...lazyFns, ...constants].map((n) => `pack:${n}`),
+            ...['Unpackr', 'Decoder', 'C1', 'unpack', 'unpackMultiple', 'decode', 'FLOAT32_OPTIONS', 'clearSource', 'roundFloat32', 'isNativeAccelerationEnabled'].map((n) => `unpack:${n}`),
+            'iterators:decodeIter', 'iterators:encodeIter']
+          if (exported.size !== expected.length || expected.some((e) => !exported.has(e)) || !/export const useRecords = false;\nexport const mapsAsObjects = true;/.test(index)) {
+            throw new Error(`bundle: ${join(root, args.path)} changed; update the msgpackr-js plugin`)
+          }
+          const packText = readFileSync(join(dir, 'pack.js'), 'utf8')
+          const modes = [...packText.matchAll(/^export const (REUSE_BUFFER_MODE|RESET_BUFFER_MODE|RESERVE_START_SPACE) = \d+;$/gm)].map((m) => m[0])
+          if (modes.length !== 3 || !packText.includes('export const { NEVER, ALWAYS, DECIMAL_ROUND, DECIMAL_FIT } = FLOAT32_OPTIONS;')) {
+            throw new Error(`bundle: ${join(dir, 'pack.js')} changed; update the msgpackr-js plugin`)
+          }
+          const packJs = JSON.stringify(join(dir, 'pack.js'))
+          const contents = [
+            `export { Unpackr, Decoder, C1, unpack, unpackMultiple, decode, FLOAT32_OPTIONS, clearSource, roundFloat32, isNativeAccelerationEnabled } from ${JSON.stringify(join(dir, 'unpack.js'))}`,
+            'export const useRecords = false',
+            'export const mapsAsObjects = true',
+            // The packer's constants, as pack.js defines them (checked above).
+            `import { FLOAT32_OPTIONS as F } from ${JSON.stringify(join(dir, 'unpack.js'))}`,
+            'export const { NEVER, ALWAYS, DECIMAL_ROUND, DECIMAL_FIT } = F',
+            ...modes,
+            `let m\nconst real = () => m ?? (m = require(${packJs}))`,
+            // new Packr() gives the real class's instance (nothing here subclasses or tests for it).
+            'export function Packr (...a) { return Reflect.construct(real().Packr, a) }',
+            'export const Encoder = Packr',
+            ...lazyFns.map((n) => `export function ${n} (...a) { return real().${n}(...a) }`),
+            `export function decodeIter (...a) { return require(${JSON.stringify(join(dir, 'iterators.js'))}).decodeIter(...a) }`,
+            `export function encodeIter (...a) { return require(${JSON.stringify(join(dir, 'iterators.js'))}).encodeIter(...a) }`
+          ].join('\n')
+          return { loader: 'js', resolveDir: dir, contents }
+        })
+      }
+    }, {
+      // pino's destinations (sonic-boom), its redaction (@pinojs/redact) and multistream are
+      // loaded with pino at every start; wasmos gives pino a destination of its own (JSON lines
+      // use sonic-boom) and never redacts. Each becomes a stand-in that loads the real one when
+      // first called; `x instanceof SonicBoom` (pino asks it of its options) is false until then,
+      // as nothing can be an instance of a class not yet loaded.
+      name: 'lazy-pino-parts',
+      setup (b) {
+        const parts: Record<string, RegExp> = { 'sonic-boom': /[\\/]pino[\\/]lib[\\/]tools\.js$/, '@pinojs/redact': /[\\/]pino[\\/]lib[\\/]redaction\.js$/, './lib/multistream': /[\\/]pino[\\/]pino\.js$/ }
+        b.onResolve({ filter: /^(sonic-boom|@pinojs\/redact|\.\/lib\/multistream)$/ }, (args) => parts[args.path].test(args.importer)
+          ? { path: relative(root, requireHere.resolve(args.path, { paths: [args.resolveDir] })), namespace: 'wasmos-lazy-pino-part' }
+          : undefined)
+        b.onLoad({ filter: /.*/, namespace: 'wasmos-lazy-pino-part' }, (args) => {
+          const path = join(root, args.path)
+          const real = `let m\nconst real = () => m ?? (m = require(${JSON.stringify(path)}))\n`
+          const contents = /[\\/]sonic-boom[\\/]/.test(path)
+            ? real + 'function SonicBoom (...a) { return Reflect.construct(real(), a) }\n' +
+              'Object.defineProperty(SonicBoom, Symbol.hasInstance, { value: (x) => m !== undefined && x instanceof m })\nmodule.exports = SonicBoom\n'
+            : real + 'module.exports = function (...a) { return real()(...a) }\n'
+          return { loader: 'js', resolveDir: root, contents }
+        })
       }
     }, {
       // pino's standard serializers (errors, HTTP requests and responses) are built when pino is
-      // loaded, at every start; a run logs an error seldom. For pino they become functions that
-      // load the real ones when first called.
+      // loaded, at every start; a run logs an error seldom. For pino (pino.js and its tools, which
+      // takes the HTTP mappers) they become functions that load the real ones when first called.
       name: 'lazy-pino-serializers',
       setup (b) {
-        b.onResolve({ filter: /^pino-std-serializers$/ }, (args) => /[\\/]pino[\\/]pino\.js$/.test(args.importer)
+        b.onResolve({ filter: /^pino-std-serializers$/ }, (args) => /[\\/]pino[\\/](pino|lib[\\/]tools)\.js$/.test(args.importer)
           // Relative to the root: esbuild names the wrapped module by its path, in the bundle.
           ? { path: relative(root, requireHere.resolve('pino-std-serializers', { paths: [args.resolveDir] })), namespace: 'wasmos-lazy-serializers' }
           : undefined)
