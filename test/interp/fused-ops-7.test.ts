@@ -2,8 +2,9 @@
 // rotated loop's step and test run with its next iteration's body (OP_ALJ_CPY: putStr's byte
 // copy to buf[pos++]; OP_AJ_GETMA: the name loop's sum = sum * 31 + buf[pos++]), a select of two
 // constants (OP_SELCC), a byte got at buf[pos++] into a local (OP_GETB made OP_GETBR by the
-// local.tee) and or'ed shifted into the value below (OP_GETB with the OP_SHLOR after it), a byte
-// of local >>> c or a constant put at buf[pos++] (OP_GGET_GADDL with the store after it), a byte
+// local.tee) and or'ed shifted into the value below (OP_GETB with the OP_SHLOR after it, and the
+// next OP_GETB in the same case), a byte of local >>> c or a constant put at buf[pos++]
+// (OP_GGET_GADDL with the store after it, and the next OP_GGET_GADDL in the same case), a byte
 // read at the sum of two globals (OP_GG_LD8, also into a local), the stack's top plus or xor a
 // local to a local (OP_SLSET), and a rotated loop without its exit jump to the next instruction; out of
 // bounds each traps like V8 after the same bytes and the same pos, and each saves the internal
@@ -194,12 +195,14 @@ test('each fusion saves the instructions it runs', () => {
   // the local (OP_GETBR: four unfused with the compare) and compare-and-jump, and the return;
   // the multiply, the xor and the return
   assert.equal(fuel('getint', [900n, 0n, 5n]), 15n, 'getint: small')
-  // per large value, seven more: the second compare, the first byte and its shift, three bytes
-  // each or'ed in shifted (OP_GETB with its OP_SHLOR: two unfused) and the last or
-  assert.equal(fuel('getint', [900n, 0n, 0xcen]) - fuel('getint', [900n, 0n, 5n]), 14n, 'getint: large')
-  // a large value: four more tests and jumps, the marker's put and the three shifted bytes
-  // (OP_GGET_GADDL with the store after it: two each unfused) and a jump
-  assert.equal(fuel('putint', [0x12345678n, 3000n, 0n]) - fuel('putint', [5n, 3000n, 0n]), 10n, 'putint: large')
+  // per large value, five more: the second compare, the first byte and its shift, three bytes
+  // each or'ed in shifted (OP_GETB with its OP_SHLOR, and the next OP_GETB run by the same
+  // case: six unfused) and the last or
+  assert.equal(fuel('getint', [900n, 0n, 0xcen]) - fuel('getint', [900n, 0n, 5n]), 10n, 'getint: large')
+  // a large value: four more tests and jumps, the marker's put (OP_GGET_GADDL with the store
+  // after it: two unfused), a jump and the three shifted bytes (one OP_GGET_GADDL running the
+  // next two: six unfused)
+  assert.equal(fuel('putint', [0x12345678n, 3000n, 0n]) - fuel('putint', [5n, 3000n, 0n]), 8n, 'putint: large')
   // a byte and the loop's exit: the read, the put and the step and test (OP_ALJ_CPY) that falls
   // through to the end (the rotated loop's jump to the next instruction is gone)
   assert.equal(fuel('puts', [900n, 0xffffffffn, 1n, 2000n, 0n]) - fuel('puts', [900n, 0xffffffffn, 0n, 2000n, 0n]), 3n, 'puts: one byte')
