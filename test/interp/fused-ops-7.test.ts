@@ -6,7 +6,8 @@
 // next OP_GETB in the same case), a byte of local >>> c or a constant put at buf[pos++]
 // (OP_GGET_GADDL with the store after it, and the next OP_GGET_GADDL in the same case), a byte
 // read at the sum of two globals (OP_GG_LD8, also into a local), the stack's top plus or xor a
-// local to a local (OP_SLSET), and a rotated loop without its exit jump to the next instruction; out of
+// local to a local (OP_SLSET), a call whose last two arguments are constants (OP_CALL_AC), and a
+// rotated loop without its exit jump to the next instruction; out of
 // bounds each traps like V8 after the same bytes and the same pos, and each saves the internal
 // instructions it runs. The functions are msgpack's (bench/interp-kernels/msgpack.ts as asc -O3
 // compiles it), with buf and pos set by the caller.
@@ -134,6 +135,16 @@ const MODULE = String.raw`(module
       end
     end
     global.get $buf global.get $pos i32.add i32.load8_u local.get 3 i32.add)
+  ;; calls whose last two arguments are constants (OP_CALL_AC from the first's slot), the
+  ;; difference wrapping; and one whose first constant is not an argument
+  (func $lin (param i32 i32) (result i32) local.get 0 i32.const 3 i32.mul local.get 1 i32.sub)
+  (func $one (param i32) (result i32) local.get 0 i32.const 5 i32.xor)
+  (func (export "callcc") (param i32) (result i32)
+    i32.const 7 i32.const -5 call $lin
+    i32.const -2147483648 i32.const 2147483647 call $lin i32.add
+    i32.const 2147483647 i32.const -2147483648 call $lin i32.add
+    local.get 0 i32.const 11 call $lin i32.add
+    i32.const 100 i32.const 9 call $one i32.sub i32.add)
   ;; select of two constants by a compare, by a local, and by a value computed into a slot
   (func (export "sel") (param i32 i32) (result i32)
     i32.const 4 i32.const 0 local.get 0 i32.const 0 i32.ge_s select
@@ -151,10 +162,11 @@ function args (name: string, n: number, r: () => number): number[] {
   if (name === 'getint') return [880 + n * 5, n % 3, [5, 0x90, 0xce, 0xce, 0xf0, 0x7f][n % 6]]
   if (name === 'fields') return [880 + n * 3, n % 4, n % 9]
   if (name === 'putint') return [[r() | 0, n - 20, -(n * 1000), 0x7f, -32, -33, 128][n % 7], 3000 + n * 11, n % 4]
+  if (name === 'callcc') return [r() | 0]
   return [r() | 0, n % 2 === 0 ? 0 : r() | 0]
 }
 
-const CASES = ['puts', 'name', 'getint', 'putint', 'sel', 'fields']
+const CASES = ['puts', 'name', 'getint', 'putint', 'sel', 'fields', 'callcc']
 
 // pos and the bytes at the end of the memory, where the out-of-bounds cases write
 const same = (from: number, to: number): After => {
@@ -215,6 +227,11 @@ test('each fusion saves the instructions it runs', () => {
   // into the local, the compare-and-jump, the return), the value xor'ed into the sum (OP_SLSET:
   // two unfused) and the loop's step and test
   assert.equal(fuel('fields', [940n, 0n, 1n]) - fuel('fields', [940n, 0n, 0n]), 15n, 'fields: one')
+  // callcc: three calls with two constants (the first pushed, then the call pushing the second:
+  // OP_CALL_AC; three unfused) and each callee's three, then a local and a constant pushed and
+  // the call, two constants and the one-argument call (not fused: the first is no argument),
+  // their callees, the four adds, the sub and the return
+  assert.equal(fuel('callcc', [3n]), 31n, 'callcc')
   // three selects (OP_SELCC), the compare, the and, two adds, the multiply and the return
   assert.equal(fuel('sel', [1n, 2n]), 9n, 'sel')
 })

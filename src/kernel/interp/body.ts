@@ -309,6 +309,7 @@ export class BodyCompiler extends Compiler {
           const x = this.u32()
           if (x >= <u32>m.funcTypes.length) { this.fail('unknown function'); return }
           this.flush()
+          const top = this.numLocals + this.vals.length
           const t = m.types[m.funcTypes[x]]
           for (let i = t.params.length - 1; i >= 0; i--) this.popT(t.params[i])
           for (let i = 0; i < t.results.length; i++) this.push(t.results[i])
@@ -331,6 +332,17 @@ export class BodyCompiler extends Compiler {
               // (a 32-bit value: the push writes the low half only, which is all that is read)
               code[l] = OP_CALL_AC
               this.emit(0)
+              this.last = l
+              this.last2 = -1
+              this.forgetOlder()
+            } else if (ok && l + 2 == code.length && code[l] == 0x41 && t.params.length > 1 && t.params[t.params.length - 1] == T_I32 &&
+              this.last3 >= this.barrier && this.last3 + 2 == l && code[this.last3] == 0x41) {
+              // two constants pushed last: the call pushes the second as the first's slot (top - 2,
+              // just pushed) plus their difference (i32, wrapping)
+              const c1 = code[l - 1]; const c2 = code[l + 1]
+              code[l] = OP_CALL_AC
+              code[l + 1] = top - 2
+              this.emit(c2 - c1)
               this.last = l
               this.last2 = -1
               this.forgetOlder()
