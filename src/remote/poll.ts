@@ -7,11 +7,10 @@
 // CPU the peer needs and the reply comes later, not sooner. So each link measures both: how long
 // replies take when it polls and when it sleeps (the median of the last SAMPLES waits of each, now
 // and then one made the other way), and polls only while polling is clearly the faster. And it
-// polls only while every runnable task can have a CPU of its own: on a machine with more runnable
-// tasks than CPUs no CPU halts (so a wake-up is cheap), the poller takes time from the others, and
-// the scheduler then favours the poller less at its next wake-up, a cost no wait of its own shows.
+// polls only while the machine's CPUs are mostly idle or ours: on a machine that other processes
+// keep busy no CPU halts (so a wake-up is cheap), the poller takes time from the others, and the
+// scheduler then favours the poller less at its next wake-up, a cost no wait of its own shows.
 import { readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 
 /** How long one window polls, in ms. */
 export const POLL_WINDOW_MS = 0.1
@@ -21,39 +20,56 @@ export const PROBE_SLEEP_EVERY = 16
  * One wait in this many polls while sleeping is the faster: a poll that loses costs more (the CPU
  * it holds is the peer's, or another process's, and the scheduler then favours ours less).
  */
-export const PROBE_POLL_EVERY = 32
+export const PROBE_POLL_EVERY = 16
 /** Polling is chosen when its replies come in at most this share of the time sleeping's do. */
 const MARGIN = 0.8
 /** Waits remembered of each way: a median of a few ignores a wait another process lengthened. */
-const SAMPLES = 8
+export const SAMPLES = 5
 /** A wait counts at most this long (ms): a reply later than that came late whichever way it was waited for. */
 const CAP_MS = 1
 
-/** How often the machine's runnable tasks are counted, in ms. */
-const CROWD_CHECK_MS = 100
+/** How often the machine's idle time is read, in ms. */
+const CROWD_CHECK_MS = 200
+/** Crowded below this share of all CPUs' time idle or spent by this process (polling included). */
+const FREE_SHARE = 0.5
 
-/** Tasks runnable now (running or waiting for a CPU: /proc/loadavg's fourth field); null where the system does not say. */
-export function runnableTasks (): number | null {
+/** CPU time of every CPU so far (/proc/stat, in ticks): idle, and all; null where the system does not say. */
+export function cpuTicks (): { idle: number, total: number } | null {
   try {
-    const m = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync('/proc/loadavg', 'latin1'))
-    return m === null ? null : Number(m[1])
+    const line = /^cpu +(.*)$/m.exec(readFileSync('/proc/stat', 'latin1'))
+    if (line === null) return null
+    const f = line[1].trim().split(/ +/).map(Number)
+    // user nice system idle iowait irq softirq steal: guest time is already in user.
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0)
+    return { idle: f[3] + (f[4] ?? 0), total }
   } catch {
     return null
   }
 }
 
-let checkedAt = -Infinity
+let last: { at: number, ticks: { idle: number, total: number } | null, own: number } | null = null
 let crowdedNow = false
-const cpus = availableParallelism()
 
-/** More runnable tasks than CPUs, counted at most every CROWD_CHECK_MS (false where they cannot be counted). */
+/** Over an interval of `total` ticks of all CPUs (10 ms each), `idle` of them idle and `ownUs` µs run by this process: were the CPUs mostly another's? */
+export function busyElsewhere (idle: number, total: number, ownUs: number): boolean {
+  return idle + ownUs / 10_000 < FREE_SHARE * total
+}
+
+/**
+ * Whether the machine is crowded: over the last CROWD_CHECK_MS, the time its CPUs were idle or
+ * running this process was under FREE_SHARE of all (another process kept them busy). Read at most
+ * every CROWD_CHECK_MS; false where the system does not say.
+ */
 export function crowded (): boolean {
   const now = performance.now()
-  if (now - checkedAt >= CROWD_CHECK_MS) {
-    checkedAt = now
-    const n = runnableTasks()
-    crowdedNow = n !== null && n > cpus
+  if (last !== null && now - last.at < CROWD_CHECK_MS) return crowdedNow
+  const ticks = cpuTicks()
+  const u = process.cpuUsage()
+  const own = u.user + u.system
+  if (last !== null && ticks !== null && last.ticks !== null && ticks.total > last.ticks.total) {
+    crowdedNow = busyElsewhere(ticks.idle - last.ticks.idle, ticks.total - last.ticks.total, own - last.own)
   }
+  last = { at: now, ticks, own }
   return crowdedNow
 }
 
@@ -87,7 +103,7 @@ class Waits {
 
 /** What polling did on one link. */
 export interface PollStats {
-  /** Waits made polling, and sleeping; waits not measured (slept) while the machine was crowded. */
+  /** Waits made polling, and sleeping; waits not measured (slept) while the machine was busy with other processes. */
   polled: number
   slept: number
   crowded: number
@@ -118,7 +134,7 @@ export class BusyPoll {
 
   /**
    * `windowMs` 0 turns polling off; `now` is the clock waits are measured with (ms); `busy` says
-   * whether the machine has more runnable tasks than CPUs (then the link sleeps, measuring nothing).
+   * whether other processes keep the machine's CPUs busy (then the link sleeps, measuring nothing).
    */
   constructor (opts: { windowMs?: number, now?: () => number, busy?: () => boolean } = {}) {
     this.#windowMs = opts.windowMs ?? POLL_WINDOW_MS

@@ -1,8 +1,8 @@
 // Polling for replies (src/remote/poll.ts): which way a link waits, from the waits it measured
 // (a clock the test moves), that a window keeps the event loop turning and then ends, and that
-// a crowded machine is not polled on, and a real direct link measures both ways.
+// a machine other processes keep busy is not polled on, and a real direct link measures both ways.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { BusyPoll, crowded, PROBE_POLL_EVERY, PROBE_SLEEP_EVERY, runnableTasks } from '../../src/remote/poll.ts'
+import { busyElsewhere, BusyPoll, cpuTicks, crowded, PROBE_POLL_EVERY, PROBE_SLEEP_EVERY, SAMPLES } from '../../src/remote/poll.ts'
 import { caller, callerNode, DIGEST, KEY, servingPeer } from './peers.ts'
 import type { ServingPeer } from './peers.ts'
 
@@ -26,13 +26,13 @@ function measured (pollMs: number, sleepMs: number): { poll: BusyPoll, wait: () 
 describe('which way a link waits', () => {
   test('both ways are measured first, alternately', () => {
     const { wait } = measured(0.03, 0.1)
-    const ways = Array.from({ length: 16 }, wait)
-    expect(ways).toEqual(Array.from({ length: 16 }, (_, i) => i % 2 === 0))
+    const ways = Array.from({ length: 2 * SAMPLES }, wait)
+    expect(ways).toEqual(Array.from({ length: 2 * SAMPLES }, (_, i) => i % 2 === 0))
   })
 
   test('when polling brings replies sooner, it polls, and sleeps once in PROBE_SLEEP_EVERY waits to keep measuring', () => {
     const { poll, wait } = measured(0.03, 0.1)
-    for (let i = 0; i < 16; i++) wait()
+    for (let i = 0; i < 2 * SAMPLES; i++) wait()
     const ways = Array.from({ length: 4 * PROBE_SLEEP_EVERY }, wait)
     expect(ways.filter((p) => !p).length).toBe(4)
     expect(poll.stats.polledMs).toBeCloseTo(0.03)
@@ -41,14 +41,14 @@ describe('which way a link waits', () => {
 
   test('when it does not (the peer shares the CPU), it sleeps, and polls once in PROBE_POLL_EVERY waits', () => {
     const { wait } = measured(0.12, 0.03)
-    for (let i = 0; i < 16; i++) wait()
+    for (let i = 0; i < 2 * SAMPLES; i++) wait()
     const ways = Array.from({ length: 4 * PROBE_POLL_EVERY }, wait)
     expect(ways.filter((p) => p).length).toBe(4)
   })
 
   test('a small gain is not worth polling', () => {
     const { wait } = measured(0.09, 0.1)
-    for (let i = 0; i < 16; i++) wait()
+    for (let i = 0; i < 2 * SAMPLES; i++) wait()
     expect(Array.from({ length: PROBE_POLL_EVERY }, wait).filter((p) => p).length).toBe(1)
   })
 
@@ -66,7 +66,7 @@ describe('which way a link waits', () => {
     for (let i = 0; i < 200; i++) wait()
     pollMs = 0.15
     for (let i = 0; i < 400; i++) wait()
-    expect(Array.from({ length: 64 }, wait).filter((p) => p).length).toBeLessThanOrEqual(2)
+    expect(Array.from({ length: 64 }, wait).filter((p) => p).length).toBeLessThanOrEqual(64 / PROBE_POLL_EVERY)
   })
 
   test('window 0 never polls', () => {
@@ -98,9 +98,15 @@ test('a crowded machine is never polled on, and its waits are not measured', () 
   poll.stop()
 })
 
-test('the machine\'s runnable tasks are counted here (Linux), counting this one', () => {
-  const n = runnableTasks()
-  if (process.platform === 'linux') expect(n).toBeGreaterThanOrEqual(1)
+test('the machine is busy when its CPUs were neither idle nor this process\'s for half their time', () => {
+  // Two CPUs over 200 ms: 40 ticks.
+  expect(busyElsewhere(35, 40, 0)).toBe(false)
+  expect(busyElsewhere(10, 40, 0)).toBe(true)
+  // This process polled for 150 ms of it: its own time leaves the CPUs free for the rest.
+  expect(busyElsewhere(10, 40, 150_000)).toBe(false)
+  expect(busyElsewhere(2, 40, 100_000)).toBe(true)
+  const t = cpuTicks()
+  if (process.platform === 'linux') expect(t!.total).toBeGreaterThan(t!.idle)
   expect(typeof crowded()).toBe('boolean')
 })
 
